@@ -1,0 +1,259 @@
+//! Tolerant parsing of the small values events carry: booleans, priorities, dates and
+//! review timeframes. Each returns `None` for a value it cannot read, so the caller can
+//! count it as invalid rather than guess.
+
+use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde::Serialize;
+
+/// `true`, `"true"`, `"yes"`, `1`, `"Y"` … and their negatives.
+pub fn parse_bool(raw: &str) -> Option<bool> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" | "t" | "on" => Some(true),
+        "false" | "no" | "n" | "0" | "f" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Priority {
+    /// Priorities come in any case and with a few synonyms.
+    pub fn parse(raw: &str) -> Option<Priority> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "low" | "p3" | "minor" => Some(Priority::Low),
+            "medium" | "med" | "moderate" | "normal" | "p2" => Some(Priority::Medium),
+            "high" | "p1" | "major" => Some(Priority::High),
+            "critical" | "crit" | "urgent" | "p0" | "blocker" => Some(Priority::Critical),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Medium => "medium",
+            Priority::High => "high",
+            Priority::Critical => "critical",
+        }
+    }
+
+    pub fn is_urgent(self) -> bool {
+        self >= Priority::High
+    }
+}
+
+/// PostHog writes `2025-12-19T10:30:00Z`, `2025-12-19T10:30:00.123000+00:00` or
+/// `2025-12-19 10:30:00`; trackers also send bare dates and epoch seconds.
+/// Returns Unix seconds (UTC).
+pub fn parse_timestamp(raw: &str) -> Option<i64> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if let Some(ts) = fast_utc(s.as_bytes()) {
+        return Some(ts);
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Some(dt.timestamp());
+    }
+    for fmt in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f%:z"] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(Utc.from_utc_datetime(&dt).timestamp());
+        }
+    }
+    if let Ok(dt) = DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f%:z") {
+        return Some(dt.timestamp());
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return d.and_hms_opt(0, 0, 0).map(|dt| Utc.from_utc_datetime(&dt).timestamp());
+    }
+    // Epoch seconds, if plausible (2000-01-01 … 2100-01-01).
+    s.parse::<i64>()
+        .ok()
+        .filter(|n| (946_684_800..4_102_444_800).contains(n))
+}
+
+/// The common case, `YYYY-MM-DDTHH:MM:SS[.frac][Z|+00:00]` in UTC, without chrono's
+/// general parser: a million-event export has two timestamps per line.
+fn fast_utc(b: &[u8]) -> Option<i64> {
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        b[r].iter().try_fold(0i64, |acc, c| c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0')))
+    };
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut rest = &b[19..];
+    if let Some((b'.', tail)) = rest.split_first() {
+        let digits = tail.iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 {
+            return None;
+        }
+        rest = &tail[digits..];
+    }
+    if !matches!(rest, b"" | b"Z" | b"z" | b"+00:00" | b"+0000" | b"-00:00") {
+        return None;
+    }
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, mo as u32, d as u32)?;
+    Some(midnight(date) + h * 3600 + mi * 60 + sec)
+}
+
+/// The calendar date of a Unix timestamp (UTC); out-of-range values give None.
+pub fn date_of(ts: i64) -> Option<NaiveDate> {
+    DateTime::from_timestamp(ts, 0).map(|dt| dt.date_naive())
+}
+
+/// Unix seconds of a date's midnight (UTC).
+pub fn midnight(d: NaiveDate) -> i64 {
+    d.and_hms_opt(0, 0, 0)
+        .map(|dt| Utc.from_utc_datetime(&dt).timestamp())
+        .unwrap_or_default()
+}
+
+/// How long after a decision its outcome should be reviewed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewTimeframe {
+    Days(u32),
+    Months(u32),
+}
+
+impl ReviewTimeframe {
+    pub fn parse(raw: &str) -> Option<ReviewTimeframe> {
+        let s = raw.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        let named = match s.as_str() {
+            "weekly" | "week" | "1_week" => Some(ReviewTimeframe::Days(7)),
+            "biweekly" | "fortnightly" | "2_weeks" => Some(ReviewTimeframe::Days(14)),
+            "monthly" | "month" | "1_month" => Some(ReviewTimeframe::Months(1)),
+            "quarterly" | "quarter" | "3_months" => Some(ReviewTimeframe::Months(3)),
+            "semi_annual" | "semiannual" | "half_yearly" | "biannual" | "6_months" => {
+                Some(ReviewTimeframe::Months(6))
+            }
+            "annual" | "annually" | "yearly" | "year" | "12_months" => {
+                Some(ReviewTimeframe::Months(12))
+            }
+            _ => None,
+        };
+        named.or_else(|| {
+            // "90_days", "2_months"
+            let (n, unit) = s.split_once('_')?;
+            let n: u32 = n.parse().ok().filter(|n| (1..=120).contains(n))?;
+            match unit {
+                "day" | "days" => Some(ReviewTimeframe::Days(n)),
+                "week" | "weeks" => Some(ReviewTimeframe::Days(n * 7)),
+                "month" | "months" => Some(ReviewTimeframe::Months(n)),
+                _ => None,
+            }
+        })
+    }
+
+    pub fn after(self, date: NaiveDate) -> Option<NaiveDate> {
+        match self {
+            ReviewTimeframe::Days(n) => date.checked_add_days(chrono::Days::new(u64::from(n))),
+            ReviewTimeframe::Months(n) => date.checked_add_months(Months::new(n)),
+        }
+    }
+
+    /// Monthly-or-shorter reviews belong to the monthly process review, longer
+    /// ones to the quarterly executive review.
+    pub fn cadence(self) -> Cadence {
+        match self {
+            ReviewTimeframe::Days(d) if d <= 31 => Cadence::Monthly,
+            ReviewTimeframe::Months(1) => Cadence::Monthly,
+            _ => Cadence::Quarterly,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cadence {
+    Monthly,
+    Quarterly,
+}
+
+/// The first day of the month after `d`: when the next monthly review happens.
+pub fn next_month_start(d: NaiveDate) -> NaiveDate {
+    let first = d.with_day(1).unwrap_or(d);
+    first.checked_add_months(Months::new(1)).unwrap_or(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn booleans_as_they_arrive() {
+        for t in ["true", "TRUE", "yes", "Y", "1", " on "] {
+            assert_eq!(parse_bool(t), Some(true), "{t}");
+        }
+        for f in ["false", "No", "0", "off"] {
+            assert_eq!(parse_bool(f), Some(false), "{f}");
+        }
+        assert_eq!(parse_bool("maybe"), None);
+        assert_eq!(parse_bool(""), None);
+    }
+
+    #[test]
+    fn priorities_in_any_case() {
+        assert_eq!(Priority::parse("HIGH"), Some(Priority::High));
+        assert_eq!(Priority::parse(" Medium "), Some(Priority::Medium));
+        assert_eq!(Priority::parse("critical"), Some(Priority::Critical));
+        assert_eq!(Priority::parse("whenever"), None);
+        assert!(Priority::Critical.is_urgent() && !Priority::Medium.is_urgent());
+    }
+
+    #[test]
+    fn timestamps_posthog_writes() {
+        let want = 1_766_140_200; // 2025-12-19T10:30:00Z
+        assert_eq!(parse_timestamp("2025-12-19T10:30:00Z"), Some(want));
+        assert_eq!(parse_timestamp("2025-12-19T10:30:00.000000+00:00"), Some(want));
+        assert_eq!(parse_timestamp("2025-12-19 10:30:00"), Some(want));
+        assert_eq!(parse_timestamp("2025-12-19T12:30:00+02:00"), Some(want));
+        assert_eq!(parse_timestamp("2025-12-19"), Some(want - 37_800));
+        assert_eq!(parse_timestamp("1766140200"), Some(want));
+        assert_eq!(parse_timestamp("2025-12-19T10:30:00.123456"), Some(want));
+        assert_eq!(parse_timestamp("2025-02-30T10:30:00Z"), None);
+        assert_eq!(parse_timestamp("2025-12-19T10:30:00+01:00"), Some(want - 3600));
+        assert_eq!(parse_timestamp("yesterday"), None);
+        assert_eq!(parse_timestamp("99999999999999999999"), None);
+    }
+
+    #[test]
+    fn review_timeframes() {
+        let d = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap_or_default();
+        let q = ReviewTimeframe::parse("quarterly").unwrap_or(ReviewTimeframe::Days(0));
+        assert_eq!(q.after(d), NaiveDate::from_ymd_opt(2026, 4, 30));
+        assert_eq!(ReviewTimeframe::parse("90 days"), Some(ReviewTimeframe::Days(90)));
+        assert_eq!(ReviewTimeframe::parse("Monthly"), Some(ReviewTimeframe::Months(1)));
+        assert_eq!(ReviewTimeframe::parse("someday"), None);
+        assert_eq!(q.cadence(), Cadence::Quarterly);
+    }
+
+    proptest! {
+        #[test]
+        fn parsers_never_panic(s in any::<String>()) {
+            let _ = parse_bool(&s);
+            let _ = Priority::parse(&s);
+            let _ = parse_timestamp(&s);
+            if let Some(tf) = ReviewTimeframe::parse(&s) {
+                let _ = tf.after(NaiveDate::MAX);
+            }
+        }
+    }
+}

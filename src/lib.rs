@@ -1,0 +1,8 @@
+//! bearing: a terminal cockpit for strategic business signals tracked in PostHog.
+//!
+//! The crate is laid out by architecture: `domain` (vocabulary, no IO), `source`
+//! (demo, files), `engine` (pure rollups), `config`, `report`, and `tui` (the cockpit).
+//! IO lives at the edges; the engine and the cockpit's `update` are pure.
+
+pub mod domain;
+pub mod source;

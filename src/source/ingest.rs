@@ -1,0 +1,311 @@
+//! Turning a raw record into an [`Event`]: sanitise every string once, intern it, and
+//! note which properties are missing or unreadable. Shared by the file reader and the
+//! demo generator, so demo data goes through exactly the path real data does.
+
+use super::record::{RawEvent, RawProps, RawSubscription, Scalar};
+use crate::domain::event::parse_uuid;
+use crate::domain::range::{RangeParse, parse_range};
+use crate::domain::sanitize::sanitize;
+use crate::domain::values::{Priority, ReviewTimeframe, parse_bool, parse_timestamp};
+use crate::domain::{
+    CostDetails, DecisionDetails, Details, Event, EventKind, IngestStats, Interner, RevenueDetails, Subscription, Sym,
+};
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
+
+/// The result of reading one record.
+pub enum Ingested {
+    Event(Event),
+    /// A well-formed event that is not one of the three strategic events.
+    Other,
+    /// Not an event at all; the reason is shown in data health.
+    Broken(&'static str),
+}
+
+/// Per-worker state: the strings seen so far and what their parses came to.
+#[derive(Default)]
+pub struct Ingestor {
+    pub strings: Interner,
+    pub stats: IngestStats,
+    valid_range: FxHashMap<Sym, bool>,
+    valid_timeframe: FxHashMap<Sym, bool>,
+}
+
+/// Collects one event's properties, missing and invalid bits.
+struct Fields<'p, 'i> {
+    kind: EventKind,
+    props: &'p RawProps<'p>,
+    ing: &'i mut Ingestor,
+    missing: u16,
+    invalid: u16,
+}
+
+impl Fields<'_, '_> {
+    fn text(&mut self, name: &str) -> Sym {
+        match self.props.get(name).and_then(Scalar::text) {
+            Some(t) => self.ing.strings.intern(&sanitize(&t)),
+            None => {
+                self.missing |= self.kind.bit(name);
+                Sym::EMPTY
+            }
+        }
+    }
+
+    fn range(&mut self, name: &str) -> Sym {
+        let sym = self.text(name);
+        if !sym.is_empty() {
+            let strings = &self.ing.strings;
+            let ok = *self
+                .ing
+                .valid_range
+                .entry(sym)
+                .or_insert_with(|| parse_range(strings.resolve(sym)) != RangeParse::Invalid);
+            self.flag_invalid(name, ok);
+        }
+        sym
+    }
+
+    fn timeframe(&mut self, name: &str) -> Sym {
+        let sym = self.text(name);
+        if !sym.is_empty() {
+            let strings = &self.ing.strings;
+            let ok = *self
+                .ing
+                .valid_timeframe
+                .entry(sym)
+                .or_insert_with(|| ReviewTimeframe::parse(strings.resolve(sym)).is_some());
+            self.flag_invalid(name, ok);
+        }
+        sym
+    }
+
+    fn priority(&mut self, name: &str) -> Option<Priority> {
+        let value = self.props.get(name).and_then(Scalar::text);
+        match value {
+            None => {
+                self.missing |= self.kind.bit(name);
+                None
+            }
+            Some(t) => {
+                let p = Priority::parse(&t);
+                self.flag_invalid(name, p.is_some());
+                p
+            }
+        }
+    }
+
+    fn boolean(&mut self, name: &str) -> Option<bool> {
+        let value = match self.props.get(name) {
+            Some(Scalar::Bool(b)) => Some(Some(*b)),
+            Some(s) => s.text().map(|t| parse_bool(&t)),
+            None => None,
+        };
+        match value {
+            None => {
+                self.missing |= self.kind.bit(name);
+                None
+            }
+            Some(b) => {
+                self.flag_invalid(name, b.is_some());
+                b
+            }
+        }
+    }
+
+    fn date(&mut self, name: &str) -> Option<i64> {
+        let value = self.props.get(name).and_then(Scalar::text);
+        match value {
+            None => {
+                self.missing |= self.kind.bit(name);
+                None
+            }
+            Some(t) => {
+                let ts = parse_timestamp(&t);
+                self.flag_invalid(name, ts.is_some());
+                ts
+            }
+        }
+    }
+
+    fn flag_invalid(&mut self, name: &str, ok: bool) {
+        if !ok {
+            self.invalid |= self.kind.bit(name);
+        }
+    }
+}
+
+impl Ingestor {
+    /// Continues interning into strings already in use (a dataset's).
+    pub fn with_strings(strings: Interner) -> Ingestor {
+        Ingestor { strings, ..Ingestor::default() }
+    }
+
+    pub fn ingest(&mut self, raw: &RawEvent<'_>) -> Ingested {
+        let Some(name) = raw.event.as_deref() else {
+            return Ingested::Broken("no \"event\" name");
+        };
+        let Some(kind) = EventKind::from_event_name(name) else {
+            return Ingested::Other;
+        };
+        let props = &raw.properties.0;
+        let mut f = Fields { kind, props, ing: self, missing: 0, invalid: 0 };
+        let tenant = f.text("tenant_id");
+        let tracked = f.date("tracking_date");
+        let details = match kind {
+            EventKind::Revenue => Details::Revenue(RevenueDetails {
+                category: f.text("trend_category"),
+                signal: f.text("directional_signal"),
+                impact: f.range("approximate_impact_range"),
+                context: f.text("strategic_context"),
+                follow_up: f.text("follow_up_action"),
+                priority: f.priority("strategic_priority"),
+            }),
+            EventKind::Cost => Details::Cost(CostDetails {
+                optimization: f.text("optimization_type"),
+                savings: f.range("approximate_savings_range"),
+                vendor: f.text("esp_vendor_context"),
+                feasibility: f.text("implementation_feasibility"),
+                review_required: f.boolean("strategic_review_required"),
+            }),
+            EventKind::Decision => Details::Decision(DecisionDetails {
+                category: f.text("decision_category"),
+                maker_level: f.text("decision_maker_level"),
+                justification: f.text("strategic_justification"),
+                outcome: f.range("expected_outcome_range"),
+                timeframe: f.timeframe("review_timeframe"),
+                follow_up: f.text("outcome_follow_up"),
+            }),
+        };
+        let (missing, invalid) = (f.missing, f.invalid);
+        let timestamp = raw.timestamp.as_ref().and_then(Scalar::text).and_then(|t| parse_timestamp(&t));
+        let at = match timestamp.or(tracked) {
+            Some(at) => at,
+            None => {
+                self.stats.untimed += 1;
+                i64::MIN
+            }
+        };
+        let uuid = raw.uuid.as_deref().and_then(parse_uuid).unwrap_or_default();
+        Ingested::Event(Event {
+            at,
+            tracked: tracked.unwrap_or(i64::MIN),
+            uuid,
+            tenant,
+            missing,
+            invalid,
+            details,
+        })
+    }
+
+    /// A subscriptions row; rows without a tenant are skipped (and say so).
+    pub fn subscription(&mut self, raw: &RawSubscription<'_>) -> Option<Subscription> {
+        let mut text = |v: &Option<Scalar<'_>>| {
+            v.as_ref()
+                .and_then(Scalar::text)
+                .map_or(Sym::EMPTY, |t| self.strings.intern(&sanitize(&t)))
+        };
+        let tenant = text(&raw.tenant_id);
+        if tenant.is_empty() {
+            return None;
+        }
+        let plan = text(&raw.plan_name);
+        let status = text(&raw.status);
+        let current_period_start = raw
+            .current_period_start
+            .as_ref()
+            .and_then(Scalar::text)
+            .and_then(|t| parse_timestamp(&t))
+            .and_then(crate::domain::values::date_of);
+        Some(Subscription { tenant, plan, status, current_period_start })
+    }
+}
+
+/// Remaps the symbols of events read by one worker into the merged interner.
+pub fn remap(event: &mut Event, map: &[Sym]) {
+    let m = |s: &mut Sym| *s = map.get(s.0 as usize).copied().unwrap_or(Sym::EMPTY);
+    m(&mut event.tenant);
+    match &mut event.details {
+        Details::Revenue(r) => {
+            for s in [&mut r.category, &mut r.signal, &mut r.impact, &mut r.context, &mut r.follow_up] {
+                m(s);
+            }
+        }
+        Details::Cost(c) => {
+            for s in [&mut c.optimization, &mut c.savings, &mut c.vendor, &mut c.feasibility] {
+                m(s);
+            }
+        }
+        Details::Decision(d) => {
+            for s in [
+                &mut d.category,
+                &mut d.maker_level,
+                &mut d.justification,
+                &mut d.outcome,
+                &mut d.timeframe,
+                &mut d.follow_up,
+            ] {
+                m(s);
+            }
+        }
+    }
+}
+
+/// For tests and the demo world: a date's Unix seconds.
+pub fn date_ts(d: NaiveDate) -> i64 {
+    crate::domain::values::midnight(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ingest(line: &str) -> (Ingestor, Option<Event>) {
+        let raw: RawEvent = serde_json::from_str(line).unwrap();
+        let mut ing = Ingestor::default();
+        let e = match ing.ingest(&raw) {
+            Ingested::Event(e) => Some(e),
+            _ => None,
+        };
+        (ing, e)
+    }
+
+    #[test]
+    fn seed_example_conforms() {
+        let (ing, e) = ingest(
+            r#"{"event":"revenue_protection_trend","distinct_id":"tenant_123","properties":{"tenant_id":"tenant-123","trend_category":"deliverability_directional","directional_signal":"increasing_bounce_rate","approximate_impact_range":"1000-5000","strategic_context":"monthly_campaign_performance","follow_up_action":"process_review_required","tracking_date":"2025-12-19T10:30:00Z","strategic_priority":"medium"}}"#,
+        );
+        let e = e.unwrap();
+        assert!(e.conforms(), "missing {:b} invalid {:b}", e.missing, e.invalid);
+        assert_eq!(e.at, 1_766_140_200, "tracking_date stands in for a missing timestamp");
+        assert_eq!(ing.strings.resolve(e.tenant), "tenant-123");
+    }
+
+    #[test]
+    fn missing_and_invalid_are_told_apart() {
+        let (_, e) = ingest(
+            r#"{"event":"cost_optimization_trend","timestamp":"2026-01-02T00:00:00Z","properties":{"tenant_id":"t","optimization_type":"x","approximate_savings_range":"lots","esp_vendor_context":"","implementation_feasibility":"process_driven","strategic_review_required":"perhaps"}}"#,
+        );
+        let e = e.unwrap();
+        let k = EventKind::Cost;
+        assert_eq!(e.missing, k.bit("esp_vendor_context") | k.bit("tracking_date"));
+        assert_eq!(e.invalid, k.bit("approximate_savings_range") | k.bit("strategic_review_required"));
+    }
+
+    #[test]
+    fn hostile_strings_are_inert_once_stored() {
+        let (ing, e) = ingest(
+            r#"{"event":"strategic_decision_summary","timestamp":"2026-01-02T00:00:00Z","properties":{"tenant_id":"evil\u001b]0;PWNED\u0007","decision_category":"\u001b[2J\u202e"}}"#,
+        );
+        let e = e.unwrap();
+        assert_eq!(ing.strings.resolve(e.tenant), "evil\\x1b]0;PWNED\\x07");
+        let Details::Decision(d) = e.details else { panic!("not a decision") };
+        assert_eq!(ing.strings.resolve(d.category), "\\x1b[2J\\u{202e}");
+    }
+
+    #[test]
+    fn other_events_and_nameless_records() {
+        assert!(ingest(r#"{"event":"$pageview"}"#).1.is_none());
+        let raw: RawEvent = serde_json::from_str(r#"{"uuid":"x"}"#).unwrap();
+        assert!(matches!(Ingestor::default().ingest(&raw), Ingested::Broken(_)));
+    }
+}

@@ -1,0 +1,290 @@
+//! Streaming JSON Lines reader. The file is read in fixed-size chunks cut at line ends
+//! and parsed by one worker per core; only the compact events are kept, never the file.
+//! A broken line is counted with its line number and never stops the read.
+
+use super::ingest::{Ingested, Ingestor, remap};
+use super::record::{RawEvent, RawSubscription};
+use crate::domain::{Event, IngestStats, Interner, Subscription};
+use std::io::{self, Read};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+/// Big enough that per-chunk overhead vanishes, small enough that a few in flight
+/// stay well inside the memory budget.
+const CHUNK: usize = 4 << 20;
+/// A single line longer than this is reported broken instead of buffered whole.
+const MAX_LINE: usize = 16 << 20;
+
+pub struct Parsed {
+    pub events: Vec<Event>,
+    pub strings: Interner,
+    pub stats: IngestStats,
+}
+
+struct Chunk {
+    index: usize,
+    first_line: u64,
+    data: Vec<u8>,
+}
+
+struct ChunkResult {
+    index: usize,
+    events: Vec<Event>,
+    ingestor: Ingestor,
+}
+
+/// Reads PostHog-shaped events from `reader` with `workers` parsing threads.
+pub fn read_events<R: Read>(reader: R, workers: usize) -> io::Result<Parsed> {
+    let workers = workers.max(1);
+    let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(workers * 2);
+    let chunk_rx = Arc::new(Mutex::new(chunk_rx));
+    let (result_tx, result_rx) = std::sync::mpsc::channel::<ChunkResult>();
+    let (reader_stats, results) = thread::scope(|scope| {
+        for _ in 0..workers {
+            let rx = Arc::clone(&chunk_rx);
+            let tx = result_tx.clone();
+            scope.spawn(move || parse_worker(&rx, &tx));
+        }
+        drop(result_tx);
+        let reader_stats = split_chunks(reader, chunk_tx);
+        let results: Vec<ChunkResult> = result_rx.iter().collect();
+        (reader_stats, results)
+    });
+    let mut stats = reader_stats?;
+    Ok(merge(results, &mut stats))
+}
+
+fn parse_worker(rx: &Mutex<Receiver<Chunk>>, tx: &std::sync::mpsc::Sender<ChunkResult>) {
+    loop {
+        // The lock is held only to take the next chunk, never while parsing.
+        let next = match rx.lock() {
+            Ok(guard) => guard.recv(),
+            Err(_) => return,
+        };
+        let Ok(chunk) = next else { return };
+        if tx.send(parse_chunk(chunk)).is_err() {
+            return;
+        }
+    }
+}
+
+fn parse_chunk(chunk: Chunk) -> ChunkResult {
+    let mut ingestor = Ingestor::default();
+    let mut events = Vec::with_capacity(chunk.data.len() / 400);
+    let mut line_no = chunk.first_line;
+    for line in chunk.data.split(|b| *b == b'\n') {
+        line_no += 1;
+        parse_line(line, line_no, &mut ingestor, &mut events);
+    }
+    // `split` yields one empty piece after the final newline; it is not a line.
+    if chunk.data.last() == Some(&b'\n') {
+        ingestor.stats.blank = ingestor.stats.blank.saturating_sub(1);
+        line_no -= 1;
+    }
+    ingestor.stats.lines = line_no - chunk.first_line;
+    ingestor.stats.bytes = chunk.data.len() as u64;
+    ChunkResult { index: chunk.index, events, ingestor }
+}
+
+fn parse_line(line: &[u8], line_no: u64, ing: &mut Ingestor, events: &mut Vec<Event>) {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.iter().all(u8::is_ascii_whitespace) {
+        ing.stats.blank += 1;
+        return;
+    }
+    match serde_json::from_slice::<RawEvent>(line) {
+        Ok(raw) => match ing.ingest(&raw) {
+            Ingested::Event(e) => events.push(e),
+            Ingested::Other => ing.stats.other_events += 1,
+            Ingested::Broken(reason) => ing.stats.add_broken(line_no, reason),
+        },
+        Err(e) => {
+            // serde_json's message names a column within the line; keep it short and
+            // free of any of the line's own text.
+            let reason = match e.classify() {
+                serde_json::error::Category::Io => "unreadable".to_owned(),
+                serde_json::error::Category::Syntax => format!("not JSON (column {})", e.column()),
+                serde_json::error::Category::Data => "not an event object".to_owned(),
+                serde_json::error::Category::Eof => "truncated JSON".to_owned(),
+            };
+            ing.stats.add_broken(line_no, reason);
+        }
+    }
+}
+
+/// Reads `reader` into chunks that end at a line end and sends them to the workers.
+/// Returns the statistics only the reader can know (over-long lines).
+fn split_chunks<R: Read>(mut reader: R, tx: SyncSender<Chunk>) -> io::Result<IngestStats> {
+    let mut stats = IngestStats::default();
+    let mut index = 0usize;
+    let mut line = 0u64;
+    let mut carry: Vec<u8> = Vec::new();
+    let mut skipping_long_line = false;
+    loop {
+        let mut buf = std::mem::take(&mut carry);
+        let start = buf.len();
+        buf.resize(start + CHUNK, 0);
+        let n = read_full(&mut reader, &mut buf[start..])?;
+        buf.truncate(start + n);
+        let eof = n == 0;
+        if skipping_long_line {
+            // Drop bytes up to the end of an over-long line.
+            match buf.iter().position(|b| *b == b'\n') {
+                Some(p) => {
+                    buf.drain(..=p);
+                    skipping_long_line = false;
+                }
+                None if eof => break,
+                None => continue,
+            }
+        }
+        let cut = if eof { buf.len() } else { buf.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) };
+        if cut == 0 && !eof {
+            if buf.len() > MAX_LINE {
+                line += 1;
+                stats.lines += 1;
+                stats.bytes += buf.len() as u64;
+                stats.add_broken(line, format!("line longer than {} MiB", MAX_LINE >> 20));
+                skipping_long_line = true;
+            } else {
+                carry = buf;
+            }
+            continue;
+        }
+        carry = buf.split_off(cut);
+        if !buf.is_empty() {
+            let lines = buf.iter().filter(|b| **b == b'\n').count() as u64
+                + u64::from(buf.last() != Some(&b'\n'));
+            let chunk = Chunk { index, first_line: line, data: buf };
+            line += lines;
+            index += 1;
+            if tx.send(chunk).is_err() {
+                break;
+            }
+        }
+        if eof {
+            break;
+        }
+    }
+    Ok(stats)
+}
+
+fn read_full<R: Read>(reader: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+fn merge(mut results: Vec<ChunkResult>, stats: &mut IngestStats) -> Parsed {
+    results.sort_by_key(|r| r.index);
+    let mut strings = Interner::default();
+    let total: usize = results.iter().map(|r| r.events.len()).sum();
+    let mut events = Vec::with_capacity(total);
+    let mut merged = IngestStats::default();
+    for r in results {
+        let map = strings.absorb(r.ingestor.strings);
+        merged.merge(r.ingestor.stats);
+        events.extend(r.events.into_iter().map(|mut e| {
+            remap(&mut e, &map);
+            e
+        }));
+    }
+    // Over-long lines were seen by the reader; their samples belong in line order.
+    merged.merge(std::mem::take(stats));
+    merged.broken_samples.sort_by_key(|b| b.line);
+    Parsed { events, strings, stats: merged }
+}
+
+/// Reads a subscriptions table from JSON Lines; unreadable rows are skipped and counted.
+pub fn read_subscriptions<R: io::BufRead>(
+    reader: R,
+    strings: &mut Interner,
+) -> io::Result<(Vec<Subscription>, u64)> {
+    let mut ing = Ingestor::with_strings(std::mem::take(strings));
+    let mut rows = Vec::new();
+    let mut bad = 0;
+    for line in reader.lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<RawSubscription>(&line).ok().and_then(|r| ing.subscription(&r)) {
+            Some(s) => rows.push(s),
+            None => bad += 1,
+        }
+    }
+    *strings = ing.strings;
+    Ok((rows, bad))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{"uuid":"0191b6c1-3f2a-7c4e-9a10-2b3c4d5e6f70","event":"cost_optimization_trend","distinct_id":"d","timestamp":"2026-01-02T00:00:00Z","properties":{"tenant_id":"t-1","optimization_type":"x","approximate_savings_range":"500-2000","esp_vendor_context":"v","implementation_feasibility":"f","strategic_review_required":true,"tracking_date":"2026-01-02"}}"#;
+
+    #[test]
+    fn counts_broken_lines_with_their_numbers() {
+        let text = format!("{GOOD}\n{{broken\n\n{GOOD}\n[1,2]\n{{\"event\":\"$pageview\"}}\n{GOOD}");
+        let p = read_events(text.as_bytes(), 2).unwrap();
+        assert_eq!(p.events.len(), 3);
+        assert_eq!(p.stats.lines, 7);
+        assert_eq!(p.stats.blank, 1);
+        assert_eq!(p.stats.broken, 2);
+        assert_eq!(p.stats.other_events, 1);
+        let lines: Vec<u64> = p.stats.broken_samples.iter().map(|b| b.line).collect();
+        assert_eq!(lines, vec![2, 5]);
+        assert!(p.events.iter().all(|e| p.strings.resolve(e.tenant) == "t-1"));
+    }
+
+    #[test]
+    fn many_chunks_keep_line_numbers_and_order() {
+        // Enough lines to span several 4 MiB chunks, with a broken line far in.
+        let n = 30_000;
+        let mut text = String::new();
+        for i in 1..=n {
+            if i == 25_000 {
+                text.push_str("{\"event\": oops}\n");
+            } else {
+                text.push_str(GOOD);
+                text.push('\n');
+            }
+        }
+        let p = read_events(text.as_bytes(), 3).unwrap();
+        assert_eq!(p.events.len(), n - 1);
+        assert_eq!(p.stats.lines, n as u64);
+        assert_eq!(p.stats.broken_samples.first().map(|b| b.line), Some(25_000));
+    }
+
+    #[test]
+    fn an_over_long_line_is_broken_not_buffered() {
+        let mut text = String::from(GOOD);
+        text.push('\n');
+        text.push_str(&"x".repeat(MAX_LINE + 10));
+        text.push('\n');
+        text.push_str(GOOD);
+        text.push('\n');
+        let p = read_events(text.as_bytes(), 2).unwrap();
+        assert_eq!(p.events.len(), 2);
+        assert_eq!(p.stats.broken, 1);
+        assert_eq!(p.stats.broken_samples[0].line, 2);
+        assert_eq!(p.stats.lines, 3);
+    }
+
+    #[test]
+    fn invalid_utf8_and_crlf() {
+        let mut bytes = GOOD.as_bytes().to_vec();
+        bytes.extend_from_slice(b"\r\n{\"event\":\"\xff\xfe\"}\r\n");
+        let p = read_events(&bytes[..], 1).unwrap();
+        assert_eq!(p.events.len(), 1);
+        assert_eq!(p.stats.broken, 1);
+    }
+}

@@ -1,0 +1,266 @@
+//! PostHog-shaped event records as they appear in an export (and as the demo generator
+//! writes them): `uuid, event, distinct_id, timestamp, properties`. Strings are
+//! borrowed from the line where JSON allows it, so reading a large file allocates
+//! little. Only the properties bearing knows are read; the rest are skipped.
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::borrow::Cow;
+use std::fmt;
+
+/// A JSON scalar as a tracker sent it: trackers send `true`, `"true"` and `1` alike.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar<'a> {
+    Str(Cow<'a, str>),
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Null,
+    /// An object or array where a scalar was expected.
+    Nested,
+}
+
+impl Scalar<'_> {
+    /// The value as text, or None when it is null or empty.
+    pub fn text(&self) -> Option<Cow<'_, str>> {
+        match self {
+            Scalar::Str(s) if s.trim().is_empty() => None,
+            Scalar::Str(s) => Some(Cow::Borrowed(s)),
+            Scalar::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
+            Scalar::Int(i) => Some(Cow::Owned(i.to_string())),
+            Scalar::Float(f) => Some(Cow::Owned(f.to_string())),
+            Scalar::Null => None,
+            Scalar::Nested => Some(Cow::Borrowed("[nested value]")),
+        }
+    }
+
+    pub fn into_owned(self) -> Scalar<'static> {
+        match self {
+            Scalar::Str(s) => Scalar::Str(Cow::Owned(s.into_owned())),
+            Scalar::Bool(b) => Scalar::Bool(b),
+            Scalar::Int(i) => Scalar::Int(i),
+            Scalar::Float(f) => Scalar::Float(f),
+            Scalar::Null => Scalar::Null,
+            Scalar::Nested => Scalar::Nested,
+        }
+    }
+}
+
+impl<'a> From<&'a str> for Scalar<'a> {
+    fn from(s: &'a str) -> Self {
+        Scalar::Str(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for Scalar<'_> {
+    fn from(s: String) -> Self {
+        Scalar::Str(Cow::Owned(s))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Scalar<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Scalar::Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Scalar::Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Scalar::Str(Cow::Owned(v)))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Scalar::Bool(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Scalar::Int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(i64::try_from(v).map_or(Scalar::Float(v as f64), Scalar::Int))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Scalar::Float(v))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Nested)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Nested)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Serialize for Scalar<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Scalar::Str(v) => s.serialize_str(v),
+            Scalar::Bool(b) => s.serialize_bool(*b),
+            Scalar::Int(i) => s.serialize_i64(*i),
+            Scalar::Float(f) => s.serialize_f64(*f),
+            Scalar::Null | Scalar::Nested => s.serialize_unit(),
+        }
+    }
+}
+
+macro_rules! props {
+    ($($name:ident),* $(,)?) => {
+        /// Every property of the three strategic events; others are ignored.
+        #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+        pub struct RawProps<'a> {
+            $(
+                #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+                pub $name: Option<Scalar<'a>>,
+            )*
+        }
+
+        impl RawProps<'_> {
+            /// A property by its PostHog name.
+            pub fn get(&self, name: &str) -> Option<&Scalar<'_>> {
+                match name {
+                    $(stringify!($name) => self.$name.as_ref(),)*
+                    _ => None,
+                }
+            }
+
+            pub fn into_owned(self) -> RawProps<'static> {
+                RawProps { $($name: self.$name.map(Scalar::into_owned),)* }
+            }
+        }
+    };
+}
+
+props!(
+    tenant_id,
+    tracking_date,
+    trend_category,
+    directional_signal,
+    approximate_impact_range,
+    strategic_context,
+    follow_up_action,
+    strategic_priority,
+    optimization_type,
+    approximate_savings_range,
+    esp_vendor_context,
+    implementation_feasibility,
+    strategic_review_required,
+    decision_category,
+    decision_maker_level,
+    strategic_justification,
+    expected_outcome_range,
+    review_timeframe,
+    outcome_follow_up,
+);
+
+/// `properties` is an object in PostHog's JSON exports but a JSON-encoded string in
+/// some CSV-to-JSON conversions; both are accepted.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PropsField<'a>(pub RawProps<'a>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for PropsField<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PropsField<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of properties, or a JSON string holding one")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                RawProps::deserialize(de::value::MapAccessDeserializer::new(map)).map(PropsField)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                serde_json::from_str::<RawProps>(v)
+                    .map(|p| PropsField(p.into_owned()))
+                    .map_err(|e| E::custom(format!("properties is a string but not JSON: {e}")))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(PropsField::default())
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(PropsField::default())
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Serialize for PropsField<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+pub struct RawEvent<'a> {
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub event: Option<Cow<'a, str>>,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    pub distinct_id: Option<Scalar<'a>>,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<Scalar<'a>>,
+    #[serde(borrow, default)]
+    pub properties: PropsField<'a>,
+}
+
+/// A row of the subscriptions table (in PostHog a data-warehouse table; in files a
+/// JSON Lines file next to the events).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+pub struct RawSubscription<'a> {
+    #[serde(borrow, default)]
+    pub tenant_id: Option<Scalar<'a>>,
+    #[serde(borrow, default)]
+    pub plan_name: Option<Scalar<'a>>,
+    #[serde(borrow, default)]
+    pub status: Option<Scalar<'a>>,
+    #[serde(borrow, default)]
+    pub current_period_start: Option<Scalar<'a>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_posthog_line_borrowing_strings() {
+        let line = r#"{"uuid":"0191b6c1-3f2a-7c4e-9a10-2b3c4d5e6f70","event":"cost_optimization_trend","distinct_id":"tenant_123","timestamp":"2025-12-19T10:30:00Z","properties":{"tenant_id":"tenant-123","strategic_review_required":true,"approximate_savings_range":"500-2000","$lib":"web","nested":{"a":[1,2]}},"person_id":null}"#;
+        let e: RawEvent = serde_json::from_str(line).unwrap();
+        assert_eq!(e.event.as_deref(), Some("cost_optimization_trend"));
+        assert!(matches!(e.properties.0.tenant_id, Some(Scalar::Str(Cow::Borrowed("tenant-123")))));
+        assert_eq!(e.properties.0.strategic_review_required, Some(Scalar::Bool(true)));
+    }
+
+    #[test]
+    fn properties_as_a_json_string() {
+        let line = r#"{"event":"x","properties":"{\"tenant_id\":\"t-1\",\"review_timeframe\":1}"}"#;
+        let e: RawEvent = serde_json::from_str(line).unwrap();
+        assert_eq!(e.properties.0.tenant_id, Some(Scalar::from("t-1")));
+        assert_eq!(e.properties.0.review_timeframe, Some(Scalar::Int(1)));
+    }
+
+    #[test]
+    fn nested_values_and_nulls() {
+        let line = r#"{"event":"x","properties":{"tenant_id":null,"trend_category":[1,{"a":2}]}}"#;
+        let e: RawEvent = serde_json::from_str(line).unwrap();
+        assert_eq!(e.properties.0.tenant_id, None, "null is the same as absent");
+        assert_eq!(e.properties.0.trend_category, Some(Scalar::Nested));
+        assert_eq!(Scalar::Null.text(), None);
+        assert_eq!(Scalar::from("  ").text(), None);
+    }
+}
