@@ -5,4 +5,5 @@
 //! IO lives at the edges; the engine and the cockpit's `update` are pure.
 
 pub mod domain;
+pub mod engine;
 pub mod source;

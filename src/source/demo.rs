@@ -318,7 +318,9 @@ impl Generator {
         let names = kind.properties();
         if self.rng.chance(0.02) {
             let victim = names.get(self.rng.below(names.len())).copied().unwrap_or("");
-            set_prop(p, victim, None);
+            // Trackers drop a property, or send it empty; both count as missing.
+            let empty = self.rng.chance(0.5).then(|| Scalar::from(""));
+            set_prop(p, victim, empty);
         }
         if self.rng.chance(0.01) {
             let junk = match kind {

@@ -1,0 +1,92 @@
+//! Data health: how much of the tracking can be trusted. Per event kind, the share of
+//! events that conform to the schema (every property present and readable) against the
+//! seed's 95% capture target, the properties missing or unreadable most often, and
+//! what could not be read at all.
+
+use crate::domain::{Dataset, EventKind, IngestStats};
+use serde::Serialize;
+
+/// The seed's "95% successful strategic event capture rate".
+pub const TARGET: f64 = 0.95;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PropertyCount {
+    pub property: &'static str,
+    pub missing: u64,
+    pub invalid: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KindHealth {
+    pub kind: EventKind,
+    pub event: &'static str,
+    pub total: u64,
+    pub conforming: u64,
+    /// Properties with any problem, worst first.
+    pub properties: Vec<PropertyCount>,
+}
+
+impl KindHealth {
+    /// Conforming share; None when there are no events of this kind.
+    pub fn rate(&self) -> Option<f64> {
+        (self.total > 0).then(|| self.conforming as f64 / self.total as f64)
+    }
+
+    pub fn meets_target(&self) -> bool {
+        self.rate().is_some_and(|r| r >= TARGET)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Health {
+    pub kinds: Vec<KindHealth>,
+    pub ingest: IngestStats,
+    /// Rows in the subscriptions table, or None without one.
+    pub subscriptions: Option<usize>,
+}
+
+impl Health {
+    pub fn total_events(&self) -> u64 {
+        self.kinds.iter().map(|k| k.total).sum()
+    }
+
+    pub fn overall_rate(&self) -> Option<f64> {
+        let total = self.total_events();
+        (total > 0).then(|| self.kinds.iter().map(|k| k.conforming).sum::<u64>() as f64 / total as f64)
+    }
+}
+
+pub fn health(ds: &Dataset) -> Health {
+    let mut totals = [0u64; 3];
+    let mut conforming = [0u64; 3];
+    let mut missing = [[0u64; 16]; 3];
+    let mut invalid = [[0u64; 16]; 3];
+    for e in &ds.events {
+        let k = e.kind() as usize;
+        totals[k] += 1;
+        if e.conforms() {
+            conforming[k] += 1;
+            continue;
+        }
+        for bit in 0..16 {
+            missing[k][bit] += u64::from(e.missing >> bit & 1);
+            invalid[k][bit] += u64::from(e.invalid >> bit & 1);
+        }
+    }
+    let kinds = EventKind::ALL
+        .iter()
+        .map(|&kind| {
+            let k = kind as usize;
+            let mut properties: Vec<PropertyCount> = kind
+                .properties()
+                .iter()
+                .enumerate()
+                .map(|(bit, p)| PropertyCount { property: p, missing: missing[k][bit], invalid: invalid[k][bit] })
+                .filter(|p| p.missing + p.invalid > 0)
+                .collect();
+            properties.sort_by(|a, b| (b.missing + b.invalid).cmp(&(a.missing + a.invalid)).then(a.property.cmp(b.property)));
+            KindHealth { kind, event: kind.event_name(), total: totals[k], conforming: conforming[k], properties }
+        })
+        .collect();
+    Health { kinds, ingest: ds.ingest.clone(), subscriptions: ds.subscriptions.as_ref().map(Vec::len) }
+}

@@ -1,0 +1,100 @@
+//! Approximate impact: the sum of the lows and the highs of the known money ranges,
+//! shown the seed's way, `"$5K–15K potential impact"`, with the ranges that could not
+//! be summed counted alongside rather than silently dropped.
+
+use crate::domain::range::{RangeParse, Unit, format_range, parse_range};
+use crate::domain::{Interner, Sym};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Impact {
+    pub low: f64,
+    pub high: f64,
+    /// Ranges summed.
+    pub known: u32,
+    /// Ranges that were missing, `unknown`, unreadable, or not money (a percentage).
+    pub unknown: u32,
+    /// Sum of midpoints of the known ranges, for averages.
+    pub midpoints: f64,
+}
+
+impl Impact {
+    pub fn add(&mut self, range: RangeParse) {
+        match range {
+            RangeParse::Known(r) if r.is_money() => {
+                self.low += r.low;
+                self.high += r.high;
+                self.midpoints += r.midpoint();
+                self.known += 1;
+            }
+            _ => self.unknown += 1,
+        }
+    }
+
+    pub fn merge(&mut self, other: &Impact) {
+        self.low += other.low;
+        self.high += other.high;
+        self.midpoints += other.midpoints;
+        self.known += other.known;
+        self.unknown += other.unknown;
+    }
+
+    pub fn is_known(&self) -> bool {
+        self.known > 0
+    }
+
+    /// `$5K–15K`, or `—` when nothing could be summed.
+    pub fn range(&self) -> String {
+        if self.is_known() { format_range(self.low, self.high, Unit::Dollars) } else { "—".to_owned() }
+    }
+
+    /// The seed's wording, e.g. `$5K–15K potential impact`.
+    pub fn phrase(&self, noun: &str) -> String {
+        let base = if self.is_known() {
+            format!("{} {noun}", self.range())
+        } else {
+            format!("no quantified {noun}")
+        };
+        if self.unknown > 0 { format!("{base} (+{} unquantified)", self.unknown) } else { base }
+    }
+
+    /// The mean of the known ranges' midpoints: what the seed's `avg_savings_estimate`
+    /// meant to compute.
+    pub fn average(&self) -> Option<f64> {
+        (self.known > 0).then(|| self.midpoints / f64::from(self.known))
+    }
+}
+
+/// Parses each distinct range text once; a range property has few distinct values.
+#[derive(Default)]
+pub struct RangeCache {
+    parsed: FxHashMap<Sym, RangeParse>,
+}
+
+impl RangeCache {
+    pub fn get(&mut self, strings: &Interner, sym: Sym) -> RangeParse {
+        if sym.is_empty() {
+            return RangeParse::Unknown;
+        }
+        *self.parsed.entry(sym).or_insert_with(|| parse_range(strings.resolve(sym)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_lows_and_highs_and_counts_the_rest() {
+        let mut i = Impact::default();
+        i.add(parse_range("$5K-15K"));
+        i.add(parse_range("1000-5000"));
+        i.add(parse_range("unknown"));
+        i.add(parse_range("25-50%"));
+        assert_eq!((i.low, i.high, i.known, i.unknown), (6000.0, 20000.0, 2, 2));
+        assert_eq!(i.phrase("potential impact"), "$6K–20K potential impact (+2 unquantified)");
+        assert_eq!(i.average(), Some(6500.0));
+        assert_eq!(Impact::default().phrase("potential impact"), "no quantified potential impact");
+    }
+}

@@ -1,0 +1,157 @@
+//! The seed's 90-day strategic activity overview: per tenant, the count of each
+//! strategic event in the last 90 days, joined to the tenant's subscription, with an
+//! activity level (High > 10 events, Moderate > 5, Low). Like the seed's query, only
+//! tenants with an active subscription are listed when a subscriptions table exists;
+//! unlike it, levels are ordered High, Moderate, Low rather than alphabetically.
+
+use super::impact::{Impact, RangeCache};
+use crate::domain::{Dataset, Details, Sym};
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityLevel {
+    Low,
+    Moderate,
+    High,
+}
+
+impl ActivityLevel {
+    /// The seed's wording.
+    pub fn label(self) -> &'static str {
+        match self {
+            ActivityLevel::High => "High Strategic Activity",
+            ActivityLevel::Moderate => "Moderate Strategic Activity",
+            ActivityLevel::Low => "Low Strategic Activity",
+        }
+    }
+
+    pub fn short(self) -> &'static str {
+        match self {
+            ActivityLevel::High => "High",
+            ActivityLevel::Moderate => "Moderate",
+            ActivityLevel::Low => "Low",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ActivityThresholds {
+    /// More than this many events in 90 days is High.
+    pub high: u32,
+    /// More than this many is Moderate.
+    pub moderate: u32,
+}
+
+impl Default for ActivityThresholds {
+    fn default() -> Self {
+        ActivityThresholds { high: 10, moderate: 5 }
+    }
+}
+
+impl ActivityThresholds {
+    pub fn level(&self, total: u32) -> ActivityLevel {
+        if total > self.high {
+            ActivityLevel::High
+        } else if total > self.moderate {
+            ActivityLevel::Moderate
+        } else {
+            ActivityLevel::Low
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct OverviewRow {
+    pub tenant: Sym,
+    pub revenue: u32,
+    pub cost: u32,
+    pub decisions: u32,
+    pub level: ActivityLevel,
+    pub plan: Option<Sym>,
+    pub status: Option<Sym>,
+    pub current_period_start: Option<NaiveDate>,
+}
+
+impl OverviewRow {
+    pub fn total(&self) -> u32 {
+        self.revenue + self.cost + self.decisions
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Overview {
+    pub rows: Vec<OverviewRow>,
+    /// Tenants with activity but no active subscription, left out as the seed does.
+    pub without_active_subscription: u32,
+    pub has_subscriptions: bool,
+    pub events: u32,
+    pub revenue_impact: Impact,
+    pub savings: Impact,
+}
+
+pub fn overview(ds: &Dataset, today: NaiveDate, thresholds: ActivityThresholds) -> Overview {
+    let since = crate::domain::PeriodSpec::Trailing(90).resolve(today);
+    let (start, end) = (since.start_ts(), since.end_ts());
+    let mut counts: FxHashMap<Sym, [u32; 3]> = FxHashMap::default();
+    let mut cache = RangeCache::default();
+    let mut out = Overview::default();
+    for e in &ds.events {
+        if e.at < start || e.at >= end {
+            continue;
+        }
+        let c = counts.entry(e.tenant).or_default();
+        match &e.details {
+            Details::Revenue(r) => {
+                c[0] += 1;
+                out.revenue_impact.add(cache.get(&ds.strings, r.impact));
+            }
+            Details::Cost(k) => {
+                c[1] += 1;
+                out.savings.add(cache.get(&ds.strings, k.savings));
+            }
+            Details::Decision(_) => c[2] += 1,
+        }
+    }
+    let active = ds.strings.get("active");
+    let subs: Option<FxHashMap<Sym, &crate::domain::Subscription>> = ds.subscriptions.as_ref().map(|subs| {
+        // With several rows for one tenant, an active one wins, as in the seed's join.
+        let mut m = FxHashMap::default();
+        for s in subs {
+            let keep = m.get(&s.tenant).is_none_or(|old: &&crate::domain::Subscription| Some(old.status) != active);
+            if keep {
+                m.insert(s.tenant, s);
+            }
+        }
+        m
+    });
+    out.has_subscriptions = subs.is_some();
+    for (tenant, [revenue, cost, decisions]) in counts {
+        let sub = subs.as_ref().and_then(|m| m.get(&tenant)).copied();
+        if subs.is_some() && sub.is_none_or(|s| Some(s.status) != active) {
+            out.without_active_subscription += 1;
+            continue;
+        }
+        let total = revenue + cost + decisions;
+        out.events += total;
+        out.rows.push(OverviewRow {
+            tenant,
+            revenue,
+            cost,
+            decisions,
+            level: thresholds.level(total),
+            plan: sub.map(|s| s.plan),
+            status: sub.map(|s| s.status),
+            current_period_start: sub.and_then(|s| s.current_period_start),
+        });
+    }
+    out.rows.sort_by(|a, b| {
+        b.level
+            .cmp(&a.level)
+            .then(b.total().cmp(&a.total()))
+            .then_with(|| ds.resolve(a.tenant).cmp(ds.resolve(b.tenant)))
+    });
+    out
+}
