@@ -4,6 +4,8 @@
 //! (demo, files), `engine` (pure rollups), `config`, `report`, and `tui` (the cockpit).
 //! IO lives at the edges; the engine and the cockpit's `update` are pure.
 
+pub mod config;
 pub mod domain;
 pub mod engine;
 pub mod source;
+pub mod tui;

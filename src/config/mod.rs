@@ -1,0 +1,314 @@
+//! Configuration: the file in the XDG config dir, then `BEARING_*` environment
+//! variables, then command-line flags, into one runtime [`Config`]. Every bad value is
+//! reported with the file, line and column it came from, and the value itself.
+
+pub mod file;
+pub mod keymap;
+pub mod theme;
+
+use crate::domain::PeriodSpec;
+use crate::engine::overview::ActivityThresholds;
+use crate::source::SourceSpec;
+use crate::tui::action::Action;
+use file::ConfigFile;
+use keymap::{Key, Keymap};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use theme::{ColorDepth, Theme};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub source: SourceSpec,
+    pub subscriptions: Option<PathBuf>,
+    pub theme: String,
+    pub read_only: bool,
+    pub mouse: bool,
+    pub period: PeriodSpec,
+    pub dead_band: f64,
+    pub activity: ActivityThresholds,
+    pub keymap: Keymap,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            source: SourceSpec::Demo,
+            subscriptions: None,
+            theme: "dark".to_owned(),
+            read_only: false,
+            mouse: true,
+            period: PeriodSpec::Trailing(90),
+            dead_band: 0.10,
+            activity: ActivityThresholds::default(),
+            keymap: Keymap::default(),
+        }
+    }
+}
+
+#[derive(Debug, PartialEq)]
+pub enum ConfigError {
+    /// A bad value in the config file, at a line and column.
+    File { path: String, line: usize, column: usize, message: String },
+    /// A bad environment variable.
+    Env { var: String, message: String },
+    /// A bad command-line value (one clap could not check itself).
+    Cli { flag: String, message: String },
+    Io { path: String, message: String },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::File { path, line, column, message } => write!(f, "{path}:{line}:{column}: {message}"),
+            ConfigError::Env { var, message } => write!(f, "environment variable {var}: {message}"),
+            ConfigError::Cli { flag, message } => write!(f, "{flag}: {message}"),
+            ConfigError::Io { path, message } => write!(f, "{path}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Where bearing keeps its config, unless `--config` or `BEARING_CONFIG` says otherwise.
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "bearing").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// What the command line asks for; `None` leaves the layer below in force.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub source: Option<SourceSpec>,
+    pub subscriptions: Option<PathBuf>,
+    pub theme: Option<String>,
+    pub read_only: bool,
+    pub period: Option<PeriodSpec>,
+}
+
+/// The names of the themes a config may choose: the built-in ones and the user's.
+pub fn theme_names(config_dir: Option<&Path>) -> Vec<String> {
+    let mut names: Vec<String> = theme::BUILTIN.iter().map(|(n, _)| (*n).to_owned()).collect();
+    for (name, _) in user_themes(config_dir) {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
+/// `themes/*.toml` in the config dir, as (name, text), sorted by name.
+fn user_themes(config_dir: Option<&Path>) -> Vec<(String, String)> {
+    let Some(dir) = config_dir.map(|d| d.join("themes")) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut out: Vec<(String, String)> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter_map(|p| {
+            let name = p.file_stem()?.to_string_lossy().into_owned();
+            std::fs::read_to_string(&p).ok().map(|t| (name, t))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every theme ready to draw, in cycle order; a user theme that fails to parse is
+/// reported and skipped, never fatal.
+pub fn load_themes(config_dir: Option<&Path>, depth: ColorDepth) -> (Vec<Theme>, Vec<String>) {
+    let mut themes = Vec::new();
+    let mut problems = Vec::new();
+    for (name, text) in theme::BUILTIN {
+        match theme::parse_theme(text, depth) {
+            Ok(t) => themes.push(t),
+            Err(e) => problems.push(format!("built-in theme {name}: {e}")),
+        }
+    }
+    for (name, text) in user_themes(config_dir) {
+        match theme::parse_theme(&text, depth) {
+            Ok(mut t) => {
+                t.name = name;
+                match themes.iter_mut().find(|x| x.name == t.name) {
+                    Some(slot) => *slot = t,
+                    None => themes.push(t),
+                }
+            }
+            Err(e) => problems.push(format!("theme file themes/{name}.toml: {e}")),
+        }
+    }
+    (themes, problems)
+}
+
+/// 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+struct FileCtx<'a> {
+    path: &'a str,
+    text: &'a str,
+}
+
+impl FileCtx<'_> {
+    fn err(&self, span: std::ops::Range<usize>, message: String) -> ConfigError {
+        let (line, column) = line_col(self.text, span.start);
+        ConfigError::File { path: self.path.to_owned(), line, column, message }
+    }
+}
+
+/// Parses config text into `base`. Public for tests and `config check`.
+pub fn apply_file(base: &mut Config, path: &str, text: &str, themes: &[String]) -> Result<(), ConfigError> {
+    let ctx = FileCtx { path, text };
+    let file: ConfigFile = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let snippet: String = text.get(span.clone()).unwrap_or("").chars().take(40).collect();
+        let mut message = e.message().trim().to_owned();
+        if !snippet.trim().is_empty() && !message.contains(snippet.trim()) {
+            message = format!("{message} (found {:?})", snippet.trim());
+        }
+        ctx.err(span, message)
+    })?;
+    let g = &file.general;
+    if let Some(s) = &g.source {
+        base.source = s.get_ref().parse().map_err(|m| ctx.err(s.span(), format!("source = {:?}: {m}", s.get_ref())))?;
+    }
+    if let Some(s) = &g.subscriptions {
+        base.subscriptions = (!s.is_empty()).then(|| PathBuf::from(s));
+    }
+    if let Some(t) = &g.theme {
+        check_theme(t.get_ref(), themes).map_err(|m| ctx.err(t.span(), m))?;
+        base.theme = t.get_ref().clone();
+    }
+    if let Some(r) = g.read_only {
+        base.read_only = r;
+    }
+    if let Some(m) = g.mouse {
+        base.mouse = m;
+    }
+    let e = &file.engine;
+    if let Some(p) = &e.period {
+        base.period = PeriodSpec::parse(p.get_ref()).map_err(|m| ctx.err(p.span(), m.to_string()))?;
+    }
+    if let Some(d) = &e.dead_band {
+        let v = *d.get_ref();
+        if !(0.0..1.0).contains(&v) {
+            return Err(ctx.err(d.span(), format!("dead_band = {v}: must be at least 0 and below 1 (0.10 = ±10%)")));
+        }
+        base.dead_band = v;
+    }
+    if let Some(h) = &e.activity_high {
+        base.activity.high = *h.get_ref();
+    }
+    if let Some(m) = &e.activity_moderate {
+        base.activity.moderate = *m.get_ref();
+        if base.activity.moderate > base.activity.high {
+            return Err(ctx.err(
+                m.span(),
+                format!("activity_moderate = {} is above activity_high = {}", base.activity.moderate, base.activity.high),
+            ));
+        }
+    }
+    let mut user: BTreeMap<Action, Vec<Key>> = BTreeMap::new();
+    for (name, keys) in &file.keys {
+        let action = Action::ALL.iter().copied().find(|a| a.name() == *name.get_ref()).ok_or_else(|| {
+            ctx.err(name.span(), format!("unknown action {:?} in [keys] (see `bearing config init` for the list)", name.get_ref()))
+        })?;
+        let mut parsed = Vec::new();
+        for spec in keys.get_ref().specs() {
+            parsed.push(Key::parse(spec).map_err(|m| ctx.err(keys.span(), format!("{}: {m}", name.get_ref())))?);
+        }
+        user.insert(action, parsed);
+    }
+    if !user.is_empty() {
+        base.keymap = Keymap::build(&user);
+    }
+    Ok(())
+}
+
+fn check_theme(name: &str, themes: &[String]) -> Result<(), String> {
+    if themes.iter().any(|t| t == name) {
+        Ok(())
+    } else {
+        Err(format!("unknown theme {name:?} (available: {})", themes.join(", ")))
+    }
+}
+
+/// Applies `BEARING_*` variables.
+pub fn apply_env(base: &mut Config, get: &dyn Fn(&str) -> Option<String>, themes: &[String]) -> Result<(), ConfigError> {
+    let env_err = |var: &str, value: &str, m: String| ConfigError::Env { var: var.to_owned(), message: format!("{value:?}: {m}") };
+    if let Some(v) = get("BEARING_SOURCE").filter(|v| !v.is_empty()) {
+        base.source = v.parse().map_err(|m| env_err("BEARING_SOURCE", &v, m))?;
+    }
+    if let Some(v) = get("BEARING_THEME").filter(|v| !v.is_empty()) {
+        check_theme(&v, themes).map_err(|m| env_err("BEARING_THEME", &v, m))?;
+        base.theme = v;
+    }
+    if let Some(v) = get("BEARING_READ_ONLY").filter(|v| !v.is_empty()) {
+        base.read_only = crate::domain::values::parse_bool(&v)
+            .ok_or_else(|| env_err("BEARING_READ_ONLY", &v, "expected true or false".into()))?;
+    }
+    if let Some(v) = get("BEARING_PERIOD").filter(|v| !v.is_empty()) {
+        base.period = PeriodSpec::parse(&v).map_err(|m| env_err("BEARING_PERIOD", &v, m.to_string()))?;
+    }
+    Ok(())
+}
+
+pub fn apply_overrides(base: &mut Config, o: &Overrides, themes: &[String]) -> Result<(), ConfigError> {
+    if let Some(s) = &o.source {
+        base.source = s.clone();
+    }
+    if let Some(s) = &o.subscriptions {
+        base.subscriptions = Some(s.clone());
+    }
+    if let Some(t) = &o.theme {
+        check_theme(t, themes).map_err(|message| ConfigError::Cli { flag: "--theme".into(), message })?;
+        base.theme = t.clone();
+    }
+    if o.read_only {
+        base.read_only = true;
+    }
+    if let Some(p) = o.period {
+        base.period = p;
+    }
+    Ok(())
+}
+
+/// Where the config is read from, and whether the user named it explicitly.
+pub fn resolve_path(cli: Option<&Path>, get: &dyn Fn(&str) -> Option<String>) -> (Option<PathBuf>, bool) {
+    if let Some(p) = cli {
+        return (Some(p.to_path_buf()), true);
+    }
+    if let Some(p) = get("BEARING_CONFIG").filter(|p| !p.is_empty()) {
+        return (Some(PathBuf::from(p)), true);
+    }
+    (default_path(), false)
+}
+
+/// The whole layering. A missing default config file is fine; a missing file the user
+/// named is an error.
+pub fn load(
+    cli_path: Option<&Path>,
+    overrides: &Overrides,
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Result<(Config, Option<PathBuf>), ConfigError> {
+    let (path, explicit) = resolve_path(cli_path, get);
+    let config_dir = path.as_deref().and_then(Path::parent);
+    let themes = theme_names(config_dir);
+    let mut config = Config::default();
+    if let Some(p) = &path {
+        match std::fs::read_to_string(p) {
+            Ok(text) => apply_file(&mut config, &p.display().to_string(), &text, &themes)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {}
+            Err(e) => return Err(ConfigError::Io { path: p.display().to_string(), message: e.to_string() }),
+        }
+    }
+    apply_env(&mut config, get, &themes)?;
+    apply_overrides(&mut config, overrides, &themes)?;
+    Ok((config, path))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,2 @@
+//! The cockpit.
+pub mod action;
