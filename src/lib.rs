@@ -4,8 +4,11 @@
 //! (demo, files), `engine` (pure rollups), `config`, `report`, and `tui` (the cockpit).
 //! IO lives at the edges; the engine and the cockpit's `update` are pure.
 
+pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod engine;
+pub mod report;
 pub mod source;
 pub mod tui;

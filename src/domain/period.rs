@@ -131,7 +131,8 @@ impl Period {
         match self.unit {
             PeriodUnit::Days => {
                 let start = self.start.checked_sub_days(Days::new(self.days().max(0) as u64)).unwrap_or(self.start);
-                Period::new(start, self.start, PeriodUnit::Days, "previous period".into())
+                let label = format!("previous {} days", self.days());
+                Period::new(start, self.start, PeriodUnit::Days, label)
             }
             PeriodUnit::Month | PeriodUnit::Quarter => {
                 let months = if self.unit == PeriodUnit::Month { 1 } else { 3 };

@@ -212,7 +212,8 @@ pub fn short_number(n: f64) -> String {
     } else {
         (n, "")
     };
-    let rounded = if value >= 100.0 {
+    // Approximate figures: two significant digits are all they deserve.
+    let rounded = if value >= 10.0 {
         format!("{value:.0}")
     } else {
         let s = format!("{value:.1}");
@@ -267,6 +268,7 @@ mod tests {
     #[test]
     fn formats_the_seed_way() {
         assert_eq!(format_range(5000.0, 15000.0, Unit::Dollars), "$5K–15K");
+        assert_eq!(short_number(28_240.0), "28K");
         assert_eq!(format_range(500.0, 2000.0, Unit::Plain), "$500–2K");
         assert_eq!(format_range(25.0, 50.0, Unit::Percent), "25–50%");
         assert_eq!(short_number(2500.0), "2.5K");

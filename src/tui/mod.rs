@@ -1,2 +1,12 @@
-//! The cockpit.
+//! The cockpit: state, pure `update`, drawing, and the loop that ties them to the
+//! terminal and the workers.
+
 pub mod action;
+pub mod app;
+pub mod layout;
+pub mod pane;
+pub mod rows;
+pub mod state;
+pub mod terminal;
+pub mod ui;
+pub mod update;

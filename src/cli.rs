@@ -1,0 +1,131 @@
+//! The command line (clap).
+
+use crate::domain::PeriodSpec;
+use crate::source::SourceSpec;
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Without a command, bearing opens the cockpit: on built-in demo data until a source is
+configured. Keys: ? for help in the cockpit, q to quit.
+
+Examples:
+  bearing                                   the cockpit on demo data
+  bearing --source file:events.jsonl        the cockpit on an exported file
+  bearing report --format json              what the panes show, as JSON
+  bearing demo-data --events 100000 --out events.jsonl
+  bearing config init                       write the commented default config";
+
+#[derive(Debug, Parser)]
+#[command(name = "bearing", version, about = "A terminal cockpit for strategic business signals tracked in PostHog")]
+#[command(after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Where the data comes from: demo, or file:PATH (JSON Lines of PostHog events)
+    #[arg(long, global = true, value_name = "SOURCE", value_parser = parse_source)]
+    pub source: Option<SourceSpec>,
+
+    /// The subscriptions table for a file source (default: NAME.subscriptions.jsonl beside it)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub subscriptions: Option<PathBuf>,
+
+    /// Colour theme: dark, light, high-contrast, colour-blind-safe, or one of yours
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+
+    /// Refuse every change
+    #[arg(long, global = true)]
+    pub read_only: bool,
+
+    /// The period to show: 90d, month, last-month, quarter, last-quarter, 2026-11, 2026-Q4
+    #[arg(long, global = true, value_name = "PERIOD", value_parser = parse_period)]
+    pub period: Option<PeriodSpec>,
+
+    /// The config file to read instead of the default one
+    #[arg(long, global = true, value_name = "FILE", env = "BEARING_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Take this date as today (UTC), for reproducible reports
+    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
+    pub today: Option<NaiveDate>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print what the panes show, for scripts and reviews
+    Report {
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// Write to this file instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// How many decision-log rows to include, newest first
+        #[arg(long, value_name = "N", default_value_t = 500)]
+        decisions: usize,
+    },
+    /// Write N demo events as a PostHog-shaped JSON Lines file (and its subscriptions table)
+    DemoData {
+        #[arg(long, value_name = "N")]
+        events: usize,
+        /// The events file; "-" writes the events to standard output
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Generator seed (the cockpit's demo uses the default)
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Show, create or check the config file
+    Config {
+        #[command(subcommand)]
+        action: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write the commented default config (refuses to overwrite without --force)
+    Init {
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print where the config file is read from
+    Path,
+    /// Check the config: values, themes, key conflicts
+    Check,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Json,
+}
+
+fn parse_source(s: &str) -> Result<SourceSpec, String> {
+    s.parse()
+}
+
+fn parse_period(s: &str) -> Result<PeriodSpec, String> {
+    PeriodSpec::parse(s).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_reach_subcommands() {
+        let cli = Cli::try_parse_from(["bearing", "report", "--source", "file:x.jsonl", "--format", "json"]).unwrap();
+        assert_eq!(cli.source, Some(SourceSpec::File("x.jsonl".into())));
+        assert!(matches!(cli.command, Some(Command::Report { format: Format::Json, .. })));
+        assert!(Cli::try_parse_from(["bearing", "--source", "ftp:x"]).is_err());
+        assert!(Cli::try_parse_from(["bearing", "--period", "someday"]).is_err());
+    }
+}

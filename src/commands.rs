@@ -1,0 +1,223 @@
+//! What each command does. The cockpit itself lives in `tui`.
+
+use crate::cli::{Cli, Command, ConfigCommand, Format};
+use crate::config::theme::ColorDepth;
+use crate::config::{self, Config, Overrides, file::DEFAULT_TEXT};
+use crate::engine::{self, EngineParams};
+use crate::source::{self, LoadOptions, demo::DemoOptions, export};
+use crate::tui::{app, state::AppState};
+use chrono::{NaiveDate, Utc};
+use std::fs::File;
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("bearing: {message}");
+    ExitCode::FAILURE
+}
+
+pub fn main(cli: Cli) -> ExitCode {
+    let today = cli.today.unwrap_or_else(|| Utc::now().date_naive());
+    let overrides = Overrides {
+        source: cli.source.clone(),
+        subscriptions: cli.subscriptions.clone(),
+        theme: cli.theme.clone(),
+        read_only: cli.read_only,
+        period: cli.period,
+    };
+    if let Some(Command::Config { action }) = &cli.command {
+        return config_command(action, cli.config.as_deref(), &overrides);
+    }
+    if let Some(Command::DemoData { events, out, seed }) = &cli.command {
+        return demo_data(today, *events, out, *seed);
+    }
+    let (config, config_path) = match config::load(cli.config.as_deref(), &overrides, &env) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    match &cli.command {
+        Some(Command::Report { format, out, decisions }) => report(&config, today, *format, out.as_deref(), *decisions),
+        _ => cockpit(config, config_path, today),
+    }
+}
+
+fn engine_params(config: &Config, today: NaiveDate) -> EngineParams {
+    EngineParams { today, period: config.period, dead_band: config.dead_band, activity: config.activity }
+}
+
+fn load_options(today: NaiveDate) -> LoadOptions {
+    LoadOptions { today, workers: 0 }
+}
+
+fn report(config: &Config, today: NaiveDate, format: Format, out: Option<&Path>, rows: usize) -> ExitCode {
+    let src = source::open(&config.source, config.subscriptions.clone());
+    let ds = match src.load(load_options(today)) {
+        Ok(ds) => ds,
+        Err(e) => return fail(e),
+    };
+    let as_of = Utc::now();
+    let views = engine::compute(&ds, &engine_params(config, today));
+    let result = match format {
+        Format::Json => {
+            let report = crate::report::json::build(&ds, &views, as_of, rows);
+            write_out(out, |w| serde_json::to_writer_pretty(&mut *w, &report).map_err(io::Error::from).and_then(|()| writeln!(w)))
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+fn write_out(out: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    match out {
+        Some(path) => {
+            let mut f = io::BufWriter::new(File::create(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?);
+            write(&mut f)?;
+            f.flush()
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut lock = io::BufWriter::new(stdout.lock());
+            match write(&mut lock).and_then(|()| lock.flush()) {
+                // A closed pipe (`| head`) is the reader's choice, not an error.
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                other => other,
+            }
+        }
+    }
+}
+
+fn demo_data(today: NaiveDate, events: usize, out: &Path, seed: Option<u64>) -> ExitCode {
+    let mut opts = DemoOptions::new(today);
+    opts.events = events;
+    if let Some(s) = seed {
+        opts.seed = s;
+    }
+    if out == Path::new("-") {
+        return match export::write_events(opts, io::stdout().lock()) {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => fail(e),
+        };
+    }
+    let subs = source::sibling_subscriptions(out);
+    let written = File::create(out)
+        .and_then(|f| export::write_events(opts, f))
+        .and_then(|n| File::create(&subs).and_then(|f| export::write_subscriptions(opts, f)).map(|()| n));
+    match written {
+        Ok(n) => {
+            let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+            eprintln!(
+                "wrote {n} events ({:.1} MB) to {} and the subscriptions table to {}",
+                size as f64 / 1e6,
+                out.display(),
+                subs.display()
+            );
+            eprintln!("open them with: bearing --source file:{}", out.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(format!("{}: {e}", out.display())),
+    }
+}
+
+fn config_command(action: &ConfigCommand, cli_path: Option<&Path>, overrides: &Overrides) -> ExitCode {
+    let (path, _) = config::resolve_path(cli_path, &env);
+    let Some(path) = path else {
+        return fail("no home directory: pass --config FILE");
+    };
+    match action {
+        ConfigCommand::Path => {
+            println!("{}", path.display());
+            ExitCode::SUCCESS
+        }
+        ConfigCommand::Init { force } => config_init(&path, *force),
+        ConfigCommand::Check => match config::load(Some(&path), overrides, &env) {
+            Ok((c, _)) => {
+                let depth = ColorDepth::detect(env);
+                let (_, problems) = config::load_themes(path.parent(), depth);
+                for p in &problems {
+                    println!("warning: {p}");
+                }
+                for c in &c.keymap.conflicts {
+                    println!("conflict: {c}");
+                }
+                if c.keymap.conflicts.is_empty() {
+                    println!("ok: {}", path.display());
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            }
+            Err(e) => fail(e),
+        },
+    }
+}
+
+fn config_init(path: &PathBuf, force: bool) -> ExitCode {
+    if path.exists() && !force {
+        return fail(format!("{} exists; use --force to overwrite it", path.display()));
+    }
+    if let Some(dir) = path.parent()
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        return fail(format!("{}: {e}", dir.display()));
+    }
+    match std::fs::write(path, DEFAULT_TEXT) {
+        Ok(()) => {
+            println!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(format!("{}: {e}", path.display())),
+    }
+}
+
+/// Why the cockpit cannot start here, if it cannot.
+fn no_tui_reason() -> Option<&'static str> {
+    if env("TERM").is_some_and(|t| t == "dumb") {
+        return Some("TERM=dumb cannot show the cockpit");
+    }
+    if !io::stdout().is_terminal() {
+        return Some("standard output is not a terminal");
+    }
+    if !io::stdin().is_terminal() {
+        return Some("standard input is not a terminal");
+    }
+    None
+}
+
+fn cockpit(config: Config, config_path: Option<PathBuf>, today: NaiveDate) -> ExitCode {
+    if let Some(why) = no_tui_reason() {
+        eprintln!("bearing: {why}, so the interactive cockpit cannot start.");
+        eprintln!("For scripts and pipes use: bearing report --format json   (see bearing --help)");
+        return ExitCode::from(2);
+    }
+    let depth = ColorDepth::detect(env);
+    let config_dir = config_path.as_deref().and_then(Path::parent);
+    let (themes, theme_problems) = config::load_themes(config_dir, depth);
+    let src: Arc<dyn source::Source> = Arc::from(source::open(&config.source, config.subscriptions.clone()));
+    let mut state = AppState::new(src.origin(), config.keymap.clone(), themes, &config.theme, engine_params(&config, today));
+    state.read_only = config.read_only;
+    if let Some(c) = config.keymap.conflicts.first() {
+        state.say(crate::tui::state::Level::Warn, format!("config: {c}"));
+    } else if let Some(p) = theme_problems.first() {
+        state.say(crate::tui::state::Level::Warn, p.clone());
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return fail(e),
+    };
+    let result = runtime.block_on(app::run(state, src, load_options(today), config.mouse));
+    // A load still running on the blocking pool must not keep a quitting user waiting.
+    runtime.shutdown_background();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}

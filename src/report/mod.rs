@@ -1,0 +1,3 @@
+//! Reports for scripts and reviews. For now JSON: what the panes show.
+
+pub mod json;

@@ -1,0 +1,120 @@
+//! The loop: terminal events, worker reports and signals go through `update`; effects
+//! go to workers on tokio's blocking pool; the screen is redrawn once the queue of
+//! ready events is empty, so a burst of keys costs one frame, not one per key, and
+//! only after something happened (no timer redraws an idle screen).
+
+use super::state::AppState;
+use super::terminal::TerminalGuard;
+use super::ui;
+use super::update::{Effect, Msg, start, update};
+use crate::engine;
+use crate::source::{LoadOptions, Source};
+use chrono::Utc;
+use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
+use futures_util::StreamExt;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+/// Turns a terminal event into a message, dropping those that change nothing.
+fn to_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
+        Event::Mouse(m) if !matches!(m.kind, MouseEventKind::Moved | MouseEventKind::Drag(_)) => Some(Msg::Mouse(m)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+struct Workers {
+    tx: UnboundedSender<Msg>,
+    source: Arc<dyn Source>,
+    load: LoadOptions,
+}
+
+impl Workers {
+    fn perform(&self, effect: Effect) {
+        match effect {
+            Effect::Load { generation, params } => {
+                let (tx, source, opts) = (self.tx.clone(), Arc::clone(&self.source), self.load);
+                tokio::task::spawn_blocking(move || {
+                    let result = source
+                        .load(opts)
+                        .map(|ds| {
+                            let views = engine::compute(&ds, &params);
+                            (Arc::new(ds), Arc::new(views))
+                        })
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::Loaded { generation, result, at: Utc::now() });
+                });
+            }
+            Effect::Recompute { generation, dataset, params } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let views = Arc::new(engine::compute(&dataset, &params));
+                    let _ = tx.send(Msg::Computed { generation, views });
+                });
+            }
+            Effect::Quit => {}
+        }
+    }
+}
+
+pub async fn run(mut state: AppState, source: Arc<dyn Source>, load: LoadOptions, mouse: bool) -> io::Result<()> {
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut sigint = signal(SignalKind::interrupt())?;
+    let mut guard = TerminalGuard::enter(mouse)?;
+    let (tx, mut rx) = unbounded_channel();
+    let workers = Workers { tx, source, load };
+    let size = guard.terminal.size()?;
+    state.size = (size.width, size.height);
+    for e in start(&mut state) {
+        workers.perform(e);
+    }
+    let mut events = EventStream::new();
+    let mut dirty = true;
+    loop {
+        if dirty {
+            guard.terminal.draw(|f| ui::draw(f, &state))?;
+            dirty = false;
+        }
+        let msg = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => to_msg(ev),
+                // The terminal is gone or unreadable: nothing more can be shown.
+                Some(Err(_)) | None => break,
+            },
+            Some(m) = rx.recv() => Some(m),
+            _ = sigterm.recv() => break,
+            _ = sighup.recv() => break,
+            _ = sigint.recv() => break,
+        };
+        let mut pending: Vec<Msg> = msg.into_iter().collect();
+        // Take every event that is already waiting before drawing again. (Reading them
+        // directly rather than through the stream: polling `EventStream` with a no-op
+        // waker would leave its wake-up thread holding that waker.)
+        while crossterm::event::poll(Duration::ZERO).unwrap_or(false) {
+            match crossterm::event::read() {
+                Ok(ev) => pending.extend(to_msg(ev)),
+                Err(_) => break,
+            }
+        }
+        while let Ok(m) = rx.try_recv() {
+            pending.push(m);
+        }
+        for m in pending {
+            dirty = true;
+            for e in update(&mut state, m) {
+                workers.perform(e);
+            }
+            if state.should_quit {
+                return Ok(());
+            }
+        }
+    }
+    drop(guard);
+    Ok(())
+}

@@ -1,0 +1,131 @@
+//! Where everything goes on screen, as a pure function of the terminal size and the
+//! focus. Rendering draws into these areas; `update` uses them for scrolling and the
+//! mouse, so both always agree.
+
+use super::pane::PaneId;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+/// Below this the cockpit shows a "terminal too small" screen instead.
+pub const MIN_WIDTH: u16 = 50;
+pub const MIN_HEIGHT: u16 = 12;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Screen {
+    pub header: Rect,
+    /// The tab row, shown when one pane is on screen at a time.
+    pub tabs: Option<Rect>,
+    pub panes: Vec<(PaneId, Rect)>,
+    pub footer: Rect,
+}
+
+impl Screen {
+    pub fn pane_at(&self, x: u16, y: u16) -> Option<(PaneId, Rect)> {
+        self.panes.iter().copied().find(|(_, r)| r.contains((x, y).into()))
+    }
+
+    pub fn rect(&self, id: PaneId) -> Option<Rect> {
+        self.panes.iter().find(|(p, _)| *p == id).map(|(_, r)| *r)
+    }
+}
+
+pub fn too_small(size: (u16, u16)) -> bool {
+    size.0 < MIN_WIDTH || size.1 < MIN_HEIGHT
+}
+
+/// Wide and tall enough to show every pane at once.
+pub fn is_grid(size: (u16, u16)) -> bool {
+    size.0 >= 100 && size.1 >= 30
+}
+
+pub fn screen(size: (u16, u16), focus: PaneId, zoom: bool) -> Option<Screen> {
+    if too_small(size) {
+        return None;
+    }
+    let area = Rect::new(0, 0, size.0, size.1);
+    let [header, body, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    if zoom || !is_grid(size) {
+        let (tabs, body) = if zoom && is_grid(size) {
+            (None, body)
+        } else {
+            let [tabs, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
+            (Some(tabs), rest)
+        };
+        return Some(Screen { header, tabs, panes: vec![(focus, body)], footer });
+    }
+    // Left: the overview above data health. Right: the three signal panes.
+    let [left, right] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
+    let [overview, health] = Layout::vertical([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(left);
+    let [revenue, cost, decisions] = Layout::vertical([Constraint::Ratio(1, 3); 3]).areas(right);
+    Some(Screen {
+        header,
+        tabs: None,
+        panes: vec![
+            (PaneId::Overview, overview),
+            (PaneId::Revenue, revenue),
+            (PaneId::Cost, cost),
+            (PaneId::Decisions, decisions),
+            (PaneId::Health, health),
+        ],
+        footer,
+    })
+}
+
+/// Lines a pane draws above its rows, inside its border.
+pub fn top_lines(pane: PaneId) -> u16 {
+    match pane {
+        // Three lines of key figures, then the column header.
+        PaneId::Overview => 4,
+        PaneId::Health => 0,
+        _ => 1,
+    }
+}
+
+/// The part of a pane's area that holds its rows.
+pub fn rows_area(pane: PaneId, rect: Rect) -> Rect {
+    let inner = Rect {
+        x: rect.x.saturating_add(1),
+        y: rect.y.saturating_add(1),
+        width: rect.width.saturating_sub(2),
+        height: rect.height.saturating_sub(2),
+    };
+    let top = top_lines(pane).min(inner.height);
+    Rect { y: inner.y + top, height: inner.height - top, ..inner }
+}
+
+/// How many rows of a pane fit on screen now.
+pub fn visible_rows(size: (u16, u16), focus: PaneId, zoom: bool, pane: PaneId) -> usize {
+    screen(size, focus, zoom)
+        .and_then(|s| s.rect(pane))
+        .map_or(0, |r| usize::from(rows_area(pane, r).height))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grid_at_120x40_single_pane_at_80x24() {
+        let s = screen((120, 40), PaneId::Cost, false).unwrap();
+        assert_eq!(s.panes.len(), 5);
+        assert!(s.tabs.is_none());
+        let s = screen((80, 24), PaneId::Cost, false).unwrap();
+        assert_eq!(s.panes, vec![(PaneId::Cost, Rect::new(0, 2, 80, 21))]);
+        assert!(s.tabs.is_some());
+        assert!(screen((49, 24), PaneId::Cost, false).is_none());
+        assert!(screen((80, 11), PaneId::Cost, false).is_none());
+    }
+
+    #[test]
+    fn zoom_in_grid_fills_the_body() {
+        let s = screen((120, 40), PaneId::Revenue, true).unwrap();
+        assert_eq!(s.panes, vec![(PaneId::Revenue, Rect::new(0, 1, 120, 38))]);
+    }
+
+    #[test]
+    fn panes_tile_without_overlap() {
+        let s = screen((150, 45), PaneId::Overview, false).unwrap();
+        let area: u32 = s.panes.iter().map(|(_, r)| u32::from(r.width) * u32::from(r.height)).sum();
+        assert_eq!(area, 150 * 43);
+    }
+}

@@ -1,0 +1,142 @@
+//! Everything the cockpit shows, in one place. Rendering borrows it; only `update`
+//! changes it.
+
+use super::pane::PaneId;
+use super::rows;
+use crate::config::keymap::Keymap;
+use crate::config::theme::Theme;
+use crate::domain::{Dataset, Origin, PeriodSpec};
+use crate::engine::{EngineParams, Views};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mode {
+    Normal,
+    /// Typing a filter for a pane; the filter applies as you type.
+    Filter { pane: PaneId, before: String },
+    Help { scroll: u16 },
+    Details { scroll: u16 },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Status {
+    pub text: String,
+    pub level: Level,
+}
+
+/// One pane's scroll position and filter.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PaneView {
+    /// Position in `visible`.
+    pub selected: usize,
+    /// First visible row, as a position in `visible`.
+    pub offset: usize,
+    pub filter: String,
+    /// Indices of the rows that pass the filter.
+    pub visible: Vec<u32>,
+}
+
+/// A pane's data: what it shows and since when, or why not.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PaneLoad {
+    Loading,
+    Loaded { as_of: DateTime<Utc> },
+    Failed(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Data {
+    pub dataset: Arc<Dataset>,
+    pub views: Arc<Views>,
+    pub loaded_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub origin: Origin,
+    pub keymap: Arc<Keymap>,
+    pub themes: Vec<Theme>,
+    pub theme: usize,
+    pub read_only: bool,
+    pub params: EngineParams,
+    pub size: (u16, u16),
+    pub focus: PaneId,
+    pub zoom: bool,
+    pub mode: Mode,
+    pub panes: [PaneView; 5],
+    pub load: [PaneLoad; 5],
+    pub data: Option<Data>,
+    /// A load or recompute in flight, by generation; results of older ones are dropped.
+    pub in_flight: Option<u64>,
+    pub generation: u64,
+    pub status: Option<Status>,
+    pub should_quit: bool,
+}
+
+impl AppState {
+    pub fn new(origin: Origin, keymap: Keymap, themes: Vec<Theme>, theme: &str, params: EngineParams) -> AppState {
+        let theme = themes.iter().position(|t| t.name == theme).unwrap_or(0);
+        AppState {
+            origin,
+            keymap: Arc::new(keymap),
+            themes,
+            theme,
+            read_only: false,
+            params,
+            size: (80, 24),
+            focus: PaneId::Overview,
+            zoom: false,
+            mode: Mode::Normal,
+            panes: Default::default(),
+            load: std::array::from_fn(|_| PaneLoad::Loading),
+            data: None,
+            in_flight: None,
+            generation: 0,
+            status: None,
+            should_quit: false,
+        }
+    }
+
+    pub fn theme(&self) -> Option<&Theme> {
+        self.themes.get(self.theme)
+    }
+
+    pub fn pane(&self, id: PaneId) -> &PaneView {
+        &self.panes[id.index()]
+    }
+
+    pub fn pane_mut(&mut self, id: PaneId) -> &mut PaneView {
+        &mut self.panes[id.index()]
+    }
+
+    pub fn pane_load(&self, id: PaneId) -> &PaneLoad {
+        &self.load[id.index()]
+    }
+
+    pub fn period(&self) -> PeriodSpec {
+        self.params.period
+    }
+
+    /// The number of rows a pane has before filtering.
+    pub fn row_count(&self, id: PaneId) -> usize {
+        self.data.as_ref().map_or(0, |d| rows::count(&d.dataset, &d.views, id))
+    }
+
+    /// The index of the selected row of a pane, if any.
+    pub fn selected_row(&self, id: PaneId) -> Option<usize> {
+        let p = self.pane(id);
+        p.visible.get(p.selected).map(|i| *i as usize)
+    }
+
+    pub fn say(&mut self, level: Level, text: impl Into<String>) {
+        self.status = Some(Status { text: text.into(), level });
+    }
+}

@@ -1,0 +1,86 @@
+//! Entering and leaving the full-screen terminal, in layers: a guard whose `Drop`
+//! restores the terminal, a panic hook that restores it before the panic message is
+//! printed, and signal handling in the app loop so SIGTERM and SIGHUP end cleanly.
+
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::{Command, cursor, execute};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::fmt;
+use std::io::{self, Stdout};
+use std::sync::Once;
+
+/// Clicks and the wheel only (xterm mode 1000 with SGR encoding 1006). crossterm's
+/// `EnableMouseCapture` also asks for every pointer motion, a stream of events that
+/// is wasted work over SSH.
+struct EnableClickCapture;
+
+impl Command for EnableClickCapture {
+    fn write_ansi(&self, f: &mut impl fmt::Write) -> fmt::Result {
+        f.write_str("\x1b[?1000h\x1b[?1006h")
+    }
+}
+
+/// Turns off every mouse mode, whichever a previous program or crash left on.
+struct DisableMouse;
+
+impl Command for DisableMouse {
+    fn write_ansi(&self, f: &mut impl fmt::Write) -> fmt::Result {
+        f.write_str("\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1002l\x1b[?1000l")
+    }
+}
+
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+pub struct TerminalGuard {
+    pub terminal: Term,
+}
+
+/// Puts the terminal back as it was. Safe to call more than once and when the
+/// terminal is already gone (after SIGHUP): errors are ignored, there is nobody left
+/// to tell.
+pub fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(io::stdout(), DisableMouse, LeaveAlternateScreen, cursor::Show);
+}
+
+fn install_panic_hook() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+}
+
+impl TerminalGuard {
+    pub fn enter(mouse: bool) -> io::Result<TerminalGuard> {
+        install_panic_hook();
+        enable_raw_mode()?;
+        let mut out = io::stdout();
+        let entered = if mouse {
+            execute!(out, EnterAlternateScreen, cursor::Hide, EnableClickCapture)
+        } else {
+            execute!(out, EnterAlternateScreen, cursor::Hide)
+        };
+        if let Err(e) = entered {
+            restore();
+            return Err(e);
+        }
+        match Terminal::new(CrosstermBackend::new(io::stdout())) {
+            Ok(terminal) => Ok(TerminalGuard { terminal }),
+            Err(e) => {
+                restore();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}

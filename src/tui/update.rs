@@ -1,0 +1,381 @@
+//! `update(state, msg) -> effects`: every change to the cockpit's state happens here,
+//! with no IO. Workers perform the effects and report back with messages.
+
+use super::action::Action;
+use super::layout;
+use super::pane::PaneId;
+use super::rows;
+use super::state::{AppState, Data, Level, Mode, PaneLoad};
+use crate::config::keymap::Key;
+use crate::domain::period::CYCLE;
+use crate::domain::{Dataset, PeriodSpec};
+use crate::engine::{EngineParams, Views};
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use std::sync::Arc;
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    Action(Action),
+    Loaded { generation: u64, result: Result<(Arc<Dataset>, Arc<Views>), String>, at: DateTime<Utc> },
+    Computed { generation: u64, views: Arc<Views> },
+}
+
+#[derive(Debug)]
+pub enum Effect {
+    /// Read the source and compute every view.
+    Load { generation: u64, params: EngineParams },
+    /// Compute the views again from data already loaded (a new period).
+    Recompute { generation: u64, dataset: Arc<Dataset>, params: EngineParams },
+    Quit,
+}
+
+/// The first load, issued once at start.
+pub fn start(state: &mut AppState) -> Vec<Effect> {
+    begin_load(state)
+}
+
+fn begin_load(state: &mut AppState) -> Vec<Effect> {
+    state.generation += 1;
+    state.in_flight = Some(state.generation);
+    vec![Effect::Load { generation: state.generation, params: state.params }]
+}
+
+pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => on_key(state, key),
+        Msg::Mouse(m) => {
+            on_mouse(state, m);
+            Vec::new()
+        }
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            for pane in PaneId::ALL {
+                keep_selection_visible(state, pane);
+            }
+            Vec::new()
+        }
+        Msg::Action(a) => on_action(state, a),
+        Msg::Loaded { generation, result, at } => {
+            if state.in_flight != Some(generation) {
+                return Vec::new();
+            }
+            state.in_flight = None;
+            match result {
+                Ok((dataset, views)) => {
+                    let events = dataset.events.len();
+                    let broken = dataset.ingest.broken;
+                    state.data = Some(Data { dataset, views, loaded_at: at });
+                    state.load = std::array::from_fn(|_| PaneLoad::Loaded { as_of: at });
+                    refilter_all(state);
+                    if broken > 0 {
+                        state.say(Level::Warn, format!("loaded {events} events; {broken} broken lines skipped (see Data health)"));
+                    }
+                }
+                Err(e) => {
+                    if state.data.is_some() {
+                        state.say(Level::Error, format!("reload failed, still showing the last data: {e}"));
+                    } else {
+                        state.load = std::array::from_fn(|_| PaneLoad::Failed(e.clone()));
+                        state.say(Level::Error, e);
+                    }
+                }
+            }
+            Vec::new()
+        }
+        Msg::Computed { generation, views } => {
+            if state.in_flight != Some(generation) {
+                return Vec::new();
+            }
+            state.in_flight = None;
+            if let Some(d) = &mut state.data {
+                d.views = views;
+            }
+            refilter_all(state);
+            Vec::new()
+        }
+    }
+}
+
+fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    if key.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    if let Mode::Filter { pane, before } = &state.mode {
+        let (pane, before) = (*pane, before.clone());
+        edit_filter(state, pane, before, key);
+        return Vec::new();
+    }
+    match state.keymap.action(Key::from_event(key)) {
+        Some(a) => on_action(state, a),
+        None => Vec::new(),
+    }
+}
+
+fn edit_filter(state: &mut AppState, pane: PaneId, before: String, key: KeyEvent) {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => {
+            state.pane_mut(pane).filter = before;
+            state.mode = Mode::Normal;
+            state.status = None;
+        }
+        KeyCode::Enter => {
+            state.mode = Mode::Normal;
+            let p = state.pane(pane);
+            let text = if p.filter.is_empty() {
+                "filter cleared".to_owned()
+            } else {
+                format!("filter \"{}\": {} rows", p.filter, p.visible.len())
+            };
+            state.say(Level::Info, text);
+            return;
+        }
+        KeyCode::Backspace => {
+            state.pane_mut(pane).filter.pop();
+        }
+        KeyCode::Char('u') if ctrl => state.pane_mut(pane).filter.clear(),
+        KeyCode::Char('c') if ctrl => {
+            state.pane_mut(pane).filter = before;
+            state.mode = Mode::Normal;
+        }
+        KeyCode::Char(c) if !ctrl && !c.is_control() => {
+            // A filter is a search, not a document: cap it so a paste cannot bloat it.
+            if state.pane(pane).filter.chars().count() < 80 {
+                state.pane_mut(pane).filter.push(c);
+            }
+        }
+        _ => return,
+    }
+    refilter(state, pane);
+}
+
+fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
+    match state.mode.clone() {
+        Mode::Help { scroll } => {
+            scroll_overlay(state, action, scroll, |s| Mode::Help { scroll: s }, Action::Help);
+            return Vec::new();
+        }
+        Mode::Details { scroll } => {
+            scroll_overlay(state, action, scroll, |s| Mode::Details { scroll: s }, Action::Details);
+            return Vec::new();
+        }
+        Mode::Filter { .. } | Mode::Normal => {}
+    }
+    let focus = state.focus;
+    match action {
+        Action::Quit => {
+            state.should_quit = true;
+            return vec![Effect::Quit];
+        }
+        Action::Help => state.mode = Mode::Help { scroll: 0 },
+        Action::Filter => {
+            let before = state.pane(focus).filter.clone();
+            state.mode = Mode::Filter { pane: focus, before };
+            state.status = None;
+        }
+        Action::Details => {
+            if state.selected_row(focus).is_some() {
+                state.mode = Mode::Details { scroll: 0 };
+            } else {
+                state.say(Level::Info, "nothing selected");
+            }
+        }
+        Action::Zoom => {
+            state.zoom = !state.zoom;
+            let text = if state.zoom { format!("zoomed: {}", focus.title()) } else { "zoom off".to_owned() };
+            state.say(Level::Info, text);
+            keep_selection_visible(state, focus);
+        }
+        Action::Close => {
+            if !state.pane(focus).filter.is_empty() {
+                state.pane_mut(focus).filter.clear();
+                refilter(state, focus);
+                state.say(Level::Info, "filter cleared");
+            } else if state.zoom {
+                state.zoom = false;
+                state.say(Level::Info, "zoom off");
+            } else {
+                state.status = None;
+            }
+        }
+        Action::NextPane => focus_pane(state, focus.next()),
+        Action::PrevPane => focus_pane(state, focus.prev()),
+        Action::PaneOverview | Action::PaneRevenue | Action::PaneCost | Action::PaneDecisions | Action::PaneHealth => {
+            if let Some(p) = PaneId::from_action(action) {
+                focus_pane(state, p);
+            }
+        }
+        Action::Up => move_selection(state, focus, -1),
+        Action::Down => move_selection(state, focus, 1),
+        Action::Top => move_selection(state, focus, isize::MIN / 2),
+        Action::Bottom => move_selection(state, focus, isize::MAX / 2),
+        Action::PageUp => move_selection(state, focus, -page(state, focus)),
+        Action::PageDown => move_selection(state, focus, page(state, focus)),
+        Action::Refresh => {
+            if state.in_flight.is_some() {
+                state.say(Level::Info, "already loading; this refresh joins it");
+                return Vec::new();
+            }
+            state.say(Level::Info, format!("reloading {}", state.origin.label()));
+            return begin_load(state);
+        }
+        Action::Period => return cycle_period(state),
+        Action::Theme => {
+            if !state.themes.is_empty() {
+                state.theme = (state.theme + 1) % state.themes.len();
+                let name = state.theme().map(|t| t.name.clone()).unwrap_or_default();
+                state.say(Level::Info, format!("theme: {name}"));
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn scroll_overlay(state: &mut AppState, action: Action, scroll: u16, mode: impl Fn(u16) -> Mode, toggle: Action) {
+    let next = match action {
+        Action::Up => scroll.saturating_sub(1),
+        Action::Down => scroll.saturating_add(1),
+        Action::PageUp => scroll.saturating_sub(10),
+        Action::PageDown => scroll.saturating_add(10),
+        Action::Top => 0,
+        Action::Bottom => u16::MAX / 2,
+        a if a == Action::Close || a == Action::Quit || a == toggle => {
+            state.mode = Mode::Normal;
+            return;
+        }
+        _ => return,
+    };
+    // The renderer clamps the scroll to the content; cap it here so it cannot run away.
+    state.mode = mode(next.min(1000));
+}
+
+fn cycle_period(state: &mut AppState) -> Vec<Effect> {
+    let next = match CYCLE.iter().position(|p| *p == state.params.period) {
+        Some(i) => CYCLE[(i + 1) % CYCLE.len()],
+        None => CYCLE[0],
+    };
+    set_period(state, next)
+}
+
+pub fn set_period(state: &mut AppState, period: PeriodSpec) -> Vec<Effect> {
+    state.params.period = period;
+    let label = period.resolve(state.params.today).label;
+    state.say(Level::Info, format!("period: {label}"));
+    let Some(data) = &state.data else { return Vec::new() };
+    let dataset = Arc::clone(&data.dataset);
+    state.generation += 1;
+    state.in_flight = Some(state.generation);
+    vec![Effect::Recompute { generation: state.generation, dataset, params: state.params }]
+}
+
+fn focus_pane(state: &mut AppState, pane: PaneId) {
+    state.focus = pane;
+    keep_selection_visible(state, pane);
+}
+
+fn page(state: &AppState, pane: PaneId) -> isize {
+    let rows = layout::visible_rows(state.size, state.focus, state.zoom, pane).max(2);
+    isize::try_from(rows - 1).unwrap_or(1)
+}
+
+fn move_selection(state: &mut AppState, pane: PaneId, delta: isize) {
+    let p = state.pane_mut(pane);
+    let n = p.visible.len();
+    if n == 0 {
+        return;
+    }
+    let cur = isize::try_from(p.selected).unwrap_or(0);
+    let max = isize::try_from(n - 1).unwrap_or(0);
+    p.selected = usize::try_from(cur.saturating_add(delta).clamp(0, max)).unwrap_or(0);
+    keep_selection_visible(state, pane);
+}
+
+/// Scrolls so the selected row is on screen, moving as little as possible.
+fn keep_selection_visible(state: &mut AppState, pane: PaneId) {
+    let height = layout::visible_rows(state.size, state.focus, state.zoom, pane).max(1);
+    let p = state.pane_mut(pane);
+    let n = p.visible.len();
+    p.selected = p.selected.min(n.saturating_sub(1));
+    if p.selected < p.offset {
+        p.offset = p.selected;
+    } else if p.selected >= p.offset + height {
+        p.offset = p.selected + 1 - height;
+    }
+    // Never leave blank space below the last row when there are rows above to show.
+    p.offset = p.offset.min(n.saturating_sub(height));
+}
+
+fn refilter(state: &mut AppState, pane: PaneId) {
+    let visible = match &state.data {
+        Some(d) => rows::filter(&d.dataset, &d.views, pane, &state.pane(pane).filter),
+        None => Vec::new(),
+    };
+    let p = state.pane_mut(pane);
+    p.visible = visible;
+    p.selected = 0;
+    p.offset = 0;
+}
+
+/// After new data: apply every pane's filter again, keeping positions where possible.
+fn refilter_all(state: &mut AppState) {
+    for pane in PaneId::ALL {
+        let (selected, offset) = (state.pane(pane).selected, state.pane(pane).offset);
+        refilter(state, pane);
+        let p = state.pane_mut(pane);
+        p.selected = selected;
+        p.offset = offset;
+        keep_selection_visible(state, pane);
+    }
+}
+
+fn on_mouse(state: &mut AppState, m: MouseEvent) {
+    if !matches!(state.mode, Mode::Normal) {
+        let action = match m.kind {
+            MouseEventKind::ScrollDown => Action::Down,
+            MouseEventKind::ScrollUp => Action::Up,
+            _ => return,
+        };
+        on_action(state, action);
+        return;
+    }
+    let Some(screen) = layout::screen(state.size, state.focus, state.zoom) else { return };
+    if let Some(tabs) = screen.tabs
+        && tabs.contains((m.column, m.row).into())
+        && m.kind == MouseEventKind::Down(MouseButton::Left)
+    {
+        if let Some(p) = super::ui::tabs::tab_at(tabs, m.column) {
+            focus_pane(state, p);
+        }
+        return;
+    }
+    let Some((pane, rect)) = screen.pane_at(m.column, m.row) else { return };
+    match m.kind {
+        MouseEventKind::ScrollDown => {
+            state.focus = pane;
+            move_selection(state, pane, 1);
+        }
+        MouseEventKind::ScrollUp => {
+            state.focus = pane;
+            move_selection(state, pane, -1);
+        }
+        MouseEventKind::Down(MouseButton::Left) => {
+            focus_pane(state, pane);
+            let rows = layout::rows_area(pane, rect);
+            if rows.contains((m.column, m.row).into()) {
+                let p = state.pane(pane);
+                let target = p.offset + usize::from(m.row - rows.y);
+                if target < p.visible.len() {
+                    state.pane_mut(pane).selected = target;
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests;
