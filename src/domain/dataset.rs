@@ -93,4 +93,14 @@ impl Dataset {
     pub fn resolve(&self, sym: Sym) -> &str {
         self.strings.resolve(sym)
     }
+
+    /// A property for display: a missing one shows as a dash, not as nothing.
+    pub fn shown(&self, sym: Sym) -> &str {
+        if sym.is_empty() { "—" } else { self.strings.resolve(sym) }
+    }
+
+    /// A tenant for display; events without a tenant_id are grouped under this name.
+    pub fn tenant(&self, sym: Sym) -> &str {
+        if sym.is_empty() { "(no tenant_id)" } else { self.strings.resolve(sym) }
+    }
 }

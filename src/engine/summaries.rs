@@ -174,7 +174,7 @@ pub fn strategic_planning(ds: &Dataset, views: &Views, tenant: Sym, window: &sup
 pub fn executive_summary(ds: &Dataset, views: &Views, tenant: Sym) -> ExecutiveSummary {
     let window = super::series::Window::new(&views.period);
     ExecutiveSummary {
-        tenant_id: ds.resolve(tenant).to_owned(),
+        tenant_id: ds.tenant(tenant).to_owned(),
         timeframe: views.period.label.clone(),
         revenue_protection: revenue_protection(ds, views, tenant),
         cost_optimization: cost_optimization(ds, views, tenant),

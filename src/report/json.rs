@@ -61,7 +61,7 @@ pub struct Overview<'a> {
 
 #[derive(Serialize)]
 pub struct OverviewTenant<'a> {
-    pub tenant_id: &'a str,
+    pub tenant_id: Option<&'a str>,
     pub revenue_trends_identified: u32,
     pub cost_optimization_trends: u32,
     pub strategic_decisions_tracked: u32,
@@ -86,8 +86,8 @@ pub struct Named<'a> {
 
 #[derive(Serialize)]
 pub struct Trend<'a> {
-    pub tenant_id: &'a str,
-    pub trend_category: &'a str,
+    pub tenant_id: Option<&'a str>,
+    pub trend_category: Option<&'a str>,
     pub monthly: Vec<Month>,
     pub current: u32,
     pub previous: u32,
@@ -100,8 +100,8 @@ pub struct Trend<'a> {
 
 #[derive(Serialize)]
 pub struct CostOpportunity<'a> {
-    pub tenant_id: &'a str,
-    pub optimization_type: &'a str,
+    pub tenant_id: Option<&'a str>,
+    pub optimization_type: Option<&'a str>,
     pub monthly: Vec<Month>,
     pub optimization_opportunities_identified: u32,
     pub previous: u32,
@@ -125,12 +125,12 @@ pub struct DecisionLog<'a> {
 #[derive(Serialize)]
 pub struct Decision<'a> {
     pub date: Option<NaiveDate>,
-    pub tenant_id: &'a str,
-    pub decision_category: &'a str,
-    pub decision_maker_level: &'a str,
-    pub expected_outcome_range: &'a str,
-    pub review_timeframe: &'a str,
-    pub outcome_follow_up: &'a str,
+    pub tenant_id: Option<&'a str>,
+    pub decision_category: Option<&'a str>,
+    pub decision_maker_level: Option<&'a str>,
+    pub expected_outcome_range: Option<&'a str>,
+    pub review_timeframe: Option<&'a str>,
+    pub outcome_follow_up: Option<&'a str>,
     pub next_review: Option<NaiveDate>,
     pub review_status: ReviewStatus,
 }
@@ -154,6 +154,8 @@ fn months(v: &Views, monthly: &[u32]) -> Vec<Month> {
 /// Builds the report; `decision_rows` caps the decision log (newest first).
 pub fn build<'a>(ds: &'a Dataset, v: &'a Views, as_of: DateTime<Utc>, decision_rows: usize) -> Report<'a> {
     let s = |sym: Sym| ds.resolve(sym);
+    // Missing properties are null, as in PostHog, not empty strings.
+    let o = |sym: Sym| (!sym.is_empty()).then(|| ds.resolve(sym));
     Report {
         bearing_version: env!("CARGO_PKG_VERSION"),
         source: Source { origin: ds.origin.clone(), label: ds.origin.label() },
@@ -174,7 +176,7 @@ pub fn build<'a>(ds: &'a Dataset, v: &'a Views, as_of: DateTime<Utc>, decision_r
                 .rows
                 .iter()
                 .map(|r| OverviewTenant {
-                    tenant_id: s(r.tenant),
+                    tenant_id: o(r.tenant),
                     revenue_trends_identified: r.revenue,
                     cost_optimization_trends: r.cost,
                     strategic_decisions_tracked: r.decisions,
@@ -190,8 +192,8 @@ pub fn build<'a>(ds: &'a Dataset, v: &'a Views, as_of: DateTime<Utc>, decision_r
             .revenue
             .iter()
             .map(|r| Trend {
-                tenant_id: s(r.tenant),
-                trend_category: s(r.category),
+                tenant_id: o(r.tenant),
+                trend_category: o(r.category),
                 monthly: months(v, &r.series.monthly),
                 current: r.series.current,
                 previous: r.series.previous,
@@ -206,8 +208,8 @@ pub fn build<'a>(ds: &'a Dataset, v: &'a Views, as_of: DateTime<Utc>, decision_r
             .cost
             .iter()
             .map(|r| CostOpportunity {
-                tenant_id: s(r.tenant),
-                optimization_type: s(r.optimization),
+                tenant_id: o(r.tenant),
+                optimization_type: o(r.optimization),
                 monthly: months(v, &r.series.monthly),
                 optimization_opportunities_identified: r.series.current,
                 previous: r.series.previous,
@@ -231,12 +233,12 @@ pub fn build<'a>(ds: &'a Dataset, v: &'a Views, as_of: DateTime<Utc>, decision_r
                 .take(decision_rows)
                 .map(|r| Decision {
                     date: date_of(r.at),
-                    tenant_id: s(r.tenant),
-                    decision_category: s(r.category),
-                    decision_maker_level: s(r.maker_level),
-                    expected_outcome_range: s(r.outcome),
-                    review_timeframe: s(r.timeframe),
-                    outcome_follow_up: s(r.follow_up),
+                    tenant_id: o(r.tenant),
+                    decision_category: o(r.category),
+                    decision_maker_level: o(r.maker_level),
+                    expected_outcome_range: o(r.outcome),
+                    review_timeframe: o(r.timeframe),
+                    outcome_follow_up: o(r.follow_up),
                     next_review: r.next_review,
                     review_status: r.status,
                 })

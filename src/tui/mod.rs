@@ -3,6 +3,8 @@
 
 pub mod action;
 pub mod app;
+#[doc(hidden)]
+pub mod fixture;
 pub mod layout;
 pub mod pane;
 pub mod rows;
@@ -10,3 +12,6 @@ pub mod state;
 pub mod terminal;
 pub mod ui;
 pub mod update;
+
+#[cfg(test)]
+pub mod update_tests;

@@ -47,12 +47,12 @@ pub fn count(ds: &Dataset, v: &Views, pane: PaneId) -> usize {
 
 /// The text a filter is matched against: what the row shows.
 pub fn haystack(ds: &Dataset, v: &Views, pane: PaneId, row: usize) -> String {
-    let s = |sym| ds.resolve(sym);
+    let s = |sym| ds.shown(sym);
     match pane {
         PaneId::Overview => v.overview.rows.get(row).map_or_else(String::new, |r| {
             format!(
                 "{} {} {} {}",
-                s(r.tenant),
+                ds.tenant(r.tenant),
                 r.level.label(),
                 r.plan.map_or("", s),
                 r.status.map_or("", s)
@@ -60,17 +60,17 @@ pub fn haystack(ds: &Dataset, v: &Views, pane: PaneId, row: usize) -> String {
         }),
         PaneId::Revenue => v.revenue.get(row).map_or_else(String::new, |r| {
             let signals: Vec<&str> = r.signals.iter().map(|(x, _)| s(*x)).collect();
-            format!("{} {} {} {}", s(r.tenant), s(r.category), r.direction.word(), signals.join(" "))
+            format!("{} {} {} {}", ds.tenant(r.tenant), s(r.category), r.direction.word(), signals.join(" "))
         }),
         PaneId::Cost => v.cost.get(row).map_or_else(String::new, |r| {
             let vendors: Vec<&str> = r.vendors.iter().map(|(x, _)| s(*x)).collect();
-            format!("{} {} {} {}", s(r.optimization), s(r.tenant), r.direction.word(), vendors.join(" "))
+            format!("{} {} {} {}", s(r.optimization), ds.tenant(r.tenant), r.direction.word(), vendors.join(" "))
         }),
         PaneId::Decisions => v.decisions.rows.get(row).map_or_else(String::new, |r| {
             format!(
                 "{} {} {} {} {} {} {}",
                 date_of(r.at).map(|d| d.to_string()).unwrap_or_default(),
-                s(r.tenant),
+                ds.tenant(r.tenant),
                 s(r.category),
                 s(r.maker_level),
                 s(r.outcome),

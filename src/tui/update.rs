@@ -377,5 +377,3 @@ fn on_mouse(state: &mut AppState, m: MouseEvent) {
     }
 }
 
-#[cfg(test)]
-mod tests;

@@ -34,8 +34,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         // More opportunities is neither good nor bad news; only colour-code reviews.
         let trend_style = if r.direction == Direction::Flat { theme.muted() } else { theme.accent() };
         vec![
-            Cell::new(ds.resolve(r.tenant)),
-            Cell::new(ds.resolve(r.optimization)),
+            Cell::new(ds.tenant(r.tenant)),
+            Cell::new(ds.shown(r.optimization)),
             Cell::styled(sparkline(&r.series.monthly), theme.spark()),
             Cell::new(r.series.current.to_string()),
             Cell::styled(r.direction.label(), trend_style),

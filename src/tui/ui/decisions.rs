@@ -40,10 +40,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         };
         vec![
             Cell::new(date_of(r.at).map(|d| d.to_string()).unwrap_or_default()),
-            Cell::new(ds.resolve(r.tenant)),
-            Cell::new(ds.resolve(r.category)),
-            Cell::new(ds.resolve(r.maker_level)),
-            Cell::new(ds.resolve(r.outcome)),
+            Cell::new(ds.tenant(r.tenant)),
+            Cell::new(ds.shown(r.category)),
+            Cell::new(ds.shown(r.maker_level)),
+            Cell::new(ds.shown(r.outcome)),
             Cell::new(r.next_review.map_or("—".to_owned(), |d| d.to_string())),
             Cell::styled(r.status.word(), status_style),
         ]

@@ -127,7 +127,7 @@ fn revenue(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> {
     d.bullets(&signals, "none");
     d.heading("Last 12 months");
     d.lines.push(Line::raw(format!("  {}", months_line(v, &r.series.monthly))));
-    Some(format!("{} · {}", ds.resolve(r.tenant), ds.resolve(r.category)))
+    Some(format!("{} · {}", ds.tenant(r.tenant), ds.shown(r.category)))
 }
 
 fn cost(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> {
@@ -149,17 +149,17 @@ fn cost(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> {
     d.bullets(&f, "none");
     d.heading("Last 12 months");
     d.lines.push(Line::raw(format!("  {}", months_line(v, &r.series.monthly))));
-    Some(format!("{} · {}", ds.resolve(r.tenant), ds.resolve(r.optimization)))
+    Some(format!("{} · {}", ds.tenant(r.tenant), ds.shown(r.optimization)))
 }
 
 fn decision(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> {
     let r = v.decisions.rows.get(row)?;
     let e = ds.events.get(r.event as usize)?;
     let Details::Decision(x) = &e.details else { return None };
-    let or_dash = |s| if ds.resolve(s).is_empty() { "—".to_owned() } else { ds.resolve(s).to_owned() };
+    let or_dash = |s| ds.shown(s).to_owned();
     d.heading("Decision");
     d.kv("Date", date_of(r.at).map_or("—".to_owned(), |x| x.to_string()));
-    d.kv("Tenant", or_dash(e.tenant));
+    d.kv("Tenant", ds.tenant(e.tenant));
     d.kv("Category", or_dash(x.category));
     d.kv("Decision maker level", or_dash(x.maker_level));
     d.kv("Justification", or_dash(x.justification));
@@ -186,7 +186,7 @@ fn decision(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> 
         d.kv("Missing", names(e.missing).join(", "));
         d.kv("Unreadable", names(e.invalid).join(", "));
     }
-    Some(format!("{} · {}", ds.resolve(e.tenant), ds.resolve(x.category)))
+    Some(format!("{} · {}", ds.tenant(e.tenant), ds.shown(x.category)))
 }
 
 fn health(d: &mut Doc, v: &Views, row: usize) -> Option<String> {

@@ -81,9 +81,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     frame.render_widget(Paragraph::new(vec![kpi1, kpi2, Line::from(kpi3)]), inner);
     table::draw(frame, area, state, pane, theme, &COLS, |i| {
         let Some(r) = o.rows.get(i) else { return Vec::new() };
-        let name = |s: Option<crate::domain::Sym>| s.map_or("—".to_owned(), |s| ds.resolve(s).to_owned());
+        let name = |s: Option<crate::domain::Sym>| s.map_or("—", |s| ds.shown(s)).to_owned();
         vec![
-            Cell::new(ds.resolve(r.tenant)),
+            Cell::new(ds.tenant(r.tenant)),
             Cell::styled(level_mark(r.level), level_style(r.level, theme)),
             Cell::new(r.revenue.to_string()),
             Cell::new(r.cost.to_string()),

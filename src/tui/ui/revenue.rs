@@ -42,8 +42,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     table::draw(frame, area, state, pane, theme, &COLS, |i| {
         let Some(r) = v.revenue.get(i) else { return Vec::new() };
         vec![
-            Cell::new(ds.resolve(r.tenant)),
-            Cell::new(ds.resolve(r.category)),
+            Cell::new(ds.tenant(r.tenant)),
+            Cell::new(ds.shown(r.category)),
             Cell::styled(sparkline(&r.series.monthly), theme.spark()),
             Cell::new(r.series.current.to_string()),
             Cell::styled(r.direction.label(), risk_style(r.direction, theme)),

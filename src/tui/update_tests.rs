@@ -1,0 +1,234 @@
+//! The cockpit driven headless through `update`, as a user would drive it.
+
+use super::action::Action;
+use super::fixture::{loaded, today};
+use super::pane::PaneId;
+use super::state::{AppState, Mode, PaneLoad};
+use super::update::{Effect, Msg, start, update};
+use crate::config::keymap::Keymap;
+use crate::domain::{Origin, PeriodSpec};
+use crate::engine::{EngineParams, compute};
+use chrono::Utc;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use std::sync::Arc;
+
+fn key(s: &mut AppState, code: KeyCode) -> Vec<Effect> {
+    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn chars(s: &mut AppState, text: &str) {
+    for c in text.chars() {
+        key(s, KeyCode::Char(c));
+    }
+}
+
+#[test]
+fn loading_fills_every_pane() {
+    let s = loaded((120, 40));
+    for p in PaneId::ALL {
+        assert!(matches!(s.pane_load(p), PaneLoad::Loaded { .. }), "{p:?}");
+        assert!(!s.pane(p).visible.is_empty(), "{p:?} is empty");
+    }
+    assert!(s.in_flight.is_none());
+}
+
+#[test]
+fn number_keys_tab_and_arrows_focus_panes() {
+    let mut s = loaded((120, 40));
+    key(&mut s, KeyCode::Char('4'));
+    assert_eq!(s.focus, PaneId::Decisions);
+    key(&mut s, KeyCode::Char('7'));
+    assert_eq!(s.focus, PaneId::Health);
+    key(&mut s, KeyCode::Tab);
+    assert_eq!(s.focus, PaneId::Overview, "tab wraps around");
+    key(&mut s, KeyCode::BackTab);
+    assert_eq!(s.focus, PaneId::Health);
+    key(&mut s, KeyCode::Left);
+    assert_eq!(s.focus, PaneId::Decisions);
+    key(&mut s, KeyCode::Char('5'));
+    assert_eq!(s.focus, PaneId::Decisions, "5 (alerts) is not bound yet");
+}
+
+#[test]
+fn vim_keys_move_and_scroll_keeps_the_selection_on_screen() {
+    let mut s = loaded((80, 24));
+    key(&mut s, KeyCode::Char('4'));
+    let rows = super::layout::visible_rows(s.size, s.focus, s.zoom, PaneId::Decisions);
+    for _ in 0..rows + 3 {
+        key(&mut s, KeyCode::Char('j'));
+    }
+    let p = s.pane(PaneId::Decisions);
+    assert_eq!(p.selected, rows + 3);
+    assert!(p.selected >= p.offset && p.selected < p.offset + rows, "{p:?}");
+    key(&mut s, KeyCode::Char('G'));
+    let n = s.pane(PaneId::Decisions).visible.len();
+    assert_eq!(s.pane(PaneId::Decisions).selected, n - 1);
+    key(&mut s, KeyCode::Char('g'));
+    assert_eq!((s.pane(PaneId::Decisions).selected, s.pane(PaneId::Decisions).offset), (0, 0));
+    key(&mut s, KeyCode::PageDown);
+    assert_eq!(s.pane(PaneId::Decisions).selected, rows - 1);
+    key(&mut s, KeyCode::Up);
+    key(&mut s, KeyCode::Char('k'));
+    assert_eq!(s.pane(PaneId::Decisions).selected, rows - 3);
+}
+
+#[test]
+fn filter_as_you_type_escape_restores_enter_keeps() {
+    let mut s = loaded((120, 40));
+    key(&mut s, KeyCode::Char('2'));
+    let all = s.pane(PaneId::Revenue).visible.len();
+    key(&mut s, KeyCode::Char('/'));
+    assert!(matches!(s.mode, Mode::Filter { pane: PaneId::Revenue, .. }));
+    chars(&mut s, "NORTH deliv");
+    let hits = s.pane(PaneId::Revenue).visible.len();
+    assert!(hits > 0 && hits < all, "{hits} of {all}");
+    key(&mut s, KeyCode::Char('q'));
+    assert!(!s.should_quit, "q is text while filtering");
+    key(&mut s, KeyCode::Backspace);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.pane(PaneId::Revenue).filter, "", "esc restores the filter before editing");
+    assert_eq!(s.pane(PaneId::Revenue).visible.len(), all);
+    key(&mut s, KeyCode::Char('/'));
+    chars(&mut s, "north");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.pane(PaneId::Revenue).filter, "north");
+    assert!(s.status.as_ref().is_some_and(|st| st.text.starts_with("filter \"north\":")));
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.pane(PaneId::Revenue).filter, "", "esc in normal mode clears the filter");
+}
+
+#[test]
+fn a_filter_matching_nothing_leaves_no_selection() {
+    let mut s = loaded((120, 40));
+    key(&mut s, KeyCode::Char('/'));
+    chars(&mut s, "zzzz-no-such-tenant");
+    assert!(s.pane(PaneId::Overview).visible.is_empty());
+    assert_eq!(s.selected_row(PaneId::Overview), None);
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.mode, Mode::Normal, "details need a selection");
+    key(&mut s, KeyCode::Char('j'));
+}
+
+#[test]
+fn zoom_help_and_details_overlays() {
+    let mut s = loaded((120, 40));
+    key(&mut s, KeyCode::Char('z'));
+    assert!(s.zoom);
+    key(&mut s, KeyCode::Char('?'));
+    assert_eq!(s.mode, Mode::Help { scroll: 0 });
+    key(&mut s, KeyCode::Char('j'));
+    assert_eq!(s.mode, Mode::Help { scroll: 1 });
+    let effects = key(&mut s, KeyCode::Char('q'));
+    assert!(effects.is_empty() && !s.should_quit, "q closes the help, it does not quit");
+    assert_eq!(s.mode, Mode::Normal);
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.mode, Mode::Details { scroll: 0 });
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.mode, Mode::Normal);
+    key(&mut s, KeyCode::Esc);
+    assert!(!s.zoom, "esc unzooms");
+}
+
+#[test]
+fn period_cycles_and_recomputes_dropping_stale_results() {
+    let mut s = loaded((120, 40));
+    let effects = key(&mut s, KeyCode::Char('p'));
+    let Some(Effect::Recompute { generation, params, dataset }) = effects.into_iter().next() else {
+        panic!("no recompute")
+    };
+    assert_eq!(params.period, PeriodSpec::ThisMonth);
+    assert!(s.status.as_ref().is_some_and(|st| st.text == "period: 2026-11 to date"));
+    // Another press before the first result arrives: the first result is stale.
+    let effects = key(&mut s, KeyCode::Char('p'));
+    let Some(Effect::Recompute { generation: g2, params: p2, .. }) = effects.into_iter().next() else { panic!() };
+    let stale = Arc::new(compute(&dataset, &params));
+    update(&mut s, Msg::Computed { generation, views: stale });
+    assert_eq!(s.in_flight, Some(g2));
+    let fresh = Arc::new(compute(&dataset, &p2));
+    update(&mut s, Msg::Computed { generation: g2, views: fresh });
+    assert_eq!(s.data.as_ref().unwrap().views.period.label, "2026-10");
+}
+
+#[test]
+fn a_refresh_in_flight_is_not_started_twice() {
+    let mut s = loaded((120, 40));
+    let first = key(&mut s, KeyCode::Char('R'));
+    assert!(matches!(first.as_slice(), [Effect::Load { .. }]));
+    let second = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)));
+    assert!(second.is_empty());
+    assert!(s.status.as_ref().is_some_and(|st| st.text.contains("already loading")));
+}
+
+#[test]
+fn a_failed_reload_keeps_the_data_a_failed_first_load_says_why() {
+    let mut s = loaded((120, 40));
+    let Some(Effect::Load { generation, .. }) = key(&mut s, KeyCode::Char('R')).into_iter().next() else { panic!() };
+    let at = Utc::now();
+    update(&mut s, Msg::Loaded { generation, result: Err("cannot read x: gone".into()), at });
+    assert!(s.data.is_some());
+    assert!(matches!(s.pane_load(PaneId::Cost), PaneLoad::Loaded { .. }));
+    assert!(s.status.as_ref().is_some_and(|st| st.text.starts_with("reload failed, still showing the last data")));
+
+    let mut fresh = AppState::new(Origin::Demo, Keymap::default(), Vec::new(), "dark", EngineParams::new(today()));
+    let Some(Effect::Load { generation, .. }) = start(&mut fresh).into_iter().next() else { panic!() };
+    update(&mut fresh, Msg::Loaded { generation, result: Err("cannot read x: gone".into()), at });
+    assert_eq!(fresh.pane_load(PaneId::Overview), &PaneLoad::Failed("cannot read x: gone".into()));
+}
+
+#[test]
+fn resizing_to_anything_keeps_state_sane() {
+    let mut s = loaded((120, 40));
+    key(&mut s, KeyCode::Char('4'));
+    key(&mut s, KeyCode::Char('G'));
+    for (w, h) in [(10, 3), (0, 0), (80, 24), (300, 100), (50, 12), (120, 40)] {
+        update(&mut s, Msg::Resize(w, h));
+        let p = s.pane(PaneId::Decisions);
+        assert!(p.offset <= p.selected);
+        assert!(p.selected < p.visible.len());
+    }
+}
+
+#[test]
+fn mouse_click_focuses_and_selects_wheel_scrolls() {
+    let mut s = loaded((120, 40));
+    let screen = super::layout::screen(s.size, s.focus, s.zoom).unwrap();
+    let cost = screen.rect(PaneId::Cost).unwrap();
+    let rows = super::layout::rows_area(PaneId::Cost, cost);
+    let click = |x, y| {
+        Msg::Mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: x, row: y, modifiers: KeyModifiers::NONE })
+    };
+    update(&mut s, click(rows.x + 2, rows.y + 3));
+    assert_eq!(s.focus, PaneId::Cost);
+    assert_eq!(s.pane(PaneId::Cost).selected, 3);
+    let wheel = MouseEvent { kind: MouseEventKind::ScrollDown, column: rows.x, row: rows.y, modifiers: KeyModifiers::NONE };
+    update(&mut s, Msg::Mouse(wheel));
+    assert_eq!(s.pane(PaneId::Cost).selected, 4);
+
+    let mut narrow = loaded((80, 24));
+    update(&mut narrow, click(14, 1));
+    assert_eq!(narrow.focus, PaneId::Revenue, "a click on a tab focuses it");
+}
+
+#[test]
+fn theme_cycles_and_quit_quits() {
+    let mut s = loaded((120, 40));
+    key(&mut s, KeyCode::Char('t'));
+    assert_eq!(s.theme().map(|t| t.name.as_str()), Some("light"));
+    let effects = key(&mut s, KeyCode::Char('q'));
+    assert!(s.should_quit);
+    assert!(matches!(effects.as_slice(), [Effect::Quit]));
+}
+
+#[test]
+fn remapped_keys_drive_the_same_actions() {
+    let mut user = std::collections::BTreeMap::new();
+    user.insert(Action::Quit, vec![crate::config::keymap::Key::parse("x").unwrap()]);
+    let mut s = loaded((120, 40));
+    s.keymap = Arc::new(Keymap::build(&user));
+    key(&mut s, KeyCode::Char('q'));
+    assert!(!s.should_quit);
+    key(&mut s, KeyCode::Char('x'));
+    assert!(s.should_quit);
+}
