@@ -18,7 +18,11 @@ Examples:
   bearing config init                       write the commented default config";
 
 #[derive(Debug, Parser)]
-#[command(name = "bearing", version, about = "A terminal cockpit for strategic business signals tracked in PostHog")]
+#[command(
+    name = "bearing",
+    version,
+    about = "A terminal cockpit for strategic business signals tracked in PostHog"
+)]
 #[command(after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(subcommand)]
@@ -122,9 +126,23 @@ mod tests {
 
     #[test]
     fn global_flags_reach_subcommands() {
-        let cli = Cli::try_parse_from(["bearing", "report", "--source", "file:x.jsonl", "--format", "json"]).unwrap();
+        let cli = Cli::try_parse_from([
+            "bearing",
+            "report",
+            "--source",
+            "file:x.jsonl",
+            "--format",
+            "json",
+        ])
+        .unwrap();
         assert_eq!(cli.source, Some(SourceSpec::File("x.jsonl".into())));
-        assert!(matches!(cli.command, Some(Command::Report { format: Format::Json, .. })));
+        assert!(matches!(
+            cli.command,
+            Some(Command::Report {
+                format: Format::Json,
+                ..
+            })
+        ));
         assert!(Cli::try_parse_from(["bearing", "--source", "ftp:x"]).is_err());
         assert!(Cli::try_parse_from(["bearing", "--period", "someday"]).is_err());
     }

@@ -42,20 +42,35 @@ pub fn main(cli: Cli) -> ExitCode {
         Err(e) => return fail(e),
     };
     match &cli.command {
-        Some(Command::Report { format, out, decisions }) => report(&config, today, *format, out.as_deref(), *decisions),
+        Some(Command::Report {
+            format,
+            out,
+            decisions,
+        }) => report(&config, today, *format, out.as_deref(), *decisions),
         _ => cockpit(config, config_path, today),
     }
 }
 
 fn engine_params(config: &Config, today: NaiveDate) -> EngineParams {
-    EngineParams { today, period: config.period, dead_band: config.dead_band, activity: config.activity }
+    EngineParams {
+        today,
+        period: config.period,
+        dead_band: config.dead_band,
+        activity: config.activity,
+    }
 }
 
 fn load_options(today: NaiveDate) -> LoadOptions {
     LoadOptions { today, workers: 0 }
 }
 
-fn report(config: &Config, today: NaiveDate, format: Format, out: Option<&Path>, rows: usize) -> ExitCode {
+fn report(
+    config: &Config,
+    today: NaiveDate,
+    format: Format,
+    out: Option<&Path>,
+    rows: usize,
+) -> ExitCode {
     let src = source::open(&config.source, config.subscriptions.clone());
     let ds = match src.load(load_options(today)) {
         Ok(ds) => ds,
@@ -66,7 +81,11 @@ fn report(config: &Config, today: NaiveDate, format: Format, out: Option<&Path>,
     let result = match format {
         Format::Json => {
             let report = crate::report::json::build(&ds, &views, as_of, rows);
-            write_out(out, |w| serde_json::to_writer_pretty(&mut *w, &report).map_err(io::Error::from).and_then(|()| writeln!(w)))
+            write_out(out, |w| {
+                serde_json::to_writer_pretty(&mut *w, &report)
+                    .map_err(io::Error::from)
+                    .and_then(|()| writeln!(w))
+            })
         }
     };
     match result {
@@ -75,10 +94,16 @@ fn report(config: &Config, today: NaiveDate, format: Format, out: Option<&Path>,
     }
 }
 
-fn write_out(out: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+fn write_out(
+    out: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     match out {
         Some(path) => {
-            let mut f = io::BufWriter::new(File::create(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?);
+            let mut f = io::BufWriter::new(
+                File::create(path)
+                    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?,
+            );
             write(&mut f)?;
             f.flush()
         }
@@ -110,7 +135,11 @@ fn demo_data(today: NaiveDate, events: usize, out: &Path, seed: Option<u64>) -> 
     let subs = source::sibling_subscriptions(out);
     let written = File::create(out)
         .and_then(|f| export::write_events(opts, f))
-        .and_then(|n| File::create(&subs).and_then(|f| export::write_subscriptions(opts, f)).map(|()| n));
+        .and_then(|n| {
+            File::create(&subs)
+                .and_then(|f| export::write_subscriptions(opts, f))
+                .map(|()| n)
+        });
     match written {
         Ok(n) => {
             let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
@@ -127,7 +156,11 @@ fn demo_data(today: NaiveDate, events: usize, out: &Path, seed: Option<u64>) -> 
     }
 }
 
-fn config_command(action: &ConfigCommand, cli_path: Option<&Path>, overrides: &Overrides) -> ExitCode {
+fn config_command(
+    action: &ConfigCommand,
+    cli_path: Option<&Path>,
+    overrides: &Overrides,
+) -> ExitCode {
     let (path, _) = config::resolve_path(cli_path, &env);
     let Some(path) = path else {
         return fail("no home directory: pass --config FILE");
@@ -162,7 +195,10 @@ fn config_command(action: &ConfigCommand, cli_path: Option<&Path>, overrides: &O
 
 fn config_init(path: &PathBuf, force: bool) -> ExitCode {
     if path.exists() && !force {
-        return fail(format!("{} exists; use --force to overwrite it", path.display()));
+        return fail(format!(
+            "{} exists; use --force to overwrite it",
+            path.display()
+        ));
     }
     if let Some(dir) = path.parent()
         && let Err(e) = std::fs::create_dir_all(dir)
@@ -201,15 +237,25 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, today: NaiveDate) -> Ex
     let depth = ColorDepth::detect(env);
     let config_dir = config_path.as_deref().and_then(Path::parent);
     let (themes, theme_problems) = config::load_themes(config_dir, depth);
-    let src: Arc<dyn source::Source> = Arc::from(source::open(&config.source, config.subscriptions.clone()));
-    let mut state = AppState::new(src.origin(), config.keymap.clone(), themes, &config.theme, engine_params(&config, today));
+    let src: Arc<dyn source::Source> =
+        Arc::from(source::open(&config.source, config.subscriptions.clone()));
+    let mut state = AppState::new(
+        src.origin(),
+        config.keymap.clone(),
+        themes,
+        &config.theme,
+        engine_params(&config, today),
+    );
     state.read_only = config.read_only;
     if let Some(c) = config.keymap.conflicts.first() {
         state.say(crate::tui::state::Level::Warn, format!("config: {c}"));
     } else if let Some(p) = theme_problems.first() {
         state.say(crate::tui::state::Level::Warn, p.clone());
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return fail(e),
     };

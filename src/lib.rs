@@ -4,6 +4,9 @@
 //! (demo, files), `engine` (pure rollups), `config`, `report`, and `tui` (the cockpit).
 //! IO lives at the edges; the engine and the cockpit's `update` are pure.
 
+// Tests may unwrap: a panic there is a test failure with its location, as wanted.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod cli;
 pub mod commands;
 pub mod config;

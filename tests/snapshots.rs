@@ -1,6 +1,7 @@
 //! Whole-screen snapshots of every pane at 120×40 (the grid) and 80×24 (one pane with a
 //! tab row), on the demo at a fixed date, plus the overlays and the too-small screen.
 //! A change to any screen shows up as a reviewable diff (`cargo insta review`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use bearing::tui::fixture::loaded;
 use bearing::tui::pane::PaneId;

@@ -18,7 +18,11 @@ pub struct Key {
 
 impl Key {
     pub fn plain(code: KeyCode) -> Key {
-        Key { code, ctrl: false, alt: false }
+        Key {
+            code,
+            ctrl: false,
+            alt: false,
+        }
     }
 
     pub fn from_event(ev: KeyEvent) -> Key {
@@ -68,7 +72,10 @@ impl Key {
             "pgup" | "pageup" => KeyCode::PageUp,
             "pgdn" | "pagedown" => KeyCode::PageDown,
             "insert" => KeyCode::Insert,
-            f if f.len() >= 2 && f.starts_with('f') && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) => {
+            f if f.len() >= 2
+                && f.starts_with('f')
+                && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+            {
                 KeyCode::F(f[1..].parse().unwrap_or(1))
             }
             _ => {
@@ -78,7 +85,11 @@ impl Key {
                         // Ctrl with a letter arrives lower-case from terminals.
                         KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c })
                     }
-                    _ => return Err(format!("unknown key {spec:?} (try \"q\", \"ctrl-r\", \"enter\", \"pgdn\", \"f1\")")),
+                    _ => {
+                        return Err(format!(
+                            "unknown key {spec:?} (try \"q\", \"ctrl-r\", \"enter\", \"pgdn\", \"f1\")"
+                        ));
+                    }
                 }
             }
         };
@@ -166,9 +177,11 @@ impl Keymap {
             if let Some(keys) = user.get(&action) {
                 for key in keys {
                     match by_key.get(key) {
-                        Some(&other) if other != action => {
-                            conflicts.push(Conflict { key: *key, kept: other, dropped: action })
-                        }
+                        Some(&other) if other != action => conflicts.push(Conflict {
+                            key: *key,
+                            kept: other,
+                            dropped: action,
+                        }),
                         _ => {
                             by_key.insert(*key, action);
                             by_action.entry(action).or_default().push(*key);
@@ -188,14 +201,22 @@ impl Keymap {
                     continue;
                 }
                 if let Some(&other) = by_key.get(&key) {
-                    conflicts.push(Conflict { key, kept: other, dropped: action });
+                    conflicts.push(Conflict {
+                        key,
+                        kept: other,
+                        dropped: action,
+                    });
                     continue;
                 }
                 by_key.insert(key, action);
                 by_action.entry(action).or_default().push(key);
             }
         }
-        Keymap { by_key, by_action, conflicts }
+        Keymap {
+            by_key,
+            by_action,
+            conflicts,
+        }
     }
 
     pub fn action(&self, key: Key) -> Option<Action> {
@@ -220,8 +241,22 @@ mod tests {
     fn parses_key_names() {
         assert_eq!(Key::parse("q"), Ok(Key::plain(KeyCode::Char('q'))));
         assert_eq!(Key::parse("G"), Ok(Key::plain(KeyCode::Char('G'))));
-        assert_eq!(Key::parse("ctrl-r"), Ok(Key { code: KeyCode::Char('r'), ctrl: true, alt: false }));
-        assert_eq!(Key::parse("CTRL+R"), Ok(Key { code: KeyCode::Char('r'), ctrl: true, alt: false }));
+        assert_eq!(
+            Key::parse("ctrl-r"),
+            Ok(Key {
+                code: KeyCode::Char('r'),
+                ctrl: true,
+                alt: false
+            })
+        );
+        assert_eq!(
+            Key::parse("CTRL+R"),
+            Ok(Key {
+                code: KeyCode::Char('r'),
+                ctrl: true,
+                alt: false
+            })
+        );
         assert_eq!(Key::parse("-"), Ok(Key::plain(KeyCode::Char('-'))));
         assert_eq!(Key::parse("pgdn"), Ok(Key::plain(KeyCode::PageDown)));
         assert_eq!(Key::parse("f5"), Ok(Key::plain(KeyCode::F(5))));
@@ -247,9 +282,16 @@ mod tests {
         user.insert(Action::Zoom, vec![Key::parse("t").unwrap()]);
         let map = Keymap::build(&user);
         assert_eq!(map.action(Key::parse("x").unwrap()), Some(Action::Quit));
-        assert_eq!(map.action(Key::parse("q").unwrap()), None, "quit lost its default");
+        assert_eq!(
+            map.action(Key::parse("q").unwrap()),
+            None,
+            "quit lost its default"
+        );
         assert_eq!(map.action(Key::parse("t").unwrap()), Some(Action::Zoom));
-        assert!(map.keys(Action::Theme).is_empty(), "theme's only key was taken");
+        assert!(
+            map.keys(Action::Theme).is_empty(),
+            "theme's only key was taken"
+        );
         assert!(map.conflicts.is_empty());
     }
 
@@ -260,6 +302,9 @@ mod tests {
         user.insert(Action::Zoom, vec![Key::parse("x").unwrap()]);
         let map = Keymap::build(&user);
         assert_eq!(map.conflicts.len(), 1);
-        assert_eq!(map.conflicts[0].to_string(), "key \"x\" is bound to both quit and zoom; it does quit");
+        assert_eq!(
+            map.conflicts[0].to_string(),
+            "key \"x\" is bound to both quit and zoom; it does quit"
+        );
     }
 }

@@ -49,18 +49,37 @@ impl Default for Config {
 #[derive(Debug, PartialEq)]
 pub enum ConfigError {
     /// A bad value in the config file, at a line and column.
-    File { path: String, line: usize, column: usize, message: String },
+    File {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// A bad environment variable.
-    Env { var: String, message: String },
+    Env {
+        var: String,
+        message: String,
+    },
     /// A bad command-line value (one clap could not check itself).
-    Cli { flag: String, message: String },
-    Io { path: String, message: String },
+    Cli {
+        flag: String,
+        message: String,
+    },
+    Io {
+        path: String,
+        message: String,
+    },
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::File { path, line, column, message } => write!(f, "{path}:{line}:{column}: {message}"),
+            ConfigError::File {
+                path,
+                line,
+                column,
+                message,
+            } => write!(f, "{path}:{line}:{column}: {message}"),
             ConfigError::Env { var, message } => write!(f, "environment variable {var}: {message}"),
             ConfigError::Cli { flag, message } => write!(f, "{flag}: {message}"),
             ConfigError::Io { path, message } => write!(f, "{path}: {message}"),
@@ -87,7 +106,10 @@ pub struct Overrides {
 
 /// The names of the themes a config may choose: the built-in ones and the user's.
 pub fn theme_names(config_dir: Option<&Path>) -> Vec<String> {
-    let mut names: Vec<String> = theme::BUILTIN.iter().map(|(n, _)| (*n).to_owned()).collect();
+    let mut names: Vec<String> = theme::BUILTIN
+        .iter()
+        .map(|(n, _)| (*n).to_owned())
+        .collect();
     for (name, _) in user_themes(config_dir) {
         if !names.contains(&name) {
             names.push(name);
@@ -98,8 +120,12 @@ pub fn theme_names(config_dir: Option<&Path>) -> Vec<String> {
 
 /// `themes/*.toml` in the config dir, as (name, text), sorted by name.
 fn user_themes(config_dir: Option<&Path>) -> Vec<(String, String)> {
-    let Some(dir) = config_dir.map(|d| d.join("themes")) else { return Vec::new() };
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let Some(dir) = config_dir.map(|d| d.join("themes")) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     let mut out: Vec<(String, String)> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -155,16 +181,31 @@ struct FileCtx<'a> {
 impl FileCtx<'_> {
     fn err(&self, span: std::ops::Range<usize>, message: String) -> ConfigError {
         let (line, column) = line_col(self.text, span.start);
-        ConfigError::File { path: self.path.to_owned(), line, column, message }
+        ConfigError::File {
+            path: self.path.to_owned(),
+            line,
+            column,
+            message,
+        }
     }
 }
 
 /// Parses config text into `base`. Public for tests and `config check`.
-pub fn apply_file(base: &mut Config, path: &str, text: &str, themes: &[String]) -> Result<(), ConfigError> {
+pub fn apply_file(
+    base: &mut Config,
+    path: &str,
+    text: &str,
+    themes: &[String],
+) -> Result<(), ConfigError> {
     let ctx = FileCtx { path, text };
     let file: ConfigFile = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        let snippet: String = text.get(span.clone()).unwrap_or("").chars().take(40).collect();
+        let snippet: String = text
+            .get(span.clone())
+            .unwrap_or("")
+            .chars()
+            .take(40)
+            .collect();
         let mut message = e.message().trim().to_owned();
         if !snippet.trim().is_empty() && !message.contains(snippet.trim()) {
             message = format!("{message} (found {:?})", snippet.trim());
@@ -173,7 +214,10 @@ pub fn apply_file(base: &mut Config, path: &str, text: &str, themes: &[String]) 
     })?;
     let g = &file.general;
     if let Some(s) = &g.source {
-        base.source = s.get_ref().parse().map_err(|m| ctx.err(s.span(), format!("source = {:?}: {m}", s.get_ref())))?;
+        base.source = s
+            .get_ref()
+            .parse()
+            .map_err(|m| ctx.err(s.span(), format!("source = {:?}: {m}", s.get_ref())))?;
     }
     if let Some(s) = &g.subscriptions {
         base.subscriptions = (!s.is_empty()).then(|| PathBuf::from(s));
@@ -190,12 +234,16 @@ pub fn apply_file(base: &mut Config, path: &str, text: &str, themes: &[String]) 
     }
     let e = &file.engine;
     if let Some(p) = &e.period {
-        base.period = PeriodSpec::parse(p.get_ref()).map_err(|m| ctx.err(p.span(), m.to_string()))?;
+        base.period =
+            PeriodSpec::parse(p.get_ref()).map_err(|m| ctx.err(p.span(), m.to_string()))?;
     }
     if let Some(d) = &e.dead_band {
         let v = *d.get_ref();
         if !(0.0..1.0).contains(&v) {
-            return Err(ctx.err(d.span(), format!("dead_band = {v}: must be at least 0 and below 1 (0.10 = ±10%)")));
+            return Err(ctx.err(
+                d.span(),
+                format!("dead_band = {v}: must be at least 0 and below 1 (0.10 = ±10%)"),
+            ));
         }
         base.dead_band = v;
     }
@@ -207,18 +255,34 @@ pub fn apply_file(base: &mut Config, path: &str, text: &str, themes: &[String]) 
         if base.activity.moderate > base.activity.high {
             return Err(ctx.err(
                 m.span(),
-                format!("activity_moderate = {} is above activity_high = {}", base.activity.moderate, base.activity.high),
+                format!(
+                    "activity_moderate = {} is above activity_high = {}",
+                    base.activity.moderate, base.activity.high
+                ),
             ));
         }
     }
     let mut user: BTreeMap<Action, Vec<Key>> = BTreeMap::new();
     for (name, keys) in &file.keys {
-        let action = Action::ALL.iter().copied().find(|a| a.name() == *name.get_ref()).ok_or_else(|| {
-            ctx.err(name.span(), format!("unknown action {:?} in [keys] (see `bearing config init` for the list)", name.get_ref()))
-        })?;
+        let action = Action::ALL
+            .iter()
+            .copied()
+            .find(|a| a.name() == *name.get_ref())
+            .ok_or_else(|| {
+                ctx.err(
+                    name.span(),
+                    format!(
+                        "unknown action {:?} in [keys] (see `bearing config init` for the list)",
+                        name.get_ref()
+                    ),
+                )
+            })?;
         let mut parsed = Vec::new();
         for spec in keys.get_ref().specs() {
-            parsed.push(Key::parse(spec).map_err(|m| ctx.err(keys.span(), format!("{}: {m}", name.get_ref())))?);
+            parsed.push(
+                Key::parse(spec)
+                    .map_err(|m| ctx.err(keys.span(), format!("{}: {m}", name.get_ref())))?,
+            );
         }
         user.insert(action, parsed);
     }
@@ -232,13 +296,23 @@ fn check_theme(name: &str, themes: &[String]) -> Result<(), String> {
     if themes.iter().any(|t| t == name) {
         Ok(())
     } else {
-        Err(format!("unknown theme {name:?} (available: {})", themes.join(", ")))
+        Err(format!(
+            "unknown theme {name:?} (available: {})",
+            themes.join(", ")
+        ))
     }
 }
 
 /// Applies `BEARING_*` variables.
-pub fn apply_env(base: &mut Config, get: &dyn Fn(&str) -> Option<String>, themes: &[String]) -> Result<(), ConfigError> {
-    let env_err = |var: &str, value: &str, m: String| ConfigError::Env { var: var.to_owned(), message: format!("{value:?}: {m}") };
+pub fn apply_env(
+    base: &mut Config,
+    get: &dyn Fn(&str) -> Option<String>,
+    themes: &[String],
+) -> Result<(), ConfigError> {
+    let env_err = |var: &str, value: &str, m: String| ConfigError::Env {
+        var: var.to_owned(),
+        message: format!("{value:?}: {m}"),
+    };
     if let Some(v) = get("BEARING_SOURCE").filter(|v| !v.is_empty()) {
         base.source = v.parse().map_err(|m| env_err("BEARING_SOURCE", &v, m))?;
     }
@@ -251,12 +325,17 @@ pub fn apply_env(base: &mut Config, get: &dyn Fn(&str) -> Option<String>, themes
             .ok_or_else(|| env_err("BEARING_READ_ONLY", &v, "expected true or false".into()))?;
     }
     if let Some(v) = get("BEARING_PERIOD").filter(|v| !v.is_empty()) {
-        base.period = PeriodSpec::parse(&v).map_err(|m| env_err("BEARING_PERIOD", &v, m.to_string()))?;
+        base.period =
+            PeriodSpec::parse(&v).map_err(|m| env_err("BEARING_PERIOD", &v, m.to_string()))?;
     }
     Ok(())
 }
 
-pub fn apply_overrides(base: &mut Config, o: &Overrides, themes: &[String]) -> Result<(), ConfigError> {
+pub fn apply_overrides(
+    base: &mut Config,
+    o: &Overrides,
+    themes: &[String],
+) -> Result<(), ConfigError> {
     if let Some(s) = &o.source {
         base.source = s.clone();
     }
@@ -264,7 +343,10 @@ pub fn apply_overrides(base: &mut Config, o: &Overrides, themes: &[String]) -> R
         base.subscriptions = Some(s.clone());
     }
     if let Some(t) = &o.theme {
-        check_theme(t, themes).map_err(|message| ConfigError::Cli { flag: "--theme".into(), message })?;
+        check_theme(t, themes).map_err(|message| ConfigError::Cli {
+            flag: "--theme".into(),
+            message,
+        })?;
         base.theme = t.clone();
     }
     if o.read_only {
@@ -277,7 +359,10 @@ pub fn apply_overrides(base: &mut Config, o: &Overrides, themes: &[String]) -> R
 }
 
 /// Where the config is read from, and whether the user named it explicitly.
-pub fn resolve_path(cli: Option<&Path>, get: &dyn Fn(&str) -> Option<String>) -> (Option<PathBuf>, bool) {
+pub fn resolve_path(
+    cli: Option<&Path>,
+    get: &dyn Fn(&str) -> Option<String>,
+) -> (Option<PathBuf>, bool) {
     if let Some(p) = cli {
         return (Some(p.to_path_buf()), true);
     }
@@ -302,7 +387,12 @@ pub fn load(
         match std::fs::read_to_string(p) {
             Ok(text) => apply_file(&mut config, &p.display().to_string(), &text, &themes)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {}
-            Err(e) => return Err(ConfigError::Io { path: p.display().to_string(), message: e.to_string() }),
+            Err(e) => {
+                return Err(ConfigError::Io {
+                    path: p.display().to_string(),
+                    message: e.to_string(),
+                });
+            }
         }
     }
     apply_env(&mut config, get, &themes)?;

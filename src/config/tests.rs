@@ -12,7 +12,10 @@ fn parse(text: &str) -> Result<Config, ConfigError> {
 }
 
 fn err(text: &str) -> String {
-    parse(text).err().map(|e| e.to_string()).unwrap_or_else(|| "no error".into())
+    parse(text)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_else(|| "no error".into())
 }
 
 #[test]
@@ -31,7 +34,13 @@ fn values_are_applied() {
     assert_eq!(c.source, SourceSpec::File("ev.jsonl".into()));
     assert_eq!(c.theme, "light");
     assert!(c.read_only);
-    assert_eq!(c.period, PeriodSpec::Quarter { year: 2026, quarter: 3 });
+    assert_eq!(
+        c.period,
+        PeriodSpec::Quarter {
+            year: 2026,
+            quarter: 3
+        }
+    );
     assert_eq!(c.dead_band, 0.2);
 }
 
@@ -59,17 +68,26 @@ fn syntax_error_has_a_position() {
 #[test]
 fn unknown_setting() {
     let e = err("[general]\ncolour = \"red\"\n");
-    assert!(e.starts_with("config.toml:2:1: unknown field `colour`"), "{e}");
+    assert!(
+        e.starts_with("config.toml:2:1: unknown field `colour`"),
+        "{e}"
+    );
 }
 
 #[test]
 fn bad_source_period_and_dead_band() {
-    assert_eq!(err("[general]\nsource = \"s3://bucket\"\n"), "config.toml:2:10: source = \"s3://bucket\": unknown source \"s3://bucket\": use demo or file:PATH");
+    assert_eq!(
+        err("[general]\nsource = \"s3://bucket\"\n"),
+        "config.toml:2:10: source = \"s3://bucket\": unknown source \"s3://bucket\": use demo or file:PATH"
+    );
     assert_eq!(
         err("[engine]\nperiod = \"fortnight\"\n"),
         "config.toml:2:10: unknown period \"fortnight\": use YYYY-MM (2026-11), YYYY-Qn (2026-Q4) or Nd (90d)"
     );
-    assert_eq!(err("[engine]\ndead_band = 1.5\n"), "config.toml:2:13: dead_band = 1.5: must be at least 0 and below 1 (0.10 = ±10%)");
+    assert_eq!(
+        err("[engine]\ndead_band = 1.5\n"),
+        "config.toml:2:13: dead_band = 1.5: must be at least 0 and below 1 (0.10 = ±10%)"
+    );
     assert_eq!(
         err("[engine]\nactivity_high = 3\nactivity_moderate = 8\n"),
         "config.toml:3:21: activity_moderate = 8 is above activity_high = 3"
@@ -83,11 +101,17 @@ fn keys_unknown_action_bad_key_and_conflicts() {
         "config.toml:2:1: unknown action \"launch\" in [keys] (see `bearing config init` for the list)"
     );
     let e = err("[keys]\nquit = [\"q\", \"hyper-q\"]\n");
-    assert!(e.starts_with("config.toml:2:8: quit: unknown key \"hyper-q\""), "{e}");
+    assert!(
+        e.starts_with("config.toml:2:8: quit: unknown key \"hyper-q\""),
+        "{e}"
+    );
     let c = parse("[keys]\nquit = \"x\"\nzoom = \"x\"\n").unwrap();
     assert_eq!(c.keymap.conflicts.len(), 1);
     let c = parse("[keys]\nquit = \"Q\"\n").unwrap();
-    assert_eq!(c.keymap.action(Key::parse("Q").unwrap()), Some(Action::Quit));
+    assert_eq!(
+        c.keymap.action(Key::parse("Q").unwrap()),
+        Some(Action::Quit)
+    );
     assert_eq!(c.keymap.action(Key::parse("q").unwrap()), None);
 }
 
@@ -102,27 +126,43 @@ fn environment_then_cli_layering() {
     apply_env(&mut c, &env, &themes()).unwrap();
     assert_eq!(c.theme, "high-contrast");
     assert!(c.read_only);
-    let o = Overrides { theme: Some("dark".into()), ..Overrides::default() };
+    let o = Overrides {
+        theme: Some("dark".into()),
+        ..Overrides::default()
+    };
     apply_overrides(&mut c, &o, &themes()).unwrap();
     assert_eq!(c.theme, "dark");
 
     let bad = |k: &str| (k == "BEARING_PERIOD").then(|| "soon".to_owned());
     let e = apply_env(&mut c, &bad, &themes()).unwrap_err().to_string();
-    assert_eq!(e, "environment variable BEARING_PERIOD: \"soon\": unknown period \"soon\": use YYYY-MM (2026-11), YYYY-Qn (2026-Q4) or Nd (90d)");
+    assert_eq!(
+        e,
+        "environment variable BEARING_PERIOD: \"soon\": unknown period \"soon\": use YYYY-MM (2026-11), YYYY-Qn (2026-Q4) or Nd (90d)"
+    );
 }
 
 #[test]
 fn a_named_config_file_must_exist() {
     let none = |_: &str| None;
-    let e = load(Some(Path::new("/nonexistent/bearing.toml")), &Overrides::default(), &none).unwrap_err();
-    assert!(e.to_string().starts_with("/nonexistent/bearing.toml: "), "{e}");
+    let e = load(
+        Some(Path::new("/nonexistent/bearing.toml")),
+        &Overrides::default(),
+        &none,
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().starts_with("/nonexistent/bearing.toml: "),
+        "{e}"
+    );
 }
 
 #[test]
 fn user_themes_join_the_builtins() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("themes")).unwrap();
-    let text = theme::BUILTIN[0].1.replace("name = \"dark\"", "name = \"mine\"");
+    let text = theme::BUILTIN[0]
+        .1
+        .replace("name = \"dark\"", "name = \"mine\"");
     std::fs::write(dir.path().join("themes/mine.toml"), text).unwrap();
     std::fs::write(dir.path().join("themes/broken.toml"), "name = 3").unwrap();
     let names = theme_names(Some(dir.path()));
@@ -130,5 +170,8 @@ fn user_themes_join_the_builtins() {
     let (loaded, problems) = load_themes(Some(dir.path()), ColorDepth::TrueColor);
     assert!(loaded.iter().any(|t| t.name == "mine"));
     assert_eq!(problems.len(), 1);
-    assert!(problems[0].starts_with("theme file themes/broken.toml"), "{problems:?}");
+    assert!(
+        problems[0].starts_with("theme file themes/broken.toml"),
+        "{problems:?}"
+    );
 }

@@ -8,8 +8,14 @@ use serde::Deserialize;
 pub const BUILTIN: [(&str, &str); 4] = [
     ("dark", include_str!("../../themes/dark.toml")),
     ("light", include_str!("../../themes/light.toml")),
-    ("high-contrast", include_str!("../../themes/high-contrast.toml")),
-    ("colour-blind-safe", include_str!("../../themes/colour-blind-safe.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
+    (
+        "colour-blind-safe",
+        include_str!("../../themes/colour-blind-safe.toml"),
+    ),
 ];
 
 /// A theme file as written.
@@ -134,7 +140,11 @@ pub fn parse_color(s: &str) -> Result<Color, String> {
         "bright-magenta" => Color::LightMagenta,
         "bright-cyan" => Color::LightCyan,
         "white" => Color::White,
-        _ => return Err(format!("{s:?} is not a colour: use #rrggbb, an ANSI name such as \"bright-blue\", or \"reset\"")),
+        _ => {
+            return Err(format!(
+                "{s:?} is not a colour: use #rrggbb, an ANSI name such as \"bright-blue\", or \"reset\""
+            ));
+        }
     };
     Ok(named)
 }
@@ -142,18 +152,36 @@ pub fn parse_color(s: &str) -> Result<Color, String> {
 /// The xterm 256-colour index closest to an RGB colour (6×6×6 cube or grey ramp).
 fn nearest_256(r: u8, g: u8, b: u8) -> u8 {
     const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
-    let idx = |v: u8| LEVELS.iter().enumerate().min_by_key(|(_, l)| (i32::from(**l) - i32::from(v)).abs()).map_or(0, |(i, _)| i as u8);
+    let idx = |v: u8| {
+        LEVELS
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, l)| (i32::from(**l) - i32::from(v)).abs())
+            .map_or(0, |(i, _)| i as u8)
+    };
     let (ri, gi, bi) = (idx(r), idx(g), idx(b));
     let cube = 16 + 36 * ri + 6 * gi + bi;
-    let cube_rgb = (LEVELS[ri as usize], LEVELS[gi as usize], LEVELS[bi as usize]);
+    let cube_rgb = (
+        LEVELS[ri as usize],
+        LEVELS[gi as usize],
+        LEVELS[bi as usize],
+    );
     let avg = (u16::from(r) + u16::from(g) + u16::from(b)) / 3;
-    let grey_i = if avg < 8 { 0 } else { ((avg - 8) / 10).min(23) as u8 };
+    let grey_i = if avg < 8 {
+        0
+    } else {
+        ((avg - 8) / 10).min(23) as u8
+    };
     let grey_v = 8 + 10 * grey_i;
     let dist = |(a, b2, c): (u8, u8, u8)| {
         let d = |x: u8, y: u8| (i32::from(x) - i32::from(y)).pow(2);
         d(a, r) + d(b2, g) + d(c, b)
     };
-    if dist((grey_v, grey_v, grey_v)) < dist(cube_rgb) { 232 + grey_i } else { cube }
+    if dist((grey_v, grey_v, grey_v)) < dist(cube_rgb) {
+        232 + grey_i
+    } else {
+        cube
+    }
 }
 
 fn nearest_16(r: u8, g: u8, b: u8) -> Color {
@@ -190,11 +218,19 @@ impl Theme {
     }
 
     pub fn muted(&self) -> Style {
-        if self.monochrome { Style::default().add_modifier(Modifier::DIM) } else { Style::default().fg(self.muted) }
+        if self.monochrome {
+            Style::default().add_modifier(Modifier::DIM)
+        } else {
+            Style::default().fg(self.muted)
+        }
     }
 
     pub fn accent(&self) -> Style {
-        if self.monochrome { Style::default().add_modifier(Modifier::BOLD) } else { Style::default().fg(self.accent) }
+        if self.monochrome {
+            Style::default().add_modifier(Modifier::BOLD)
+        } else {
+            Style::default().fg(self.accent)
+        }
     }
 
     pub fn border(&self, focused: bool) -> Style {
@@ -207,7 +243,11 @@ impl Theme {
 
     pub fn title(&self, focused: bool) -> Style {
         let s = Style::default().fg(self.title);
-        if focused { s.add_modifier(Modifier::BOLD) } else { s }
+        if focused {
+            s.add_modifier(Modifier::BOLD)
+        } else {
+            s
+        }
     }
 
     pub fn header(&self) -> Style {
@@ -222,19 +262,29 @@ impl Theme {
         if self.monochrome {
             Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED)
         } else {
-            Style::default().fg(self.badge_fg).bg(self.badge_bg).add_modifier(Modifier::BOLD)
+            Style::default()
+                .fg(self.badge_fg)
+                .bg(self.badge_bg)
+                .add_modifier(Modifier::BOLD)
         }
     }
 
     pub fn badge_alert(&self) -> Style {
-        if self.monochrome { self.badge() } else { self.badge().bg(self.badge_alert_bg) }
+        if self.monochrome {
+            self.badge()
+        } else {
+            self.badge().bg(self.badge_alert_bg)
+        }
     }
 
     pub fn selection(&self) -> Style {
         if self.monochrome {
             Style::default().add_modifier(Modifier::REVERSED)
         } else {
-            Style::default().fg(self.selection_fg).bg(self.selection_bg).add_modifier(Modifier::BOLD)
+            Style::default()
+                .fg(self.selection_fg)
+                .bg(self.selection_bg)
+                .add_modifier(Modifier::BOLD)
         }
     }
 
@@ -247,7 +297,11 @@ impl Theme {
     }
 
     pub fn bad(&self) -> Style {
-        if self.monochrome { Style::default().add_modifier(Modifier::BOLD) } else { Style::default().fg(self.bad) }
+        if self.monochrome {
+            Style::default().add_modifier(Modifier::BOLD)
+        } else {
+            Style::default().fg(self.bad)
+        }
     }
 
     pub fn spark(&self) -> Style {
@@ -268,7 +322,12 @@ mod tests {
     #[test]
     fn builtin_themes_parse_at_every_depth() {
         for (name, text) in BUILTIN {
-            for depth in [ColorDepth::TrueColor, ColorDepth::Ansi256, ColorDepth::Ansi16, ColorDepth::None] {
+            for depth in [
+                ColorDepth::TrueColor,
+                ColorDepth::Ansi256,
+                ColorDepth::Ansi16,
+                ColorDepth::None,
+            ] {
                 let t = parse_theme(text, depth).unwrap_or_else(|e| panic!("{name}: {e}"));
                 assert_eq!(t.name, name);
             }
@@ -287,18 +346,38 @@ mod tests {
     #[test]
     fn depth_from_environment() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned())
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| (*v).to_owned())
+            }
         };
-        assert_eq!(ColorDepth::detect(env(&[("NO_COLOR", "1"), ("COLORTERM", "truecolor")])), ColorDepth::None);
-        assert_eq!(ColorDepth::detect(env(&[("NO_COLOR", "")])), ColorDepth::Ansi16);
-        assert_eq!(ColorDepth::detect(env(&[("COLORTERM", "truecolor")])), ColorDepth::TrueColor);
-        assert_eq!(ColorDepth::detect(env(&[("TERM", "xterm-256color")])), ColorDepth::Ansi256);
+        assert_eq!(
+            ColorDepth::detect(env(&[("NO_COLOR", "1"), ("COLORTERM", "truecolor")])),
+            ColorDepth::None
+        );
+        assert_eq!(
+            ColorDepth::detect(env(&[("NO_COLOR", "")])),
+            ColorDepth::Ansi16
+        );
+        assert_eq!(
+            ColorDepth::detect(env(&[("COLORTERM", "truecolor")])),
+            ColorDepth::TrueColor
+        );
+        assert_eq!(
+            ColorDepth::detect(env(&[("TERM", "xterm-256color")])),
+            ColorDepth::Ansi256
+        );
     }
 
     #[test]
     fn bad_colours_are_named() {
         let text = BUILTIN[0].1.replace("\"#d8dee9\"", "\"#zzzzzz\"");
         let err = parse_theme(&text, ColorDepth::TrueColor).unwrap_err();
-        assert_eq!(err, "colors.foreground: \"#zzzzzz\" is not a colour: use #rrggbb");
+        assert_eq!(
+            err,
+            "colors.foreground: \"#zzzzzz\" is not a colour: use #rrggbb"
+        );
     }
 }

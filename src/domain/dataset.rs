@@ -45,7 +45,10 @@ impl IngestStats {
     pub fn add_broken(&mut self, line: u64, reason: impl Into<String>) {
         self.broken += 1;
         if self.broken_samples.len() < BROKEN_SAMPLES {
-            self.broken_samples.push(BrokenLine { line, reason: reason.into() });
+            self.broken_samples.push(BrokenLine {
+                line,
+                reason: reason.into(),
+            });
         }
     }
 
@@ -58,7 +61,8 @@ impl IngestStats {
         self.other_events += other.other_events;
         self.untimed += other.untimed;
         let room = BROKEN_SAMPLES.saturating_sub(self.broken_samples.len());
-        self.broken_samples.extend(other.broken_samples.into_iter().take(room));
+        self.broken_samples
+            .extend(other.broken_samples.into_iter().take(room));
     }
 }
 
@@ -96,11 +100,19 @@ impl Dataset {
 
     /// A property for display: a missing one shows as a dash, not as nothing.
     pub fn shown(&self, sym: Sym) -> &str {
-        if sym.is_empty() { "—" } else { self.strings.resolve(sym) }
+        if sym.is_empty() {
+            "—"
+        } else {
+            self.strings.resolve(sym)
+        }
     }
 
     /// A tenant for display; events without a tenant_id are grouped under this name.
     pub fn tenant(&self, sym: Sym) -> &str {
-        if sym.is_empty() { "(no tenant_id)" } else { self.strings.resolve(sym) }
+        if sym.is_empty() {
+            "(no tenant_id)"
+        } else {
+            self.strings.resolve(sym)
+        }
     }
 }

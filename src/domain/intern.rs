@@ -30,7 +30,10 @@ impl Default for Interner {
         let empty: Arc<str> = Arc::from("");
         let mut map = FxHashMap::default();
         map.insert(empty.clone(), Sym::EMPTY);
-        Interner { map, strings: vec![empty] }
+        Interner {
+            map,
+            strings: vec![empty],
+        }
     }
 }
 

@@ -16,8 +16,14 @@ pub enum PeriodSpec {
     LastMonth,
     ThisQuarter,
     LastQuarter,
-    Month { year: i32, month: u32 },
-    Quarter { year: i32, quarter: u32 },
+    Month {
+        year: i32,
+        month: u32,
+    },
+    Quarter {
+        year: i32,
+        quarter: u32,
+    },
 }
 
 /// The periods `p` cycles through in the cockpit.
@@ -46,7 +52,11 @@ impl PeriodSpec {
         }
         if let Some(days) = s.strip_suffix('d') {
             let n: u32 = days.parse().map_err(|_| err())?;
-            return if (1..=3660).contains(&n) { Ok(PeriodSpec::Trailing(n)) } else { Err(err()) };
+            return if (1..=3660).contains(&n) {
+                Ok(PeriodSpec::Trailing(n))
+            } else {
+                Err(err())
+            };
         }
         let (y, rest) = s.split_once('-').ok_or_else(err)?;
         let year: i32 = y.parse().map_err(|_| err())?;
@@ -55,10 +65,18 @@ impl PeriodSpec {
         }
         if let Some(q) = rest.strip_prefix('q') {
             let quarter: u32 = q.parse().map_err(|_| err())?;
-            return if (1..=4).contains(&quarter) { Ok(PeriodSpec::Quarter { year, quarter }) } else { Err(err()) };
+            return if (1..=4).contains(&quarter) {
+                Ok(PeriodSpec::Quarter { year, quarter })
+            } else {
+                Err(err())
+            };
         }
         let month: u32 = rest.parse().map_err(|_| err())?;
-        if (1..=12).contains(&month) { Ok(PeriodSpec::Month { year, month }) } else { Err(err()) }
+        if (1..=12).contains(&month) {
+            Ok(PeriodSpec::Month { year, month })
+        } else {
+            Err(err())
+        }
     }
 
     pub fn resolve(self, today: NaiveDate) -> Period {
@@ -67,7 +85,9 @@ impl PeriodSpec {
         let quarter_start = first_of_quarter(today);
         match self {
             PeriodSpec::Trailing(n) => {
-                let start = today.checked_sub_days(Days::new(u64::from(n.saturating_sub(1)))).unwrap_or(today);
+                let start = today
+                    .checked_sub_days(Days::new(u64::from(n.saturating_sub(1))))
+                    .unwrap_or(today);
                 Period::new(start, tomorrow, PeriodUnit::Days, format!("last {n} days"))
             }
             PeriodSpec::ThisMonth => calendar(month_start, 1, tomorrow),
@@ -79,7 +99,8 @@ impl PeriodSpec {
                 calendar(start, 1, tomorrow)
             }
             PeriodSpec::Quarter { year, quarter } => {
-                let start = NaiveDate::from_ymd_opt(year, (quarter - 1) * 3 + 1, 1).unwrap_or(quarter_start);
+                let start = NaiveDate::from_ymd_opt(year, (quarter - 1) * 3 + 1, 1)
+                    .unwrap_or(quarter_start);
                 calendar(start, 3, tomorrow)
             }
         }
@@ -105,7 +126,12 @@ pub struct Period {
 
 impl Period {
     fn new(start: NaiveDate, end: NaiveDate, unit: PeriodUnit, label: String) -> Period {
-        Period { start, end, unit, label }
+        Period {
+            start,
+            end,
+            unit,
+            label,
+        }
     }
 
     pub fn days(&self) -> i64 {
@@ -130,7 +156,10 @@ impl Period {
     pub fn previous(&self) -> Period {
         match self.unit {
             PeriodUnit::Days => {
-                let start = self.start.checked_sub_days(Days::new(self.days().max(0) as u64)).unwrap_or(self.start);
+                let start = self
+                    .start
+                    .checked_sub_days(Days::new(self.days().max(0) as u64))
+                    .unwrap_or(self.start);
                 let label = format!("previous {} days", self.days());
                 Period::new(start, self.start, PeriodUnit::Days, label)
             }
@@ -158,14 +187,20 @@ impl fmt::Display for Period {
 }
 
 fn calendar(start: NaiveDate, months: u32, tomorrow: NaiveDate) -> Period {
-    let natural_end = start.checked_add_months(Months::new(months)).unwrap_or(start);
+    let natural_end = start
+        .checked_add_months(Months::new(months))
+        .unwrap_or(start);
     let (unit, label) = if months == 1 {
         (PeriodUnit::Month, month_label(start))
     } else {
         (PeriodUnit::Quarter, quarter_label(start))
     };
     let end = natural_end.min(tomorrow).max(start);
-    let label = if end < natural_end { format!("{label} to date") } else { label };
+    let label = if end < natural_end {
+        format!("{label} to date")
+    } else {
+        label
+    };
     Period::new(start, end, unit, label)
 }
 
@@ -207,8 +242,20 @@ mod tests {
 
     #[test]
     fn parses_the_report_forms() {
-        assert_eq!(PeriodSpec::parse("2026-11"), Ok(PeriodSpec::Month { year: 2026, month: 11 }));
-        assert_eq!(PeriodSpec::parse("2026-Q4"), Ok(PeriodSpec::Quarter { year: 2026, quarter: 4 }));
+        assert_eq!(
+            PeriodSpec::parse("2026-11"),
+            Ok(PeriodSpec::Month {
+                year: 2026,
+                month: 11
+            })
+        );
+        assert_eq!(
+            PeriodSpec::parse("2026-Q4"),
+            Ok(PeriodSpec::Quarter {
+                year: 2026,
+                quarter: 4
+            })
+        );
         assert_eq!(PeriodSpec::parse("90d"), Ok(PeriodSpec::Trailing(90)));
         assert!(PeriodSpec::parse("2026-13").is_err());
         assert!(PeriodSpec::parse("2026-Q5").is_err());
@@ -243,7 +290,11 @@ mod tests {
         let prev = p.previous();
         assert_eq!((prev.start, prev.end), (d(2026, 4, 1), d(2026, 7, 1)));
         // March 31 + a 31-day span is capped at the end of the previous month.
-        let march = PeriodSpec::Month { year: 2026, month: 3 }.resolve(d(2026, 11, 28));
+        let march = PeriodSpec::Month {
+            year: 2026,
+            month: 3,
+        }
+        .resolve(d(2026, 11, 28));
         assert_eq!(march.previous().end, d(2026, 3, 1));
     }
 

@@ -129,7 +129,9 @@ fn figures(lower: &str) -> Option<Vec<Figure>> {
             }
             between.clear();
             let start = i;
-            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.' || bytes[i] == b',') {
+            while i < bytes.len()
+                && (bytes[i].is_ascii_digit() || bytes[i] == b'.' || bytes[i] == b',')
+            {
                 i += 1;
             }
             let digits: String = lower[start..i].chars().filter(|c| *c != ',').collect();
@@ -240,7 +242,10 @@ mod tests {
         assert_eq!(known("$5K-15K"), (5000.0, 15000.0, Unit::Dollars));
         assert_eq!(known("1000 - 5000"), (1000.0, 5000.0, Unit::Plain));
         assert_eq!(known("~1000"), (1000.0, 1000.0, Unit::Plain));
-        assert_eq!(known("25-50_percent_improvement"), (25.0, 50.0, Unit::Percent));
+        assert_eq!(
+            known("25-50_percent_improvement"),
+            (25.0, 50.0, Unit::Percent)
+        );
         assert_eq!(parse_range("unknown"), RangeParse::Unknown);
         assert_eq!(parse_range(""), RangeParse::Unknown);
         assert_eq!(parse_range("  "), RangeParse::Unknown);

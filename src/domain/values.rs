@@ -63,7 +63,11 @@ pub fn parse_timestamp(raw: &str) -> Option<i64> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(dt.timestamp());
     }
-    for fmt in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f%:z"] {
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f%:z",
+    ] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
             return Some(Utc.from_utc_datetime(&dt).timestamp());
         }
@@ -72,7 +76,9 @@ pub fn parse_timestamp(raw: &str) -> Option<i64> {
         return Some(dt.timestamp());
     }
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return d.and_hms_opt(0, 0, 0).map(|dt| Utc.from_utc_datetime(&dt).timestamp());
+        return d
+            .and_hms_opt(0, 0, 0)
+            .map(|dt| Utc.from_utc_datetime(&dt).timestamp());
     }
     // Epoch seconds, if plausible (2000-01-01 … 2100-01-01).
     s.parse::<i64>()
@@ -90,7 +96,9 @@ fn fast_utc(b: &[u8]) -> Option<i64> {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        b[r].iter().try_fold(0i64, |acc, c| c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0')))
+        b[r].iter().try_fold(0i64, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+        })
     };
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
@@ -222,14 +230,20 @@ mod tests {
     fn timestamps_posthog_writes() {
         let want = 1_766_140_200; // 2025-12-19T10:30:00Z
         assert_eq!(parse_timestamp("2025-12-19T10:30:00Z"), Some(want));
-        assert_eq!(parse_timestamp("2025-12-19T10:30:00.000000+00:00"), Some(want));
+        assert_eq!(
+            parse_timestamp("2025-12-19T10:30:00.000000+00:00"),
+            Some(want)
+        );
         assert_eq!(parse_timestamp("2025-12-19 10:30:00"), Some(want));
         assert_eq!(parse_timestamp("2025-12-19T12:30:00+02:00"), Some(want));
         assert_eq!(parse_timestamp("2025-12-19"), Some(want - 37_800));
         assert_eq!(parse_timestamp("1766140200"), Some(want));
         assert_eq!(parse_timestamp("2025-12-19T10:30:00.123456"), Some(want));
         assert_eq!(parse_timestamp("2025-02-30T10:30:00Z"), None);
-        assert_eq!(parse_timestamp("2025-12-19T10:30:00+01:00"), Some(want - 3600));
+        assert_eq!(
+            parse_timestamp("2025-12-19T10:30:00+01:00"),
+            Some(want - 3600)
+        );
         assert_eq!(parse_timestamp("yesterday"), None);
         assert_eq!(parse_timestamp("99999999999999999999"), None);
     }
@@ -239,8 +253,14 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap_or_default();
         let q = ReviewTimeframe::parse("quarterly").unwrap_or(ReviewTimeframe::Days(0));
         assert_eq!(q.after(d), NaiveDate::from_ymd_opt(2026, 4, 30));
-        assert_eq!(ReviewTimeframe::parse("90 days"), Some(ReviewTimeframe::Days(90)));
-        assert_eq!(ReviewTimeframe::parse("Monthly"), Some(ReviewTimeframe::Months(1)));
+        assert_eq!(
+            ReviewTimeframe::parse("90 days"),
+            Some(ReviewTimeframe::Days(90))
+        );
+        assert_eq!(
+            ReviewTimeframe::parse("Monthly"),
+            Some(ReviewTimeframe::Months(1))
+        );
         assert_eq!(ReviewTimeframe::parse("someday"), None);
         assert_eq!(q.cadence(), Cadence::Quarterly);
     }

@@ -30,11 +30,18 @@ struct Acc {
     feasibility: FxHashMap<Sym, u32>,
 }
 
-pub fn cost_opportunities(ds: &Dataset, axis: &MonthAxis, window: &Window, dead_band: f64) -> Vec<CostRow> {
+pub fn cost_opportunities(
+    ds: &Dataset,
+    axis: &MonthAxis,
+    window: &Window,
+    dead_band: f64,
+) -> Vec<CostRow> {
     let mut cache = RangeCache::default();
     let mut groups: FxHashMap<(Sym, Sym), Acc> = FxHashMap::default();
     for e in &ds.events {
-        let Details::Cost(c) = &e.details else { continue };
+        let Details::Cost(c) = &e.details else {
+            continue;
+        };
         if e.at == i64::MIN {
             continue;
         }

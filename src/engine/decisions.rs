@@ -57,7 +57,9 @@ pub struct DecisionLog {
 pub fn status_of(next: Option<NaiveDate>, today: NaiveDate) -> ReviewStatus {
     match next {
         None => ReviewStatus::Unknown,
-        Some(d) if d.year() == today.year() && d.month() == today.month() => ReviewStatus::DueThisMonth,
+        Some(d) if d.year() == today.year() && d.month() == today.month() => {
+            ReviewStatus::DueThisMonth
+        }
         Some(d) if d < today => ReviewStatus::Past,
         Some(_) => ReviewStatus::Upcoming,
     }
@@ -67,11 +69,15 @@ pub fn decision_log(ds: &Dataset, today: NaiveDate, window: &super::series::Wind
     let mut timeframes: FxHashMap<Sym, Option<ReviewTimeframe>> = FxHashMap::default();
     let mut log = DecisionLog::default();
     for (i, e) in ds.events.iter().enumerate() {
-        let Details::Decision(d) = &e.details else { continue };
+        let Details::Decision(d) = &e.details else {
+            continue;
+        };
         if e.at == i64::MIN {
             continue;
         }
-        let tf = *timeframes.entry(d.timeframe).or_insert_with(|| ReviewTimeframe::parse(ds.resolve(d.timeframe)));
+        let tf = *timeframes
+            .entry(d.timeframe)
+            .or_insert_with(|| ReviewTimeframe::parse(ds.resolve(d.timeframe)));
         let next_review = e
             .tracked_at()
             .or(Some(e.at))
@@ -98,6 +104,7 @@ pub fn decision_log(ds: &Dataset, today: NaiveDate, window: &super::series::Wind
             status,
         });
     }
-    log.rows.sort_by(|a, b| b.at.cmp(&a.at).then(a.event.cmp(&b.event)));
+    log.rows
+        .sort_by(|a, b| b.at.cmp(&a.at).then(a.event.cmp(&b.event)));
     log
 }

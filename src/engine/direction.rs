@@ -19,7 +19,11 @@ impl Direction {
             return Direction::Flat;
         }
         if previous <= 0.0 {
-            return if current > 0.0 { Direction::Rising } else { Direction::Flat };
+            return if current > 0.0 {
+                Direction::Rising
+            } else {
+                Direction::Flat
+            };
         }
         let change = (current - previous) / previous;
         if change > dead_band {

@@ -52,7 +52,8 @@ impl Health {
 
     pub fn overall_rate(&self) -> Option<f64> {
         let total = self.total_events();
-        (total > 0).then(|| self.kinds.iter().map(|k| k.conforming).sum::<u64>() as f64 / total as f64)
+        (total > 0)
+            .then(|| self.kinds.iter().map(|k| k.conforming).sum::<u64>() as f64 / total as f64)
     }
 }
 
@@ -81,12 +82,30 @@ pub fn health(ds: &Dataset) -> Health {
                 .properties()
                 .iter()
                 .enumerate()
-                .map(|(bit, p)| PropertyCount { property: p, missing: missing[k][bit], invalid: invalid[k][bit] })
+                .map(|(bit, p)| PropertyCount {
+                    property: p,
+                    missing: missing[k][bit],
+                    invalid: invalid[k][bit],
+                })
                 .filter(|p| p.missing + p.invalid > 0)
                 .collect();
-            properties.sort_by(|a, b| (b.missing + b.invalid).cmp(&(a.missing + a.invalid)).then(a.property.cmp(b.property)));
-            KindHealth { kind, event: kind.event_name(), total: totals[k], conforming: conforming[k], properties }
+            properties.sort_by(|a, b| {
+                (b.missing + b.invalid)
+                    .cmp(&(a.missing + a.invalid))
+                    .then(a.property.cmp(b.property))
+            });
+            KindHealth {
+                kind,
+                event: kind.event_name(),
+                total: totals[k],
+                conforming: conforming[k],
+                properties,
+            }
         })
         .collect();
-    Health { kinds, ingest: ds.ingest.clone(), subscriptions: ds.subscriptions.as_ref().map(Vec::len) }
+    Health {
+        kinds,
+        ingest: ds.ingest.clone(),
+        subscriptions: ds.subscriptions.as_ref().map(Vec::len),
+    }
 }

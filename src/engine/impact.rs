@@ -46,7 +46,11 @@ impl Impact {
 
     /// `$5K–15K`, or `—` when nothing could be summed.
     pub fn range(&self) -> String {
-        if self.is_known() { format_range(self.low, self.high, Unit::Dollars) } else { "—".to_owned() }
+        if self.is_known() {
+            format_range(self.low, self.high, Unit::Dollars)
+        } else {
+            "—".to_owned()
+        }
     }
 
     /// The seed's wording, e.g. `$5K–15K potential impact`.
@@ -56,7 +60,11 @@ impl Impact {
         } else {
             format!("no quantified {noun}")
         };
-        if self.unknown > 0 { format!("{base} (+{} unquantified)", self.unknown) } else { base }
+        if self.unknown > 0 {
+            format!("{base} (+{} unquantified)", self.unknown)
+        } else {
+            base
+        }
     }
 
     /// The mean of the known ranges' midpoints: what the seed's `avg_savings_estimate`
@@ -77,7 +85,10 @@ impl RangeCache {
         if sym.is_empty() {
             return RangeParse::Unknown;
         }
-        *self.parsed.entry(sym).or_insert_with(|| parse_range(strings.resolve(sym)))
+        *self
+            .parsed
+            .entry(sym)
+            .or_insert_with(|| parse_range(strings.resolve(sym)))
     }
 }
 
@@ -93,8 +104,14 @@ mod tests {
         i.add(parse_range("unknown"));
         i.add(parse_range("25-50%"));
         assert_eq!((i.low, i.high, i.known, i.unknown), (6000.0, 20000.0, 2, 2));
-        assert_eq!(i.phrase("potential impact"), "$6K–20K potential impact (+2 unquantified)");
+        assert_eq!(
+            i.phrase("potential impact"),
+            "$6K–20K potential impact (+2 unquantified)"
+        );
         assert_eq!(i.average(), Some(6500.0));
-        assert_eq!(Impact::default().phrase("potential impact"), "no quantified potential impact");
+        assert_eq!(
+            Impact::default().phrase("potential impact"),
+            "no quantified potential impact"
+        );
     }
 }

@@ -31,7 +31,12 @@ pub struct EngineParams {
 
 impl EngineParams {
     pub fn new(today: NaiveDate) -> EngineParams {
-        EngineParams { today, period: PeriodSpec::Trailing(90), dead_band: 0.10, activity: ActivityThresholds::default() }
+        EngineParams {
+            today,
+            period: PeriodSpec::Trailing(90),
+            dead_band: 0.10,
+            activity: ActivityThresholds::default(),
+        }
     }
 }
 

@@ -47,7 +47,10 @@ pub struct ActivityThresholds {
 
 impl Default for ActivityThresholds {
     fn default() -> Self {
-        ActivityThresholds { high: 10, moderate: 5 }
+        ActivityThresholds {
+            high: 10,
+            moderate: 5,
+        }
     }
 }
 
@@ -116,17 +119,20 @@ pub fn overview(ds: &Dataset, today: NaiveDate, thresholds: ActivityThresholds) 
         }
     }
     let active = ds.strings.get("active");
-    let subs: Option<FxHashMap<Sym, &crate::domain::Subscription>> = ds.subscriptions.as_ref().map(|subs| {
-        // With several rows for one tenant, an active one wins, as in the seed's join.
-        let mut m = FxHashMap::default();
-        for s in subs {
-            let keep = m.get(&s.tenant).is_none_or(|old: &&crate::domain::Subscription| Some(old.status) != active);
-            if keep {
-                m.insert(s.tenant, s);
+    let subs: Option<FxHashMap<Sym, &crate::domain::Subscription>> =
+        ds.subscriptions.as_ref().map(|subs| {
+            // With several rows for one tenant, an active one wins, as in the seed's join.
+            let mut m = FxHashMap::default();
+            for s in subs {
+                let keep = m
+                    .get(&s.tenant)
+                    .is_none_or(|old: &&crate::domain::Subscription| Some(old.status) != active);
+                if keep {
+                    m.insert(s.tenant, s);
+                }
             }
-        }
-        m
-    });
+            m
+        });
     out.has_subscriptions = subs.is_some();
     for (tenant, [revenue, cost, decisions]) in counts {
         let sub = subs.as_ref().and_then(|m| m.get(&tenant)).copied();

@@ -51,7 +51,12 @@ pub struct Window {
 impl Window {
     pub fn new(period: &Period) -> Window {
         let prev = period.previous();
-        Window { start: period.start_ts(), end: period.end_ts(), prev_start: prev.start_ts(), prev_end: prev.end_ts() }
+        Window {
+            start: period.start_ts(),
+            end: period.end_ts(),
+            prev_start: prev.start_ts(),
+            prev_end: prev.end_ts(),
+        }
     }
 
     pub fn current(&self, ts: i64) -> bool {

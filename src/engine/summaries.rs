@@ -57,7 +57,11 @@ fn plural(n: u32, one: &str, many: &str) -> String {
 }
 
 pub fn revenue_protection(ds: &Dataset, views: &Views, tenant: Sym) -> RevenueProtectionSummary {
-    let rows: Vec<_> = views.revenue.iter().filter(|r| r.tenant == tenant).collect();
+    let rows: Vec<_> = views
+        .revenue
+        .iter()
+        .filter(|r| r.tenant == tenant)
+        .collect();
     let mut impact = Impact::default();
     let mut indicators = Vec::new();
     let mut recs = Vec::new();
@@ -78,13 +82,25 @@ pub fn revenue_protection(ds: &Dataset, views: &Views, tenant: Sym) -> RevenuePr
         }
     }
     if urgent > 0 {
-        recs.insert(0, format!("Escalate {} to the monthly process review.", plural(urgent, "high-priority signal", "high-priority signals")));
+        recs.insert(
+            0,
+            format!(
+                "Escalate {} to the monthly process review.",
+                plural(urgent, "high-priority signal", "high-priority signals")
+            ),
+        );
     }
     if impact.high >= NOTABLE_IMPACT {
-        recs.push(format!("Quantify the exposure: up to {} potential impact this period.", impact.range()));
+        recs.push(format!(
+            "Quantify the exposure: up to {} potential impact this period.",
+            impact.range()
+        ));
     }
     if follow_ups > 0 {
-        recs.push(format!("Assign owners: {} ask for a process review.", plural(follow_ups, "signal", "signals")));
+        recs.push(format!(
+            "Assign owners: {} ask for a process review.",
+            plural(follow_ups, "signal", "signals")
+        ));
     }
     if recs.is_empty() {
         recs.push("No action needed: revenue-protection signals are flat or falling.".to_owned());
@@ -102,25 +118,48 @@ pub fn cost_optimization(ds: &Dataset, views: &Views, tenant: Sym) -> CostOptimi
     let mut opportunities = Vec::new();
     let mut recs = Vec::new();
     let mut reviews = 0;
-    for r in views.cost.iter().filter(|r| r.tenant == tenant && r.series.current > 0) {
+    for r in views
+        .cost
+        .iter()
+        .filter(|r| r.tenant == tenant && r.series.current > 0)
+    {
         savings.merge(&r.savings);
         reviews += r.reviews_required;
         let kind = ds.resolve(r.optimization);
-        opportunities.push(format!("{kind}: {} ({} estimated savings)", r.series.current, r.savings.range()));
+        opportunities.push(format!(
+            "{kind}: {} ({} estimated savings)",
+            r.series.current,
+            r.savings.range()
+        ));
         if r.savings.high >= NOTABLE_SAVINGS {
-            recs.push(format!("Prioritise {kind}: {} estimated savings.", r.savings.range()));
+            recs.push(format!(
+                "Prioritise {kind}: {} estimated savings.",
+                r.savings.range()
+            ));
         }
         if let Some((vendor, _)) = r.vendors.first() {
             let vendor = ds.resolve(*vendor);
-            if vendor.contains("contract") || vendor.contains("renewal") || vendor.contains("overage") {
-                recs.push(format!("Review vendor terms ({vendor}) before the next renewal."));
+            if vendor.contains("contract")
+                || vendor.contains("renewal")
+                || vendor.contains("overage")
+            {
+                recs.push(format!(
+                    "Review vendor terms ({vendor}) before the next renewal."
+                ));
             }
         }
     }
     if reviews > 0 {
         recs.insert(
             0,
-            format!("Bring {} to the quarterly executive review.", plural(reviews, "opportunity that requires strategic review", "opportunities that require strategic review")),
+            format!(
+                "Bring {} to the quarterly executive review.",
+                plural(
+                    reviews,
+                    "opportunity that requires strategic review",
+                    "opportunities that require strategic review"
+                )
+            ),
         );
     }
     recs.dedup();
@@ -135,10 +174,23 @@ pub fn cost_optimization(ds: &Dataset, views: &Views, tenant: Sym) -> CostOptimi
     }
 }
 
-pub fn strategic_planning(ds: &Dataset, views: &Views, tenant: Sym, window: &super::series::Window) -> StrategicPlanningSummary {
-    let rows: Vec<_> = views.decisions.rows.iter().filter(|r| r.tenant == tenant).collect();
+pub fn strategic_planning(
+    ds: &Dataset,
+    views: &Views,
+    tenant: Sym,
+    window: &super::series::Window,
+) -> StrategicPlanningSummary {
+    let rows: Vec<_> = views
+        .decisions
+        .rows
+        .iter()
+        .filter(|r| r.tenant == tenant)
+        .collect();
     let in_period = rows.iter().filter(|r| window.current(r.at)).count() as u32;
-    let due = rows.iter().filter(|r| r.status == ReviewStatus::DueThisMonth).count() as u32;
+    let due = rows
+        .iter()
+        .filter(|r| r.status == ReviewStatus::DueThisMonth)
+        .count() as u32;
     let mut by_category: rustc_hash::FxHashMap<Sym, u32> = rustc_hash::FxHashMap::default();
     let mut by_level: rustc_hash::FxHashMap<Sym, u32> = rustc_hash::FxHashMap::default();
     for r in rows.iter().filter(|r| window.current(r.at)) {
@@ -151,14 +203,22 @@ pub fn strategic_planning(ds: &Dataset, views: &Views, tenant: Sym, window: &sup
         .map(|(c, n)| format!("{} ×{n}", ds.resolve(c)))
         .collect();
     if let Some((level, n)) = super::series::ranked(&by_level).first() {
-        patterns.push(format!("most decided at {} level ({n})", ds.resolve(*level)));
+        patterns.push(format!(
+            "most decided at {} level ({n})",
+            ds.resolve(*level)
+        ));
     }
     let mut recs = Vec::new();
     if due > 0 {
-        recs.push(format!("Schedule outcome reviews for {} due this month.", plural(due, "decision", "decisions")));
+        recs.push(format!(
+            "Schedule outcome reviews for {} due this month.",
+            plural(due, "decision", "decisions")
+        ));
     }
     if in_period == 0 {
-        recs.push("No decisions tracked this period: confirm decision tracking is in place.".to_owned());
+        recs.push(
+            "No decisions tracked this period: confirm decision tracking is in place.".to_owned(),
+        );
     }
     if recs.is_empty() {
         recs.push("No action needed: no decision review is due this month.".to_owned());

@@ -42,20 +42,43 @@ fn dataset(lines: &[String]) -> Dataset {
 fn overview_counts_90_days_and_levels() {
     let mut lines = Vec::new();
     for i in 0..11 {
-        lines.push(revenue("busy", &format!("2026-10-{:02}", i + 1), "deliverability", "1000-5000", "low"));
+        lines.push(revenue(
+            "busy",
+            &format!("2026-10-{:02}", i + 1),
+            "deliverability",
+            "1000-5000",
+            "low",
+        ));
     }
     for i in 0..6 {
-        lines.push(cost("medium", &format!("2026-11-{:02}", i + 1), "vendor", "500-2000", "true"));
+        lines.push(cost(
+            "medium",
+            &format!("2026-11-{:02}", i + 1),
+            "vendor",
+            "500-2000",
+            "true",
+        ));
     }
     lines.push(decision("quiet", "2026-11-01", "quarterly"));
     // Outside the 90 days: not counted.
     lines.push(decision("quiet", "2026-01-01", "quarterly"));
     let ds = dataset(&lines);
     let v = compute(&ds, &EngineParams::new(today()));
-    let levels: Vec<(&str, overview::ActivityLevel, u32)> =
-        v.overview.rows.iter().map(|r| (ds.resolve(r.tenant), r.level, r.total())).collect();
+    let levels: Vec<(&str, overview::ActivityLevel, u32)> = v
+        .overview
+        .rows
+        .iter()
+        .map(|r| (ds.resolve(r.tenant), r.level, r.total()))
+        .collect();
     use overview::ActivityLevel::*;
-    assert_eq!(levels, vec![("busy", High, 11), ("medium", Moderate, 6), ("quiet", Low, 1)]);
+    assert_eq!(
+        levels,
+        vec![
+            ("busy", High, 11),
+            ("medium", Moderate, 6),
+            ("quiet", Low, 1)
+        ]
+    );
     assert_eq!(v.overview.revenue_impact.range(), "$11K–55K");
     assert!(!v.overview.has_subscriptions);
 }
@@ -67,7 +90,10 @@ fn overview_joins_active_subscriptions_only() {
         revenue("b", "2026-11-01", "d", "1", "low"),
     ]);
     let mut ing = crate::source::ingest::Ingestor::with_strings(std::mem::take(&mut ds.strings));
-    fn sub(t: &'static str, status: &'static str) -> crate::source::record::RawSubscription<'static> {
+    fn sub(
+        t: &'static str,
+        status: &'static str,
+    ) -> crate::source::record::RawSubscription<'static> {
         crate::source::record::RawSubscription {
             tenant_id: Some(t.into()),
             plan_name: Some("Scale".into()),
@@ -75,12 +101,18 @@ fn overview_joins_active_subscriptions_only() {
             current_period_start: Some("2026-11-03".into()),
         }
     }
-    ds.subscriptions = Some(vec![ing.subscription(&sub("a", "active")).unwrap(), ing.subscription(&sub("b", "canceled")).unwrap()]);
+    ds.subscriptions = Some(vec![
+        ing.subscription(&sub("a", "active")).unwrap(),
+        ing.subscription(&sub("b", "canceled")).unwrap(),
+    ]);
     ds.strings = ing.strings;
     let v = compute(&ds, &EngineParams::new(today()));
     assert_eq!(v.overview.rows.len(), 1);
     assert_eq!(ds.resolve(v.overview.rows[0].tenant), "a");
-    assert_eq!(v.overview.rows[0].plan.map(|p| ds.resolve(p)), Some("Scale"));
+    assert_eq!(
+        v.overview.rows[0].plan.map(|p| ds.resolve(p)),
+        Some("Scale")
+    );
     assert_eq!(v.overview.without_active_subscription, 1);
 }
 
@@ -92,7 +124,10 @@ fn revenue_direction_impact_and_sparkline() {
         revenue("t", "2026-11-03", "deliverability", "unknown", "critical"),
         revenue("t", "2026-11-04", "deliverability", "~1000", "low"),
     ]);
-    let params = EngineParams { period: PeriodSpec::ThisMonth, ..EngineParams::new(today()) };
+    let params = EngineParams {
+        period: PeriodSpec::ThisMonth,
+        ..EngineParams::new(today())
+    };
     let v = compute(&ds, &params);
     assert_eq!(v.revenue.len(), 1);
     let r = &v.revenue[0];
@@ -108,12 +143,39 @@ fn revenue_direction_impact_and_sparkline() {
 #[test]
 fn cost_opportunities_match_the_seed_quarterly_query_but_parse_ranges() {
     let ds = dataset(&[
-        cost("t", "2026-10-02", "vendor_consolidation", "1000-5000", "true"),
-        cost("t", "2026-11-02", "vendor_consolidation", "500-2000", "\"yes\""),
-        cost("t", "2026-11-03", "vendor_consolidation", "unknown", "false"),
-        cost("t", "2026-09-30", "vendor_consolidation", "500-2000", "true"),
+        cost(
+            "t",
+            "2026-10-02",
+            "vendor_consolidation",
+            "1000-5000",
+            "true",
+        ),
+        cost(
+            "t",
+            "2026-11-02",
+            "vendor_consolidation",
+            "500-2000",
+            "\"yes\"",
+        ),
+        cost(
+            "t",
+            "2026-11-03",
+            "vendor_consolidation",
+            "unknown",
+            "false",
+        ),
+        cost(
+            "t",
+            "2026-09-30",
+            "vendor_consolidation",
+            "500-2000",
+            "true",
+        ),
     ]);
-    let params = EngineParams { period: PeriodSpec::ThisQuarter, ..EngineParams::new(today()) };
+    let params = EngineParams {
+        period: PeriodSpec::ThisQuarter,
+        ..EngineParams::new(today())
+    };
     let v = compute(&ds, &params);
     let r = &v.cost[0];
     assert_eq!(r.series.current, 3, "Q4 only");
@@ -132,8 +194,12 @@ fn decision_review_dates() {
         decision("t", "2026-11-21", "someday"),
     ]);
     let v = compute(&ds, &EngineParams::new(today()));
-    let got: Vec<(Option<NaiveDate>, decisions::ReviewStatus)> =
-        v.decisions.rows.iter().map(|r| (r.next_review, r.status)).collect();
+    let got: Vec<(Option<NaiveDate>, decisions::ReviewStatus)> = v
+        .decisions
+        .rows
+        .iter()
+        .map(|r| (r.next_review, r.status))
+        .collect();
     use decisions::ReviewStatus::*;
     let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day);
     assert_eq!(
@@ -153,18 +219,30 @@ fn decision_review_dates() {
 
 #[test]
 fn health_counts_conformance_per_kind() {
-    let mut lines: Vec<String> = (0..19).map(|_| cost("t", "2026-11-02", "x", "1-2", "true")).collect();
+    let mut lines: Vec<String> = (0..19)
+        .map(|_| cost("t", "2026-11-02", "x", "1-2", "true"))
+        .collect();
     lines.push(cost("t", "2026-11-02", "x", "lots", "true"));
     lines.push("{broken".to_owned());
     let ds = dataset(&lines);
     let v = compute(&ds, &EngineParams::new(today()));
-    let c = v.health.kinds.iter().find(|k| k.kind == EventKind::Cost).unwrap();
+    let c = v
+        .health
+        .kinds
+        .iter()
+        .find(|k| k.kind == EventKind::Cost)
+        .unwrap();
     assert_eq!((c.total, c.conforming), (20, 19));
     assert!(c.meets_target(), "95% exactly meets the target");
     assert_eq!(c.properties[0].property, "approximate_savings_range");
     assert_eq!(c.properties[0].invalid, 1);
     assert_eq!(v.health.ingest.broken, 1);
-    let r = v.health.kinds.iter().find(|k| k.kind == EventKind::Revenue).unwrap();
+    let r = v
+        .health
+        .kinds
+        .iter()
+        .find(|k| k.kind == EventKind::Revenue)
+        .unwrap();
     assert_eq!(r.rate(), None);
 }
 
@@ -177,16 +255,36 @@ fn executive_summary_rules() {
         cost("t", "2026-11-02", "vendor_consolidation", "$5K-8K", "true"),
         decision("t", "2026-10-29", "monthly"),
     ]);
-    let params = EngineParams { period: PeriodSpec::ThisMonth, ..EngineParams::new(today()) };
+    let params = EngineParams {
+        period: PeriodSpec::ThisMonth,
+        ..EngineParams::new(today())
+    };
     let v = compute(&ds, &params);
     let t = ds.strings.get("t").unwrap();
     let s = summaries::executive_summary(&ds, &v, t);
-    assert_eq!(s.revenue_protection.approximate_impact, "$11K–25K potential impact");
+    assert_eq!(
+        s.revenue_protection.approximate_impact,
+        "$11K–25K potential impact"
+    );
     assert!(s.revenue_protection.process_follow_up_required);
-    assert_eq!(s.revenue_protection.strategic_recommendations[0], "Escalate 1 high-priority signal to the monthly process review.");
-    assert!(s.revenue_protection.strategic_recommendations.iter().any(|r| r.contains("rising deliverability")));
-    assert!(s.cost_optimization.strategic_recommendations[0].starts_with("Bring 1 opportunity that requires"));
-    assert_eq!(s.strategic_planning.strategic_recommendations[0], "Schedule outcome reviews for 1 decision due this month.");
+    assert_eq!(
+        s.revenue_protection.strategic_recommendations[0],
+        "Escalate 1 high-priority signal to the monthly process review."
+    );
+    assert!(
+        s.revenue_protection
+            .strategic_recommendations
+            .iter()
+            .any(|r| r.contains("rising deliverability"))
+    );
+    assert!(
+        s.cost_optimization.strategic_recommendations[0]
+            .starts_with("Bring 1 opportunity that requires")
+    );
+    assert_eq!(
+        s.strategic_planning.strategic_recommendations[0],
+        "Schedule outcome reviews for 1 decision due this month."
+    );
     assert!(matches!(ds.events[0].details, Details::Revenue(_)));
 }
 
@@ -203,8 +301,15 @@ fn demo_dataset_fills_every_pane() {
     assert!(v.decisions.due_this_month > 0);
     let dirs: std::collections::HashSet<_> = v.revenue.iter().map(|r| r.direction).collect();
     assert_eq!(dirs.len(), 3, "demo shows rising, falling and flat");
-    let decision_health = v.health.kinds.iter().find(|k| k.kind == EventKind::Decision).unwrap();
-    assert!(!decision_health.meets_target(), "decision tracking misses the target in the demo");
+    let decision_health = v
+        .health
+        .kinds
+        .iter()
+        .find(|k| k.kind == EventKind::Decision)
+        .unwrap();
+    assert!(
+        !decision_health.meets_target(),
+        "decision tracking misses the target in the demo"
+    );
     assert!(v.health.kinds.iter().any(|k| k.meets_target()));
 }
-

@@ -2,9 +2,9 @@
 //! direction against the previous period, the approximate impact and what the signals
 //! ask for.
 
+use super::direction::Direction;
 use super::impact::{Impact, RangeCache};
 use super::series::{MonthAxis, Series, Window, ranked};
-use super::direction::Direction;
 use crate::domain::{Dataset, Details, Priority, Sym};
 use rustc_hash::FxHashMap;
 
@@ -40,12 +40,22 @@ struct Acc {
     last_seen: i64,
 }
 
-pub fn revenue_trends(ds: &Dataset, axis: &MonthAxis, window: &Window, dead_band: f64) -> Vec<TrendRow> {
-    let follow_up_syms: Vec<Sym> = FOLLOW_UP_ACTIONS.iter().filter_map(|a| ds.strings.get(a)).collect();
+pub fn revenue_trends(
+    ds: &Dataset,
+    axis: &MonthAxis,
+    window: &Window,
+    dead_band: f64,
+) -> Vec<TrendRow> {
+    let follow_up_syms: Vec<Sym> = FOLLOW_UP_ACTIONS
+        .iter()
+        .filter_map(|a| ds.strings.get(a))
+        .collect();
     let mut cache = RangeCache::default();
     let mut groups: FxHashMap<(Sym, Sym), Acc> = FxHashMap::default();
     for e in &ds.events {
-        let Details::Revenue(r) = &e.details else { continue };
+        let Details::Revenue(r) = &e.details else {
+            continue;
+        };
         if e.at == i64::MIN {
             continue;
         }

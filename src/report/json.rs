@@ -45,7 +45,13 @@ pub struct ImpactJson {
 }
 
 fn impact(i: &Impact, noun: &str) -> ImpactJson {
-    ImpactJson { low: i.low, high: i.high, ranges_summed: i.known, ranges_unquantified: i.unknown, label: i.phrase(noun) }
+    ImpactJson {
+        low: i.low,
+        high: i.high,
+        ranges_summed: i.known,
+        ranges_unquantified: i.unknown,
+        label: i.phrase(noun),
+    }
 }
 
 #[derive(Serialize)]
@@ -144,21 +150,41 @@ pub struct DataHealth<'a> {
 }
 
 fn named<'a>(ds: &'a Dataset, list: &[(Sym, u32)]) -> Vec<Named<'a>> {
-    list.iter().map(|(s, n)| Named { name: ds.resolve(*s), count: *n }).collect()
+    list.iter()
+        .map(|(s, n)| Named {
+            name: ds.resolve(*s),
+            count: *n,
+        })
+        .collect()
 }
 
 fn months(v: &Views, monthly: &[u32]) -> Vec<Month> {
-    v.months.iter().zip(monthly).map(|(m, n)| Month { month: m.format("%Y-%m").to_string(), count: *n }).collect()
+    v.months
+        .iter()
+        .zip(monthly)
+        .map(|(m, n)| Month {
+            month: m.format("%Y-%m").to_string(),
+            count: *n,
+        })
+        .collect()
 }
 
 /// Builds the report; `decision_rows` caps the decision log (newest first).
-pub fn build<'a>(ds: &'a Dataset, v: &'a Views, as_of: DateTime<Utc>, decision_rows: usize) -> Report<'a> {
+pub fn build<'a>(
+    ds: &'a Dataset,
+    v: &'a Views,
+    as_of: DateTime<Utc>,
+    decision_rows: usize,
+) -> Report<'a> {
     let s = |sym: Sym| ds.resolve(sym);
     // Missing properties are null, as in PostHog, not empty strings.
     let o = |sym: Sym| (!sym.is_empty()).then(|| ds.resolve(sym));
     Report {
         bearing_version: env!("CARGO_PKG_VERSION"),
-        source: Source { origin: ds.origin.clone(), label: ds.origin.label() },
+        source: Source {
+            origin: ds.origin.clone(),
+            label: ds.origin.label(),
+        },
         generated_at: Utc::now(),
         as_of,
         today: v.today,
@@ -244,6 +270,10 @@ pub fn build<'a>(ds: &'a Dataset, v: &'a Views, as_of: DateTime<Utc>, decision_r
                 })
                 .collect(),
         },
-        data_health: DataHealth { target: TARGET, overall_rate: v.health.overall_rate(), health: &v.health },
+        data_health: DataHealth {
+            target: TARGET,
+            overall_rate: v.health.overall_rate(),
+            health: &v.health,
+        },
     }
 }

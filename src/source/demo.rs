@@ -125,7 +125,11 @@ impl Rng {
     }
 
     pub fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next_u64() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next_u64() % n as u64) as usize
+        }
     }
 
     pub fn chance(&mut self, p: f64) -> bool {
@@ -141,7 +145,9 @@ impl Rng {
 fn weighted(rng: &mut Rng, cumulative: &[f64]) -> usize {
     let total = cumulative.last().copied().unwrap_or(0.0);
     let x = rng.unit() * total;
-    cumulative.partition_point(|c| *c <= x).min(cumulative.len().saturating_sub(1))
+    cumulative
+        .partition_point(|c| *c <= x)
+        .min(cumulative.len().saturating_sub(1))
 }
 
 fn cumulate(weights: impl Iterator<Item = f64>) -> Vec<f64> {
@@ -162,7 +168,11 @@ pub struct DemoOptions {
 
 impl DemoOptions {
     pub fn new(today: NaiveDate) -> DemoOptions {
-        DemoOptions { today, events: DEFAULT_EVENTS, seed: DEFAULT_SEED }
+        DemoOptions {
+            today,
+            events: DEFAULT_EVENTS,
+            seed: DEFAULT_SEED,
+        }
     }
 }
 
@@ -224,7 +234,9 @@ impl Generator {
     }
 
     fn text(&mut self, items: &'static [String]) -> Option<Scalar<'static>> {
-        self.rng.pick(items).map(|s| Scalar::Str(Cow::Borrowed(s.as_str())))
+        self.rng
+            .pick(items)
+            .map(|s| Scalar::Str(Cow::Borrowed(s.as_str())))
     }
 
     fn make(&mut self) -> RawEvent<'static> {
@@ -234,7 +246,13 @@ impl Generator {
             return RawEvent::default();
         };
         let roll = self.rng.unit();
-        let kind = if roll < 0.45 { 0 } else if roll < 0.78 { 1 } else { 2 };
+        let kind = if roll < 0.45 {
+            0
+        } else if roll < 0.78 {
+            1
+        } else {
+            2
+        };
         let month = if kind == 0 {
             weighted(&mut self.rng, &self.revenue_months[t_index])
         } else {
@@ -251,7 +269,11 @@ impl Generator {
             secs % 60,
             self.rng.below(1000)
         );
-        let tracking = if self.rng.chance(0.1) { date.format("%Y-%m-%d").to_string() } else { time.clone() };
+        let tracking = if self.rng.chance(0.1) {
+            date.format("%Y-%m-%d").to_string()
+        } else {
+            time.clone()
+        };
         let mut p = RawProps {
             tenant_id: Some(Scalar::Str(Cow::Borrowed(tenant.id.as_str()))),
             tracking_date: Some(Scalar::from(tracking)),
@@ -261,13 +283,19 @@ impl Generator {
             0 => {
                 let cat = self.rng.pick(&w.revenue.categories);
                 p.trend_category = cat.map(|c| Scalar::from(c.name.as_str()));
-                p.directional_signal = cat.and_then(|c| self.rng.pick(&c.signals)).map(|s| Scalar::from(s.as_str()));
+                p.directional_signal = cat
+                    .and_then(|c| self.rng.pick(&c.signals))
+                    .map(|s| Scalar::from(s.as_str()));
                 p.approximate_impact_range = self.text(&w.revenue.impact_ranges);
                 p.strategic_context = self.text(&w.revenue.contexts);
                 p.follow_up_action = self.text(&w.revenue.follow_ups);
                 // Rising tenants raise more urgent signals lately.
                 p.strategic_priority = if recent && tenant.trend >= 1.5 && self.rng.chance(0.4) {
-                    Some(Scalar::from(if self.rng.chance(0.3) { "critical" } else { "high" }))
+                    Some(Scalar::from(if self.rng.chance(0.3) {
+                        "critical"
+                    } else {
+                        "high"
+                    }))
                 } else {
                     self.text(&w.revenue.priorities)
                 };
@@ -314,10 +342,15 @@ impl Generator {
 
     /// Real tracking drops a property now and then, or sends one nobody can read.
     fn mess_up(&mut self, p: &mut RawProps<'static>, event: &str) {
-        let Some(kind) = crate::domain::EventKind::from_event_name(event) else { return };
+        let Some(kind) = crate::domain::EventKind::from_event_name(event) else {
+            return;
+        };
         let names = kind.properties();
         if self.rng.chance(0.02) {
-            let victim = names.get(self.rng.below(names.len())).copied().unwrap_or("");
+            let victim = names
+                .get(self.rng.below(names.len()))
+                .copied()
+                .unwrap_or("");
             // Trackers drop a property, or send it empty; both count as missing.
             let empty = self.rng.chance(0.5).then(|| Scalar::from(""));
             set_prop(p, victim, empty);
@@ -427,7 +460,10 @@ pub fn dataset(opts: DemoOptions) -> Dataset {
             Ingested::Broken(reason) => stats.add_broken(stats.lines, reason),
         }
     }
-    let subscriptions = subscriptions(opts.today).iter().filter_map(|s| ing.subscription(s)).collect();
+    let subscriptions = subscriptions(opts.today)
+        .iter()
+        .filter_map(|s| ing.subscription(s))
+        .collect();
     stats.untimed += ing.stats.untimed;
     Dataset {
         origin: Origin::Demo,
@@ -468,7 +504,9 @@ mod tests {
         let max = d.events.iter().map(|e| e.at).max().unwrap();
         let end = crate::domain::values::midnight(today().succ_opt().unwrap());
         assert!(max < end, "no event after today");
-        assert!(min >= crate::domain::values::midnight(NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()));
+        assert!(
+            min >= crate::domain::values::midnight(NaiveDate::from_ymd_opt(2025, 6, 1).unwrap())
+        );
         let bad = d.events.iter().filter(|e| !e.conforms()).count();
         assert!(bad > 0 && bad < d.events.len() / 10, "{bad} non-conforming");
         let tenants: std::collections::HashSet<_> = d.events.iter().map(|e| e.tenant).collect();

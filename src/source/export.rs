@@ -35,7 +35,11 @@ mod tests {
     #[test]
     fn written_events_read_back_the_same_as_generated() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-        let opts = DemoOptions { today, events: 500, seed: 7 };
+        let opts = DemoOptions {
+            today,
+            events: 500,
+            seed: 7,
+        };
         let mut buf = Vec::new();
         assert_eq!(write_events(opts, &mut buf).unwrap(), 500);
         let parsed = read_events(&buf[..], 2).unwrap();
@@ -46,7 +50,10 @@ mod tests {
         assert_eq!(conforming(&parsed.events), conforming(&demo.events));
         for (a, b) in parsed.events.iter().zip(&demo.events) {
             assert_eq!(a.at, b.at);
-            assert_eq!(parsed.strings.resolve(a.tenant), demo.strings.resolve(b.tenant));
+            assert_eq!(
+                parsed.strings.resolve(a.tenant),
+                demo.strings.resolve(b.tenant)
+            );
         }
     }
 }

@@ -8,7 +8,8 @@ use crate::domain::range::{RangeParse, parse_range};
 use crate::domain::sanitize::sanitize;
 use crate::domain::values::{Priority, ReviewTimeframe, parse_bool, parse_timestamp};
 use crate::domain::{
-    CostDetails, DecisionDetails, Details, Event, EventKind, IngestStats, Interner, RevenueDetails, Subscription, Sym,
+    CostDetails, DecisionDetails, Details, Event, EventKind, IngestStats, Interner, RevenueDetails,
+    Subscription, Sym,
 };
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
@@ -137,7 +138,10 @@ impl Fields<'_, '_> {
 impl Ingestor {
     /// Continues interning into strings already in use (a dataset's).
     pub fn with_strings(strings: Interner) -> Ingestor {
-        Ingestor { strings, ..Ingestor::default() }
+        Ingestor {
+            strings,
+            ..Ingestor::default()
+        }
     }
 
     pub fn ingest(&mut self, raw: &RawEvent<'_>) -> Ingested {
@@ -148,7 +152,13 @@ impl Ingestor {
             return Ingested::Other;
         };
         let props = &raw.properties.0;
-        let mut f = Fields { kind, props, ing: self, missing: 0, invalid: 0 };
+        let mut f = Fields {
+            kind,
+            props,
+            ing: self,
+            missing: 0,
+            invalid: 0,
+        };
         let tenant = f.text("tenant_id");
         let tracked = f.date("tracking_date");
         let details = match kind {
@@ -177,7 +187,11 @@ impl Ingestor {
             }),
         };
         let (missing, invalid) = (f.missing, f.invalid);
-        let timestamp = raw.timestamp.as_ref().and_then(Scalar::text).and_then(|t| parse_timestamp(&t));
+        let timestamp = raw
+            .timestamp
+            .as_ref()
+            .and_then(Scalar::text)
+            .and_then(|t| parse_timestamp(&t));
         let at = match timestamp.or(tracked) {
             Some(at) => at,
             None => {
@@ -216,7 +230,12 @@ impl Ingestor {
             .and_then(Scalar::text)
             .and_then(|t| parse_timestamp(&t))
             .and_then(crate::domain::values::date_of);
-        Some(Subscription { tenant, plan, status, current_period_start })
+        Some(Subscription {
+            tenant,
+            plan,
+            status,
+            current_period_start,
+        })
     }
 }
 
@@ -226,12 +245,23 @@ pub fn remap(event: &mut Event, map: &[Sym]) {
     m(&mut event.tenant);
     match &mut event.details {
         Details::Revenue(r) => {
-            for s in [&mut r.category, &mut r.signal, &mut r.impact, &mut r.context, &mut r.follow_up] {
+            for s in [
+                &mut r.category,
+                &mut r.signal,
+                &mut r.impact,
+                &mut r.context,
+                &mut r.follow_up,
+            ] {
                 m(s);
             }
         }
         Details::Cost(c) => {
-            for s in [&mut c.optimization, &mut c.savings, &mut c.vendor, &mut c.feasibility] {
+            for s in [
+                &mut c.optimization,
+                &mut c.savings,
+                &mut c.vendor,
+                &mut c.feasibility,
+            ] {
                 m(s);
             }
         }
@@ -275,8 +305,16 @@ mod tests {
             r#"{"event":"revenue_protection_trend","distinct_id":"tenant_123","properties":{"tenant_id":"tenant-123","trend_category":"deliverability_directional","directional_signal":"increasing_bounce_rate","approximate_impact_range":"1000-5000","strategic_context":"monthly_campaign_performance","follow_up_action":"process_review_required","tracking_date":"2025-12-19T10:30:00Z","strategic_priority":"medium"}}"#,
         );
         let e = e.unwrap();
-        assert!(e.conforms(), "missing {:b} invalid {:b}", e.missing, e.invalid);
-        assert_eq!(e.at, 1_766_140_200, "tracking_date stands in for a missing timestamp");
+        assert!(
+            e.conforms(),
+            "missing {:b} invalid {:b}",
+            e.missing,
+            e.invalid
+        );
+        assert_eq!(
+            e.at, 1_766_140_200,
+            "tracking_date stands in for a missing timestamp"
+        );
         assert_eq!(ing.strings.resolve(e.tenant), "tenant-123");
     }
 
@@ -287,8 +325,14 @@ mod tests {
         );
         let e = e.unwrap();
         let k = EventKind::Cost;
-        assert_eq!(e.missing, k.bit("esp_vendor_context") | k.bit("tracking_date"));
-        assert_eq!(e.invalid, k.bit("approximate_savings_range") | k.bit("strategic_review_required"));
+        assert_eq!(
+            e.missing,
+            k.bit("esp_vendor_context") | k.bit("tracking_date")
+        );
+        assert_eq!(
+            e.invalid,
+            k.bit("approximate_savings_range") | k.bit("strategic_review_required")
+        );
     }
 
     #[test]
@@ -298,7 +342,9 @@ mod tests {
         );
         let e = e.unwrap();
         assert_eq!(ing.strings.resolve(e.tenant), "evil\\x1b]0;PWNED\\x07");
-        let Details::Decision(d) = e.details else { panic!("not a decision") };
+        let Details::Decision(d) = e.details else {
+            panic!("not a decision")
+        };
         assert_eq!(ing.strings.resolve(d.category), "\\x1b[2J\\u{202e}");
     }
 
@@ -306,6 +352,9 @@ mod tests {
     fn other_events_and_nameless_records() {
         assert!(ingest(r#"{"event":"$pageview"}"#).1.is_none());
         let raw: RawEvent = serde_json::from_str(r#"{"uuid":"x"}"#).unwrap();
-        assert!(matches!(Ingestor::default().ingest(&raw), Ingested::Broken(_)));
+        assert!(matches!(
+            Ingestor::default().ingest(&raw),
+            Ingested::Broken(_)
+        ));
     }
 }

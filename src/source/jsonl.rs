@@ -84,7 +84,11 @@ fn parse_chunk(chunk: Chunk) -> ChunkResult {
     }
     ingestor.stats.lines = line_no - chunk.first_line;
     ingestor.stats.bytes = chunk.data.len() as u64;
-    ChunkResult { index: chunk.index, events, ingestor }
+    ChunkResult {
+        index: chunk.index,
+        events,
+        ingestor,
+    }
 }
 
 fn parse_line(line: &[u8], line_no: u64, ing: &mut Ingestor, events: &mut Vec<Event>) {
@@ -139,7 +143,11 @@ fn split_chunks<R: Read>(mut reader: R, tx: SyncSender<Chunk>) -> io::Result<Ing
                 None => continue,
             }
         }
-        let cut = if eof { buf.len() } else { buf.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) };
+        let cut = if eof {
+            buf.len()
+        } else {
+            buf.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1)
+        };
         if cut == 0 && !eof {
             if buf.len() > MAX_LINE {
                 line += 1;
@@ -156,7 +164,11 @@ fn split_chunks<R: Read>(mut reader: R, tx: SyncSender<Chunk>) -> io::Result<Ing
         if !buf.is_empty() {
             let lines = buf.iter().filter(|b| **b == b'\n').count() as u64
                 + u64::from(buf.last() != Some(&b'\n'));
-            let chunk = Chunk { index, first_line: line, data: buf };
+            let chunk = Chunk {
+                index,
+                first_line: line,
+                data: buf,
+            };
             line += lines;
             index += 1;
             if tx.send(chunk).is_err() {
@@ -200,7 +212,11 @@ fn merge(mut results: Vec<ChunkResult>, stats: &mut IngestStats) -> Parsed {
     // Over-long lines were seen by the reader; their samples belong in line order.
     merged.merge(std::mem::take(stats));
     merged.broken_samples.sort_by_key(|b| b.line);
-    Parsed { events, strings, stats: merged }
+    Parsed {
+        events,
+        strings,
+        stats: merged,
+    }
 }
 
 /// Reads a subscriptions table from JSON Lines; unreadable rows are skipped and counted.
@@ -216,7 +232,10 @@ pub fn read_subscriptions<R: io::BufRead>(
         if line.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<RawSubscription>(&line).ok().and_then(|r| ing.subscription(&r)) {
+        match serde_json::from_str::<RawSubscription>(&line)
+            .ok()
+            .and_then(|r| ing.subscription(&r))
+        {
             Some(s) => rows.push(s),
             None => bad += 1,
         }
@@ -233,7 +252,8 @@ mod tests {
 
     #[test]
     fn counts_broken_lines_with_their_numbers() {
-        let text = format!("{GOOD}\n{{broken\n\n{GOOD}\n[1,2]\n{{\"event\":\"$pageview\"}}\n{GOOD}");
+        let text =
+            format!("{GOOD}\n{{broken\n\n{GOOD}\n[1,2]\n{{\"event\":\"$pageview\"}}\n{GOOD}");
         let p = read_events(text.as_bytes(), 2).unwrap();
         assert_eq!(p.events.len(), 3);
         assert_eq!(p.stats.lines, 7);
@@ -242,7 +262,11 @@ mod tests {
         assert_eq!(p.stats.other_events, 1);
         let lines: Vec<u64> = p.stats.broken_samples.iter().map(|b| b.line).collect();
         assert_eq!(lines, vec![2, 5]);
-        assert!(p.events.iter().all(|e| p.strings.resolve(e.tenant) == "t-1"));
+        assert!(
+            p.events
+                .iter()
+                .all(|e| p.strings.resolve(e.tenant) == "t-1")
+        );
     }
 
     #[test]

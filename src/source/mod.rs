@@ -28,7 +28,10 @@ impl FromStr for SourceSpec {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "demo" => Ok(SourceSpec::Demo),
-            "posthog" => Err("the posthog source is not available in this version yet; use demo or file:PATH".into()),
+            "posthog" => Err(
+                "the posthog source is not available in this version yet; use demo or file:PATH"
+                    .into(),
+            ),
             _ => match s.strip_prefix("file:") {
                 Some("") => Err("file: needs a path, e.g. file:events.jsonl".into()),
                 Some(path) => Ok(SourceSpec::File(PathBuf::from(path))),
@@ -50,7 +53,10 @@ impl fmt::Display for SourceSpec {
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
     #[error("cannot read {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// What a load needs besides the source itself.
@@ -87,7 +93,10 @@ pub struct FileSource {
 
 /// `events.jsonl` → `events.subscriptions.jsonl`, the name `bearing demo-data` writes.
 pub fn sibling_subscriptions(path: &Path) -> PathBuf {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     path.with_file_name(format!("{stem}.subscriptions.jsonl"))
 }
 
@@ -97,7 +106,9 @@ fn shown(path: &Path) -> String {
 
 impl Source for FileSource {
     fn origin(&self) -> Origin {
-        Origin::File { path: shown(&self.path) }
+        Origin::File {
+            path: shown(&self.path),
+        }
     }
 
     fn load(&self, opts: LoadOptions) -> Result<Dataset, SourceError> {
@@ -113,25 +124,37 @@ impl Source for FileSource {
         };
         let parsed = jsonl::read_events(file, workers).map_err(io_err(&self.path))?;
         let mut strings = parsed.strings;
-        let sub_path = self.subscriptions.clone().unwrap_or_else(|| sibling_subscriptions(&self.path));
+        let sub_path = self
+            .subscriptions
+            .clone()
+            .unwrap_or_else(|| sibling_subscriptions(&self.path));
         let subscriptions = match File::open(&sub_path) {
             Ok(f) => {
-                let (rows, _bad) =
-                    jsonl::read_subscriptions(BufReader::new(f), &mut strings).map_err(io_err(&sub_path))?;
+                let (rows, _bad) = jsonl::read_subscriptions(BufReader::new(f), &mut strings)
+                    .map_err(io_err(&sub_path))?;
                 Some(rows)
             }
             // An explicitly named table must exist; the default one is optional.
             Err(e) if self.subscriptions.is_some() => return Err(io_err(&sub_path)(e)),
             Err(_) => None,
         };
-        Ok(Dataset { origin: self.origin(), events: parsed.events, strings, subscriptions, ingest: parsed.stats })
+        Ok(Dataset {
+            origin: self.origin(),
+            events: parsed.events,
+            strings,
+            subscriptions,
+            ingest: parsed.stats,
+        })
     }
 }
 
 pub fn open(spec: &SourceSpec, subscriptions: Option<PathBuf>) -> Box<dyn Source> {
     match spec {
         SourceSpec::Demo => Box::new(DemoSource),
-        SourceSpec::File(path) => Box::new(FileSource { path: path.clone(), subscriptions }),
+        SourceSpec::File(path) => Box::new(FileSource {
+            path: path.clone(),
+            subscriptions,
+        }),
     }
 }
 
@@ -142,17 +165,36 @@ mod tests {
     #[test]
     fn source_specs() {
         assert_eq!("demo".parse(), Ok(SourceSpec::Demo));
-        assert_eq!("file:a/b.jsonl".parse(), Ok(SourceSpec::File("a/b.jsonl".into())));
+        assert_eq!(
+            "file:a/b.jsonl".parse(),
+            Ok(SourceSpec::File("a/b.jsonl".into()))
+        );
         assert!("file:".parse::<SourceSpec>().is_err());
         assert!("s3://x".parse::<SourceSpec>().is_err());
-        assert_eq!(sibling_subscriptions(Path::new("x/ev.jsonl")), PathBuf::from("x/ev.subscriptions.jsonl"));
+        assert_eq!(
+            sibling_subscriptions(Path::new("x/ev.jsonl")),
+            PathBuf::from("x/ev.subscriptions.jsonl")
+        );
     }
 
     #[test]
     fn a_missing_file_is_a_clear_error() {
-        let src = FileSource { path: "/nonexistent/events.jsonl".into(), subscriptions: None };
-        let opts = LoadOptions { today: NaiveDate::MIN, workers: 1 };
-        let err = src.load(opts).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err.starts_with("cannot read /nonexistent/events.jsonl:"), "{err}");
+        let src = FileSource {
+            path: "/nonexistent/events.jsonl".into(),
+            subscriptions: None,
+        };
+        let opts = LoadOptions {
+            today: NaiveDate::MIN,
+            workers: 1,
+        };
+        let err = src
+            .load(opts)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.starts_with("cannot read /nonexistent/events.jsonl:"),
+            "{err}"
+        );
     }
 }

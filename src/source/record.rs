@@ -242,8 +242,14 @@ mod tests {
         let line = r#"{"uuid":"0191b6c1-3f2a-7c4e-9a10-2b3c4d5e6f70","event":"cost_optimization_trend","distinct_id":"tenant_123","timestamp":"2025-12-19T10:30:00Z","properties":{"tenant_id":"tenant-123","strategic_review_required":true,"approximate_savings_range":"500-2000","$lib":"web","nested":{"a":[1,2]}},"person_id":null}"#;
         let e: RawEvent = serde_json::from_str(line).unwrap();
         assert_eq!(e.event.as_deref(), Some("cost_optimization_trend"));
-        assert!(matches!(e.properties.0.tenant_id, Some(Scalar::Str(Cow::Borrowed("tenant-123")))));
-        assert_eq!(e.properties.0.strategic_review_required, Some(Scalar::Bool(true)));
+        assert!(matches!(
+            e.properties.0.tenant_id,
+            Some(Scalar::Str(Cow::Borrowed("tenant-123")))
+        ));
+        assert_eq!(
+            e.properties.0.strategic_review_required,
+            Some(Scalar::Bool(true))
+        );
     }
 
     #[test]

@@ -80,7 +80,10 @@ impl Action {
 
     /// The name used in the config file.
     pub fn name(self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
     }
 
     pub fn description(self) -> &'static str {
@@ -136,8 +139,15 @@ impl Action {
             | Action::PaneCost
             | Action::PaneDecisions
             | Action::PaneHealth => Group::Panes,
-            Action::Up | Action::Down | Action::Top | Action::Bottom | Action::PageUp | Action::PageDown => Group::Moving,
-            Action::Filter | Action::Details | Action::Zoom | Action::Period | Action::Theme => Group::View,
+            Action::Up
+            | Action::Down
+            | Action::Top
+            | Action::Bottom
+            | Action::PageUp
+            | Action::PageDown => Group::Moving,
+            Action::Filter | Action::Details | Action::Zoom | Action::Period | Action::Theme => {
+                Group::View
+            }
         }
     }
 

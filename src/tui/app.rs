@@ -22,7 +22,9 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 fn to_msg(ev: Event) -> Option<Msg> {
     match ev {
         Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
-        Event::Mouse(m) if !matches!(m.kind, MouseEventKind::Moved | MouseEventKind::Drag(_)) => Some(Msg::Mouse(m)),
+        Event::Mouse(m) if !matches!(m.kind, MouseEventKind::Moved | MouseEventKind::Drag(_)) => {
+            Some(Msg::Mouse(m))
+        }
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
         _ => None,
     }
@@ -47,10 +49,18 @@ impl Workers {
                             (Arc::new(ds), Arc::new(views))
                         })
                         .map_err(|e| e.to_string());
-                    let _ = tx.send(Msg::Loaded { generation, result, at: Utc::now() });
+                    let _ = tx.send(Msg::Loaded {
+                        generation,
+                        result,
+                        at: Utc::now(),
+                    });
                 });
             }
-            Effect::Recompute { generation, dataset, params } => {
+            Effect::Recompute {
+                generation,
+                dataset,
+                params,
+            } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
                     let views = Arc::new(engine::compute(&dataset, &params));
@@ -62,7 +72,12 @@ impl Workers {
     }
 }
 
-pub async fn run(mut state: AppState, source: Arc<dyn Source>, load: LoadOptions, mouse: bool) -> io::Result<()> {
+pub async fn run(
+    mut state: AppState,
+    source: Arc<dyn Source>,
+    load: LoadOptions,
+    mouse: bool,
+) -> io::Result<()> {
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;

@@ -18,7 +18,10 @@ pub fn today() -> NaiveDate {
 
 /// The demo loaded into a cockpit of the given size, with the built-in themes.
 pub fn loaded(size: (u16, u16)) -> AppState {
-    let themes = BUILTIN.iter().filter_map(|(_, t)| parse_theme(t, ColorDepth::TrueColor).ok()).collect();
+    let themes = BUILTIN
+        .iter()
+        .filter_map(|(_, t)| parse_theme(t, ColorDepth::TrueColor).ok())
+        .collect();
     let params = EngineParams::new(today());
     let mut s = AppState::new(Origin::Demo, Keymap::default(), themes, "dark", params);
     s.size = size;
@@ -26,8 +29,18 @@ pub fn loaded(size: (u16, u16)) -> AppState {
         if let Effect::Load { generation, params } = effect {
             let ds = dataset(DemoOptions::new(today()));
             let views = compute(&ds, &params);
-            let at = Utc.with_ymd_and_hms(2026, 11, 28, 9, 30, 0).single().unwrap_or_default();
-            update(&mut s, Msg::Loaded { generation, result: Ok((Arc::new(ds), Arc::new(views))), at });
+            let at = Utc
+                .with_ymd_and_hms(2026, 11, 28, 9, 30, 0)
+                .single()
+                .unwrap_or_default();
+            update(
+                &mut s,
+                Msg::Loaded {
+                    generation,
+                    result: Ok((Arc::new(ds), Arc::new(views))),
+                    at,
+                },
+            );
         }
     }
     s

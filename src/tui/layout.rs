@@ -20,7 +20,10 @@ pub struct Screen {
 
 impl Screen {
     pub fn pane_at(&self, x: u16, y: u16) -> Option<(PaneId, Rect)> {
-        self.panes.iter().copied().find(|(_, r)| r.contains((x, y).into()))
+        self.panes
+            .iter()
+            .copied()
+            .find(|(_, r)| r.contains((x, y).into()))
     }
 
     pub fn rect(&self, id: PaneId) -> Option<Rect> {
@@ -42,20 +45,32 @@ pub fn screen(size: (u16, u16), focus: PaneId, zoom: bool) -> Option<Screen> {
         return None;
     }
     let area = Rect::new(0, 0, size.0, size.1);
-    let [header, body, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     if zoom || !is_grid(size) {
         let (tabs, body) = if zoom && is_grid(size) {
             (None, body)
         } else {
-            let [tabs, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
+            let [tabs, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
             (Some(tabs), rest)
         };
-        return Some(Screen { header, tabs, panes: vec![(focus, body)], footer });
+        return Some(Screen {
+            header,
+            tabs,
+            panes: vec![(focus, body)],
+            footer,
+        });
     }
     // Left: the overview above data health. Right: the three signal panes.
-    let [left, right] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
-    let [overview, health] = Layout::vertical([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(left);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
+    let [overview, health] =
+        Layout::vertical([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(left);
     let [revenue, cost, decisions] = Layout::vertical([Constraint::Ratio(1, 3); 3]).areas(right);
     Some(Screen {
         header,
@@ -90,7 +105,11 @@ pub fn rows_area(pane: PaneId, rect: Rect) -> Rect {
         height: rect.height.saturating_sub(2),
     };
     let top = top_lines(pane).min(inner.height);
-    Rect { y: inner.y + top, height: inner.height - top, ..inner }
+    Rect {
+        y: inner.y + top,
+        height: inner.height - top,
+        ..inner
+    }
 }
 
 /// How many rows of a pane fit on screen now.
@@ -125,7 +144,11 @@ mod tests {
     #[test]
     fn panes_tile_without_overlap() {
         let s = screen((150, 45), PaneId::Overview, false).unwrap();
-        let area: u32 = s.panes.iter().map(|(_, r)| u32::from(r.width) * u32::from(r.height)).sum();
+        let area: u32 = s
+            .panes
+            .iter()
+            .map(|(_, r)| u32::from(r.width) * u32::from(r.height))
+            .sum();
         assert_eq!(area, 150 * 43);
     }
 }

@@ -13,7 +13,13 @@ pub enum PaneId {
 }
 
 impl PaneId {
-    pub const ALL: [PaneId; 5] = [PaneId::Overview, PaneId::Revenue, PaneId::Cost, PaneId::Decisions, PaneId::Health];
+    pub const ALL: [PaneId; 5] = [
+        PaneId::Overview,
+        PaneId::Revenue,
+        PaneId::Cost,
+        PaneId::Decisions,
+        PaneId::Health,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {

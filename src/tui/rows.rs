@@ -22,8 +22,12 @@ pub fn health_items(h: &Health) -> Vec<HealthItem> {
     let mut items = Vec::new();
     for (k, kind) in h.kinds.iter().enumerate() {
         items.push(HealthItem::Kind(k));
-        for p in 0..kind.properties.len().min(3) {
-            items.push(HealthItem::Property { kind: k, property: p });
+        // Every property with a problem, worst first (a kind has at most eight).
+        for p in 0..kind.properties.len() {
+            items.push(HealthItem::Property {
+                kind: k,
+                property: p,
+            });
         }
     }
     items.push(HealthItem::Lines);
@@ -60,11 +64,23 @@ pub fn haystack(ds: &Dataset, v: &Views, pane: PaneId, row: usize) -> String {
         }),
         PaneId::Revenue => v.revenue.get(row).map_or_else(String::new, |r| {
             let signals: Vec<&str> = r.signals.iter().map(|(x, _)| s(*x)).collect();
-            format!("{} {} {} {}", ds.tenant(r.tenant), s(r.category), r.direction.word(), signals.join(" "))
+            format!(
+                "{} {} {} {}",
+                ds.tenant(r.tenant),
+                s(r.category),
+                r.direction.word(),
+                signals.join(" ")
+            )
         }),
         PaneId::Cost => v.cost.get(row).map_or_else(String::new, |r| {
             let vendors: Vec<&str> = r.vendors.iter().map(|(x, _)| s(*x)).collect();
-            format!("{} {} {} {}", s(r.optimization), ds.tenant(r.tenant), r.direction.word(), vendors.join(" "))
+            format!(
+                "{} {} {} {}",
+                s(r.optimization),
+                ds.tenant(r.tenant),
+                r.direction.word(),
+                vendors.join(" ")
+            )
         }),
         PaneId::Decisions => v.decisions.rows.get(row).map_or_else(String::new, |r| {
             format!(
@@ -78,28 +94,36 @@ pub fn haystack(ds: &Dataset, v: &Views, pane: PaneId, row: usize) -> String {
                 r.status.word()
             )
         }),
-        PaneId::Health => health_items(&v.health).get(row).map_or_else(String::new, |item| match item {
-            HealthItem::Kind(k) | HealthItem::Property { kind: k, .. } => {
-                let kind = EventKind::ALL.get(*k).map_or("", |k| k.event_name());
-                match item {
-                    HealthItem::Property { kind: k, property } => format!(
-                        "{kind} {}",
-                        v.health.kinds.get(*k).and_then(|h| h.properties.get(*property)).map_or("", |p| p.property)
-                    ),
-                    _ => kind.to_owned(),
+        PaneId::Health => health_items(&v.health)
+            .get(row)
+            .map_or_else(String::new, |item| match item {
+                HealthItem::Kind(k) | HealthItem::Property { kind: k, .. } => {
+                    let kind = EventKind::ALL.get(*k).map_or("", |k| k.event_name());
+                    match item {
+                        HealthItem::Property { kind: k, property } => format!(
+                            "{kind} {}",
+                            v.health
+                                .kinds
+                                .get(*k)
+                                .and_then(|h| h.properties.get(*property))
+                                .map_or("", |p| p.property)
+                        ),
+                        _ => kind.to_owned(),
+                    }
                 }
-            }
-            HealthItem::Lines => "lines broken".to_owned(),
-            HealthItem::Broken(i) => v
-                .health
-                .ingest
-                .broken_samples
-                .get(*i)
-                .map_or_else(String::new, |b| format!("broken line {} {}", b.line, b.reason)),
-            HealthItem::OtherEvents => "other events".to_owned(),
-            HealthItem::Untimed => "untimed events".to_owned(),
-            HealthItem::Subscriptions => "subscriptions".to_owned(),
-        }),
+                HealthItem::Lines => "lines broken".to_owned(),
+                HealthItem::Broken(i) => v
+                    .health
+                    .ingest
+                    .broken_samples
+                    .get(*i)
+                    .map_or_else(String::new, |b| {
+                        format!("broken line {} {}", b.line, b.reason)
+                    }),
+                HealthItem::OtherEvents => "other events".to_owned(),
+                HealthItem::Untimed => "untimed events".to_owned(),
+                HealthItem::Subscriptions => "subscriptions".to_owned(),
+            }),
     }
 }
 

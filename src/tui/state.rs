@@ -14,9 +14,16 @@ use std::sync::Arc;
 pub enum Mode {
     Normal,
     /// Typing a filter for a pane; the filter applies as you type.
-    Filter { pane: PaneId, before: String },
-    Help { scroll: u16 },
-    Details { scroll: u16 },
+    Filter {
+        pane: PaneId,
+        before: String,
+    },
+    Help {
+        scroll: u16,
+    },
+    Details {
+        scroll: u16,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,7 +89,13 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(origin: Origin, keymap: Keymap, themes: Vec<Theme>, theme: &str, params: EngineParams) -> AppState {
+    pub fn new(
+        origin: Origin,
+        keymap: Keymap,
+        themes: Vec<Theme>,
+        theme: &str,
+        params: EngineParams,
+    ) -> AppState {
         let theme = themes.iter().position(|t| t.name == theme).unwrap_or(0);
         AppState {
             origin,
@@ -127,7 +140,9 @@ impl AppState {
 
     /// The number of rows a pane has before filtering.
     pub fn row_count(&self, id: PaneId) -> usize {
-        self.data.as_ref().map_or(0, |d| rows::count(&d.dataset, &d.views, id))
+        self.data
+            .as_ref()
+            .map_or(0, |d| rows::count(&d.dataset, &d.views, id))
     }
 
     /// The index of the selected row of a pane, if any.
@@ -137,6 +152,9 @@ impl AppState {
     }
 
     pub fn say(&mut self, level: Level, text: impl Into<String>) {
-        self.status = Some(Status { text: text.into(), level });
+        self.status = Some(Status {
+            text: text.into(),
+            level,
+        });
     }
 }

@@ -11,7 +11,9 @@ use crate::domain::period::CYCLE;
 use crate::domain::{Dataset, PeriodSpec};
 use crate::engine::{EngineParams, Views};
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use std::sync::Arc;
 
 #[derive(Debug)]
@@ -20,16 +22,30 @@ pub enum Msg {
     Mouse(MouseEvent),
     Resize(u16, u16),
     Action(Action),
-    Loaded { generation: u64, result: Result<(Arc<Dataset>, Arc<Views>), String>, at: DateTime<Utc> },
-    Computed { generation: u64, views: Arc<Views> },
+    Loaded {
+        generation: u64,
+        result: Result<(Arc<Dataset>, Arc<Views>), String>,
+        at: DateTime<Utc>,
+    },
+    Computed {
+        generation: u64,
+        views: Arc<Views>,
+    },
 }
 
 #[derive(Debug)]
 pub enum Effect {
     /// Read the source and compute every view.
-    Load { generation: u64, params: EngineParams },
+    Load {
+        generation: u64,
+        params: EngineParams,
+    },
     /// Compute the views again from data already loaded (a new period).
-    Recompute { generation: u64, dataset: Arc<Dataset>, params: EngineParams },
+    Recompute {
+        generation: u64,
+        dataset: Arc<Dataset>,
+        params: EngineParams,
+    },
     Quit,
 }
 
@@ -41,7 +57,10 @@ pub fn start(state: &mut AppState) -> Vec<Effect> {
 fn begin_load(state: &mut AppState) -> Vec<Effect> {
     state.generation += 1;
     state.in_flight = Some(state.generation);
-    vec![Effect::Load { generation: state.generation, params: state.params }]
+    vec![Effect::Load {
+        generation: state.generation,
+        params: state.params,
+    }]
 }
 
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
@@ -59,7 +78,11 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Action(a) => on_action(state, a),
-        Msg::Loaded { generation, result, at } => {
+        Msg::Loaded {
+            generation,
+            result,
+            at,
+        } => {
             if state.in_flight != Some(generation) {
                 return Vec::new();
             }
@@ -68,7 +91,11 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 Ok((dataset, views)) => {
                     let events = dataset.events.len();
                     let broken = dataset.ingest.broken;
-                    state.data = Some(Data { dataset, views, loaded_at: at });
+                    state.data = Some(Data {
+                        dataset,
+                        views,
+                        loaded_at: at,
+                    });
                     state.load = std::array::from_fn(|_| PaneLoad::Loaded { as_of: at });
                     refilter_all(state);
                     if broken > 0 {
@@ -77,7 +104,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 }
                 Err(e) => {
                     if state.data.is_some() {
-                        state.say(Level::Error, format!("reload failed, still showing the last data: {e}"));
+                        state.say(
+                            Level::Error,
+                            format!("reload failed, still showing the last data: {e}"),
+                        );
                     } else {
                         state.load = std::array::from_fn(|_| PaneLoad::Failed(e.clone()));
                         state.say(Level::Error, e);
@@ -129,7 +159,12 @@ fn edit_filter(state: &mut AppState, pane: PaneId, before: String, key: KeyEvent
             let text = if p.filter.is_empty() {
                 "filter cleared".to_owned()
             } else {
-                format!("filter \"{}\": {} rows", p.filter, p.visible.len())
+                let n = p.visible.len();
+                format!(
+                    "filter \"{}\": {n} {}",
+                    p.filter,
+                    if n == 1 { "row" } else { "rows" }
+                )
             };
             state.say(Level::Info, text);
             return;
@@ -156,11 +191,23 @@ fn edit_filter(state: &mut AppState, pane: PaneId, before: String, key: KeyEvent
 fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     match state.mode.clone() {
         Mode::Help { scroll } => {
-            scroll_overlay(state, action, scroll, |s| Mode::Help { scroll: s }, Action::Help);
+            scroll_overlay(
+                state,
+                action,
+                scroll,
+                |s| Mode::Help { scroll: s },
+                Action::Help,
+            );
             return Vec::new();
         }
         Mode::Details { scroll } => {
-            scroll_overlay(state, action, scroll, |s| Mode::Details { scroll: s }, Action::Details);
+            scroll_overlay(
+                state,
+                action,
+                scroll,
+                |s| Mode::Details { scroll: s },
+                Action::Details,
+            );
             return Vec::new();
         }
         Mode::Filter { .. } | Mode::Normal => {}
@@ -174,7 +221,10 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Help => state.mode = Mode::Help { scroll: 0 },
         Action::Filter => {
             let before = state.pane(focus).filter.clone();
-            state.mode = Mode::Filter { pane: focus, before };
+            state.mode = Mode::Filter {
+                pane: focus,
+                before,
+            };
             state.status = None;
         }
         Action::Details => {
@@ -186,7 +236,11 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Zoom => {
             state.zoom = !state.zoom;
-            let text = if state.zoom { format!("zoomed: {}", focus.title()) } else { "zoom off".to_owned() };
+            let text = if state.zoom {
+                format!("zoomed: {}", focus.title())
+            } else {
+                "zoom off".to_owned()
+            };
             state.say(Level::Info, text);
             keep_selection_visible(state, focus);
         }
@@ -204,7 +258,11 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::NextPane => focus_pane(state, focus.next()),
         Action::PrevPane => focus_pane(state, focus.prev()),
-        Action::PaneOverview | Action::PaneRevenue | Action::PaneCost | Action::PaneDecisions | Action::PaneHealth => {
+        Action::PaneOverview
+        | Action::PaneRevenue
+        | Action::PaneCost
+        | Action::PaneDecisions
+        | Action::PaneHealth => {
             if let Some(p) = PaneId::from_action(action) {
                 focus_pane(state, p);
             }
@@ -235,7 +293,13 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-fn scroll_overlay(state: &mut AppState, action: Action, scroll: u16, mode: impl Fn(u16) -> Mode, toggle: Action) {
+fn scroll_overlay(
+    state: &mut AppState,
+    action: Action,
+    scroll: u16,
+    mode: impl Fn(u16) -> Mode,
+    toggle: Action,
+) {
     let next = match action {
         Action::Up => scroll.saturating_sub(1),
         Action::Down => scroll.saturating_add(1),
@@ -265,11 +329,17 @@ pub fn set_period(state: &mut AppState, period: PeriodSpec) -> Vec<Effect> {
     state.params.period = period;
     let label = period.resolve(state.params.today).label;
     state.say(Level::Info, format!("period: {label}"));
-    let Some(data) = &state.data else { return Vec::new() };
+    let Some(data) = &state.data else {
+        return Vec::new();
+    };
     let dataset = Arc::clone(&data.dataset);
     state.generation += 1;
     state.in_flight = Some(state.generation);
-    vec![Effect::Recompute { generation: state.generation, dataset, params: state.params }]
+    vec![Effect::Recompute {
+        generation: state.generation,
+        dataset,
+        params: state.params,
+    }]
 }
 
 fn focus_pane(state: &mut AppState, pane: PaneId) {
@@ -342,7 +412,9 @@ fn on_mouse(state: &mut AppState, m: MouseEvent) {
         on_action(state, action);
         return;
     }
-    let Some(screen) = layout::screen(state.size, state.focus, state.zoom) else { return };
+    let Some(screen) = layout::screen(state.size, state.focus, state.zoom) else {
+        return;
+    };
     if let Some(tabs) = screen.tabs
         && tabs.contains((m.column, m.row).into())
         && m.kind == MouseEventKind::Down(MouseButton::Left)
@@ -352,7 +424,9 @@ fn on_mouse(state: &mut AppState, m: MouseEvent) {
         }
         return;
     }
-    let Some((pane, rect)) = screen.pane_at(m.column, m.row) else { return };
+    let Some((pane, rect)) = screen.pane_at(m.column, m.row) else {
+        return;
+    };
     match m.kind {
         MouseEventKind::ScrollDown => {
             state.focus = pane;
@@ -376,4 +450,3 @@ fn on_mouse(state: &mut AppState, m: MouseEvent) {
         _ => {}
     }
 }
-

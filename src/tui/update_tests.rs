@@ -59,12 +59,21 @@ fn vim_keys_move_and_scroll_keeps_the_selection_on_screen() {
     }
     let p = s.pane(PaneId::Decisions);
     assert_eq!(p.selected, rows + 3);
-    assert!(p.selected >= p.offset && p.selected < p.offset + rows, "{p:?}");
+    assert!(
+        p.selected >= p.offset && p.selected < p.offset + rows,
+        "{p:?}"
+    );
     key(&mut s, KeyCode::Char('G'));
     let n = s.pane(PaneId::Decisions).visible.len();
     assert_eq!(s.pane(PaneId::Decisions).selected, n - 1);
     key(&mut s, KeyCode::Char('g'));
-    assert_eq!((s.pane(PaneId::Decisions).selected, s.pane(PaneId::Decisions).offset), (0, 0));
+    assert_eq!(
+        (
+            s.pane(PaneId::Decisions).selected,
+            s.pane(PaneId::Decisions).offset
+        ),
+        (0, 0)
+    );
     key(&mut s, KeyCode::PageDown);
     assert_eq!(s.pane(PaneId::Decisions).selected, rows - 1);
     key(&mut s, KeyCode::Up);
@@ -78,7 +87,13 @@ fn filter_as_you_type_escape_restores_enter_keeps() {
     key(&mut s, KeyCode::Char('2'));
     let all = s.pane(PaneId::Revenue).visible.len();
     key(&mut s, KeyCode::Char('/'));
-    assert!(matches!(s.mode, Mode::Filter { pane: PaneId::Revenue, .. }));
+    assert!(matches!(
+        s.mode,
+        Mode::Filter {
+            pane: PaneId::Revenue,
+            ..
+        }
+    ));
     chars(&mut s, "NORTH deliv");
     let hits = s.pane(PaneId::Revenue).visible.len();
     assert!(hits > 0 && hits < all, "{hits} of {all}");
@@ -86,16 +101,28 @@ fn filter_as_you_type_escape_restores_enter_keeps() {
     assert!(!s.should_quit, "q is text while filtering");
     key(&mut s, KeyCode::Backspace);
     key(&mut s, KeyCode::Esc);
-    assert_eq!(s.pane(PaneId::Revenue).filter, "", "esc restores the filter before editing");
+    assert_eq!(
+        s.pane(PaneId::Revenue).filter,
+        "",
+        "esc restores the filter before editing"
+    );
     assert_eq!(s.pane(PaneId::Revenue).visible.len(), all);
     key(&mut s, KeyCode::Char('/'));
     chars(&mut s, "north");
     key(&mut s, KeyCode::Enter);
     assert_eq!(s.mode, Mode::Normal);
     assert_eq!(s.pane(PaneId::Revenue).filter, "north");
-    assert!(s.status.as_ref().is_some_and(|st| st.text.starts_with("filter \"north\":")));
+    assert!(
+        s.status
+            .as_ref()
+            .is_some_and(|st| st.text.starts_with("filter \"north\":"))
+    );
     key(&mut s, KeyCode::Esc);
-    assert_eq!(s.pane(PaneId::Revenue).filter, "", "esc in normal mode clears the filter");
+    assert_eq!(
+        s.pane(PaneId::Revenue).filter,
+        "",
+        "esc in normal mode clears the filter"
+    );
 }
 
 #[test]
@@ -121,7 +148,10 @@ fn zoom_help_and_details_overlays() {
     key(&mut s, KeyCode::Char('j'));
     assert_eq!(s.mode, Mode::Help { scroll: 1 });
     let effects = key(&mut s, KeyCode::Char('q'));
-    assert!(effects.is_empty() && !s.should_quit, "q closes the help, it does not quit");
+    assert!(
+        effects.is_empty() && !s.should_quit,
+        "q closes the help, it does not quit"
+    );
     assert_eq!(s.mode, Mode::Normal);
     key(&mut s, KeyCode::Enter);
     assert_eq!(s.mode, Mode::Details { scroll: 0 });
@@ -135,19 +165,47 @@ fn zoom_help_and_details_overlays() {
 fn period_cycles_and_recomputes_dropping_stale_results() {
     let mut s = loaded((120, 40));
     let effects = key(&mut s, KeyCode::Char('p'));
-    let Some(Effect::Recompute { generation, params, dataset }) = effects.into_iter().next() else {
+    let Some(Effect::Recompute {
+        generation,
+        params,
+        dataset,
+    }) = effects.into_iter().next()
+    else {
         panic!("no recompute")
     };
     assert_eq!(params.period, PeriodSpec::ThisMonth);
-    assert!(s.status.as_ref().is_some_and(|st| st.text == "period: 2026-11 to date"));
+    assert!(
+        s.status
+            .as_ref()
+            .is_some_and(|st| st.text == "period: 2026-11 to date")
+    );
     // Another press before the first result arrives: the first result is stale.
     let effects = key(&mut s, KeyCode::Char('p'));
-    let Some(Effect::Recompute { generation: g2, params: p2, .. }) = effects.into_iter().next() else { panic!() };
+    let Some(Effect::Recompute {
+        generation: g2,
+        params: p2,
+        ..
+    }) = effects.into_iter().next()
+    else {
+        panic!()
+    };
     let stale = Arc::new(compute(&dataset, &params));
-    update(&mut s, Msg::Computed { generation, views: stale });
+    update(
+        &mut s,
+        Msg::Computed {
+            generation,
+            views: stale,
+        },
+    );
     assert_eq!(s.in_flight, Some(g2));
     let fresh = Arc::new(compute(&dataset, &p2));
-    update(&mut s, Msg::Computed { generation: g2, views: fresh });
+    update(
+        &mut s,
+        Msg::Computed {
+            generation: g2,
+            views: fresh,
+        },
+    );
     assert_eq!(s.data.as_ref().unwrap().views.period.label, "2026-10");
 }
 
@@ -156,25 +214,63 @@ fn a_refresh_in_flight_is_not_started_twice() {
     let mut s = loaded((120, 40));
     let first = key(&mut s, KeyCode::Char('R'));
     assert!(matches!(first.as_slice(), [Effect::Load { .. }]));
-    let second = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)));
+    let second = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+    );
     assert!(second.is_empty());
-    assert!(s.status.as_ref().is_some_and(|st| st.text.contains("already loading")));
+    assert!(
+        s.status
+            .as_ref()
+            .is_some_and(|st| st.text.contains("already loading"))
+    );
 }
 
 #[test]
 fn a_failed_reload_keeps_the_data_a_failed_first_load_says_why() {
     let mut s = loaded((120, 40));
-    let Some(Effect::Load { generation, .. }) = key(&mut s, KeyCode::Char('R')).into_iter().next() else { panic!() };
+    let Some(Effect::Load { generation, .. }) = key(&mut s, KeyCode::Char('R')).into_iter().next()
+    else {
+        panic!()
+    };
     let at = Utc::now();
-    update(&mut s, Msg::Loaded { generation, result: Err("cannot read x: gone".into()), at });
+    update(
+        &mut s,
+        Msg::Loaded {
+            generation,
+            result: Err("cannot read x: gone".into()),
+            at,
+        },
+    );
     assert!(s.data.is_some());
     assert!(matches!(s.pane_load(PaneId::Cost), PaneLoad::Loaded { .. }));
-    assert!(s.status.as_ref().is_some_and(|st| st.text.starts_with("reload failed, still showing the last data")));
+    assert!(s.status.as_ref().is_some_and(|st| {
+        st.text
+            .starts_with("reload failed, still showing the last data")
+    }));
 
-    let mut fresh = AppState::new(Origin::Demo, Keymap::default(), Vec::new(), "dark", EngineParams::new(today()));
-    let Some(Effect::Load { generation, .. }) = start(&mut fresh).into_iter().next() else { panic!() };
-    update(&mut fresh, Msg::Loaded { generation, result: Err("cannot read x: gone".into()), at });
-    assert_eq!(fresh.pane_load(PaneId::Overview), &PaneLoad::Failed("cannot read x: gone".into()));
+    let mut fresh = AppState::new(
+        Origin::Demo,
+        Keymap::default(),
+        Vec::new(),
+        "dark",
+        EngineParams::new(today()),
+    );
+    let Some(Effect::Load { generation, .. }) = start(&mut fresh).into_iter().next() else {
+        panic!()
+    };
+    update(
+        &mut fresh,
+        Msg::Loaded {
+            generation,
+            result: Err("cannot read x: gone".into()),
+            at,
+        },
+    );
+    assert_eq!(
+        fresh.pane_load(PaneId::Overview),
+        &PaneLoad::Failed("cannot read x: gone".into())
+    );
 }
 
 #[test]
@@ -197,12 +293,22 @@ fn mouse_click_focuses_and_selects_wheel_scrolls() {
     let cost = screen.rect(PaneId::Cost).unwrap();
     let rows = super::layout::rows_area(PaneId::Cost, cost);
     let click = |x, y| {
-        Msg::Mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: x, row: y, modifiers: KeyModifiers::NONE })
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        })
     };
     update(&mut s, click(rows.x + 2, rows.y + 3));
     assert_eq!(s.focus, PaneId::Cost);
     assert_eq!(s.pane(PaneId::Cost).selected, 3);
-    let wheel = MouseEvent { kind: MouseEventKind::ScrollDown, column: rows.x, row: rows.y, modifiers: KeyModifiers::NONE };
+    let wheel = MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: rows.x,
+        row: rows.y,
+        modifiers: KeyModifiers::NONE,
+    };
     update(&mut s, Msg::Mouse(wheel));
     assert_eq!(s.pane(PaneId::Cost).selected, 4);
 
@@ -224,7 +330,10 @@ fn theme_cycles_and_quit_quits() {
 #[test]
 fn remapped_keys_drive_the_same_actions() {
     let mut user = std::collections::BTreeMap::new();
-    user.insert(Action::Quit, vec![crate::config::keymap::Key::parse("x").unwrap()]);
+    user.insert(
+        Action::Quit,
+        vec![crate::config::keymap::Key::parse("x").unwrap()],
+    );
     let mut s = loaded((120, 40));
     s.keymap = Arc::new(Keymap::build(&user));
     key(&mut s, KeyCode::Char('q'));

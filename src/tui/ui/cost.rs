@@ -22,7 +22,10 @@ const COLS: [Col; 7] = [
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let pane = PaneId::Cost;
-    let subtitle = state.data.as_ref().map_or(String::new(), |d| d.views.period.label.clone());
+    let subtitle = state
+        .data
+        .as_ref()
+        .map_or(String::new(), |d| d.views.period.label.clone());
     frame.render_widget(pane_block(state, pane, theme, &subtitle), area);
     if placeholder(frame, area, state, pane, theme) {
         return;
@@ -30,9 +33,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(data) = &state.data else { return };
     let (ds, v) = (&data.dataset, &data.views);
     table::draw(frame, area, state, pane, theme, &COLS, |i| {
-        let Some(r) = v.cost.get(i) else { return Vec::new() };
+        let Some(r) = v.cost.get(i) else {
+            return Vec::new();
+        };
         // More opportunities is neither good nor bad news; only colour-code reviews.
-        let trend_style = if r.direction == Direction::Flat { theme.muted() } else { theme.accent() };
+        let trend_style = if r.direction == Direction::Flat {
+            theme.muted()
+        } else {
+            theme.accent()
+        };
         vec![
             Cell::new(ds.tenant(r.tenant)),
             Cell::new(ds.shown(r.optimization)),

@@ -23,7 +23,10 @@ const COLS: [Col; 7] = [
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let pane = PaneId::Decisions;
     let subtitle = state.data.as_ref().map_or(String::new(), |d| {
-        format!("{} due this month", count(u64::from(d.views.decisions.due_this_month)))
+        format!(
+            "{} due this month",
+            count(u64::from(d.views.decisions.due_this_month))
+        )
     });
     frame.render_widget(pane_block(state, pane, theme, &subtitle), area);
     if placeholder(frame, area, state, pane, theme) {
@@ -32,7 +35,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(data) = &state.data else { return };
     let (ds, v) = (&data.dataset, &data.views);
     table::draw(frame, area, state, pane, theme, &COLS, |i| {
-        let Some(r) = v.decisions.rows.get(i) else { return Vec::new() };
+        let Some(r) = v.decisions.rows.get(i) else {
+            return Vec::new();
+        };
         let status_style = match r.status {
             ReviewStatus::DueThisMonth => theme.warn(),
             ReviewStatus::Upcoming => theme.accent(),

@@ -25,11 +25,17 @@ impl Doc<'_> {
         if !self.lines.is_empty() {
             self.lines.push(Line::raw(""));
         }
-        self.lines.push(Line::from(Span::styled(text.into(), self.theme.accent().add_modifier(Modifier::BOLD))));
+        self.lines.push(Line::from(Span::styled(
+            text.into(),
+            self.theme.accent().add_modifier(Modifier::BOLD),
+        )));
     }
 
     fn kv(&mut self, key: &str, value: impl Into<String>) {
-        self.lines.push(Line::from(vec![Span::styled(format!("  {key:<22}"), self.theme.muted()), Span::raw(value.into())]));
+        self.lines.push(Line::from(vec![
+            Span::styled(format!("  {key:<22}"), self.theme.muted()),
+            Span::raw(value.into()),
+        ]));
     }
 
     fn bullet(&mut self, text: impl Into<String>) {
@@ -38,7 +44,10 @@ impl Doc<'_> {
 
     fn bullets(&mut self, items: &[String], empty: &str) {
         if items.is_empty() {
-            self.lines.push(Line::from(Span::styled(format!("  {empty}"), self.theme.muted())));
+            self.lines.push(Line::from(Span::styled(
+                format!("  {empty}"),
+                self.theme.muted(),
+            )));
         }
         for i in items {
             self.bullet(i.clone());
@@ -63,7 +72,10 @@ pub fn content(state: &AppState, theme: &Theme) -> Option<(String, Vec<Line<'sta
     let data = state.data.as_ref()?;
     let (ds, v) = (&*data.dataset, &*data.views);
     let row = state.selected_row(state.focus)?;
-    let mut d = Doc { theme, lines: Vec::new() };
+    let mut d = Doc {
+        theme,
+        lines: Vec::new(),
+    };
     let title = match state.focus {
         PaneId::Overview => overview(&mut d, ds, v, row)?,
         PaneId::Revenue => revenue(&mut d, ds, v, row)?,
@@ -78,13 +90,20 @@ fn overview(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> 
     let r = v.overview.rows.get(row)?;
     let s = executive_summary(ds, v, r.tenant);
     d.heading("Last 90 days");
-    d.kv("Strategic activity", format!("{} ({} events)", r.level.label(), r.total()));
+    d.kv(
+        "Strategic activity",
+        format!("{} ({} events)", r.level.label(), r.total()),
+    );
     d.kv("Revenue trends", r.revenue.to_string());
     d.kv("Cost optimization", r.cost.to_string());
     d.kv("Strategic decisions", r.decisions.to_string());
     d.kv("Plan", r.plan.map_or("—", |p| ds.resolve(p)));
     d.kv("Subscription", r.status.map_or("—", |p| ds.resolve(p)));
-    d.kv("Current period start", r.current_period_start.map_or("—".to_owned(), |p| p.to_string()));
+    d.kv(
+        "Current period start",
+        r.current_period_start
+            .map_or("—".to_owned(), |p| p.to_string()),
+    );
     let rp = &s.revenue_protection;
     d.heading(format!("Revenue protection · {}", s.timeframe));
     d.kv("Approximate impact", rp.approximate_impact.clone());
@@ -115,50 +134,101 @@ fn overview(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> 
 fn revenue(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> {
     let r = v.revenue.get(row)?;
     d.heading(format!("{} vs {}", v.period.label, v.previous.label));
-    d.kv("Signals", format!("{} now, {} before", r.series.current, r.series.previous));
+    d.kv(
+        "Signals",
+        format!("{} now, {} before", r.series.current, r.series.previous),
+    );
     d.kv("Direction", r.direction.label());
     d.kv("Approximate impact", r.impact.phrase("potential impact"));
     d.kv("High or critical", r.urgent.to_string());
-    d.kv("Highest priority", r.highest_priority.map_or("—", |p| p.name()));
+    d.kv(
+        "Highest priority",
+        r.highest_priority.map_or("—", |p| p.name()),
+    );
     d.kv("Asking for review", r.follow_ups.to_string());
-    d.kv("Last seen", date_of(r.last_seen).map_or("—".to_owned(), |x| x.to_string()));
+    d.kv(
+        "Last seen",
+        date_of(r.last_seen).map_or("—".to_owned(), |x| x.to_string()),
+    );
     d.heading("Directional signals in the period");
-    let signals: Vec<String> = r.signals.iter().map(|(s, n)| format!("{} ×{n}", ds.resolve(*s))).collect();
+    let signals: Vec<String> = r
+        .signals
+        .iter()
+        .map(|(s, n)| format!("{} ×{n}", ds.resolve(*s)))
+        .collect();
     d.bullets(&signals, "none");
     d.heading("Last 12 months");
-    d.lines.push(Line::raw(format!("  {}", months_line(v, &r.series.monthly))));
-    Some(format!("{} · {}", ds.tenant(r.tenant), ds.shown(r.category)))
+    d.lines.push(Line::raw(format!(
+        "  {}",
+        months_line(v, &r.series.monthly)
+    )));
+    Some(format!(
+        "{} · {}",
+        ds.tenant(r.tenant),
+        ds.shown(r.category)
+    ))
 }
 
 fn cost(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> {
     let r = v.cost.get(row)?;
     d.heading(format!("{} vs {}", v.period.label, v.previous.label));
-    d.kv("Opportunities", format!("{} now, {} before", r.series.current, r.series.previous));
+    d.kv(
+        "Opportunities",
+        format!("{} now, {} before", r.series.current, r.series.previous),
+    );
     d.kv("Direction", r.direction.label());
     d.kv("Approximate savings", r.savings.phrase("estimated savings"));
     d.kv(
         "Average estimate",
-        r.savings.average().map_or("—".to_owned(), |a| format!("${} (midpoint of the ranges)", crate::domain::range::short_number(a))),
+        r.savings.average().map_or("—".to_owned(), |a| {
+            format!(
+                "${} (midpoint of the ranges)",
+                crate::domain::range::short_number(a)
+            )
+        }),
     );
-    d.kv("Strategic review", format!("{} require it", r.reviews_required));
+    d.kv(
+        "Strategic review",
+        format!("{} require it", r.reviews_required),
+    );
     d.heading("Vendor contexts");
-    let vendors: Vec<String> = r.vendors.iter().map(|(s, n)| format!("{} ×{n}", ds.resolve(*s))).collect();
+    let vendors: Vec<String> = r
+        .vendors
+        .iter()
+        .map(|(s, n)| format!("{} ×{n}", ds.resolve(*s)))
+        .collect();
     d.bullets(&vendors, "none");
     d.heading("Implementation feasibility");
-    let f: Vec<String> = r.feasibility.iter().map(|(s, n)| format!("{} ×{n}", ds.resolve(*s))).collect();
+    let f: Vec<String> = r
+        .feasibility
+        .iter()
+        .map(|(s, n)| format!("{} ×{n}", ds.resolve(*s)))
+        .collect();
     d.bullets(&f, "none");
     d.heading("Last 12 months");
-    d.lines.push(Line::raw(format!("  {}", months_line(v, &r.series.monthly))));
-    Some(format!("{} · {}", ds.tenant(r.tenant), ds.shown(r.optimization)))
+    d.lines.push(Line::raw(format!(
+        "  {}",
+        months_line(v, &r.series.monthly)
+    )));
+    Some(format!(
+        "{} · {}",
+        ds.tenant(r.tenant),
+        ds.shown(r.optimization)
+    ))
 }
 
 fn decision(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> {
     let r = v.decisions.rows.get(row)?;
     let e = ds.events.get(r.event as usize)?;
-    let Details::Decision(x) = &e.details else { return None };
+    let Details::Decision(x) = &e.details else {
+        return None;
+    };
     let or_dash = |s| ds.shown(s).to_owned();
     d.heading("Decision");
-    d.kv("Date", date_of(r.at).map_or("—".to_owned(), |x| x.to_string()));
+    d.kv(
+        "Date",
+        date_of(r.at).map_or("—".to_owned(), |x| x.to_string()),
+    );
     d.kv("Tenant", ds.tenant(e.tenant));
     d.kv("Category", or_dash(x.category));
     d.kv("Decision maker level", or_dash(x.maker_level));
@@ -167,10 +237,21 @@ fn decision(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> 
     d.kv("Outcome follow-up", or_dash(x.follow_up));
     d.heading("Review");
     d.kv("Review timeframe", or_dash(x.timeframe));
-    d.kv("Tracking date", e.tracked_at().and_then(date_of).map_or("—".to_owned(), |x| x.to_string()));
-    d.kv("Review on", r.next_review.map_or("— (no readable timeframe)".to_owned(), |x| x.to_string()));
+    d.kv(
+        "Tracking date",
+        e.tracked_at()
+            .and_then(date_of)
+            .map_or("—".to_owned(), |x| x.to_string()),
+    );
+    d.kv(
+        "Review on",
+        r.next_review
+            .map_or("— (no readable timeframe)".to_owned(), |x| x.to_string()),
+    );
     let when = match r.next_review {
-        Some(n) if n.year() == v.today.year() && n.month() == v.today.month() => "due in this month's review",
+        Some(n) if n.year() == v.today.year() && n.month() == v.today.month() => {
+            "due in this month's review"
+        }
         Some(n) if n < v.today => "review date passed",
         Some(_) => "upcoming",
         None => "unknown",
@@ -181,12 +262,21 @@ fn decision(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> 
     if e.missing != 0 || e.invalid != 0 {
         let kind = e.kind();
         let names = |mask: u16| -> Vec<&str> {
-            kind.properties().iter().enumerate().filter(|(i, _)| mask >> i & 1 == 1).map(|(_, p)| *p).collect()
+            kind.properties()
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask >> i & 1 == 1)
+                .map(|(_, p)| *p)
+                .collect()
         };
         d.kv("Missing", names(e.missing).join(", "));
         d.kv("Unreadable", names(e.invalid).join(", "));
     }
-    Some(format!("{} · {}", ds.tenant(e.tenant), ds.shown(x.category)))
+    Some(format!(
+        "{} · {}",
+        ds.tenant(e.tenant),
+        ds.shown(x.category)
+    ))
 }
 
 fn health(d: &mut Doc, v: &Views, row: usize) -> Option<String> {
@@ -195,7 +285,10 @@ fn health(d: &mut Doc, v: &Views, row: usize) -> Option<String> {
     match item {
         HealthItem::Kind(k) | HealthItem::Property { kind: k, .. } => {
             let kind = h.kinds.get(k)?;
-            d.heading(format!("Schema conformance against the {:.0}% target", TARGET * 100.0));
+            d.heading(format!(
+                "Schema conformance against the {:.0}% target",
+                TARGET * 100.0
+            ));
             d.kv("Events", count(kind.total));
             d.kv("Conforming", count(kind.conforming));
             d.kv("Rate", kind.rate().map_or("—".to_owned(), percent));
@@ -204,11 +297,21 @@ fn health(d: &mut Doc, v: &Views, row: usize) -> Option<String> {
             let props: Vec<String> = kind
                 .properties
                 .iter()
-                .map(|p| format!("{}: {} missing, {} unreadable", p.property, count(p.missing), count(p.invalid)))
+                .map(|p| {
+                    format!(
+                        "{}: {} missing, {} unreadable",
+                        p.property,
+                        count(p.missing),
+                        count(p.invalid)
+                    )
+                })
                 .collect();
             d.bullets(&props, "none: every event has every property");
             d.heading("Expected properties");
-            d.lines.push(Line::raw(format!("  {}", kind.kind.properties().join(", "))));
+            d.lines.push(Line::raw(format!(
+                "  {}",
+                kind.kind.properties().join(", ")
+            )));
             Some(kind.event.to_owned())
         }
         HealthItem::Lines | HealthItem::Broken(_) => {
@@ -217,14 +320,23 @@ fn health(d: &mut Doc, v: &Views, row: usize) -> Option<String> {
             d.kv("Read", count(i.lines));
             d.kv("Blank", count(i.blank));
             d.kv("Broken", count(i.broken));
-            d.heading(format!("Broken lines (first {})", crate::domain::dataset::BROKEN_SAMPLES));
-            let b: Vec<String> = i.broken_samples.iter().map(|b| format!("line {}: {}", b.line, b.reason)).collect();
+            d.heading(format!(
+                "Broken lines (first {})",
+                crate::domain::dataset::BROKEN_SAMPLES
+            ));
+            let b: Vec<String> = i
+                .broken_samples
+                .iter()
+                .map(|b| format!("line {}: {}", b.line, b.reason))
+                .collect();
             d.bullets(&b, "none");
             Some("Lines that could not be read".to_owned())
         }
         HealthItem::OtherEvents | HealthItem::Untimed | HealthItem::Subscriptions => {
             d.heading("What this counts");
-            d.bullet("Other events: well-formed events that are not one of the three strategic events.");
+            d.bullet(
+                "Other events: well-formed events that are not one of the three strategic events.",
+            );
             d.bullet("Events without a date: neither timestamp nor tracking_date could be read; they count for data health but fall in no period.");
             d.bullet("Subscriptions table: joins plans to tenants; without one, the overview lists every tenant with activity.");
             Some("Data health".to_owned())

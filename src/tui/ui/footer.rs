@@ -26,7 +26,9 @@ pub fn hint_spans(state: &AppState, theme: &Theme, width: usize) -> Vec<Span<'st
     let mut spans = Vec::new();
     let mut used = 0;
     for action in HINTS {
-        let (Some(key), Some(word)) = (state.keymap.first_key(action), action.hint()) else { continue };
+        let (Some(key), Some(word)) = (state.keymap.first_key(action), action.hint()) else {
+            continue;
+        };
         let key = key.to_string();
         let w = key.width() + word.width() + 3;
         if used + w > width {
@@ -61,9 +63,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Span::styled(format!("{text} "), style)
     });
     let status_width = status.as_ref().map_or(0, |s| s.content.width());
-    let hints = hint_spans(state, theme, usize::from(area.width).saturating_sub(status_width + 1));
+    let hints = hint_spans(
+        state,
+        theme,
+        usize::from(area.width).saturating_sub(status_width + 1),
+    );
     frame.render_widget(Paragraph::new(Line::from(hints)), area);
     if let Some(s) = status {
-        frame.render_widget(Paragraph::new(Line::from(s)).alignment(Alignment::Right), area);
+        frame.render_widget(
+            Paragraph::new(Line::from(s)).alignment(Alignment::Right),
+            area,
+        );
     }
 }

@@ -9,10 +9,22 @@ use ratatui::text::{Line, Span};
 pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     for group in [Group::General, Group::Panes, Group::Moving, Group::View] {
-        out.push(Line::from(Span::styled(group.title(), theme.accent().add_modifier(Modifier::BOLD))));
+        out.push(Line::from(Span::styled(
+            group.title(),
+            theme.accent().add_modifier(Modifier::BOLD),
+        )));
         for action in Action::ALL.into_iter().filter(|a| a.group() == group) {
-            let keys: Vec<String> = state.keymap.keys(action).iter().map(ToString::to_string).collect();
-            let keys = if keys.is_empty() { "(unbound)".to_owned() } else { keys.join(" ") };
+            let keys: Vec<String> = state
+                .keymap
+                .keys(action)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            let keys = if keys.is_empty() {
+                "(unbound)".to_owned()
+            } else {
+                keys.join(" ")
+            };
             out.push(Line::from(vec![
                 Span::styled(format!("  {keys:<20}"), theme.accent()),
                 Span::raw(action.description()),
@@ -20,8 +32,13 @@ pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
         }
         out.push(Line::raw(""));
     }
-    out.push(Line::from(Span::styled("Mouse", theme.accent().add_modifier(Modifier::BOLD))));
-    out.push(Line::raw("  wheel scrolls the pane under the pointer; a click focuses a pane or a tab"));
+    out.push(Line::from(Span::styled(
+        "Mouse",
+        theme.accent().add_modifier(Modifier::BOLD),
+    )));
+    out.push(Line::raw(
+        "  wheel scrolls the pane under the pointer; a click focuses a pane or a tab",
+    ));
     out.push(Line::raw(""));
     out.push(Line::from(Span::styled(
         "Directions compare the period with the one before it of the same length: ▲ rising, ▼ falling, ► flat.",
@@ -32,7 +49,10 @@ pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
         theme.muted(),
     )));
     for c in &state.keymap.conflicts {
-        out.push(Line::from(Span::styled(format!("config: {c}"), theme.warn())));
+        out.push(Line::from(Span::styled(
+            format!("config: {c}"),
+            theme.warn(),
+        )));
     }
     out
 }

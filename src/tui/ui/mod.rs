@@ -27,8 +27,11 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
     let theme = match state.theme() {
         Some(t) => t,
         None => {
-            fallback = crate::config::theme::parse_theme(crate::config::theme::BUILTIN[0].1, crate::config::theme::ColorDepth::None)
-                .unwrap_or_else(|_| unreachable_theme());
+            fallback = crate::config::theme::parse_theme(
+                crate::config::theme::BUILTIN[0].1,
+                crate::config::theme::ColorDepth::None,
+            )
+            .unwrap_or_else(|_| unreachable_theme());
             &fallback
         }
     };
@@ -53,7 +56,14 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
     }
     footer::render(frame, screen.footer, state, theme);
     match &state.mode {
-        Mode::Help { scroll } => overlay::render(frame, area, theme, "Keys", help::lines(state, theme), *scroll),
+        Mode::Help { scroll } => overlay::render(
+            frame,
+            area,
+            theme,
+            "Keys",
+            help::lines(state, theme),
+            *scroll,
+        ),
         Mode::Details { scroll } => {
             if let Some((title, lines)) = details::content(state, theme) {
                 overlay::render(frame, area, theme, &title, lines, *scroll);

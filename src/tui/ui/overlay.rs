@@ -19,14 +19,24 @@ pub fn centered(area: Rect, max_width: u16, margin: u16) -> Rect {
 
 /// Draws `lines` in a box; the scroll is clamped so the last line stays reachable but
 /// never scrolls past.
-pub fn render(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, lines: Vec<Line<'static>>, scroll: u16) {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    title: &str,
+    lines: Vec<Line<'static>>,
+    scroll: u16,
+) {
     let rect = centered(area, 96, 2);
     frame.render_widget(Clear, rect);
     let hint = " j/k scroll · esc close ";
     let block = Block::bordered()
         .border_type(BorderType::Thick)
         .border_style(theme.border(true))
-        .title(Line::from(Span::styled(format!(" {title} "), theme.title(true))))
+        .title(Line::from(Span::styled(
+            format!(" {title} "),
+            theme.title(true),
+        )))
         .title_bottom(Line::from(Span::styled(hint, theme.muted())).right_aligned())
         .style(theme.base());
     let inner_height = rect.height.saturating_sub(2);

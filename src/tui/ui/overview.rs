@@ -40,7 +40,6 @@ pub fn level_mark(level: ActivityLevel) -> &'static str {
     }
 }
 
-
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let pane = PaneId::Overview;
     frame.render_widget(pane_block(state, pane, theme, "last 90 days"), area);
@@ -50,7 +49,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(data) = &state.data else { return };
     let (ds, v) = (&data.dataset, &data.views);
     let o = &v.overview;
-    let inner = Rect { x: area.x + 1, y: area.y + 1, width: area.width.saturating_sub(2), height: 3.min(area.height.saturating_sub(2)) };
+    let inner = Rect {
+        x: area.x + 1,
+        y: area.y + 1,
+        width: area.width.saturating_sub(2),
+        height: 3.min(area.height.saturating_sub(2)),
+    };
     let levels = |l| o.rows.iter().filter(|r| r.level == l).count() as u64;
     let bold = theme.accent().add_modifier(Modifier::BOLD);
     let kpi1 = Line::from(vec![
@@ -71,16 +75,27 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Span::raw(" · savings "),
         Span::styled(o.savings.range(), theme.good()),
     ]);
-    let mut kpi3 = vec![Span::styled(v.decisions.due_this_month.to_string(), theme.warn()), Span::raw(" reviews due this month")];
+    let mut kpi3 = vec![
+        Span::styled(v.decisions.due_this_month.to_string(), theme.warn()),
+        Span::raw(" reviews due this month"),
+    ];
     if o.without_active_subscription > 0 {
-        kpi3.push(Span::styled(format!(" · {} inactive not shown", o.without_active_subscription), theme.muted()));
+        kpi3.push(Span::styled(
+            format!(" · {} inactive not shown", o.without_active_subscription),
+            theme.muted(),
+        ));
     }
     if !o.has_subscriptions {
-        kpi3.push(Span::styled(" · no plans (no subscriptions table)", theme.muted()));
+        kpi3.push(Span::styled(
+            " · no plans (no subscriptions table)",
+            theme.muted(),
+        ));
     }
     frame.render_widget(Paragraph::new(vec![kpi1, kpi2, Line::from(kpi3)]), inner);
     table::draw(frame, area, state, pane, theme, &COLS, |i| {
-        let Some(r) = o.rows.get(i) else { return Vec::new() };
+        let Some(r) = o.rows.get(i) else {
+            return Vec::new();
+        };
         let name = |s: Option<crate::domain::Sym>| s.map_or("—", |s| ds.shown(s)).to_owned();
         vec![
             Cell::new(ds.tenant(r.tenant)),

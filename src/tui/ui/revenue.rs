@@ -32,7 +32,10 @@ pub fn risk_style(d: Direction, theme: &Theme) -> Style {
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let pane = PaneId::Revenue;
-    let subtitle = state.data.as_ref().map_or(String::new(), |d| d.views.period.label.clone());
+    let subtitle = state
+        .data
+        .as_ref()
+        .map_or(String::new(), |d| d.views.period.label.clone());
     frame.render_widget(pane_block(state, pane, theme, &subtitle), area);
     if placeholder(frame, area, state, pane, theme) {
         return;
@@ -40,7 +43,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(data) = &state.data else { return };
     let (ds, v) = (&data.dataset, &data.views);
     table::draw(frame, area, state, pane, theme, &COLS, |i| {
-        let Some(r) = v.revenue.get(i) else { return Vec::new() };
+        let Some(r) = v.revenue.get(i) else {
+            return Vec::new();
+        };
         vec![
             Cell::new(ds.tenant(r.tenant)),
             Cell::new(ds.shown(r.category)),
@@ -48,7 +53,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             Cell::new(r.series.current.to_string()),
             Cell::styled(r.direction.label(), risk_style(r.direction, theme)),
             Cell::new(r.impact.range()),
-            if r.urgent > 0 { Cell::styled(format!("{} !", r.urgent), theme.bad()) } else { Cell::styled("·", theme.muted()) },
+            if r.urgent > 0 {
+                Cell::styled(format!("{} !", r.urgent), theme.bad())
+            } else {
+                Cell::styled("·", theme.muted())
+            },
         ]
     });
 }

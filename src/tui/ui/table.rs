@@ -26,11 +26,23 @@ pub struct Col {
 
 impl Col {
     pub const fn left(title: &'static str, width: Constraint) -> Col {
-        Col { title, width, right: false, min: min_of(width), drop: 0 }
+        Col {
+            title,
+            width,
+            right: false,
+            min: min_of(width),
+            drop: 0,
+        }
     }
 
     pub const fn right(title: &'static str, width: Constraint) -> Col {
-        Col { title, width, right: true, min: min_of(width), drop: 0 }
+        Col {
+            title,
+            width,
+            right: true,
+            min: min_of(width),
+            drop: 0,
+        }
     }
 
     pub const fn min(mut self, min: u16) -> Col {
@@ -55,7 +67,8 @@ const fn min_of(c: Constraint) -> u16 {
 pub fn fitting(cols: &[Col], width: u16) -> Vec<usize> {
     let mut keep: Vec<usize> = (0..cols.len()).collect();
     let need = |keep: &[usize]| -> u32 {
-        keep.iter().map(|&i| u32::from(cols[i].min)).sum::<u32>() + keep.len().saturating_sub(1) as u32
+        keep.iter().map(|&i| u32::from(cols[i].min)).sum::<u32>()
+            + keep.len().saturating_sub(1) as u32
     };
     while need(&keep) > u32::from(width) {
         let Some(pos) = keep
@@ -79,36 +92,28 @@ pub struct Cell {
 
 impl Cell {
     pub fn new(text: impl Into<String>) -> Cell {
-        Cell { text: text.into(), style: Style::default() }
+        Cell {
+            text: text.into(),
+            style: Style::default(),
+        }
     }
 
     pub fn styled(text: impl Into<String>, style: Style) -> Cell {
-        Cell { text: text.into(), style }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn narrow_panes_drop_columns_in_order() {
-        let cols = [
-            Col::left("a", Constraint::Fill(1)).min(10),
-            Col::left("b", Constraint::Length(10)).drop(2),
-            Col::left("c", Constraint::Length(10)).drop(1),
-        ];
-        assert_eq!(fitting(&cols, 32), vec![0, 1, 2]);
-        assert_eq!(fitting(&cols, 31), vec![0, 2]);
-        assert_eq!(fitting(&cols, 20), vec![0]);
-        assert_eq!(fitting(&cols, 5), vec![0], "the last columns stay, cut");
+        Cell {
+            text: text.into(),
+            style,
+        }
     }
 }
 
 fn pad(text: &str, width: usize, right: bool) -> String {
     let cut = fit(text, width);
     let gap = width.saturating_sub(cut.width());
-    if right { format!("{}{cut}", " ".repeat(gap)) } else { format!("{cut}{}", " ".repeat(gap)) }
+    if right {
+        format!("{}{cut}", " ".repeat(gap))
+    } else {
+        format!("{cut}{}", " ".repeat(gap))
+    }
 }
 
 fn line(cols: &[Col], keep: &[usize], widths: &[u16], cells: Vec<Cell>) -> Line<'static> {
@@ -118,8 +123,14 @@ fn line(cols: &[Col], keep: &[usize], widths: &[u16], cells: Vec<Cell>) -> Line<
         if n > 0 {
             spans.push(Span::raw(" "));
         }
-        let cell = cells.get_mut(i).and_then(Option::take).unwrap_or_else(|| Cell::new(""));
-        spans.push(Span::styled(pad(&cell.text, usize::from(*w), cols[i].right), cell.style));
+        let cell = cells
+            .get_mut(i)
+            .and_then(Option::take)
+            .unwrap_or_else(|| Cell::new(""));
+        spans.push(Span::styled(
+            pad(&cell.text, usize::from(*w), cols[i].right),
+            cell.style,
+        ));
     }
     Line::from(spans)
 }
@@ -143,17 +154,49 @@ pub fn draw(
     let constraints: Vec<Constraint> = keep.iter().map(|&i| cols[i].width).collect();
     let w = widths(rows.width, &constraints);
     if rows.y > area.y + 1 && cols.iter().any(|c| !c.title.is_empty()) {
-        let header = Rect { y: rows.y - 1, height: 1, ..rows };
+        let header = Rect {
+            y: rows.y - 1,
+            height: 1,
+            ..rows
+        };
         let titles = cols.iter().map(|c| Cell::new(c.title)).collect();
         let style = theme.muted().add_modifier(Modifier::BOLD);
-        frame.render_widget(Paragraph::new(line(cols, &keep, &w, titles)).style(style), header);
+        frame.render_widget(
+            Paragraph::new(line(cols, &keep, &w, titles)).style(style),
+            header,
+        );
     }
     let view = state.pane(pane);
     let end = (view.offset + usize::from(rows.height)).min(view.visible.len());
     for (i, position) in (view.offset..end).enumerate() {
-        let Some(&row) = view.visible.get(position) else { break };
-        let r = Rect { y: rows.y + i as u16, height: 1, ..rows };
-        let l = line(cols, &keep, &w, cells(row as usize)).patch_style(row_style(state, pane, position, theme));
+        let Some(&row) = view.visible.get(position) else {
+            break;
+        };
+        let r = Rect {
+            y: rows.y + i as u16,
+            height: 1,
+            ..rows
+        };
+        let l = line(cols, &keep, &w, cells(row as usize))
+            .patch_style(row_style(state, pane, position, theme));
         frame.render_widget(Paragraph::new(l), r);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_panes_drop_columns_in_order() {
+        let cols = [
+            Col::left("a", Constraint::Fill(1)).min(10),
+            Col::left("b", Constraint::Length(10)).drop(2),
+            Col::left("c", Constraint::Length(10)).drop(1),
+        ];
+        assert_eq!(fitting(&cols, 32), vec![0, 1, 2]);
+        assert_eq!(fitting(&cols, 31), vec![0, 2]);
+        assert_eq!(fitting(&cols, 20), vec![0]);
+        assert_eq!(fitting(&cols, 5), vec![0], "the last columns stay, cut");
     }
 }

@@ -44,7 +44,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         if i > 0 {
             spans.push(Span::styled(SEP, theme.muted()));
         }
-        let style = if *p == state.focus { theme.selection() } else { theme.muted() };
+        let style = if *p == state.focus {
+            theme.selection()
+        } else {
+            theme.muted()
+        };
         spans.push(Span::styled(label(*p), style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

@@ -12,6 +12,15 @@ pub fn render(frame: &mut Frame, area: Rect) {
     );
     let lines = text.lines().count() as u16;
     let y = area.y + area.height.saturating_sub(lines) / 2;
-    let r = Rect { y, height: lines.min(area.height), ..area };
-    frame.render_widget(Paragraph::new(text).alignment(Alignment::Center).wrap(Wrap { trim: true }), r);
+    let r = Rect {
+        y,
+        height: lines.min(area.height),
+        ..area
+    };
+    frame.render_widget(
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        r,
+    );
 }

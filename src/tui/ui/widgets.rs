@@ -94,13 +94,23 @@ pub fn pane_block<'a>(state: &AppState, pane: PaneId, theme: &Theme, subtitle: &
     title.push(Span::raw(" "));
     let mut right = Vec::new();
     if !view.filter.is_empty() {
-        right.push(Span::styled(format!(" /{} ", fit(&view.filter, 20)), theme.warn()));
+        right.push(Span::styled(
+            format!(" /{} ", fit(&view.filter, 20)),
+            theme.warn(),
+        ));
     }
     if !view.visible.is_empty() {
-        right.push(Span::styled(format!(" {}/{} ", view.selected + 1, view.visible.len()), theme.muted()));
+        right.push(Span::styled(
+            format!(" {}/{} ", view.selected + 1, view.visible.len()),
+            theme.muted(),
+        ));
     }
     Block::bordered()
-        .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
         .border_style(theme.border(focused))
         .title(Line::from(title))
         .title(Line::from(right).alignment(Alignment::Right))
@@ -108,31 +118,53 @@ pub fn pane_block<'a>(state: &AppState, pane: PaneId, theme: &Theme, subtitle: &
 
 /// When a pane has nothing to draw yet (loading, failed, or empty), says so and
 /// returns true.
-pub fn placeholder(frame: &mut Frame, area: Rect, state: &AppState, pane: PaneId, theme: &Theme) -> bool {
+pub fn placeholder(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    pane: PaneId,
+    theme: &Theme,
+) -> bool {
     let text = match state.pane_load(pane) {
         PaneLoad::Loading => Some(("loading…".to_owned(), theme.muted())),
         PaneLoad::Failed(e) => Some((format!("Could not load: {e}"), theme.bad())),
         PaneLoad::Loaded { .. } if state.pane(pane).visible.is_empty() => {
             let why = if state.pane(pane).filter.is_empty() {
-                "No rows in this period.".to_owned()
+                "Nothing to show: no events of this kind.".to_owned()
             } else {
-                format!("No rows match \"{}\". Esc clears the filter.", state.pane(pane).filter)
+                format!(
+                    "No rows match \"{}\". Esc clears the filter.",
+                    state.pane(pane).filter
+                )
             };
             Some((why, theme.muted()))
         }
         PaneLoad::Loaded { .. } => None,
     };
-    let Some((text, style)) = text else { return false };
+    let Some((text, style)) = text else {
+        return false;
+    };
     let inner = layout::rows_area(pane, area);
-    let inner = Rect { y: inner.y.saturating_sub(layout::top_lines(pane)), height: inner.height + layout::top_lines(pane), ..inner };
-    frame.render_widget(Paragraph::new(text).style(style).wrap(Wrap { trim: true }), inner);
+    let inner = Rect {
+        y: inner.y.saturating_sub(layout::top_lines(pane)),
+        height: inner.height + layout::top_lines(pane),
+        ..inner
+    };
+    frame.render_widget(
+        Paragraph::new(text).style(style).wrap(Wrap { trim: true }),
+        inner,
+    );
     true
 }
 
 /// The style of a row: only the focused pane shows its selection, so the eye finds
 /// the one place keys act on.
 pub fn row_style(state: &AppState, pane: PaneId, position: usize, theme: &Theme) -> Style {
-    if state.focus == pane && position == state.pane(pane).selected { theme.selection() } else { Style::default() }
+    if state.focus == pane && position == state.pane(pane).selected {
+        theme.selection()
+    } else {
+        Style::default()
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,147 @@
+//! The real binary in tmux at 120×40 and 80×24: start, switch panes, filter, zoom,
+//! help, resize, quit; afterwards the terminal is exactly as it was.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+use support::Tmux;
+
+/// Text that appears only once the panes are populated.
+const POPULATED: &str = "reviews due this month";
+
+#[test]
+fn drive_the_cockpit_at_120x40() {
+    let t = Tmux::start(120, 40);
+    t.run_bearing("--today 2026-11-28");
+    let s = t.wait_for(POPULATED);
+    assert!(s.contains("DEMO DATA"), "{s}");
+    for title in [
+        "1 Overview",
+        "2 Revenue trends",
+        "3 Cost opportunities",
+        "4 Decision log",
+        "7 Data health",
+    ] {
+        assert!(s.contains(title), "grid misses {title}:\n{s}");
+    }
+    assert_eq!(
+        t.display("#{mouse_standard_flag}"),
+        "1",
+        "clicks are captured while running"
+    );
+
+    t.keys(&["3"]);
+    t.wait_for("┏ 3 Cost opportunities");
+    t.keys(&["/"]);
+    t.text("vendor");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("filter \"vendor\":");
+    assert!(s.contains("/vendor"), "the pane shows its filter:\n{s}");
+
+    t.keys(&["z"]);
+    let s = t.wait_for("zoomed: Cost opportunities");
+    assert!(!s.contains("Decision log"), "zoom shows one pane:\n{s}");
+    t.keys(&["?"]);
+    t.wait_for("show or hide this help");
+    t.keys(&["Escape"]);
+    t.wait_gone("show or hide this help");
+    t.keys(&["Escape"]);
+    t.wait_for("filter cleared");
+    t.keys(&["Escape"]);
+    t.wait_for("4 Decision log");
+
+    t.resize(80, 24);
+    t.wait_for("1 Overview │ 2 Revenue │ 3 Cost");
+    t.resize(120, 40);
+    t.wait_until("the grid again", |s| {
+        s.contains("4 Decision log") && s.contains("7 Data health") && !s.contains("│ 2 Revenue │")
+    });
+
+    t.keys(&["q"]);
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains("EXIT=0"), "{s}");
+    t.assert_restored();
+}
+
+#[test]
+fn drive_the_cockpit_at_80x24() {
+    let t = Tmux::start(80, 24);
+    t.run_bearing("--today 2026-11-28");
+    let s = t.wait_for(POPULATED);
+    assert!(
+        s.contains("1 Overview │ 2 Revenue │ 3 Cost │ 4 Decisions │ 7 Health"),
+        "tab row:\n{s}"
+    );
+    assert!(!s.contains("Data health ·"), "one pane at a time:\n{s}");
+
+    t.keys(&["2"]);
+    t.wait_for("┏ 2 Revenue trends");
+    t.keys(&["Tab", "Tab"]);
+    t.wait_for("┏ 4 Decision log");
+    t.keys(&["j", "j", "Down"]);
+    t.wait_for(" 4/");
+    t.keys(&["/"]);
+    t.text("northwind");
+    let s = t.wait_for("/ northwind");
+    assert!(
+        s.lines().filter(|l| l.contains("northwind-mail")).count() >= 3,
+        "filter as you type:\n{s}"
+    );
+    t.keys(&["Enter"]);
+    t.wait_for("filter \"northwind\":");
+    t.keys(&["Enter"]);
+    t.wait_for("Decision maker level");
+    t.keys(&["Escape"]);
+    t.wait_gone("Decision maker level");
+
+    t.keys(&["z"]);
+    t.wait_for("zoomed: Decision log");
+    t.keys(&["?"]);
+    t.wait_for("show or hide this help");
+    t.keys(&["q"]);
+    t.wait_gone("show or hide this help");
+
+    t.resize(120, 40);
+    let s = t.wait_until("the zoomed pane at full width", |s| {
+        s.contains("Decision maker") || s.contains("Outcome   ")
+    });
+    assert!(!s.contains("7 Data health"), "still zoomed:\n{s}");
+    t.keys(&["z"]);
+    t.wait_until("the grid", |s| {
+        s.contains("7 Data health") && s.contains("1 Overview")
+    });
+    t.resize(80, 24);
+    t.wait_for("│ 2 Revenue │");
+
+    t.keys(&["C-c"]);
+    t.wait_for("EXIT=0");
+    t.assert_restored();
+}
+
+#[test]
+fn too_small_then_big_enough() {
+    let t = Tmux::start(40, 10);
+    t.run_bearing("--today 2026-11-28");
+    t.wait_for("Terminal too small: 40×10");
+    t.resize(80, 24);
+    t.wait_for(POPULATED);
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+    t.assert_restored();
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for signal in ["-TERM", "-HUP"] {
+        let t = Tmux::start(100, 30);
+        t.run_bearing("--today 2026-11-28");
+        t.wait_for(POPULATED);
+        let pid = t.child_pid().expect("bearing's pid");
+        let ok = std::process::Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        t.wait_for("EXIT=");
+        t.assert_restored();
+    }
+}

@@ -1,0 +1,223 @@
+//! Helpers for end-to-end tests: the real binary, in a private tmux server with a
+//! clean environment (its own HOME and XDG dirs, so no user config leaks in).
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_bearing");
+
+/// How long a screen may take to show what a test waits for. Generous: CI machines
+/// are slow and debug builds slower; a passing run never waits this long.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+pub fn tmux_available() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+pub struct Tmux {
+    socket: String,
+    pub home: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// A shell in a `cols`×`rows` tmux window.
+    pub fn start(cols: u16, rows: u16) -> Tmux {
+        assert!(
+            tmux_available(),
+            "these tests need tmux (.ci/run installs it)"
+        );
+        let home = tempfile::tempdir().unwrap();
+        let socket = format!(
+            "bearing-test-{}-{}",
+            std::process::id(),
+            home.path().file_name().unwrap().to_string_lossy()
+        );
+        let path = std::env::var("PATH").unwrap_or_default();
+        let h = home.path().display().to_string();
+        let shell = format!(
+            "env -i PATH='{path}' HOME='{h}' XDG_CONFIG_HOME='{h}/config' XDG_DATA_HOME='{h}/data' \
+             XDG_STATE_HOME='{h}/state' TERM=xterm-256color LANG=C.UTF-8 PS1='$ ' sh"
+        );
+        let t = Tmux { socket, home };
+        t.tmux(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            &cols.to_string(),
+            "-y",
+            &rows.to_string(),
+            &shell,
+        ]);
+        t.tmux(&["set-option", "-g", "status", "off"]);
+        // capture-pane trims the prompt's trailing space.
+        t.wait_until("the shell prompt", |s| {
+            s.lines().any(|l| l.trim_end() == "$")
+        });
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("run tmux")
+    }
+
+    /// Types a command line into the shell and presses Enter.
+    pub fn run(&self, line: &str) {
+        self.tmux(&["send-keys", "-t", "t", "-l", line]);
+        self.tmux(&["send-keys", "-t", "t", "Enter"]);
+    }
+
+    /// Runs bearing with `args`, then reports its exit code and whether the terminal
+    /// settings (raw mode, echo) came back exactly as they were.
+    pub fn run_bearing(&self, args: &str) {
+        self.run(&format!(
+            "s=$(stty -g); '{BIN}' {args}; echo \"EXIT=$?\"; if [ \"$s\" = \"$(stty -g)\" ]; then echo TTY=restored; else echo TTY=changed; fi"
+        ));
+    }
+
+    /// Sends tmux key names: "q", "Enter", "Escape", "Tab", "C-r".
+    pub fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", "t", k]);
+        }
+    }
+
+    /// Sends literal text, one key per character.
+    pub fn text(&self, s: &str) {
+        self.tmux(&["send-keys", "-t", "t", "-l", s]);
+    }
+
+    pub fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned()
+    }
+
+    /// The screen with tmux's own escapes for colours and attributes (`capture-pane -e`).
+    pub fn screen_with_escapes(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-e", "-t", "t"]).stdout)
+            .into_owned()
+    }
+
+    /// A tmux format, e.g. `#{alternate_on}`.
+    pub fn display(&self, format: &str) -> String {
+        String::from_utf8_lossy(
+            &self
+                .tmux(&["display-message", "-p", "-t", "t", format])
+                .stdout,
+        )
+        .trim()
+        .to_owned()
+    }
+
+    pub fn resize(&self, cols: u16, rows: u16) {
+        self.tmux(&[
+            "resize-window",
+            "-t",
+            "t",
+            "-x",
+            &cols.to_string(),
+            "-y",
+            &rows.to_string(),
+        ]);
+    }
+
+    /// Waits until the screen satisfies `pred`; panics with the last screen if it never does.
+    pub fn wait_until(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if start.elapsed() > PATIENCE {
+                panic!("waited {PATIENCE:?} for {what}; the screen was:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    pub fn wait_for(&self, needle: &str) -> String {
+        self.wait_until(&format!("{needle:?}"), |s| s.contains(needle))
+    }
+
+    pub fn wait_gone(&self, needle: &str) -> String {
+        self.wait_until(&format!("{needle:?} to go"), |s| !s.contains(needle))
+    }
+
+    /// The pid of the program the shell is running (the shell's only child).
+    pub fn child_pid(&self) -> Option<u32> {
+        let shell: u32 = self.display("#{pane_pid}").parse().ok()?;
+        let children =
+            std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).ok()?;
+        children.split_whitespace().next()?.parse().ok()
+    }
+
+    /// Asserts the terminal is back to normal after bearing exited.
+    pub fn assert_restored(&self) {
+        let s = self.wait_for("TTY=");
+        assert!(s.contains("TTY=restored"), "terminal modes changed:\n{s}");
+        assert_eq!(
+            self.display("#{alternate_on}"),
+            "0",
+            "still on the alternate screen"
+        );
+        assert_eq!(self.display("#{cursor_flag}"), "1", "cursor still hidden");
+        for flag in [
+            "mouse_any_flag",
+            "mouse_button_flag",
+            "mouse_standard_flag",
+            "mouse_sgr_flag",
+        ] {
+            assert_eq!(
+                self.display(&format!("#{{{flag}}}")),
+                "0",
+                "{flag} still on"
+            );
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+/// Removes the SGR sequences (`ESC [ … m`) tmux uses to report colours, leaving any
+/// other escape byte in place for the test to find.
+pub fn strip_sgr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("\x1b[") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let end = after.find(|c: char| !(c.is_ascii_digit() || c == ';' || c == ':'));
+        match end {
+            Some(e) if after[e..].starts_with('m') => rest = &after[e + 1..],
+            _ => {
+                out.push_str("\x1b[");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+pub fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
