@@ -263,7 +263,9 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, today: NaiveDate) -> Ex
     // A load still running on the blocking pool must not keep a quitting user waiting.
     runtime.shutdown_background();
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(None) => ExitCode::SUCCESS,
+        // Ended by a signal: say so in the exit code, as a shell would.
+        Ok(Some(signal)) => ExitCode::from(u8::try_from(128 + signal).unwrap_or(1)),
         Err(e) => fail(e),
     }
 }

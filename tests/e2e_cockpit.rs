@@ -145,3 +145,26 @@ fn sigterm_and_sighup_restore_the_terminal() {
         t.assert_restored();
     }
 }
+
+#[test]
+fn a_vanished_terminal_ends_the_process() {
+    // When the terminal goes away under it (SSH dropped, window closed), bearing must
+    // exit, not linger: crossterm alone would spin on the dead tty forever.
+    let t = Tmux::start(100, 30);
+    t.run_bearing("--today 2026-11-28");
+    t.wait_for(POPULATED);
+    let pid = t.child_pid().expect("bearing's pid");
+    t.kill_server();
+    let start = std::time::Instant::now();
+    while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        if state.split_whitespace().nth(2) == Some("Z") {
+            break; // exited, waiting to be reaped by its (also dying) shell
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "bearing still running 5 s after its terminal vanished"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

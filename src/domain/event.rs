@@ -124,8 +124,10 @@ pub enum Details {
 pub struct Event {
     /// Event time, Unix seconds: PostHog's `timestamp`, else `tracking_date`.
     pub at: i64,
-    /// `tracking_date`, Unix seconds, or `i64::MIN` when absent or unreadable.
-    pub tracked: i64,
+    /// `tracking_date` as days since 1970-01-01, or `i32::MIN` when absent or
+    /// unreadable. Days, not seconds: review dates need no more, and it keeps an
+    /// event at 64 bytes.
+    pub tracked: i32,
     /// The event's uuid as 16 bytes; all zero when absent or not a uuid.
     pub uuid: [u8; 16],
     pub tenant: Sym,
@@ -150,8 +152,11 @@ impl Event {
         self.missing == 0 && self.invalid == 0
     }
 
-    pub fn tracked_at(&self) -> Option<i64> {
-        (self.tracked != i64::MIN).then_some(self.tracked)
+    pub fn tracked_date(&self) -> Option<chrono::NaiveDate> {
+        if self.tracked == i32::MIN {
+            return None;
+        }
+        chrono::NaiveDate::from_num_days_from_ce_opt(self.tracked.checked_add(EPOCH_DAYS_FROM_CE)?)
     }
 
     pub fn uuid_string(&self) -> Option<String> {
@@ -168,6 +173,14 @@ impl Event {
             &h[20..32]
         ))
     }
+}
+
+/// Days from 0001-01-01 to 1970-01-01, to convert between chrono's day count and Unix days.
+pub const EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+/// Unix seconds to days since 1970-01-01 (`i32::MIN` when out of range).
+pub fn unix_days(ts: i64) -> i32 {
+    i32::try_from(ts.div_euclid(86_400)).unwrap_or(i32::MIN)
 }
 
 /// Parses the canonical 36-character text form, or 32 hex digits.
@@ -210,7 +223,7 @@ mod tests {
         assert!(u.is_some());
         let e = Event {
             at: 0,
-            tracked: i64::MIN,
+            tracked: i32::MIN,
             uuid: u.unwrap_or_default(),
             tenant: Sym::EMPTY,
             missing: 0,
@@ -226,6 +239,16 @@ mod tests {
         assert_eq!(e.uuid_string().as_deref(), Some(s));
         assert_eq!(parse_uuid("not-a-uuid"), None);
         assert_eq!(parse_uuid("0191b6c13f2a7c4e9a102b3c4d5e6f70ff"), None);
-        assert!(std::mem::size_of::<Event>() <= 80);
+        assert_eq!(
+            std::mem::size_of::<Event>(),
+            64,
+            "a million events fit in 64 MB"
+        );
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let e = Event {
+            tracked: unix_days(crate::domain::values::midnight(d) + 3600),
+            ..e
+        };
+        assert_eq!(e.tracked_date(), Some(d));
     }
 }

@@ -89,6 +89,17 @@ pub fn parse_timestamp(raw: &str) -> Option<i64> {
 /// The common case, `YYYY-MM-DDTHH:MM:SS[.frac][Z|+00:00]` in UTC, without chrono's
 /// general parser: a million-event export has two timestamps per line.
 fn fast_utc(b: &[u8]) -> Option<i64> {
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        // A bare date: trackers often send tracking_date this way.
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            b[r].iter().try_fold(0u32, |acc, c| {
+                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+            })
+        };
+        let date =
+            NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)?;
+        return Some(midnight(date));
+    }
     if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') {
         return None;
     }

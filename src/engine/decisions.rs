@@ -79,9 +79,8 @@ pub fn decision_log(ds: &Dataset, today: NaiveDate, window: &super::series::Wind
             .entry(d.timeframe)
             .or_insert_with(|| ReviewTimeframe::parse(ds.resolve(d.timeframe)));
         let next_review = e
-            .tracked_at()
-            .or(Some(e.at))
-            .and_then(date_of)
+            .tracked_date()
+            .or_else(|| date_of(e.at))
             .zip(tf)
             .and_then(|(date, tf)| tf.after(date));
         let status = status_of(next_review, today);

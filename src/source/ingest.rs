@@ -202,7 +202,7 @@ impl Ingestor {
         let uuid = raw.uuid.as_deref().and_then(parse_uuid).unwrap_or_default();
         Ingested::Event(Event {
             at,
-            tracked: tracked.unwrap_or(i64::MIN),
+            tracked: tracked.map_or(i32::MIN, crate::domain::event::unix_days),
             uuid,
             tenant,
             missing,

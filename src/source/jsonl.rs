@@ -1,18 +1,21 @@
 //! Streaming JSON Lines reader. The file is read in fixed-size chunks cut at line ends
-//! and parsed by one worker per core; only the compact events are kept, never the file.
-//! A broken line is counted with its line number and never stops the read.
+//! and parsed by one worker per core; a merger appends each chunk's events in file
+//! order as soon as it is parsed, so only the compact events are ever held, never the
+//! file, and never two copies of the events. A broken line is counted with its line
+//! number and never stops the read.
 
 use super::ingest::{Ingested, Ingestor, remap};
 use super::record::{RawEvent, RawSubscription};
 use crate::domain::{Event, IngestStats, Interner, Subscription};
+use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-/// Big enough that per-chunk overhead vanishes, small enough that a few in flight
-/// stay well inside the memory budget.
-const CHUNK: usize = 4 << 20;
+/// Big enough that per-chunk overhead vanishes (about 2,000 events), small enough that
+/// the few in flight stay well inside the memory budget.
+const CHUNK: usize = 1 << 20;
 /// A single line longer than this is reported broken instead of buffered whole.
 const MAX_LINE: usize = 16 << 20;
 
@@ -37,25 +40,29 @@ struct ChunkResult {
 /// Reads PostHog-shaped events from `reader` with `workers` parsing threads.
 pub fn read_events<R: Read>(reader: R, workers: usize) -> io::Result<Parsed> {
     let workers = workers.max(1);
-    let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(workers * 2);
+    let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(workers);
     let chunk_rx = Arc::new(Mutex::new(chunk_rx));
-    let (result_tx, result_rx) = std::sync::mpsc::channel::<ChunkResult>();
-    let (reader_stats, results) = thread::scope(|scope| {
+    let (result_tx, result_rx) = sync_channel::<ChunkResult>(workers * 2);
+    let (reader_stats, merged) = thread::scope(|scope| {
         for _ in 0..workers {
             let rx = Arc::clone(&chunk_rx);
             let tx = result_tx.clone();
             scope.spawn(move || parse_worker(&rx, &tx));
         }
         drop(result_tx);
+        let merger = scope.spawn(move || merge_in_order(result_rx));
         let reader_stats = split_chunks(reader, chunk_tx);
-        let results: Vec<ChunkResult> = result_rx.iter().collect();
-        (reader_stats, results)
+        (reader_stats, merger.join())
     });
     let mut stats = reader_stats?;
-    Ok(merge(results, &mut stats))
+    let mut parsed = merged.map_err(|_| io::Error::other("a parse worker failed"))?;
+    // Over-long lines were seen by the reader; their samples belong in line order.
+    parsed.stats.merge(std::mem::take(&mut stats));
+    parsed.stats.broken_samples.sort_by_key(|b| b.line);
+    Ok(parsed)
 }
 
-fn parse_worker(rx: &Mutex<Receiver<Chunk>>, tx: &std::sync::mpsc::Sender<ChunkResult>) {
+fn parse_worker(rx: &Mutex<Receiver<Chunk>>, tx: &SyncSender<ChunkResult>) {
     loop {
         // The lock is held only to take the next chunk, never while parsing.
         let next = match rx.lock() {
@@ -195,27 +202,37 @@ fn read_full<R: Read>(reader: &mut R, buf: &mut [u8]) -> io::Result<usize> {
     Ok(filled)
 }
 
-fn merge(mut results: Vec<ChunkResult>, stats: &mut IngestStats) -> Parsed {
-    results.sort_by_key(|r| r.index);
+/// Appends chunk results in file order as they arrive, holding back only those that
+/// overtook an earlier chunk.
+fn merge_in_order(rx: Receiver<ChunkResult>) -> Parsed {
     let mut strings = Interner::default();
-    let total: usize = results.iter().map(|r| r.events.len()).sum();
-    let mut events = Vec::with_capacity(total);
-    let mut merged = IngestStats::default();
-    for r in results {
+    let mut events = Vec::new();
+    let mut stats = IngestStats::default();
+    let mut waiting: BTreeMap<usize, ChunkResult> = BTreeMap::new();
+    let mut next = 0;
+    let mut absorb = |r: ChunkResult| {
         let map = strings.absorb(r.ingestor.strings);
-        merged.merge(r.ingestor.stats);
+        stats.merge(r.ingestor.stats);
         events.extend(r.events.into_iter().map(|mut e| {
             remap(&mut e, &map);
             e
         }));
+    };
+    for result in rx {
+        waiting.insert(result.index, result);
+        while let Some(r) = waiting.remove(&next) {
+            absorb(r);
+            next += 1;
+        }
     }
-    // Over-long lines were seen by the reader; their samples belong in line order.
-    merged.merge(std::mem::take(stats));
-    merged.broken_samples.sort_by_key(|b| b.line);
+    // Only reachable if a worker died mid-file; keep what was parsed.
+    for r in waiting.into_values() {
+        absorb(r);
+    }
     Parsed {
         events,
         strings,
-        stats: merged,
+        stats,
     }
 }
 

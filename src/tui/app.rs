@@ -7,6 +7,7 @@ use super::state::AppState;
 use super::terminal::TerminalGuard;
 use super::ui;
 use super::update::{Effect, Msg, start, update};
+use super::watchdog;
 use crate::engine;
 use crate::source::{LoadOptions, Source};
 use chrono::Utc;
@@ -15,7 +16,6 @@ use futures_util::StreamExt;
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 /// Turns a terminal event into a message, dropping those that change nothing.
@@ -72,17 +72,16 @@ impl Workers {
     }
 }
 
+/// Runs the cockpit until the user quits or a signal ends it; returns the signal, if any.
 pub async fn run(
     mut state: AppState,
     source: Arc<dyn Source>,
     load: LoadOptions,
     mouse: bool,
-) -> io::Result<()> {
-    let mut sigterm = signal(SignalKind::terminate())?;
-    let mut sighup = signal(SignalKind::hangup())?;
-    let mut sigint = signal(SignalKind::interrupt())?;
-    let mut guard = TerminalGuard::enter(mouse)?;
+) -> io::Result<Option<i32>> {
     let (tx, mut rx) = unbounded_channel();
+    let _watchdog = watchdog::start(tx.clone())?;
+    let mut guard = TerminalGuard::enter(mouse)?;
     let workers = Workers { tx, source, load };
     let size = guard.terminal.size()?;
     state.size = (size.width, size.height);
@@ -103,9 +102,6 @@ pub async fn run(
                 Some(Err(_)) | None => break,
             },
             Some(m) = rx.recv() => Some(m),
-            _ = sigterm.recv() => break,
-            _ = sighup.recv() => break,
-            _ = sigint.recv() => break,
         };
         let mut pending: Vec<Msg> = msg.into_iter().collect();
         // Take every event that is already waiting before drawing again. (Reading them
@@ -126,10 +122,10 @@ pub async fn run(
                 workers.perform(e);
             }
             if state.should_quit {
-                return Ok(());
+                return Ok(state.exit_signal);
             }
         }
     }
     drop(guard);
-    Ok(())
+    Ok(state.exit_signal)
 }

@@ -12,6 +12,7 @@ pub mod state;
 pub mod terminal;
 pub mod ui;
 pub mod update;
+pub mod watchdog;
 
 #[cfg(test)]
 pub mod update_tests;

@@ -86,6 +86,8 @@ pub struct AppState {
     pub generation: u64,
     pub status: Option<Status>,
     pub should_quit: bool,
+    /// The signal that ended the cockpit, if one did (the exit code is 128 + it).
+    pub exit_signal: Option<i32>,
 }
 
 impl AppState {
@@ -115,6 +117,7 @@ impl AppState {
             generation: 0,
             status: None,
             should_quit: false,
+            exit_signal: None,
         }
     }
 

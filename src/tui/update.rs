@@ -31,6 +31,8 @@ pub enum Msg {
         generation: u64,
         views: Arc<Views>,
     },
+    /// SIGTERM, SIGHUP, SIGINT or SIGQUIT: end cleanly.
+    Signal(i32),
 }
 
 #[derive(Debug)]
@@ -78,6 +80,11 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Action(a) => on_action(state, a),
+        Msg::Signal(signal) => {
+            state.should_quit = true;
+            state.exit_signal = Some(signal);
+            vec![Effect::Quit]
+        }
         Msg::Loaded {
             generation,
             result,

@@ -164,6 +164,11 @@ impl Tmux {
         children.split_whitespace().next()?.parse().ok()
     }
 
+    /// Ends the tmux server, as closing an SSH session or a terminal window would.
+    pub fn kill_server(&self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+
     /// Asserts the terminal is back to normal after bearing exited.
     pub fn assert_restored(&self) {
         let s = self.wait_for("TTY=");

@@ -239,9 +239,7 @@ fn decision(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> 
     d.kv("Review timeframe", or_dash(x.timeframe));
     d.kv(
         "Tracking date",
-        e.tracked_at()
-            .and_then(date_of)
-            .map_or("—".to_owned(), |x| x.to_string()),
+        e.tracked_date().map_or("—".to_owned(), |x| x.to_string()),
     );
     d.kv(
         "Review on",
