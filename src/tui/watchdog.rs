@@ -1,12 +1,13 @@
-//! A plain thread that makes sure bearing ends when it should, whatever the main loop
-//! is doing. Signals (SIGTERM, SIGHUP, SIGINT, SIGQUIT) are passed to the loop, which
-//! quits cleanly; if it has not finished within a grace period, or if the terminal
-//! disappears under it, the watchdog restores what it can and exits the process.
+//! Plain threads that make sure bearing ends when it should, whatever the main loop is
+//! doing. SIGTERM, SIGINT and SIGQUIT are passed to the loop, which quits cleanly; if
+//! it has not finished within a grace period, the watchdog ends the process. SIGHUP,
+//! or a terminal that stops being one, means the terminal is gone: there is nothing
+//! left to restore or draw, so the process ends at once.
 //!
-//! Why not tokio's signal streams alone: when the terminal vanishes, crossterm 0.29's
-//! reader spins forever on a read that returns 0 bytes (crossterm-rs/crossterm#793),
-//! holding the runtime thread, so no async handler would ever run. A process that
-//! outlives its terminal must not keep a core busy on a shared jump host.
+//! Why not tokio's signal streams: when the terminal vanishes, crossterm 0.29's reader
+//! spins forever on a read that returns 0 bytes (crossterm-rs/crossterm#793), holding
+//! the runtime thread, so no async handler would ever run, and a process that outlives
+//! its terminal would keep a core busy on a shared jump host.
 
 use super::terminal;
 use super::update::Msg;
@@ -16,53 +17,67 @@ use std::io::{self, IsTerminal};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
-/// How long the main loop gets to finish after a signal before the watchdog ends it.
+/// How long the main loop gets to finish after SIGTERM/SIGINT before it is ended.
 const GRACE: Duration = Duration::from_millis(1500);
-const TICK: Duration = Duration::from_millis(100);
+/// How often the terminal is checked for a hang-up that came without a SIGHUP.
+const TTY_CHECK: Duration = Duration::from_secs(1);
 
 pub struct Watchdog {
-    done: Arc<AtomicBool>,
+    finished: Arc<AtomicBool>,
     handle: signal_hook::iterator::Handle,
+}
+
+fn end_now(signal: i32) -> ! {
+    terminal::restore();
+    std::process::exit(128 + signal)
 }
 
 pub fn start(tx: UnboundedSender<Msg>) -> io::Result<Watchdog> {
     let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
     let handle = signals.handle();
-    let done = Arc::new(AtomicBool::new(false));
-    let finished = Arc::clone(&done);
+    let finished = Arc::new(AtomicBool::new(false));
+
+    let done = Arc::clone(&finished);
     thread::Builder::new()
-        .name("bearing-watchdog".into())
+        .name("bearing-signals".into())
         .spawn(move || {
-            let mut deadline: Option<(Instant, i32)> = None;
-            while !finished.load(Ordering::SeqCst) {
-                for signal in signals.pending() {
-                    let _ = tx.send(Msg::Signal(signal));
-                    deadline.get_or_insert((Instant::now() + GRACE, signal));
+            for signal in signals.forever() {
+                if signal == SIGHUP {
+                    end_now(signal);
                 }
-                if deadline.is_none() && !io::stdin().is_terminal() {
-                    // The terminal hung up without a signal reaching us.
-                    let _ = tx.send(Msg::Signal(SIGHUP));
-                    deadline = Some((Instant::now() + GRACE, SIGHUP));
-                }
-                if let Some((at, signal)) = deadline
-                    && Instant::now() >= at
-                    && !finished.load(Ordering::SeqCst)
-                {
-                    terminal::restore();
-                    std::process::exit(128 + signal);
-                }
-                thread::sleep(TICK);
+                let _ = tx.send(Msg::Signal(signal));
+                let done = Arc::clone(&done);
+                let _ = thread::Builder::new()
+                    .name("bearing-grace".into())
+                    .spawn(move || {
+                        thread::sleep(GRACE);
+                        if !done.load(Ordering::SeqCst) {
+                            end_now(signal);
+                        }
+                    });
             }
         })?;
-    Ok(Watchdog { done, handle })
+
+    let done = Arc::clone(&finished);
+    thread::Builder::new()
+        .name("bearing-tty".into())
+        .spawn(move || {
+            while !done.load(Ordering::SeqCst) {
+                thread::sleep(TTY_CHECK);
+                if !done.load(Ordering::SeqCst) && !io::stdin().is_terminal() {
+                    end_now(SIGHUP);
+                }
+            }
+        })?;
+    Ok(Watchdog { finished, handle })
 }
 
 impl Drop for Watchdog {
     fn drop(&mut self) {
-        self.done.store(true, Ordering::SeqCst);
+        self.finished.store(true, Ordering::SeqCst);
         self.handle.close();
     }
 }

@@ -83,8 +83,11 @@ impl Tmux {
     /// Runs bearing with `args`, then reports its exit code and whether the terminal
     /// settings (raw mode, echo) came back exactly as they were.
     pub fn run_bearing(&self, args: &str) {
+        // The markers are printed with octal escapes so that the typed command line,
+        // which stays on screen, never contains "EXIT=" or "TTY=" itself.
         self.run(&format!(
-            "s=$(stty -g); '{BIN}' {args}; echo \"EXIT=$?\"; if [ \"$s\" = \"$(stty -g)\" ]; then echo TTY=restored; else echo TTY=changed; fi"
+            "s=$(stty -g); '{BIN}' {args}; printf '\\105XIT=%s\\n' $?; \
+             if [ \"$s\" = \"$(stty -g)\" ]; then printf '\\124TY=restored\\n'; else printf '\\124TY=changed\\n'; fi"
         ));
     }
 
