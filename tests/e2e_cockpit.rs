@@ -168,3 +168,18 @@ fn a_vanished_terminal_ends_the_process() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+#[test]
+fn a_panic_restores_the_terminal_before_its_message() {
+    // Debug builds panic on request once data is on screen (BEARING_DEBUG_PANIC).
+    let t = Tmux::start(100, 30);
+    t.run("export BEARING_DEBUG_PANIC=1");
+    t.run_bearing("--today 2026-11-28");
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains("EXIT=101"), "a panic exits with 101:\n{s}");
+    assert!(
+        s.contains("BEARING_DEBUG_PANIC asked for a panic"),
+        "the message is readable on the normal screen:\n{s}"
+    );
+    t.assert_restored();
+}

@@ -94,6 +94,12 @@ pub async fn run(
         if dirty {
             guard.terminal.draw(|f| ui::draw(f, &state))?;
             dirty = false;
+            // Debug builds only: lets the end-to-end tests prove that a panic with data
+            // on screen still leaves the terminal as it was.
+            #[cfg(debug_assertions)]
+            if state.data.is_some() && std::env::var_os("BEARING_DEBUG_PANIC").is_some() {
+                panic!("BEARING_DEBUG_PANIC asked for a panic");
+            }
         }
         let msg = tokio::select! {
             ev = events.next() => match ev {

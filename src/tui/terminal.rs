@@ -11,6 +11,7 @@ use ratatui::backend::CrosstermBackend;
 use std::fmt;
 use std::io::{self, Stdout};
 use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Clicks and the wheel only (xterm mode 1000 with SGR encoding 1006). crossterm's
 /// `EnableMouseCapture` also asks for every pointer motion, a stream of events that
@@ -38,10 +39,18 @@ pub struct TerminalGuard {
     pub terminal: Term,
 }
 
-/// Puts the terminal back as it was. Safe to call more than once and when the
-/// terminal is already gone (after SIGHUP): errors are ignored, there is nobody left
-/// to tell.
+/// Whether the terminal is in bearing's modes. Restoring acts only once: leaving the
+/// alternate screen a second time would move the cursor back over whatever was printed
+/// in between, such as a panic message.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Puts the terminal back as it was. Safe to call from several places (the guard, the
+/// panic hook, the watchdog) and when the terminal is already gone: errors are
+/// ignored, there is nobody left to tell.
 pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let _ = disable_raw_mode();
     let _ = execute!(
         io::stdout(),
@@ -65,6 +74,7 @@ fn install_panic_hook() {
 impl TerminalGuard {
     pub fn enter(mouse: bool) -> io::Result<TerminalGuard> {
         install_panic_hook();
+        ACTIVE.store(true, Ordering::SeqCst);
         enable_raw_mode()?;
         let mut out = io::stdout();
         let entered = if mouse {

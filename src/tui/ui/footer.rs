@@ -12,6 +12,7 @@ use unicode_width::UnicodeWidthStr;
 /// The order of the hints; the first keys of these actions fill the bar left to right.
 const HINTS: [Action; 9] = [
     Action::Help,
+    Action::Quit,
     Action::Filter,
     Action::Details,
     Action::Zoom,
@@ -19,7 +20,6 @@ const HINTS: [Action; 9] = [
     Action::Period,
     Action::Theme,
     Action::Refresh,
-    Action::Quit,
 ];
 
 pub fn hint_spans(state: &AppState, theme: &Theme, width: usize) -> Vec<Span<'static>> {

@@ -56,3 +56,36 @@ pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
     }
     out
 }
+
+/// The default keys as a Markdown table, for the README (a test keeps the two equal).
+pub fn markdown_table(keymap: &crate::config::keymap::Keymap) -> String {
+    let mut out = String::from("| keys | action |\n|---|---|\n");
+    for group in [Group::General, Group::Panes, Group::Moving, Group::View] {
+        for action in Action::ALL.into_iter().filter(|a| a.group() == group) {
+            let keys: Vec<String> = keymap
+                .keys(action)
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect();
+            out.push_str(&format!(
+                "| {} | {} |\n",
+                keys.join(" "),
+                action.description()
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_readme_lists_the_default_keys() {
+        let readme = include_str!("../../../README.md");
+        let table = super::markdown_table(&crate::config::keymap::Keymap::default());
+        assert!(
+            readme.contains(&table),
+            "README.md's key table is out of date; it should read:\n{table}"
+        );
+    }
+}
