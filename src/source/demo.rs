@@ -7,99 +7,16 @@ use super::ingest::{Ingested, Ingestor};
 use super::record::{PropsField, RawEvent, RawProps, RawSubscription, Scalar};
 use crate::domain::{Dataset, IngestStats, Origin};
 use chrono::{Datelike, Days, NaiveDate};
-use serde::Deserialize;
 use std::borrow::Cow;
-use std::sync::OnceLock;
+
+pub mod world;
+pub use world::{World, world};
 
 /// Enough for ~25 tenants over 18 months to spread across all three activity levels.
 pub const DEFAULT_EVENTS: usize = 1_400;
 pub const DEFAULT_SEED: u64 = 0x00be_a121_6000;
 /// How far back the demo reaches.
 pub const MONTHS: u32 = 18;
-
-#[derive(Debug, Deserialize)]
-pub struct World {
-    pub tenant: Vec<Tenant>,
-    pub revenue: RevenueLists,
-    pub cost: CostLists,
-    pub decision: DecisionLists,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Tenant {
-    pub id: String,
-    pub plan: String,
-    pub status: String,
-    pub weight: f64,
-    pub trend: f64,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Category {
-    pub name: String,
-    pub signals: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct RevenueLists {
-    pub categories: Vec<Category>,
-    pub contexts: Vec<String>,
-    pub follow_ups: Vec<String>,
-    pub priorities: Vec<String>,
-    pub impact_ranges: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct CostLists {
-    pub optimization_types: Vec<String>,
-    pub vendor_contexts: Vec<String>,
-    pub feasibility: Vec<String>,
-    pub savings_ranges: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct DecisionLists {
-    pub categories: Vec<String>,
-    pub maker_levels: Vec<String>,
-    pub justifications: Vec<String>,
-    pub outcome_ranges: Vec<String>,
-    pub timeframes: Vec<String>,
-    pub follow_ups: Vec<String>,
-}
-
-const WORLD_TOML: &str = include_str!("../../assets/demo-world.toml");
-
-/// The embedded world. It is part of the binary and covered by a test, so a parse
-/// failure here is a build defect; it still degrades to an empty world, not a panic.
-pub fn world() -> &'static World {
-    static WORLD: OnceLock<World> = OnceLock::new();
-    WORLD.get_or_init(|| {
-        toml::from_str(WORLD_TOML).unwrap_or_else(|_| World {
-            tenant: Vec::new(),
-            revenue: RevenueLists {
-                categories: Vec::new(),
-                contexts: Vec::new(),
-                follow_ups: Vec::new(),
-                priorities: Vec::new(),
-                impact_ranges: Vec::new(),
-            },
-            cost: CostLists {
-                optimization_types: Vec::new(),
-                vendor_contexts: Vec::new(),
-                feasibility: Vec::new(),
-                savings_ranges: Vec::new(),
-            },
-            decision: DecisionLists {
-                categories: Vec::new(),
-                maker_levels: Vec::new(),
-                justifications: Vec::new(),
-                outcome_ranges: Vec::new(),
-                timeframes: Vec::new(),
-                follow_ups: Vec::new(),
-            },
-        })
-    })
-}
 
 /// SplitMix64: tiny, fast and, unlike a library RNG, guaranteed to give the same
 /// stream forever, which the snapshot tests rely on.
@@ -484,7 +401,7 @@ mod tests {
 
     #[test]
     fn the_embedded_world_parses() {
-        let w: World = toml::from_str(WORLD_TOML).unwrap();
+        let w: World = toml::from_str(world::WORLD_TOML).unwrap();
         assert_eq!(w.tenant.len(), 25);
         assert!(w.tenant.iter().all(|t| t.weight > 0.0));
     }

@@ -42,6 +42,23 @@ impl Doc<'_> {
         self.lines.push(Line::raw(format!("  • {}", text.into())));
     }
 
+    /// A heading and a "name ×count" bullet per entry.
+    fn counted(&mut self, title: &str, ds: &Dataset, list: &[(crate::domain::Sym, u32)]) {
+        self.heading(title);
+        let items: Vec<String> = list
+            .iter()
+            .map(|(s, n)| format!("{} ×{n}", ds.resolve(*s)))
+            .collect();
+        self.bullets(&items, "none");
+    }
+
+    /// The month-by-month counts behind a sparkline.
+    fn months(&mut self, v: &Views, monthly: &[u32]) {
+        self.heading("Last 12 months");
+        self.lines
+            .push(Line::raw(format!("  {}", months_line(v, monthly))));
+    }
+
     fn bullets(&mut self, items: &[String], empty: &str) {
         if items.is_empty() {
             self.lines.push(Line::from(Span::styled(
@@ -150,18 +167,8 @@ fn revenue(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> {
         "Last seen",
         date_of(r.last_seen).map_or("—".to_owned(), |x| x.to_string()),
     );
-    d.heading("Directional signals in the period");
-    let signals: Vec<String> = r
-        .signals
-        .iter()
-        .map(|(s, n)| format!("{} ×{n}", ds.resolve(*s)))
-        .collect();
-    d.bullets(&signals, "none");
-    d.heading("Last 12 months");
-    d.lines.push(Line::raw(format!(
-        "  {}",
-        months_line(v, &r.series.monthly)
-    )));
+    d.counted("Directional signals in the period", ds, &r.signals);
+    d.months(v, &r.series.monthly);
     Some(format!(
         "{} · {}",
         ds.tenant(r.tenant),
@@ -191,25 +198,9 @@ fn cost(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> {
         "Strategic review",
         format!("{} require it", r.reviews_required),
     );
-    d.heading("Vendor contexts");
-    let vendors: Vec<String> = r
-        .vendors
-        .iter()
-        .map(|(s, n)| format!("{} ×{n}", ds.resolve(*s)))
-        .collect();
-    d.bullets(&vendors, "none");
-    d.heading("Implementation feasibility");
-    let f: Vec<String> = r
-        .feasibility
-        .iter()
-        .map(|(s, n)| format!("{} ×{n}", ds.resolve(*s)))
-        .collect();
-    d.bullets(&f, "none");
-    d.heading("Last 12 months");
-    d.lines.push(Line::raw(format!(
-        "  {}",
-        months_line(v, &r.series.monthly)
-    )));
+    d.counted("Vendor contexts", ds, &r.vendors);
+    d.counted("Implementation feasibility", ds, &r.feasibility);
+    d.months(v, &r.series.monthly);
     Some(format!(
         "{} · {}",
         ds.tenant(r.tenant),
