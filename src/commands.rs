@@ -61,7 +61,7 @@ fn engine_params(config: &Config, today: NaiveDate) -> EngineParams {
 }
 
 fn load_options(today: NaiveDate) -> LoadOptions {
-    LoadOptions { today, workers: 0 }
+    LoadOptions::new(today)
 }
 
 fn report(
@@ -72,7 +72,7 @@ fn report(
     rows: usize,
 ) -> ExitCode {
     let src = source::open(&config.source, config.subscriptions.clone());
-    let ds = match src.load(load_options(today)) {
+    let ds = match src.load(&load_options(today)) {
         Ok(ds) => ds,
         Err(e) => return fail(e),
     };

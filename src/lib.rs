@@ -14,4 +14,5 @@ pub mod domain;
 pub mod engine;
 pub mod report;
 pub mod source;
+pub mod triage;
 pub mod tui;

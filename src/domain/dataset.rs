@@ -83,6 +83,16 @@ impl Origin {
     }
 }
 
+/// An event other than the three strategic ones that the config asks bearing to watch
+/// (the `custom_event` alert rule), e.g. a competitive-intelligence update.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CustomEvent {
+    pub name: Sym,
+    /// `properties.tenant_id`, else the `distinct_id`.
+    pub tenant: Sym,
+    pub at: i64,
+}
+
 #[derive(Clone, Debug)]
 pub struct Dataset {
     pub origin: Origin,
@@ -91,6 +101,8 @@ pub struct Dataset {
     /// None when the source has no subscriptions table (a file without one).
     pub subscriptions: Option<Vec<Subscription>>,
     pub ingest: IngestStats,
+    /// Watched custom events (empty unless the config names some).
+    pub custom: Vec<CustomEvent>,
 }
 
 impl Dataset {

@@ -10,7 +10,7 @@ pub mod range;
 pub mod sanitize;
 pub mod values;
 
-pub use dataset::{BrokenLine, Dataset, IngestStats, Origin, Subscription};
+pub use dataset::{BrokenLine, CustomEvent, Dataset, IngestStats, Origin, Subscription};
 pub use event::{CostDetails, DecisionDetails, Details, Event, EventKind, RevenueDetails};
 pub use intern::{Interner, Sym};
 pub use period::{Period, PeriodSpec};

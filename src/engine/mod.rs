@@ -1,6 +1,7 @@
 //! The engine: pure functions from a dataset to what each pane shows. No IO, no clock:
 //! "today" is a parameter, so every result is reproducible.
 
+pub mod alerts;
 pub mod cost;
 pub mod decisions;
 pub mod direction;

@@ -35,6 +35,7 @@ fn dataset(lines: &[String]) -> Dataset {
         strings: p.strings,
         subscriptions: None,
         ingest: p.stats,
+        custom: p.custom,
     }
 }
 

@@ -373,7 +373,7 @@ pub fn dataset(opts: DemoOptions) -> Dataset {
         stats.lines += 1;
         match ing.ingest(&raw) {
             Ingested::Event(e) => events.push(e),
-            Ingested::Other => stats.other_events += 1,
+            Ingested::Other | Ingested::Custom(_) => stats.other_events += 1,
             Ingested::Broken(reason) => stats.add_broken(stats.lines, reason),
         }
     }
@@ -388,6 +388,7 @@ pub fn dataset(opts: DemoOptions) -> Dataset {
         strings: ing.strings,
         subscriptions: Some(subscriptions),
         ingest: stats,
+        custom: Vec::new(),
     }
 }
 

@@ -8,8 +8,8 @@ use crate::domain::range::{RangeParse, parse_range};
 use crate::domain::sanitize::sanitize;
 use crate::domain::values::{Priority, ReviewTimeframe, parse_bool, parse_timestamp};
 use crate::domain::{
-    CostDetails, DecisionDetails, Details, Event, EventKind, IngestStats, Interner, RevenueDetails,
-    Subscription, Sym,
+    CostDetails, CustomEvent, DecisionDetails, Details, Event, EventKind, IngestStats, Interner,
+    RevenueDetails, Subscription, Sym,
 };
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
@@ -19,6 +19,8 @@ pub enum Ingested {
     Event(Event),
     /// A well-formed event that is not one of the three strategic events.
     Other,
+    /// An event the config asks bearing to watch.
+    Custom(CustomEvent),
     /// Not an event at all; the reason is shown in data health.
     Broken(&'static str),
 }
@@ -28,6 +30,10 @@ pub enum Ingested {
 pub struct Ingestor {
     pub strings: Interner,
     pub stats: IngestStats,
+    /// Custom event names to keep (the `custom_event` rule); others are only counted.
+    pub watch: Vec<String>,
+    /// The watched custom events read so far.
+    pub custom: Vec<CustomEvent>,
     valid_range: FxHashMap<Sym, bool>,
     valid_timeframe: FxHashMap<Sym, bool>,
 }
@@ -149,7 +155,7 @@ impl Ingestor {
             return Ingested::Broken("no \"event\" name");
         };
         let Some(kind) = EventKind::from_event_name(name) else {
-            return Ingested::Other;
+            return self.custom(name, raw);
         };
         let props = &raw.properties.0;
         let mut f = Fields {
@@ -211,6 +217,31 @@ impl Ingestor {
         })
     }
 
+    fn custom(&mut self, name: &str, raw: &RawEvent<'_>) -> Ingested {
+        if !self.watch.iter().any(|w| w == name) {
+            return Ingested::Other;
+        }
+        let at = raw
+            .timestamp
+            .as_ref()
+            .and_then(Scalar::text)
+            .and_then(|t| parse_timestamp(&t));
+        let Some(at) = at else {
+            self.stats.untimed += 1;
+            return Ingested::Other;
+        };
+        let tenant = raw
+            .properties
+            .0
+            .tenant_id
+            .as_ref()
+            .or(raw.distinct_id.as_ref())
+            .and_then(Scalar::text)
+            .map_or(Sym::EMPTY, |t| self.strings.intern(&sanitize(&t)));
+        let name = self.strings.intern(&sanitize(name));
+        Ingested::Custom(CustomEvent { name, tenant, at })
+    }
+
     /// A subscriptions row; rows without a tenant are skipped (and say so).
     pub fn subscription(&mut self, raw: &RawSubscription<'_>) -> Option<Subscription> {
         let mut text = |v: &Option<Scalar<'_>>| {
@@ -237,6 +268,13 @@ impl Ingestor {
             current_period_start,
         })
     }
+}
+
+/// Remaps the symbols of a custom event read by one worker into the merged interner.
+pub fn remap_custom(event: &mut CustomEvent, map: &[Sym]) {
+    let m = |s: &mut Sym| *s = map.get(s.0 as usize).copied().unwrap_or(Sym::EMPTY);
+    m(&mut event.name);
+    m(&mut event.tenant);
 }
 
 /// Remaps the symbols of events read by one worker into the merged interner.

@@ -4,9 +4,9 @@
 //! file, and never two copies of the events. A broken line is counted with its line
 //! number and never stops the read.
 
-use super::ingest::{Ingested, Ingestor, remap};
+use super::ingest::{Ingested, Ingestor, remap, remap_custom};
 use super::record::{RawEvent, RawSubscription};
-use crate::domain::{Event, IngestStats, Interner, Subscription};
+use crate::domain::{CustomEvent, Event, IngestStats, Interner, Subscription};
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -23,6 +23,7 @@ pub struct Parsed {
     pub events: Vec<Event>,
     pub strings: Interner,
     pub stats: IngestStats,
+    pub custom: Vec<CustomEvent>,
 }
 
 struct Chunk {
@@ -39,6 +40,15 @@ struct ChunkResult {
 
 /// Reads PostHog-shaped events from `reader` with `workers` parsing threads.
 pub fn read_events<R: Read>(reader: R, workers: usize) -> io::Result<Parsed> {
+    read_events_watching(reader, workers, &[])
+}
+
+/// Like [`read_events`], also keeping the events named in `watch`.
+pub fn read_events_watching<R: Read>(
+    reader: R,
+    workers: usize,
+    watch: &[String],
+) -> io::Result<Parsed> {
     let workers = workers.max(1);
     let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(workers);
     let chunk_rx = Arc::new(Mutex::new(chunk_rx));
@@ -47,7 +57,7 @@ pub fn read_events<R: Read>(reader: R, workers: usize) -> io::Result<Parsed> {
         for _ in 0..workers {
             let rx = Arc::clone(&chunk_rx);
             let tx = result_tx.clone();
-            scope.spawn(move || parse_worker(&rx, &tx));
+            scope.spawn(move || parse_worker(&rx, &tx, watch));
         }
         drop(result_tx);
         let merger = scope.spawn(move || merge_in_order(result_rx));
@@ -62,7 +72,7 @@ pub fn read_events<R: Read>(reader: R, workers: usize) -> io::Result<Parsed> {
     Ok(parsed)
 }
 
-fn parse_worker(rx: &Mutex<Receiver<Chunk>>, tx: &SyncSender<ChunkResult>) {
+fn parse_worker(rx: &Mutex<Receiver<Chunk>>, tx: &SyncSender<ChunkResult>, watch: &[String]) {
     loop {
         // The lock is held only to take the next chunk, never while parsing.
         let next = match rx.lock() {
@@ -70,14 +80,15 @@ fn parse_worker(rx: &Mutex<Receiver<Chunk>>, tx: &SyncSender<ChunkResult>) {
             Err(_) => return,
         };
         let Ok(chunk) = next else { return };
-        if tx.send(parse_chunk(chunk)).is_err() {
+        if tx.send(parse_chunk(chunk, watch)).is_err() {
             return;
         }
     }
 }
 
-fn parse_chunk(chunk: Chunk) -> ChunkResult {
+fn parse_chunk(chunk: Chunk, watch: &[String]) -> ChunkResult {
     let mut ingestor = Ingestor::default();
+    ingestor.watch = watch.to_vec();
     let mut events = Vec::with_capacity(chunk.data.len() / 400);
     let mut line_no = chunk.first_line;
     for line in chunk.data.split(|b| *b == b'\n') {
@@ -108,6 +119,7 @@ fn parse_line(line: &[u8], line_no: u64, ing: &mut Ingestor, events: &mut Vec<Ev
         Ok(raw) => match ing.ingest(&raw) {
             Ingested::Event(e) => events.push(e),
             Ingested::Other => ing.stats.other_events += 1,
+            Ingested::Custom(c) => ing.custom.push(c),
             Ingested::Broken(reason) => ing.stats.add_broken(line_no, reason),
         },
         Err(e) => {
@@ -208,11 +220,16 @@ fn merge_in_order(rx: Receiver<ChunkResult>) -> Parsed {
     let mut strings = Interner::default();
     let mut events = Vec::new();
     let mut stats = IngestStats::default();
+    let mut custom = Vec::new();
     let mut waiting: BTreeMap<usize, ChunkResult> = BTreeMap::new();
     let mut next = 0;
     let mut absorb = |r: ChunkResult| {
         let map = strings.absorb(r.ingestor.strings);
         stats.merge(r.ingestor.stats);
+        custom.extend(r.ingestor.custom.into_iter().map(|mut c| {
+            remap_custom(&mut c, &map);
+            c
+        }));
         events.extend(r.events.into_iter().map(|mut e| {
             remap(&mut e, &map);
             e
@@ -233,6 +250,7 @@ fn merge_in_order(rx: Receiver<ChunkResult>) -> Parsed {
         events,
         strings,
         stats,
+        custom,
     }
 }
 

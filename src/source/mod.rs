@@ -60,17 +60,29 @@ pub enum SourceError {
 }
 
 /// What a load needs besides the source itself.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct LoadOptions {
     pub today: NaiveDate,
     /// Parse workers for files; 0 means one per core.
     pub workers: usize,
+    /// Custom event names to keep for the `custom_event` alert rule.
+    pub watch: Vec<String>,
+}
+
+impl LoadOptions {
+    pub fn new(today: NaiveDate) -> LoadOptions {
+        LoadOptions {
+            today,
+            workers: 0,
+            watch: Vec::new(),
+        }
+    }
 }
 
 /// A source of events. Implementations do IO and must be called off the UI thread.
 pub trait Source: Send + Sync {
     fn origin(&self) -> Origin;
-    fn load(&self, opts: LoadOptions) -> Result<Dataset, SourceError>;
+    fn load(&self, opts: &LoadOptions) -> Result<Dataset, SourceError>;
 }
 
 pub struct DemoSource;
@@ -80,7 +92,7 @@ impl Source for DemoSource {
         Origin::Demo
     }
 
-    fn load(&self, opts: LoadOptions) -> Result<Dataset, SourceError> {
+    fn load(&self, opts: &LoadOptions) -> Result<Dataset, SourceError> {
         Ok(demo::dataset(demo::DemoOptions::new(opts.today)))
     }
 }
@@ -111,7 +123,7 @@ impl Source for FileSource {
         }
     }
 
-    fn load(&self, opts: LoadOptions) -> Result<Dataset, SourceError> {
+    fn load(&self, opts: &LoadOptions) -> Result<Dataset, SourceError> {
         let io_err = |path: &Path| {
             let path = shown(path);
             move |source| SourceError::Io { path, source }
@@ -122,7 +134,8 @@ impl Source for FileSource {
         } else {
             opts.workers
         };
-        let parsed = jsonl::read_events(file, workers).map_err(io_err(&self.path))?;
+        let parsed =
+            jsonl::read_events_watching(file, workers, &opts.watch).map_err(io_err(&self.path))?;
         let mut strings = parsed.strings;
         let sub_path = self
             .subscriptions
@@ -144,6 +157,7 @@ impl Source for FileSource {
             strings,
             subscriptions,
             ingest: parsed.stats,
+            custom: parsed.custom,
         })
     }
 }
@@ -183,12 +197,9 @@ mod tests {
             path: "/nonexistent/events.jsonl".into(),
             subscriptions: None,
         };
-        let opts = LoadOptions {
-            today: NaiveDate::MIN,
-            workers: 1,
-        };
+        let opts = LoadOptions::new(NaiveDate::MIN);
         let err = src
-            .load(opts)
+            .load(&opts)
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();

@@ -40,10 +40,11 @@ impl Workers {
     fn perform(&self, effect: Effect) {
         match effect {
             Effect::Load { generation, params } => {
-                let (tx, source, opts) = (self.tx.clone(), Arc::clone(&self.source), self.load);
+                let (tx, source, opts) =
+                    (self.tx.clone(), Arc::clone(&self.source), self.load.clone());
                 tokio::task::spawn_blocking(move || {
                     let result = source
-                        .load(opts)
+                        .load(&opts)
                         .map(|ds| {
                             let views = engine::compute(&ds, &params);
                             (Arc::new(ds), Arc::new(views))
