@@ -14,6 +14,14 @@ use crate::engine::trends::FOLLOW_UP_ACTIONS;
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::FxHashMap;
 
+/// Which alert: rule, tenant, subject and period make its identity.
+struct Where<'p> {
+    rule: Rule,
+    tenant: Sym,
+    subject: Option<&'p str>,
+    period: &'p Period,
+}
+
 struct Ctx<'a> {
     ds: &'a Dataset,
     today: NaiveDate,
@@ -36,16 +44,13 @@ fn in_period(e: &Event, p: &Period) -> bool {
 }
 
 impl Ctx<'_> {
-    fn emit(
-        &mut self,
-        rule: Rule,
-        tenant: Sym,
-        subject: Option<&str>,
-        period: &Period,
-        severity: Severity,
-        title: String,
-        evidence: Evidence,
-    ) {
+    fn emit(&mut self, at: Where, severity: Severity, title: String, evidence: Evidence) {
+        let Where {
+            rule,
+            tenant,
+            subject,
+            period,
+        } = at;
         let tenant = self.ds.tenant(tenant).to_owned();
         let period = label(period);
         self.out.push(AlertCandidate {
@@ -61,7 +66,7 @@ impl Ctx<'_> {
     }
 
     fn evidence(&self, mut events: Vec<&Event>, figures: Vec<(&str, String)>) -> Evidence {
-        events.sort_by(|a, b| b.at.cmp(&a.at));
+        events.sort_by_key(|e| std::cmp::Reverse(e.at));
         let total = u32::try_from(events.len()).unwrap_or(u32::MAX);
         Evidence {
             figures: figures
@@ -225,10 +230,12 @@ fn deliverability_trend(ctx: &mut Ctx, month: &Period) {
         ];
         let evidence = ctx.evidence(acc.now, figures);
         ctx.emit(
-            Rule::DeliverabilityTrend,
-            tenant,
-            None,
-            month,
+            Where {
+                rule: Rule::DeliverabilityTrend,
+                tenant,
+                subject: None,
+                period: month,
+            },
             severity,
             title,
             evidence,
@@ -270,10 +277,12 @@ fn cost_opportunity(ctx: &mut Ctx, month: &Period) {
         ];
         let evidence = ctx.evidence(events, figures);
         ctx.emit(
-            Rule::CostOpportunity,
-            tenant,
-            Some(&kind_name),
-            month,
+            Where {
+                rule: Rule::CostOpportunity,
+                tenant,
+                subject: Some(&kind_name),
+                period: month,
+            },
             severity,
             title,
             evidence,
@@ -346,10 +355,12 @@ fn decision_review_due(ctx: &mut Ctx, month: &Period) {
         ];
         let evidence = ctx.evidence(vec![e], figures);
         ctx.emit(
-            Rule::DecisionReviewDue,
-            e.tenant,
-            Some(&subject),
-            month,
+            Where {
+                rule: Rule::DecisionReviewDue,
+                tenant: e.tenant,
+                subject: Some(&subject),
+                period: month,
+            },
             severity,
             title,
             evidence,
@@ -391,10 +402,12 @@ fn custom_event(ctx: &mut Ctx, month: &Period) {
             total_events: u32::try_from(times.len()).unwrap_or(u32::MAX),
         };
         ctx.emit(
-            Rule::CustomEvent,
-            tenant,
-            Some(&name),
-            month,
+            Where {
+                rule: Rule::CustomEvent,
+                tenant,
+                subject: Some(&name),
+                period: month,
+            },
             Severity::Low,
             title,
             evidence,
@@ -456,10 +469,12 @@ fn revenue_pattern(ctx: &mut Ctx, quarter: &Period) {
         ];
         let evidence = ctx.evidence(acc.events, figures);
         ctx.emit(
-            Rule::RevenuePattern,
-            tenant,
-            None,
-            quarter,
+            Where {
+                rule: Rule::RevenuePattern,
+                tenant,
+                subject: None,
+                period: quarter,
+            },
             severity,
             title,
             evidence,
@@ -512,10 +527,12 @@ fn cost_roi(ctx: &mut Ctx, quarter: &Period) {
         ];
         let evidence = ctx.evidence(events, figures);
         ctx.emit(
-            Rule::CostRoi,
-            tenant,
-            None,
-            quarter,
+            Where {
+                rule: Rule::CostRoi,
+                tenant,
+                subject: None,
+                period: quarter,
+            },
             severity,
             title,
             evidence,
@@ -554,10 +571,12 @@ fn planning_insight(ctx: &mut Ctx, quarter: &Period) {
         let figures = vec![("decisions", n.to_string()), ("categories", mix.join(", "))];
         let evidence = ctx.evidence(events, figures);
         ctx.emit(
-            Rule::PlanningInsight,
-            tenant,
-            None,
-            quarter,
+            Where {
+                rule: Rule::PlanningInsight,
+                tenant,
+                subject: None,
+                period: quarter,
+            },
             Severity::Info,
             title,
             evidence,
