@@ -14,5 +14,6 @@ pub mod domain;
 pub mod engine;
 pub mod report;
 pub mod source;
+pub mod store;
 pub mod triage;
 pub mod tui;

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod cost;
 pub mod decisions;
 pub mod direction;
+pub mod followups;
 pub mod health;
 pub mod impact;
 pub mod overview;

@@ -1,0 +1,360 @@
+//! Alerts in the store: each fired once (audited), its evidence refreshed with the data,
+//! its triage state changed only through `triage` (audited) or a due snooze (audited).
+
+use super::audit::{self, Change};
+use super::{Store, StoreError, now_text};
+use crate::engine::alerts::{AlertCandidate, Evidence, Rule, Severity};
+use crate::triage::{self, Command, Status, TriageState};
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Note {
+    pub id: i64,
+    pub at: String,
+    pub who: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AlertRow {
+    pub id: String,
+    pub rule: Rule,
+    pub tenant: String,
+    pub subject: Option<String>,
+    pub period: String,
+    pub severity: Severity,
+    pub title: String,
+    pub evidence: Evidence,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub triage: TriageState,
+    pub notes: Vec<Note>,
+    /// The follow-up created from this alert, if any.
+    pub followup: Option<String>,
+}
+
+impl AlertRow {
+    /// An alert the data supports but the store does not hold (read-only, no store).
+    pub fn unsaved(c: &AlertCandidate) -> AlertRow {
+        AlertRow {
+            id: c.id.clone(),
+            rule: c.rule,
+            tenant: c.tenant.clone(),
+            subject: c.subject.clone(),
+            period: c.period.clone(),
+            severity: c.severity,
+            title: c.title.clone(),
+            evidence: c.evidence.clone(),
+            first_seen: String::new(),
+            last_seen: String::new(),
+            triage: TriageState::default(),
+            notes: Vec::new(),
+            followup: None,
+        }
+    }
+}
+
+pub fn target(id: &str) -> String {
+    format!("alert:{id}")
+}
+
+pub fn state_json(s: &TriageState) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+/// What happened when the store met a fresh evaluation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub fired: usize,
+    pub woken: usize,
+    pub followups: usize,
+}
+
+/// What a triage command did to a selection.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub batch: i64,
+    pub changed: Vec<String>,
+    pub refused: Vec<(String, String)>,
+}
+
+pub(super) fn read_state(tx: &Transaction, id: &str) -> Result<Option<TriageState>, StoreError> {
+    let row = tx
+        .query_row(
+            "SELECT status, snoozed_until, snoozed_from, dismiss_reason, owner FROM alerts WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            },
+        )
+        .optional()?;
+    Ok(row.map(|(status, until, from, reason, owner)| TriageState {
+        status: Status::parse(&status).unwrap_or_default(),
+        snoozed_until: until.and_then(|u| u.parse().ok()),
+        snoozed_from: from.and_then(|f| Status::parse(&f)),
+        dismiss_reason: reason,
+        owner,
+    }))
+}
+
+pub(super) fn write_state(tx: &Transaction, id: &str, s: &TriageState) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE alerts SET status = ?2, snoozed_until = ?3, snoozed_from = ?4, dismiss_reason = ?5, owner = ?6 WHERE id = ?1",
+        params![
+            id,
+            s.status.name(),
+            s.snoozed_until.map(|d| d.to_string()),
+            s.snoozed_from.map(|f| f.name()),
+            s.dismiss_reason,
+            s.owner
+        ],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// Inserts newly fired alerts (audited as `fire`), refreshes the evidence of known
+    /// ones, wakes snoozes that are due (audited as `wake`) and adds follow-ups that
+    /// events ask for. Triage state is never touched otherwise, so it survives every
+    /// refresh.
+    pub fn sync(
+        &mut self,
+        candidates: &[AlertCandidate],
+        followups: &[crate::engine::followups::FollowUpCandidate],
+        today: NaiveDate,
+    ) -> Result<SyncReport, StoreError> {
+        self.write(|tx, actor| {
+            let batch = audit::next_batch(tx)?;
+            let mut report = SyncReport::default();
+            let now = now_text();
+            for c in candidates {
+                let evidence = serde_json::to_string(&c.evidence).unwrap_or_default();
+                let known = tx
+                    .execute(
+                        "UPDATE alerts SET severity = ?2, title = ?3, evidence = ?4, last_seen = ?5 WHERE id = ?1",
+                        params![c.id, c.severity.name(), c.title, evidence, now],
+                    )?
+                    > 0;
+                if known {
+                    continue;
+                }
+                tx.execute(
+                    "INSERT INTO alerts (id, rule, tenant, subject, period, severity, title, evidence, first_seen, last_seen, status)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, 'new')",
+                    params![c.id, c.rule.id(), c.tenant, c.subject, c.period, c.severity.name(), c.title, evidence, now],
+                )?;
+                let change = Change {
+                    action: "fire",
+                    target: &target(&c.id),
+                    before: None,
+                    after: Some(state_json(&TriageState::default())),
+                    note: Some(c.title.clone()),
+                };
+                audit::append(tx, actor, batch, change)?;
+                report.fired += 1;
+            }
+            let due: Vec<String> = {
+                let mut stmt = tx.prepare("SELECT id FROM alerts WHERE status = 'snoozed' AND (snoozed_until IS NULL OR snoozed_until <= ?1)")?;
+                stmt.query_map([today.to_string()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+            };
+            for id in due {
+                let Some(before) = read_state(tx, &id)? else { continue };
+                let Ok(after) = triage::apply(&before, &Command::Wake, today) else { continue };
+                write_state(tx, &id, &after)?;
+                let change = Change {
+                    action: "wake",
+                    target: &target(&id),
+                    before: Some(state_json(&before)),
+                    after: Some(state_json(&after)),
+                    note: Some("the snooze ended".into()),
+                };
+                audit::append(tx, actor, batch, change)?;
+                report.woken += 1;
+            }
+            report.followups = super::followups::insert_missing(tx, actor, batch, followups)?;
+            Ok(report)
+        })
+    }
+
+    /// Applies a command to each alert of a selection, in one transaction. Alerts for
+    /// which the command is illegal are left as they are and reported; if it is legal
+    /// for none, nothing is written and the first refusal is the error.
+    pub fn triage(
+        &mut self,
+        ids: &[String],
+        command: &Command,
+        today: NaiveDate,
+    ) -> Result<Outcome, StoreError> {
+        self.write(|tx, actor| {
+            let batch = audit::next_batch(tx)?;
+            let mut out = Outcome {
+                batch,
+                ..Outcome::default()
+            };
+            for id in ids {
+                let Some(before) = read_state(tx, id)? else {
+                    out.refused.push((id.clone(), "no such alert".into()));
+                    continue;
+                };
+                match triage::apply(&before, command, today) {
+                    Ok(after) => {
+                        write_state(tx, id, &after)?;
+                        let note = match command {
+                            Command::Dismiss { reason } => Some(reason.clone()),
+                            _ => None,
+                        };
+                        let change = Change {
+                            action: command.verb(),
+                            target: &target(id),
+                            before: Some(state_json(&before)),
+                            after: Some(state_json(&after)),
+                            note,
+                        };
+                        audit::append(tx, actor, batch, change)?;
+                        out.changed.push(id.clone());
+                    }
+                    Err(r) => out.refused.push((id.clone(), r.0)),
+                }
+            }
+            match (out.changed.is_empty(), out.refused.first()) {
+                // Rolls the (empty) transaction back; nothing to undo later.
+                (true, Some((_, why))) => Err(StoreError::Refused(triage::Refusal(why.clone()))),
+                _ => Ok(out),
+            }
+        })
+    }
+
+    /// Adds a note to an alert or a follow-up (`target` is `alert:…` or `followup:…`).
+    pub fn note(&mut self, target: &str, text: &str) -> Result<i64, StoreError> {
+        let text = triage::clean_text(text, 2000);
+        if text.is_empty() {
+            return Err(StoreError::Refused(triage::Refusal("an empty note".into())));
+        }
+        self.write(|tx, actor| {
+            let batch = audit::next_batch(tx)?;
+            tx.execute(
+                "INSERT INTO notes (target, at, who, text) VALUES (?1, ?2, ?3, ?4)",
+                params![target, now_text(), actor.user, text],
+            )?;
+            let id = tx.last_insert_rowid();
+            let change = Change {
+                action: "note",
+                target: &format!("note:{id}"),
+                before: None,
+                after: Some(super::undo::note_json(target, &text)),
+                note: Some(text.clone()),
+            };
+            audit::append(tx, actor, batch, change)?;
+            Ok(batch)
+        })
+    }
+
+    pub fn notes_for(&self, target: &str) -> Result<Vec<Note>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, at, who, text FROM notes WHERE target = ?1 ORDER BY id")?;
+        let notes = stmt
+            .query_map([target], |r| {
+                Ok(Note {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    who: r.get(2)?,
+                    text: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(notes)
+    }
+
+    /// Every alert, open ones first, then by severity and period.
+    pub fn alerts(&self) -> Result<Vec<AlertRow>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.id, a.rule, a.tenant, a.subject, a.period, a.severity, a.title, a.evidence, a.first_seen, a.last_seen,
+                    a.status, a.snoozed_until, a.snoozed_from, a.dismiss_reason, a.owner,
+                    (SELECT f.id FROM followups f WHERE f.alert_id = a.id)
+             FROM alerts a",
+        )?;
+        let mut rows: Vec<AlertRow> = stmt
+            .query_map([], |r| {
+                Ok(AlertRow {
+                    id: r.get(0)?,
+                    rule: Rule::parse(&r.get::<_, String>(1)?).unwrap_or(Rule::CustomEvent),
+                    tenant: r.get(2)?,
+                    subject: r.get(3)?,
+                    period: r.get(4)?,
+                    severity: Severity::parse(&r.get::<_, String>(5)?).unwrap_or(Severity::Low),
+                    title: r.get(6)?,
+                    evidence: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
+                    first_seen: r.get(8)?,
+                    last_seen: r.get(9)?,
+                    triage: TriageState {
+                        status: Status::parse(&r.get::<_, String>(10)?).unwrap_or_default(),
+                        snoozed_until: r.get::<_, Option<String>>(11)?.and_then(|u| u.parse().ok()),
+                        snoozed_from: r
+                            .get::<_, Option<String>>(12)?
+                            .and_then(|f| Status::parse(&f)),
+                        dismiss_reason: r.get(13)?,
+                        owner: r.get(14)?,
+                    },
+                    notes: Vec::new(),
+                    followup: r.get(15)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut notes = self.all_notes("alert:")?;
+        for row in &mut rows {
+            row.notes = notes.remove(&target(&row.id)).unwrap_or_default();
+        }
+        sort_alerts(&mut rows);
+        Ok(rows)
+    }
+
+    /// Notes of every target with the prefix, by target.
+    pub(super) fn all_notes(
+        &self,
+        prefix: &str,
+    ) -> Result<std::collections::HashMap<String, Vec<Note>>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, at, who, text, target FROM notes WHERE target LIKE ?1 || '%' ORDER BY id",
+        )?;
+        let mut out: std::collections::HashMap<String, Vec<Note>> =
+            std::collections::HashMap::new();
+        let rows = stmt.query_map([prefix], |r| {
+            Ok((
+                r.get::<_, String>(4)?,
+                Note {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    who: r.get(2)?,
+                    text: r.get(3)?,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (target, note) = row?;
+            out.entry(target).or_default().push(note);
+        }
+        Ok(out)
+    }
+}
+
+/// Open alerts first, then the most severe, the most recent period, and by identity.
+pub fn sort_alerts(rows: &mut [AlertRow]) {
+    rows.sort_by(|a, b| {
+        b.triage
+            .status
+            .is_open()
+            .cmp(&a.triage.status.is_open())
+            .then(b.severity.cmp(&a.severity))
+            .then(b.period.cmp(&a.period))
+            .then(a.id.cmp(&b.id))
+    });
+}

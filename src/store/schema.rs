@@ -1,0 +1,94 @@
+//! Schema migrations by `PRAGMA user_version`: each step runs once, in order, inside
+//! one transaction with the version bump.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+pub const VERSION: i64 = 1;
+
+const V1: &str = "
+CREATE TABLE alerts (
+    id TEXT PRIMARY KEY,
+    rule TEXT NOT NULL,
+    tenant TEXT NOT NULL,
+    subject TEXT,
+    period TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    title TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'new',
+    snoozed_until TEXT,
+    snoozed_from TEXT,
+    dismiss_reason TEXT,
+    owner TEXT
+);
+CREATE INDEX alerts_status ON alerts(status);
+
+CREATE TABLE followups (
+    id TEXT PRIMARY KEY,
+    origin TEXT NOT NULL,
+    alert_id TEXT,
+    tenant TEXT NOT NULL,
+    title TEXT NOT NULL,
+    cadence TEXT NOT NULL,
+    created TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open',
+    due TEXT NOT NULL,
+    owner TEXT
+);
+
+CREATE TABLE notes (
+    id INTEGER PRIMARY KEY,
+    target TEXT NOT NULL,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX notes_target ON notes(target);
+
+-- Append-only and hash-chained: each row's hash covers its fields and the previous
+-- row's hash, so changing or removing any row breaks the chain from there on.
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    host TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    before TEXT,
+    after TEXT,
+    note TEXT,
+    batch INTEGER NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX audit_batch ON audit(batch);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+";
+
+const STEPS: [&str; 1] = [V1];
+
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > VERSION {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_MISMATCH),
+            Some(format!(
+                "the database is from a newer bearing (schema {version}, this one knows {VERSION})"
+            )),
+        ));
+    }
+    for (i, step) in STEPS.iter().enumerate() {
+        let target = i as i64 + 1;
+        if version < target {
+            tx.execute_batch(step)?;
+            tx.pragma_update(None, "user_version", target)?;
+        }
+    }
+    tx.commit()
+}

@@ -1,0 +1,537 @@
+//! The store on real database files: permissions, durability settings, sync, triage,
+//! undo, the audit chain and its tampering, replay, and what happens when it cannot
+//! be written.
+
+use super::audit::VerifyError;
+use super::*;
+use crate::engine::alerts::{AlertCandidate, Evidence, Rule, Severity};
+use crate::triage::{Command, Status};
+use chrono::NaiveDate;
+use proptest::prelude::*;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+}
+
+fn candidate(tenant: &str, period: &str) -> AlertCandidate {
+    AlertCandidate {
+        id: AlertCandidate::identity(Rule::DeliverabilityTrend, tenant, None, period),
+        rule: Rule::DeliverabilityTrend,
+        tenant: tenant.into(),
+        subject: None,
+        period: period.into(),
+        severity: Severity::High,
+        title: format!("Deliverability signals rising at {tenant}"),
+        evidence: Evidence::default(),
+    }
+}
+
+fn fresh() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("data/bearing/bearing.db")).unwrap();
+    (dir, store)
+}
+
+fn seeded(n: usize) -> (tempfile::TempDir, Store, Vec<String>) {
+    let (dir, mut store) = fresh();
+    let cands: Vec<_> = (0..n)
+        .map(|i| candidate(&format!("t{i}"), "2026-11"))
+        .collect();
+    store.sync(&cands, &[], today()).unwrap();
+    let ids = cands.into_iter().map(|c| c.id).collect();
+    (dir, store, ids)
+}
+
+fn status(store: &Store, id: &str) -> Status {
+    store
+        .alerts()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.id == id)
+        .unwrap()
+        .triage
+        .status
+}
+
+#[test]
+fn created_private_with_durable_settings() {
+    let (dir, store) = fresh();
+    let db = dir.path().join("data/bearing/bearing.db");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&db), 0o600);
+    assert_eq!(mode(db.parent().unwrap()), 0o700);
+    let c = store.conn();
+    let journal: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    let sync: i64 = c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+    let version: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        (journal.as_str(), sync, version),
+        ("wal", 2, schema::VERSION)
+    );
+    drop(store);
+    // Reopening migrates nothing and keeps the data.
+    let again = Store::open(&db).unwrap();
+    assert_eq!(again.alerts().unwrap().len(), 0);
+}
+
+#[test]
+fn a_loosened_database_file_is_made_private_again() {
+    let (dir, store) = fresh();
+    drop(store);
+    let db = dir.path().join("data/bearing/bearing.db");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let _store = Store::open(&db).unwrap();
+    assert_eq!(
+        std::fs::metadata(&db).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+}
+
+#[test]
+fn alerts_fire_once_and_keep_their_state_across_refreshes() {
+    let (_d, mut store, ids) = seeded(2);
+    store
+        .triage(&ids[..1], &Command::Acknowledge, today())
+        .unwrap();
+    // The same data refreshed: nothing fires again, the acknowledgement stays.
+    let report = store
+        .sync(
+            &[candidate("t0", "2026-11"), candidate("t1", "2026-11")],
+            &[],
+            today(),
+        )
+        .unwrap();
+    assert_eq!(report.fired, 0);
+    assert_eq!(status(&store, &ids[0]), Status::Acknowledged);
+    // Next month's recurrence is a new alert.
+    let report = store
+        .sync(&[candidate("t0", "2026-12")], &[], today())
+        .unwrap();
+    assert_eq!(report.fired, 1);
+    assert_eq!(
+        status(&store, "deliverability_trend:t0:2026-12"),
+        Status::New
+    );
+    let fires = audit::records(store.conn())
+        .unwrap()
+        .iter()
+        .filter(|r| r.action == "fire")
+        .count();
+    assert_eq!(fires, 3);
+}
+
+#[test]
+fn due_snoozes_wake_on_sync() {
+    let (_d, mut store, ids) = seeded(1);
+    store.triage(&ids, &Command::Acknowledge, today()).unwrap();
+    let until = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    store
+        .triage(&ids, &Command::Snooze { until }, today())
+        .unwrap();
+    assert_eq!(store.sync(&[], &[], today()).unwrap().woken, 0);
+    assert_eq!(store.sync(&[], &[], until).unwrap().woken, 1);
+    assert_eq!(
+        status(&store, &ids[0]),
+        Status::Acknowledged,
+        "back to its former state"
+    );
+}
+
+#[test]
+fn bulk_actions_apply_where_legal_and_refuse_wholesale_otherwise() {
+    let (_d, mut store, ids) = seeded(3);
+    store.triage(&ids[..1], &Command::Resolve, today()).unwrap();
+    let out = store.triage(&ids, &Command::Acknowledge, today()).unwrap();
+    assert_eq!(out.changed, ids[1..].to_vec());
+    assert_eq!(out.refused.len(), 1);
+    let before = audit::records(store.conn()).unwrap().len();
+    let err = store
+        .triage(&ids[..1], &Command::Acknowledge, today())
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot acknowledge a resolved alert; reopen it first"
+    );
+    assert_eq!(
+        audit::records(store.conn()).unwrap().len(),
+        before,
+        "a refusal writes nothing"
+    );
+}
+
+#[test]
+fn undo_reverses_a_batch_and_is_itself_audited_and_undoable() {
+    let (_d, mut store, ids) = seeded(2);
+    let out = store.triage(&ids, &Command::Acknowledge, today()).unwrap();
+    let undo = store.undo(out.batch).unwrap();
+    assert!(ids.iter().all(|id| status(&store, id) == Status::New));
+    let last = audit::records(store.conn()).unwrap();
+    assert!(
+        last.iter()
+            .rev()
+            .take(2)
+            .all(|r| r.action == "undo acknowledge")
+    );
+    store.undo(undo).unwrap();
+    assert!(
+        ids.iter()
+            .all(|id| status(&store, id) == Status::Acknowledged),
+        "undo of the undo"
+    );
+    audit::verify(store.conn()).unwrap();
+}
+
+#[test]
+fn undo_refuses_when_someone_changed_the_alert_since() {
+    let (_d, mut store, ids) = seeded(1);
+    let out = store.triage(&ids, &Command::Acknowledge, today()).unwrap();
+    store.triage(&ids, &Command::Resolve, today()).unwrap();
+    let err = store.undo(out.batch).unwrap_err().to_string();
+    assert!(
+        err.starts_with(
+            "cannot undo: alert:deliverability_trend:t0:2026-11 was changed since (by "
+        ),
+        "{err}"
+    );
+    assert_eq!(status(&store, &ids[0]), Status::Resolved);
+}
+
+#[test]
+fn notes_and_follow_ups_are_audited_and_undoable() {
+    let (_d, mut store, ids) = seeded(1);
+    let batch = store
+        .note(&alerts::target(&ids[0]), "called the ESP \x1b[2J")
+        .unwrap();
+    assert_eq!(
+        store.alerts().unwrap()[0].notes[0].text,
+        "called the ESP \\x1b[2J"
+    );
+    let (fb, fid) = store.followup_from_alert(&ids[0], today()).unwrap();
+    let f = store.followups().unwrap();
+    assert_eq!(
+        f[0].state.due,
+        NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        "the next monthly review"
+    );
+    assert!(
+        store.followup_from_alert(&ids[0], today()).is_err(),
+        "one follow-up per alert"
+    );
+    store
+        .followup_command(
+            std::slice::from_ref(&fid),
+            &crate::triage::followup::FollowCommand::Done,
+        )
+        .unwrap();
+    let err = store.undo(fb).unwrap_err().to_string();
+    assert!(err.starts_with("cannot undo"), "{err}");
+    store.undo(batch).unwrap();
+    assert!(store.alerts().unwrap()[0].notes.is_empty());
+    audit::verify(store.conn()).unwrap();
+}
+
+#[test]
+fn the_audit_table_refuses_update_and_delete() {
+    let (_d, store, _ids) = seeded(1);
+    let e = store
+        .conn()
+        .execute("UPDATE audit SET who = 'mallory'", [])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("the audit log is append-only"), "{e}");
+    let e = store
+        .conn()
+        .execute("DELETE FROM audit", [])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("append-only"), "{e}");
+}
+
+/// Opens the raw file, removes the protection, and changes the log.
+fn tamper(store: &Store, sql: &str) {
+    let c = rusqlite::Connection::open(&store.path).unwrap();
+    c.execute_batch(&format!(
+        "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; {sql};
+         CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;
+         CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;"
+    ))
+    .unwrap();
+}
+
+fn busy_store() -> (tempfile::TempDir, Store) {
+    let (d, mut store, ids) = seeded(3);
+    store.triage(&ids, &Command::Acknowledge, today()).unwrap();
+    store.note(&alerts::target(&ids[1]), "n").unwrap();
+    store.triage(&ids[2..], &Command::Resolve, today()).unwrap();
+    assert_eq!(audit::verify(store.conn()).unwrap().records, 8);
+    (d, store)
+}
+
+#[test]
+fn tampering_with_any_row_is_found_and_named() {
+    for seq in 1..=8 {
+        for field in [
+            "who = 'mallory'",
+            "after = NULL",
+            "at = '2020-01-01T00:00:00.000Z'",
+            "hash = 'x'",
+        ] {
+            let (_d, store) = busy_store();
+            tamper(
+                &store,
+                &format!("UPDATE audit SET {field} WHERE seq = {seq}"),
+            );
+            let err = audit::verify(store.conn()).unwrap_err();
+            assert_eq!(err, VerifyError::Altered { seq }, "{field} at row {seq}");
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("audit row {seq} has been changed"))
+            );
+        }
+    }
+}
+
+#[test]
+fn removed_rows_reforged_rows_and_edited_state_are_found() {
+    let (_d, store) = busy_store();
+    tamper(&store, "DELETE FROM audit WHERE seq = 4");
+    assert_eq!(
+        audit::verify(store.conn()).unwrap_err(),
+        VerifyError::Missing {
+            from: 4,
+            to: 4,
+            prev: 3,
+            next: 5
+        }
+    );
+
+    // A row rewritten with a correct hash of its own still breaks the chain after it.
+    let (_d, store) = busy_store();
+    let mut recs = audit::records(store.conn()).unwrap();
+    recs[2].who = "mallory".into();
+    let forged = recs[2].compute_hash();
+    tamper(
+        &store,
+        &format!("UPDATE audit SET who = 'mallory', hash = '{forged}' WHERE seq = 3"),
+    );
+    assert_eq!(
+        audit::verify(store.conn()).unwrap_err(),
+        VerifyError::Broken { seq: 4, prev: 3 }
+    );
+
+    // The last row removed: the state no longer matches the log.
+    let (_d, store) = busy_store();
+    tamper(&store, "DELETE FROM audit WHERE seq = 8");
+    let err = audit::verify(store.conn()).unwrap_err();
+    assert_eq!(
+        err,
+        VerifyError::StateMismatch {
+            target: "alert:deliverability_trend:t2:2026-11".into(),
+            seq: 6
+        }
+    );
+
+    // A state changed behind bearing's back.
+    let (_d, store) = busy_store();
+    store
+        .conn()
+        .execute("UPDATE alerts SET status = 'new'", [])
+        .unwrap();
+    let err = audit::verify(store.conn()).unwrap_err();
+    assert!(matches!(err, VerifyError::StateMismatch { .. }), "{err}");
+
+    let (_d, store) = busy_store();
+    store
+        .conn()
+        .execute_batch("DROP TRIGGER audit_no_delete")
+        .unwrap();
+    assert_eq!(
+        audit::verify(store.conn()).unwrap_err(),
+        VerifyError::Unprotected("audit_no_delete".into())
+    );
+}
+
+#[test]
+fn a_read_only_store_refuses_writes_with_its_reason() {
+    let (_d, store, ids) = seeded(1);
+    let path = store.path.clone();
+    drop(store);
+    let mut ro = Store::open_read_only(&path, "opened with --read-only".into()).unwrap();
+    assert_eq!(ro.alerts().unwrap().len(), 1);
+    let e = ro.triage(&ids, &Command::Acknowledge, today()).unwrap_err();
+    assert_eq!(e.to_string(), "read-only: opened with --read-only");
+}
+
+#[test]
+fn a_full_disk_fails_the_write_cleanly_and_switches_to_read_only() {
+    let (_d, mut store, ids) = seeded(1);
+    let pages: i64 = store
+        .conn()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    // What SQLite reports on a full disk: SQLITE_FULL.
+    store
+        .conn()
+        .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap();
+    let big = "x".repeat(200_000);
+    let e = store
+        .note(&alerts::target(&ids[0]), &big)
+        .err()
+        .map(|e| e.to_string());
+    let e = e.unwrap_or_default();
+    assert_eq!(e, "not saved: the disk is full; nothing was changed");
+    assert_eq!(
+        store.read_only(),
+        Some("the disk is full; changes cannot be saved")
+    );
+    let ok: String = store
+        .conn()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+    assert!(store.alerts().unwrap()[0].notes.is_empty());
+    audit::verify(store.conn()).unwrap();
+}
+
+#[test]
+fn a_damaged_file_is_reported_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bearing.db");
+    let garbage: Vec<u8> = (0..8192u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&db, &garbage).unwrap();
+    let e = Store::open(&db)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        e.ends_with("the database file is damaged or is not a bearing database"),
+        "{e}"
+    );
+    assert!(Store::open_read_only(&db, String::new()).is_err());
+    assert_eq!(std::fs::read(&db).unwrap(), garbage);
+}
+
+#[test]
+fn two_connections_take_turns_without_losing_writes() {
+    let (_d, store, ids) = seeded(4);
+    let path = store.path.clone();
+    drop(store);
+    let workers: Vec<_> = (0..2)
+        .map(|w| {
+            let (path, ids) = (path.clone(), ids.clone());
+            std::thread::spawn(move || {
+                let mut s = Store::open(&path).unwrap();
+                for i in 0..50 {
+                    let id = &ids[(i + w) % ids.len()];
+                    s.note(&alerts::target(id), &format!("worker {w} note {i}"))
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let notes: usize = store.alerts().unwrap().iter().map(|a| a.notes.len()).sum();
+    assert_eq!(notes, 100);
+    audit::verify(store.conn()).unwrap();
+}
+
+#[derive(Clone, Debug)]
+enum Step {
+    Alert(usize, Command),
+    Note(usize),
+    FollowUp(usize),
+    FollowDone(usize),
+    Undo,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let until = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+    let command = prop_oneof![
+        Just(Command::Acknowledge),
+        Just(Command::Resolve),
+        Just(Command::Snooze { until }),
+        Just(Command::Dismiss {
+            reason: "noise".into()
+        }),
+        Just(Command::Reopen),
+        Just(Command::SetOwner {
+            owner: Some("ana".into())
+        }),
+        Just(Command::SetOwner { owner: None }),
+    ];
+    prop_oneof![
+        6 => (0..3usize, command).prop_map(|(i, c)| Step::Alert(i, c)),
+        1 => (0..3usize).prop_map(Step::Note),
+        1 => (0..3usize).prop_map(Step::FollowUp),
+        1 => (0..3usize).prop_map(Step::FollowDone),
+        2 => Just(Step::Undo),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// After any sequence of actions (refused ones included), the state tables equal a
+    /// replay of the audit log, the chain verifies, and the alerts are in the state the
+    /// pure state machine says they should be.
+    #[test]
+    fn state_equals_a_replay_of_the_audit_log(steps in proptest::collection::vec(step(), 1..30)) {
+        let (_d, mut store, ids) = seeded(3);
+        let mut model: Vec<crate::triage::TriageState> = vec![Default::default(); 3];
+        let mut history: Vec<(i64, Vec<crate::triage::TriageState>)> = Vec::new();
+        for s in steps {
+            match s {
+                Step::Alert(i, c) => {
+                    let expected = crate::triage::apply(&model[i], &c, today());
+                    match store.triage(std::slice::from_ref(&ids[i]), &c, today()) {
+                        Ok(out) => {
+                            history.push((out.batch, model.clone()));
+                            model[i] = expected.expect("the store accepted what the model refuses");
+                        }
+                        Err(_) => prop_assert!(expected.is_err(), "the store refused what the model accepts"),
+                    }
+                }
+                Step::Note(i) => {
+                    let b = store.note(&alerts::target(&ids[i]), "a note").unwrap();
+                    history.push((b, model.clone()));
+                }
+                Step::FollowUp(i) => {
+                    if let Ok((b, _)) = store.followup_from_alert(&ids[i], today()) {
+                        history.push((b, model.clone()));
+                    }
+                }
+                Step::FollowDone(i) => {
+                    let fid = format!("alert:{}", ids[i]);
+                    if let Ok(out) = store.followup_command(&[fid], &crate::triage::followup::FollowCommand::Done) {
+                        history.push((out.batch, model.clone()));
+                    }
+                }
+                Step::Undo => {
+                    if let Some((batch, before)) = history.pop() {
+                        match store.undo(batch) {
+                            Ok(_) => model = before,
+                            // Refused only when something in the batch changed since.
+                            Err(e) => prop_assert!(e.to_string().starts_with("cannot undo"), "{}", e),
+                        }
+                    }
+                }
+            }
+            prop_assert!(audit::verify(store.conn()).is_ok(), "{:?}", audit::verify(store.conn()));
+        }
+        let rows = store.alerts().unwrap();
+        for (i, id) in ids.iter().enumerate() {
+            let row = rows.iter().find(|r| &r.id == id).unwrap();
+            prop_assert_eq!(&row.triage, &model[i]);
+        }
+    }
+}
