@@ -48,6 +48,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PERIOD", value_parser = parse_period)]
     pub period: Option<PeriodSpec>,
 
+    /// The database of triage state (default: bearing.db in the XDG data dir)
+    #[arg(long, global = true, value_name = "FILE", env = "BEARING_DB")]
+    pub db: Option<PathBuf>,
+
     /// The config file to read instead of the default one
     #[arg(long, global = true, value_name = "FILE", env = "BEARING_CONFIG")]
     pub config: Option<PathBuf>,
@@ -86,6 +90,51 @@ pub enum Command {
         #[command(subcommand)]
         action: ConfigCommand,
     },
+    /// List alerts with their triage state; exit code 3 when a new high or critical
+    /// alert is waiting, 0 when none is (for cron and scripts)
+    Alerts {
+        /// JSON instead of a table
+        #[arg(long)]
+        json: bool,
+        /// Only alerts in this state: new, acknowledged, snoozed, resolved, dismissed
+        #[arg(long, value_name = "STATE", value_parser = parse_status)]
+        state: Option<crate::triage::Status>,
+    },
+    /// List follow-ups, open ones first
+    Followups {
+        /// JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// The audit log of every triage change
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
+    /// Tools for bearing's own tests
+    #[command(hide = true)]
+    Debug {
+        #[command(subcommand)]
+        action: DebugCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain and that the stored state equals a replay of the log;
+    /// names the first row that does not fit
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DebugCommand {
+    /// Random triage actions on the stored alerts, printing each one once committed
+    Storm {
+        #[arg(long, default_value_t = 100)]
+        actions: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,6 +157,12 @@ pub enum Format {
 
 fn parse_source(s: &str) -> Result<SourceSpec, String> {
     s.parse()
+}
+
+fn parse_status(s: &str) -> Result<crate::triage::Status, String> {
+    crate::triage::Status::parse(s).ok_or_else(|| {
+        format!("unknown state {s:?}: use new, acknowledged, snoozed, resolved or dismissed")
+    })
 }
 
 fn parse_period(s: &str) -> Result<PeriodSpec, String> {

@@ -20,6 +20,14 @@ pub struct ConfigFile {
     pub engine: Engine,
     #[serde(default)]
     pub keys: BTreeMap<Spanned<String>, Spanned<KeyList>>,
+    pub store: Option<StoreSection>,
+    pub alerts: Option<Spanned<crate::engine::alerts::AlertConfig>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreSection {
+    pub path: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

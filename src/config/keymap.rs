@@ -173,7 +173,7 @@ impl Keymap {
         let mut by_key: FxHashMap<Key, Action> = FxHashMap::default();
         let mut by_action: BTreeMap<Action, Vec<Key>> = BTreeMap::new();
         let mut conflicts = Vec::new();
-        for action in Action::ALL {
+        for action in Action::all() {
             if let Some(keys) = user.get(&action) {
                 for key in keys {
                     match by_key.get(key) {
@@ -191,7 +191,7 @@ impl Keymap {
             }
         }
         let user_keys: Vec<Key> = user.values().flatten().copied().collect();
-        for action in Action::ALL {
+        for action in Action::all() {
             if user.contains_key(&action) {
                 continue;
             }
@@ -269,7 +269,7 @@ mod tests {
     fn defaults_have_no_conflicts_and_cover_every_action() {
         let map = Keymap::default();
         assert!(map.conflicts.is_empty(), "{:?}", map.conflicts);
-        for a in Action::ALL {
+        for a in Action::all() {
             assert!(!map.keys(a).is_empty(), "{a:?} has no key");
         }
         assert_eq!(map.action(Key::parse("?").unwrap()), Some(Action::Help));

@@ -7,6 +7,7 @@ pub mod keymap;
 pub mod theme;
 
 use crate::domain::PeriodSpec;
+use crate::engine::alerts::AlertConfig;
 use crate::engine::overview::ActivityThresholds;
 use crate::source::SourceSpec;
 use crate::tui::action::Action;
@@ -28,6 +29,9 @@ pub struct Config {
     pub dead_band: f64,
     pub activity: ActivityThresholds,
     pub keymap: Keymap,
+    pub alerts: AlertConfig,
+    /// The database file; None means the default in the XDG data dir.
+    pub db: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -42,6 +46,8 @@ impl Default for Config {
             dead_band: 0.10,
             activity: ActivityThresholds::default(),
             keymap: Keymap::default(),
+            alerts: AlertConfig::default(),
+            db: None,
         }
     }
 }
@@ -102,6 +108,7 @@ pub struct Overrides {
     pub theme: Option<String>,
     pub read_only: bool,
     pub period: Option<PeriodSpec>,
+    pub db: Option<PathBuf>,
 }
 
 /// The names of the themes a config may choose: the built-in ones and the user's.
@@ -262,11 +269,41 @@ pub fn apply_file(
             ));
         }
     }
+    if let Some(store) = &file.store
+        && let Some(path) = store.path.as_ref().filter(|p| !p.is_empty())
+    {
+        base.db = Some(PathBuf::from(path));
+    }
+    if let Some(alerts) = &file.alerts {
+        let a = alerts.get_ref();
+        let bad = [
+            ("impact_high", a.impact_high),
+            ("impact_critical", a.impact_critical),
+            ("revenue_pattern_impact", a.revenue_pattern_impact),
+            ("cost_roi_savings", a.cost_roi_savings),
+        ]
+        .into_iter()
+        .find(|(_, v)| !v.is_finite() || *v < 0.0);
+        if let Some((name, v)) = bad {
+            return Err(ctx.err(
+                alerts.span(),
+                format!("[alerts] {name} = {v}: must be a positive amount in dollars"),
+            ));
+        }
+        if a.impact_critical < a.impact_high {
+            return Err(ctx.err(
+                alerts.span(),
+                format!(
+                    "[alerts] impact_critical = {} is below impact_high = {}",
+                    a.impact_critical, a.impact_high
+                ),
+            ));
+        }
+        base.alerts = a.clone();
+    }
     let mut user: BTreeMap<Action, Vec<Key>> = BTreeMap::new();
     for (name, keys) in &file.keys {
-        let action = Action::ALL
-            .iter()
-            .copied()
+        let action = Action::all()
             .find(|a| a.name() == *name.get_ref())
             .ok_or_else(|| {
                 ctx.err(
@@ -324,6 +361,9 @@ pub fn apply_env(
         base.read_only = crate::domain::values::parse_bool(&v)
             .ok_or_else(|| env_err("BEARING_READ_ONLY", &v, "expected true or false".into()))?;
     }
+    if let Some(v) = get("BEARING_DB").filter(|v| !v.is_empty()) {
+        base.db = Some(PathBuf::from(v));
+    }
     if let Some(v) = get("BEARING_PERIOD").filter(|v| !v.is_empty()) {
         base.period =
             PeriodSpec::parse(&v).map_err(|m| env_err("BEARING_PERIOD", &v, m.to_string()))?;
@@ -354,6 +394,9 @@ pub fn apply_overrides(
     }
     if let Some(p) = o.period {
         base.period = p;
+    }
+    if let Some(db) = &o.db {
+        base.db = Some(db.clone());
     }
     Ok(())
 }

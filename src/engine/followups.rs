@@ -92,9 +92,9 @@ pub fn from_events(ds: &Dataset, today: NaiveDate) -> Vec<FollowUpCandidate> {
                     alert_id: None,
                     tenant: ds.tenant(e.tenant).to_owned(),
                     title: format!(
-                        "Outcome follow-up ({}): {} decided {made}, review {review}",
-                        ds.shown(d.follow_up),
-                        ds.shown(d.category)
+                        "Outcome review: {} (decided {made}, {})",
+                        ds.shown(d.category),
+                        ds.shown(d.follow_up)
                     ),
                     cadence: Cadence::Monthly,
                     due: next_monthly_review(review),
@@ -108,11 +108,17 @@ pub fn from_events(ds: &Dataset, today: NaiveDate) -> Vec<FollowUpCandidate> {
         let label = month.format("%Y-%m");
         let (title, cadence) = match kind {
             "revenue" => (
-                format!("Process review: {n} revenue-protection signal(s) at {tenant} ({label})"),
+                format!(
+                    "Process review: {n} revenue signal{} ({label})",
+                    if n == 1 { "" } else { "s" }
+                ),
                 Cadence::Monthly,
             ),
             _ => (
-                format!("Strategic review: {n} cost opportunit(ies) at {tenant} ({label})"),
+                format!(
+                    "Strategic review: {n} cost opportunit{} ({label})",
+                    if n == 1 { "y" } else { "ies" }
+                ),
                 Cadence::Quarterly,
             ),
         };

@@ -246,12 +246,17 @@ impl Store {
         for row in &mut rows {
             row.notes = notes.remove(&target(&row.id)).unwrap_or_default();
         }
-        rows.sort_by(|a, b| {
-            (a.state.status != FollowStatus::Open)
-                .cmp(&(b.state.status != FollowStatus::Open))
-                .then(a.state.due.cmp(&b.state.due))
-                .then(a.id.cmp(&b.id))
-        });
+        sort_followups(&mut rows);
         Ok(rows)
     }
+}
+
+/// Open follow-ups first, soonest due (so overdue) first, then done and cancelled ones.
+pub fn sort_followups(rows: &mut [FollowUpRow]) {
+    rows.sort_by(|a, b| {
+        (a.state.status != FollowStatus::Open)
+            .cmp(&(b.state.status != FollowStatus::Open))
+            .then(a.state.due.cmp(&b.state.due))
+            .then(a.id.cmp(&b.id))
+    });
 }

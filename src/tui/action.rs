@@ -1,7 +1,7 @@
 //! Everything a user can ask the cockpit to do. Keys map to actions through the keymap
 //! (never through chains of key comparisons); the names here are the ones the
 //! `[keys]` table of the config uses, and the help and the hint bar are generated
-//! from the descriptions below.
+//! from the table below.
 
 use serde::{Deserialize, Serialize};
 
@@ -10,9 +10,7 @@ use serde::{Deserialize, Serialize};
 pub enum Action {
     Quit,
     Help,
-    Filter,
-    Details,
-    Zoom,
+    Refresh,
     Close,
     NextPane,
     PrevPane,
@@ -20,6 +18,8 @@ pub enum Action {
     PaneRevenue,
     PaneCost,
     PaneDecisions,
+    PaneAlerts,
+    PaneFollowUps,
     PaneHealth,
     Up,
     Down,
@@ -27,9 +27,21 @@ pub enum Action {
     Bottom,
     PageUp,
     PageDown,
-    Refresh,
+    Filter,
+    Details,
+    Zoom,
     Period,
     Theme,
+    Select,
+    Acknowledge,
+    Snooze,
+    Resolve,
+    Dismiss,
+    Reopen,
+    Owner,
+    Note,
+    FollowUp,
+    Undo,
 }
 
 /// Where an action shows up in the help.
@@ -39,44 +51,261 @@ pub enum Group {
     Panes,
     Moving,
     View,
+    Triage,
 }
 
 impl Group {
+    pub const ALL: [Group; 5] = [
+        Group::General,
+        Group::Panes,
+        Group::Moving,
+        Group::View,
+        Group::Triage,
+    ];
+
     pub fn title(self) -> &'static str {
         match self {
             Group::General => "General",
             Group::Panes => "Panes",
             Group::Moving => "Moving",
             Group::View => "View",
+            Group::Triage => "Triage (alerts and follow-ups)",
         }
     }
 }
 
+struct Spec {
+    action: Action,
+    group: Group,
+    keys: &'static [&'static str],
+    description: &'static str,
+    /// The short word in the hint bar, for actions worth a place there.
+    hint: Option<&'static str>,
+}
+
+const fn spec(
+    action: Action,
+    group: Group,
+    keys: &'static [&'static str],
+    description: &'static str,
+    hint: Option<&'static str>,
+) -> Spec {
+    Spec {
+        action,
+        group,
+        keys,
+        description,
+        hint,
+    }
+}
+
+use Action as A;
+use Group as G;
+
+/// Every action, in help order, with its default keys.
+const SPECS: [Spec; 34] = [
+    spec(
+        A::Quit,
+        G::General,
+        &["q", "ctrl-c"],
+        "quit bearing",
+        Some("quit"),
+    ),
+    spec(
+        A::Help,
+        G::General,
+        &["?", "f1"],
+        "show or hide this help",
+        Some("help"),
+    ),
+    spec(
+        A::Refresh,
+        G::General,
+        &["R", "ctrl-r"],
+        "reload the data from its source",
+        Some("reload"),
+    ),
+    spec(
+        A::Close,
+        G::General,
+        &["esc"],
+        "close the overlay; clear the selection, the filter, the zoom",
+        None,
+    ),
+    spec(
+        A::NextPane,
+        G::Panes,
+        &["tab", "l", "right"],
+        "focus the next pane",
+        Some("pane"),
+    ),
+    spec(
+        A::PrevPane,
+        G::Panes,
+        &["backtab", "h", "left"],
+        "focus the previous pane",
+        None,
+    ),
+    spec(A::PaneOverview, G::Panes, &["1"], "focus Overview", None),
+    spec(
+        A::PaneRevenue,
+        G::Panes,
+        &["2"],
+        "focus Revenue trends",
+        None,
+    ),
+    spec(
+        A::PaneCost,
+        G::Panes,
+        &["3"],
+        "focus Cost opportunities",
+        None,
+    ),
+    spec(
+        A::PaneDecisions,
+        G::Panes,
+        &["4"],
+        "focus Decision log",
+        None,
+    ),
+    spec(A::PaneAlerts, G::Panes, &["5"], "focus Alerts", None),
+    spec(A::PaneFollowUps, G::Panes, &["6"], "focus Follow-ups", None),
+    spec(A::PaneHealth, G::Panes, &["7"], "focus Data health", None),
+    spec(A::Up, G::Moving, &["k", "up"], "move up", None),
+    spec(A::Down, G::Moving, &["j", "down"], "move down", None),
+    spec(
+        A::Top,
+        G::Moving,
+        &["g", "home"],
+        "go to the first row",
+        None,
+    ),
+    spec(
+        A::Bottom,
+        G::Moving,
+        &["G", "end"],
+        "go to the last row",
+        None,
+    ),
+    spec(A::PageUp, G::Moving, &["pgup", "ctrl-u"], "page up", None),
+    spec(
+        A::PageDown,
+        G::Moving,
+        &["pgdn", "ctrl-d"],
+        "page down",
+        None,
+    ),
+    spec(
+        A::Filter,
+        G::View,
+        &["/"],
+        "filter the rows (alerts also by state: severity: owner: rule:)",
+        Some("filter"),
+    ),
+    spec(
+        A::Details,
+        G::View,
+        &["enter"],
+        "details of the selected row",
+        Some("details"),
+    ),
+    spec(
+        A::Zoom,
+        G::View,
+        &["z"],
+        "zoom the focused pane to full screen",
+        Some("zoom"),
+    ),
+    spec(
+        A::Period,
+        G::View,
+        &["p"],
+        "cycle the period: 90 days, month, quarter",
+        Some("period"),
+    ),
+    spec(
+        A::Theme,
+        G::View,
+        &["t"],
+        "cycle the colour theme",
+        Some("theme"),
+    ),
+    spec(
+        A::Select,
+        G::Triage,
+        &["space"],
+        "select or unselect the row, for a bulk action",
+        Some("select"),
+    ),
+    spec(
+        A::Acknowledge,
+        G::Triage,
+        &["a"],
+        "acknowledge",
+        Some("ack"),
+    ),
+    spec(
+        A::Snooze,
+        G::Triage,
+        &["s"],
+        "snooze: a day, a week, to the next monthly or quarterly review",
+        Some("snooze"),
+    ),
+    spec(
+        A::Resolve,
+        G::Triage,
+        &["x"],
+        "resolve an alert; mark a follow-up done",
+        Some("resolve"),
+    ),
+    spec(
+        A::Dismiss,
+        G::Triage,
+        &["d"],
+        "dismiss an alert (with a reason); cancel a follow-up",
+        Some("dismiss"),
+    ),
+    spec(
+        A::Reopen,
+        G::Triage,
+        &["r"],
+        "reopen a resolved or dismissed alert, or a closed follow-up",
+        None,
+    ),
+    spec(
+        A::Owner,
+        G::Triage,
+        &["o"],
+        "set or clear the owner",
+        Some("owner"),
+    ),
+    spec(A::Note, G::Triage, &["n"], "add a note", Some("note")),
+    spec(
+        A::FollowUp,
+        G::Triage,
+        &["F"],
+        "create a follow-up from the alert",
+        Some("follow-up"),
+    ),
+    spec(
+        A::Undo,
+        G::Triage,
+        &["u"],
+        "undo your last change",
+        Some("undo"),
+    ),
+];
+
 impl Action {
-    pub const ALL: [Action; 22] = [
-        Action::Quit,
-        Action::Help,
-        Action::Filter,
-        Action::Details,
-        Action::Zoom,
-        Action::Close,
-        Action::NextPane,
-        Action::PrevPane,
-        Action::PaneOverview,
-        Action::PaneRevenue,
-        Action::PaneCost,
-        Action::PaneDecisions,
-        Action::PaneHealth,
-        Action::Up,
-        Action::Down,
-        Action::Top,
-        Action::Bottom,
-        Action::PageUp,
-        Action::PageDown,
-        Action::Refresh,
-        Action::Period,
-        Action::Theme,
-    ];
+    fn spec(self) -> &'static Spec {
+        // Every action has exactly one entry; a test checks it.
+        SPECS.iter().find(|s| s.action == self).unwrap_or(&SPECS[0])
+    }
+
+    /// Every action in help order.
+    pub fn all() -> impl Iterator<Item = Action> {
+        SPECS.iter().map(|s| s.action)
+    }
 
     /// The name used in the config file.
     pub fn name(self) -> String {
@@ -87,96 +316,20 @@ impl Action {
     }
 
     pub fn description(self) -> &'static str {
-        match self {
-            Action::Quit => "quit bearing",
-            Action::Help => "show or hide this help",
-            Action::Filter => "filter the focused pane's rows",
-            Action::Details => "details of the selected row",
-            Action::Zoom => "zoom the focused pane to full screen",
-            Action::Close => "close the overlay, clear the filter, unzoom",
-            Action::NextPane => "focus the next pane",
-            Action::PrevPane => "focus the previous pane",
-            Action::PaneOverview => "focus Overview",
-            Action::PaneRevenue => "focus Revenue trends",
-            Action::PaneCost => "focus Cost opportunities",
-            Action::PaneDecisions => "focus Decision log",
-            Action::PaneHealth => "focus Data health",
-            Action::Up => "move up",
-            Action::Down => "move down",
-            Action::Top => "go to the first row",
-            Action::Bottom => "go to the last row",
-            Action::PageUp => "page up",
-            Action::PageDown => "page down",
-            Action::Refresh => "reload the data from its source",
-            Action::Period => "cycle the period: 90 days, month, quarter",
-            Action::Theme => "cycle the colour theme",
-        }
+        self.spec().description
     }
 
-    /// The short word in the hint bar, for actions worth a place there.
     pub fn hint(self) -> Option<&'static str> {
-        match self {
-            Action::Help => Some("help"),
-            Action::Filter => Some("filter"),
-            Action::Details => Some("details"),
-            Action::Zoom => Some("zoom"),
-            Action::NextPane => Some("pane"),
-            Action::Period => Some("period"),
-            Action::Refresh => Some("reload"),
-            Action::Theme => Some("theme"),
-            Action::Quit => Some("quit"),
-            _ => None,
-        }
+        self.spec().hint
     }
 
     pub fn group(self) -> Group {
-        match self {
-            Action::Quit | Action::Help | Action::Refresh | Action::Close => Group::General,
-            Action::NextPane
-            | Action::PrevPane
-            | Action::PaneOverview
-            | Action::PaneRevenue
-            | Action::PaneCost
-            | Action::PaneDecisions
-            | Action::PaneHealth => Group::Panes,
-            Action::Up
-            | Action::Down
-            | Action::Top
-            | Action::Bottom
-            | Action::PageUp
-            | Action::PageDown => Group::Moving,
-            Action::Filter | Action::Details | Action::Zoom | Action::Period | Action::Theme => {
-                Group::View
-            }
-        }
+        self.spec().group
     }
 
     /// The default keys, as written in the config file.
     pub fn default_keys(self) -> &'static [&'static str] {
-        match self {
-            Action::Quit => &["q", "ctrl-c"],
-            Action::Help => &["?", "f1"],
-            Action::Filter => &["/"],
-            Action::Details => &["enter"],
-            Action::Zoom => &["z"],
-            Action::Close => &["esc"],
-            Action::NextPane => &["tab", "l", "right"],
-            Action::PrevPane => &["backtab", "h", "left"],
-            Action::PaneOverview => &["1"],
-            Action::PaneRevenue => &["2"],
-            Action::PaneCost => &["3"],
-            Action::PaneDecisions => &["4"],
-            Action::PaneHealth => &["7"],
-            Action::Up => &["k", "up"],
-            Action::Down => &["j", "down"],
-            Action::Top => &["g", "home"],
-            Action::Bottom => &["G", "end"],
-            Action::PageUp => &["pgup", "ctrl-u"],
-            Action::PageDown => &["pgdn", "ctrl-d"],
-            Action::Refresh => &["R", "ctrl-r"],
-            Action::Period => &["p"],
-            Action::Theme => &["t"],
-        }
+        self.spec().keys
     }
 }
 
@@ -185,12 +338,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn all_lists_every_action_once_with_a_name() {
-        let mut names: Vec<String> = Action::ALL.iter().map(|a| a.name()).collect();
+    fn every_action_has_one_spec_and_a_name() {
+        let mut names: Vec<String> = Action::all().map(|a| a.name()).collect();
         assert!(names.iter().all(|n| !n.is_empty()));
         names.sort();
         names.dedup();
-        assert_eq!(names.len(), Action::ALL.len());
-        assert_eq!(Action::PaneDecisions.name(), "pane_decisions");
+        assert_eq!(names.len(), SPECS.len());
+        for (i, s) in SPECS.iter().enumerate() {
+            assert_eq!(
+                SPECS.iter().position(|t| t.action == s.action),
+                Some(i),
+                "{:?} twice",
+                s.action
+            );
+        }
+        assert_eq!(Action::PaneFollowUps.name(), "pane_follow_ups");
     }
 }

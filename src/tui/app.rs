@@ -4,12 +4,16 @@
 //! only after something happened (no timer redraws an idle screen).
 
 use super::state::AppState;
+use super::store_worker::{self, StoreJob, StoreWorker};
 use super::terminal::TerminalGuard;
 use super::ui;
 use super::update::{Effect, Msg, start, update};
 use super::watchdog;
 use crate::engine;
+use crate::engine::alerts::AlertConfig;
+use crate::refresh;
 use crate::source::{LoadOptions, Source};
+use crate::store::Store;
 use chrono::Utc;
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
 use futures_util::StreamExt;
@@ -34,6 +38,8 @@ struct Workers {
     tx: UnboundedSender<Msg>,
     source: Arc<dyn Source>,
     load: LoadOptions,
+    alerts: AlertConfig,
+    store: StoreWorker,
 }
 
 impl Workers {
@@ -42,19 +48,23 @@ impl Workers {
             Effect::Load { generation, params } => {
                 let (tx, source, opts) =
                     (self.tx.clone(), Arc::clone(&self.source), self.load.clone());
+                let (alerts, store) = (self.alerts.clone(), self.store.clone());
                 tokio::task::spawn_blocking(move || {
-                    let result = source
-                        .load(&opts)
-                        .map(|ds| {
-                            let views = engine::compute(&ds, &params);
-                            (Arc::new(ds), Arc::new(views))
-                        })
-                        .map_err(|e| e.to_string());
-                    let _ = tx.send(Msg::Loaded {
-                        generation,
-                        result,
-                        at: Utc::now(),
-                    });
+                    match refresh::evaluate(source.as_ref(), &opts, &params, &alerts) {
+                        // The store worker adds the triage state and reports the load.
+                        Ok(ev) => store.send(StoreJob::Sync {
+                            generation,
+                            evaluated: Box::new(ev),
+                            at: Utc::now(),
+                        }),
+                        Err(e) => {
+                            let _ = tx.send(Msg::Loaded {
+                                generation,
+                                result: Err(e.to_string()),
+                                at: Utc::now(),
+                            });
+                        }
+                    }
                 });
             }
             Effect::Recompute {
@@ -68,22 +78,40 @@ impl Workers {
                     let _ = tx.send(Msg::Computed { generation, views });
                 });
             }
+            Effect::Triage(request) => self.store.send(StoreJob::Triage(request)),
             Effect::Quit => {}
         }
     }
 }
 
 /// Runs the cockpit until the user quits or a signal ends it; returns the signal, if any.
-pub async fn run(
-    mut state: AppState,
-    source: Arc<dyn Source>,
-    load: LoadOptions,
-    mouse: bool,
-) -> io::Result<Option<i32>> {
+/// What the loop needs besides its state: the source, the store and the settings that
+/// workers use.
+pub struct Setup {
+    pub source: Arc<dyn Source>,
+    pub load: LoadOptions,
+    pub alerts: AlertConfig,
+    pub store: Option<Store>,
+    pub mouse: bool,
+}
+
+pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
     let (tx, mut rx) = unbounded_channel();
     let _watchdog = watchdog::start(tx.clone())?;
-    let mut guard = TerminalGuard::enter(mouse)?;
-    let workers = Workers { tx, source, load };
+    let mut guard = TerminalGuard::enter(setup.mouse)?;
+    let store = store_worker::spawn(
+        setup.store,
+        state.store.clone(),
+        state.params.today,
+        tx.clone(),
+    );
+    let workers = Workers {
+        tx,
+        source: setup.source,
+        load: setup.load,
+        alerts: setup.alerts,
+        store,
+    };
     let size = guard.terminal.size()?;
     state.size = (size.width, size.height);
     for e in start(&mut state) {

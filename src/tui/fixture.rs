@@ -2,7 +2,7 @@
 //! benchmark) that need the same screen on every machine and every day.
 
 use super::state::AppState;
-use super::update::{Effect, Msg, start, update};
+use super::update::{Effect, Loaded, Msg, start, update};
 use crate::config::keymap::Keymap;
 use crate::config::theme::{BUILTIN, ColorDepth, parse_theme};
 use crate::domain::Origin;
@@ -27,21 +27,47 @@ pub fn loaded(size: (u16, u16)) -> AppState {
     s.size = size;
     for effect in start(&mut s) {
         if let Effect::Load { generation, params } = effect {
-            let ds = dataset(DemoOptions::new(today()));
-            let views = compute(&ds, &params);
             let at = Utc
                 .with_ymd_and_hms(2026, 11, 28, 9, 30, 0)
                 .single()
                 .unwrap_or_default();
+            let loaded = demo_loaded(&params, at);
             update(
                 &mut s,
                 Msg::Loaded {
                     generation,
-                    result: Ok((Arc::new(ds), Arc::new(views))),
+                    result: Ok(Box::new(loaded)),
                     at,
                 },
             );
         }
     }
     s
+}
+
+/// The demo evaluated as a refresh would, its alerts and follow-ups as if just saved
+/// (fired at the fixed time) in a writable store.
+fn demo_loaded(params: &EngineParams, at: chrono::DateTime<Utc>) -> Loaded {
+    let ds = dataset(DemoOptions::new(today()));
+    let views = compute(&ds, params);
+    let alerts =
+        crate::engine::alerts::evaluate(&ds, today(), params.dead_band, &Default::default());
+    let followups = crate::engine::followups::from_events(&ds, today());
+    let mut triage = crate::refresh::read(None, &alerts, &followups).unwrap_or_default();
+    let stamp = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    for a in &mut triage.alerts {
+        a.first_seen = stamp.clone();
+        a.last_seen = stamp.clone();
+    }
+    for f in &mut triage.followups {
+        f.created = stamp.clone();
+    }
+    Loaded {
+        dataset: Arc::new(ds),
+        views: Arc::new(views),
+        triage,
+        store: crate::refresh::StoreStatus::Writable,
+        warning: None,
+        fired: 0,
+    }
 }

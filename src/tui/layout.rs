@@ -66,12 +66,18 @@ pub fn screen(size: (u16, u16), focus: PaneId, zoom: bool) -> Option<Screen> {
             footer,
         });
     }
-    // Left: the overview above data health. Right: the three signal panes.
+    // Left: the overview, the alerts to triage, data health. Right: the three signal
+    // panes and the follow-ups.
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
-    let [overview, health] =
-        Layout::vertical([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(left);
-    let [revenue, cost, decisions] = Layout::vertical([Constraint::Ratio(1, 3); 3]).areas(right);
+    let [overview, alerts, health] = Layout::vertical([
+        Constraint::Percentage(40),
+        Constraint::Percentage(36),
+        Constraint::Percentage(24),
+    ])
+    .areas(left);
+    let [revenue, cost, decisions, followups] =
+        Layout::vertical([Constraint::Ratio(1, 4); 4]).areas(right);
     Some(Screen {
         header,
         tabs: None,
@@ -80,6 +86,8 @@ pub fn screen(size: (u16, u16), focus: PaneId, zoom: bool) -> Option<Screen> {
             (PaneId::Revenue, revenue),
             (PaneId::Cost, cost),
             (PaneId::Decisions, decisions),
+            (PaneId::Alerts, alerts),
+            (PaneId::FollowUps, followups),
             (PaneId::Health, health),
         ],
         footer,
@@ -126,7 +134,7 @@ mod tests {
     #[test]
     fn grid_at_120x40_single_pane_at_80x24() {
         let s = screen((120, 40), PaneId::Cost, false).unwrap();
-        assert_eq!(s.panes.len(), 5);
+        assert_eq!(s.panes.len(), 7);
         assert!(s.tabs.is_none());
         let s = screen((80, 24), PaneId::Cost, false).unwrap();
         assert_eq!(s.panes, vec![(PaneId::Cost, Rect::new(0, 2, 80, 21))]);

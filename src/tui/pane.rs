@@ -1,5 +1,5 @@
-//! The panes of the cockpit, in the order of DESIGN §7. Alerts (5) and Follow-ups (6)
-//! arrive with triage; the numbers stay fixed so muscle memory carries over.
+//! The panes of the cockpit, in the order of DESIGN §7 and with its numbers:
+//! 1 Overview … 5 Alerts, 6 Follow-ups, 7 Data health.
 
 use super::action::Action;
 
@@ -9,15 +9,21 @@ pub enum PaneId {
     Revenue,
     Cost,
     Decisions,
+    Alerts,
+    FollowUps,
     Health,
 }
 
+pub const PANES: usize = 7;
+
 impl PaneId {
-    pub const ALL: [PaneId; 5] = [
+    pub const ALL: [PaneId; PANES] = [
         PaneId::Overview,
         PaneId::Revenue,
         PaneId::Cost,
         PaneId::Decisions,
+        PaneId::Alerts,
+        PaneId::FollowUps,
         PaneId::Health,
     ];
 
@@ -27,19 +33,28 @@ impl PaneId {
             PaneId::Revenue => "Revenue trends",
             PaneId::Cost => "Cost opportunities",
             PaneId::Decisions => "Decision log",
+            PaneId::Alerts => "Alerts",
+            PaneId::FollowUps => "Follow-ups",
             PaneId::Health => "Data health",
         }
     }
 
-    /// The number key that focuses the pane (DESIGN §7: 1 Overview … 7 Data health).
-    pub fn number(self) -> u8 {
+    /// The short name in the tab row.
+    pub fn short(self) -> &'static str {
         match self {
-            PaneId::Overview => 1,
-            PaneId::Revenue => 2,
-            PaneId::Cost => 3,
-            PaneId::Decisions => 4,
-            PaneId::Health => 7,
+            PaneId::Overview => "Overview",
+            PaneId::Revenue => "Revenue",
+            PaneId::Cost => "Cost",
+            PaneId::Decisions => "Decisions",
+            PaneId::Alerts => "Alerts",
+            PaneId::FollowUps => "Follow-ups",
+            PaneId::Health => "Health",
         }
+    }
+
+    /// The number key that focuses the pane.
+    pub fn number(self) -> u8 {
+        self.index() as u8 + 1
     }
 
     pub fn index(self) -> usize {
@@ -52,16 +67,23 @@ impl PaneId {
             Action::PaneRevenue => Some(PaneId::Revenue),
             Action::PaneCost => Some(PaneId::Cost),
             Action::PaneDecisions => Some(PaneId::Decisions),
+            Action::PaneAlerts => Some(PaneId::Alerts),
+            Action::PaneFollowUps => Some(PaneId::FollowUps),
             Action::PaneHealth => Some(PaneId::Health),
             _ => None,
         }
     }
 
     pub fn next(self) -> PaneId {
-        PaneId::ALL[(self.index() + 1) % PaneId::ALL.len()]
+        PaneId::ALL[(self.index() + 1) % PANES]
     }
 
     pub fn prev(self) -> PaneId {
-        PaneId::ALL[(self.index() + PaneId::ALL.len() - 1) % PaneId::ALL.len()]
+        PaneId::ALL[(self.index() + PANES - 1) % PANES]
+    }
+
+    /// Panes whose rows can be triaged.
+    pub fn is_triage(self) -> bool {
+        matches!(self, PaneId::Alerts | PaneId::FollowUps)
     }
 }

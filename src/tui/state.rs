@@ -1,13 +1,16 @@
 //! Everything the cockpit shows, in one place. Rendering borrows it; only `update`
 //! changes it.
 
-use super::pane::PaneId;
+use super::pane::{PANES, PaneId};
 use super::rows;
+use super::triage::TriageRequest;
 use crate::config::keymap::Keymap;
 use crate::config::theme::Theme;
 use crate::domain::{Dataset, Origin, PeriodSpec};
 use crate::engine::{EngineParams, Views};
+use crate::refresh::{StoreStatus, Triage};
 use chrono::{DateTime, Utc};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -24,6 +27,39 @@ pub enum Mode {
     Details {
         scroll: u16,
     },
+    /// Typing a note, an owner or a dismissal reason for `targets`.
+    Prompt {
+        kind: PromptKind,
+        input: String,
+        pane: PaneId,
+        targets: Vec<String>,
+    },
+    /// A bulk action waiting for y/n.
+    Confirm {
+        question: String,
+        request: TriageRequest,
+    },
+    /// Choosing how long to snooze.
+    Snooze {
+        targets: Vec<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromptKind {
+    Note,
+    Owner,
+    DismissReason,
+}
+
+impl PromptKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            PromptKind::Note => "note",
+            PromptKind::Owner => "owner (empty clears it)",
+            PromptKind::DismissReason => "reason for dismissing",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +85,8 @@ pub struct PaneView {
     pub filter: String,
     /// Indices of the rows that pass the filter.
     pub visible: Vec<u32>,
+    /// Rows marked for a bulk action (alert or follow-up ids).
+    pub marked: BTreeSet<String>,
 }
 
 /// A pane's data: what it shows and since when, or why not.
@@ -72,14 +110,18 @@ pub struct AppState {
     pub keymap: Arc<Keymap>,
     pub themes: Vec<Theme>,
     pub theme: usize,
-    pub read_only: bool,
+    /// Whether triage changes can be saved, and why not.
+    pub store: StoreStatus,
+    pub triage: Triage,
+    /// Batches this session wrote, newest last: what `u` undoes.
+    pub undo: Vec<i64>,
     pub params: EngineParams,
     pub size: (u16, u16),
     pub focus: PaneId,
     pub zoom: bool,
     pub mode: Mode,
-    pub panes: [PaneView; 5],
-    pub load: [PaneLoad; 5],
+    pub panes: [PaneView; PANES],
+    pub load: [PaneLoad; PANES],
     pub data: Option<Data>,
     /// A load or recompute in flight, by generation; results of older ones are dropped.
     pub in_flight: Option<u64>,
@@ -104,7 +146,9 @@ impl AppState {
             keymap: Arc::new(keymap),
             themes,
             theme,
-            read_only: false,
+            store: StoreStatus::Writable,
+            triage: Triage::default(),
+            undo: Vec::new(),
             params,
             size: (80, 24),
             focus: PaneId::Overview,
@@ -141,11 +185,12 @@ impl AppState {
         self.params.period
     }
 
-    /// The number of rows a pane has before filtering.
-    pub fn row_count(&self, id: PaneId) -> usize {
-        self.data
-            .as_ref()
-            .map_or(0, |d| rows::count(&d.dataset, &d.views, id))
+    /// What the rows of every pane are read from.
+    pub fn rows(&self) -> rows::Rows<'_> {
+        rows::Rows {
+            data: self.data.as_ref(),
+            triage: &self.triage,
+        }
     }
 
     /// The index of the selected row of a pane, if any.

@@ -6,10 +6,12 @@ use super::layout;
 use super::pane::PaneId;
 use super::rows;
 use super::state::{AppState, Data, Level, Mode, PaneLoad};
+use super::triage::{self, TriageReply, TriageRequest};
 use crate::config::keymap::Key;
 use crate::domain::period::CYCLE;
 use crate::domain::{Dataset, PeriodSpec};
 use crate::engine::{EngineParams, Views};
+use crate::refresh::{StoreStatus, Triage};
 use chrono::{DateTime, Utc};
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
@@ -24,8 +26,13 @@ pub enum Msg {
     Action(Action),
     Loaded {
         generation: u64,
-        result: Result<(Arc<Dataset>, Arc<Views>), String>,
+        result: Result<Box<Loaded>, String>,
         at: DateTime<Utc>,
+    },
+    /// The store worker's answer to a triage request.
+    TriageDone {
+        result: Result<TriageReply, String>,
+        store: StoreStatus,
     },
     Computed {
         generation: u64,
@@ -33,6 +40,18 @@ pub enum Msg {
     },
     /// SIGTERM, SIGHUP, SIGINT or SIGQUIT: end cleanly.
     Signal(i32),
+}
+
+/// A finished load: the data, its views, and the alerts and follow-ups as stored.
+#[derive(Debug)]
+pub struct Loaded {
+    pub dataset: Arc<Dataset>,
+    pub views: Arc<Views>,
+    pub triage: Triage,
+    pub store: StoreStatus,
+    /// Something the user should know, e.g. that alerts could not be saved.
+    pub warning: Option<String>,
+    pub fired: usize,
 }
 
 #[derive(Debug)]
@@ -48,6 +67,8 @@ pub enum Effect {
         dataset: Arc<Dataset>,
         params: EngineParams,
     },
+    /// Change triage state in the store.
+    Triage(TriageRequest),
     Quit,
 }
 
@@ -95,7 +116,15 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             state.in_flight = None;
             match result {
-                Ok((dataset, views)) => {
+                Ok(loaded) => {
+                    let Loaded {
+                        dataset,
+                        views,
+                        triage,
+                        store,
+                        warning,
+                        fired,
+                    } = *loaded;
                     let events = dataset.events.len();
                     let broken = dataset.ingest.broken;
                     state.data = Some(Data {
@@ -103,10 +132,16 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                         views,
                         loaded_at: at,
                     });
+                    state.triage = triage;
+                    state.store = store;
                     state.load = std::array::from_fn(|_| PaneLoad::Loaded { as_of: at });
                     refilter_all(state);
-                    if broken > 0 {
+                    if let Some(w) = warning {
+                        state.say(Level::Warn, w);
+                    } else if broken > 0 {
                         state.say(Level::Warn, format!("loaded {events} events; {broken} broken lines skipped (see Data health)"));
+                    } else if fired > 0 {
+                        state.say(Level::Info, format!("{fired} new alert(s)"));
                     }
                 }
                 Err(e) => {
@@ -121,6 +156,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                     }
                 }
             }
+            Vec::new()
+        }
+        Msg::TriageDone { result, store } => {
+            triage::on_reply(state, result, store);
             Vec::new()
         }
         Msg::Computed { generation, views } => {
@@ -141,10 +180,16 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
-    if let Mode::Filter { pane, before } = &state.mode {
-        let (pane, before) = (*pane, before.clone());
-        edit_filter(state, pane, before, key);
-        return Vec::new();
+    match &state.mode {
+        Mode::Filter { pane, before } => {
+            let (pane, before) = (*pane, before.clone());
+            edit_filter(state, pane, before, key);
+            return Vec::new();
+        }
+        Mode::Prompt { .. } | Mode::Confirm { .. } | Mode::Snooze { .. } => {
+            return triage::on_key(state, key);
+        }
+        _ => {}
     }
     match state.keymap.action(Key::from_event(key)) {
         Some(a) => on_action(state, a),
@@ -217,6 +262,11 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             );
             return Vec::new();
         }
+        // Keys of these modes arrive through `on_key`; an action (from a test or the
+        // mouse) while one is open closes it first.
+        Mode::Prompt { .. } | Mode::Confirm { .. } | Mode::Snooze { .. } => {
+            state.mode = Mode::Normal
+        }
         Mode::Filter { .. } | Mode::Normal => {}
     }
     let focus = state.focus;
@@ -252,7 +302,10 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             keep_selection_visible(state, focus);
         }
         Action::Close => {
-            if !state.pane(focus).filter.is_empty() {
+            if !state.pane(focus).marked.is_empty() {
+                state.pane_mut(focus).marked.clear();
+                state.say(Level::Info, "selection cleared");
+            } else if !state.pane(focus).filter.is_empty() {
                 state.pane_mut(focus).filter.clear();
                 refilter(state, focus);
                 state.say(Level::Info, "filter cleared");
@@ -269,6 +322,8 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         | Action::PaneRevenue
         | Action::PaneCost
         | Action::PaneDecisions
+        | Action::PaneAlerts
+        | Action::PaneFollowUps
         | Action::PaneHealth => {
             if let Some(p) = PaneId::from_action(action) {
                 focus_pane(state, p);
@@ -296,6 +351,16 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                 state.say(Level::Info, format!("theme: {name}"));
             }
         }
+        Action::Select
+        | Action::Acknowledge
+        | Action::Snooze
+        | Action::Resolve
+        | Action::Dismiss
+        | Action::Reopen
+        | Action::Owner
+        | Action::Note
+        | Action::FollowUp
+        | Action::Undo => return triage::on_action(state, action),
     }
     Vec::new()
 }
@@ -359,7 +424,7 @@ fn page(state: &AppState, pane: PaneId) -> isize {
     isize::try_from(rows - 1).unwrap_or(1)
 }
 
-fn move_selection(state: &mut AppState, pane: PaneId, delta: isize) {
+pub fn move_selection(state: &mut AppState, pane: PaneId, delta: isize) {
     let p = state.pane_mut(pane);
     let n = p.visible.len();
     if n == 0 {
@@ -387,14 +452,33 @@ fn keep_selection_visible(state: &mut AppState, pane: PaneId) {
 }
 
 fn refilter(state: &mut AppState, pane: PaneId) {
-    let visible = match &state.data {
-        Some(d) => rows::filter(&d.dataset, &d.views, pane, &state.pane(pane).filter),
-        None => Vec::new(),
-    };
+    let visible = rows::filter(state.rows(), pane, &state.pane(pane).filter);
     let p = state.pane_mut(pane);
     p.visible = visible;
     p.selected = 0;
     p.offset = 0;
+}
+
+/// After the triage rows changed: filter again and keep the cursor on the same row
+/// (by id) when it is still there.
+pub fn refilter_keeping(state: &mut AppState, pane: PaneId) {
+    let before = state
+        .selected_row(pane)
+        .and_then(|r| rows::row_id(state.rows(), pane, r));
+    let (selected, offset) = (state.pane(pane).selected, state.pane(pane).offset);
+    refilter(state, pane);
+    let src = state.rows();
+    let found = before.and_then(|id| {
+        state
+            .pane(pane)
+            .visible
+            .iter()
+            .position(|&r| rows::row_id(src, pane, r as usize).as_deref() == Some(id.as_str()))
+    });
+    let p = state.pane_mut(pane);
+    p.selected = found.unwrap_or(selected);
+    p.offset = offset;
+    keep_selection_visible(state, pane);
 }
 
 /// After new data: apply every pane's filter again, keeping positions where possible.

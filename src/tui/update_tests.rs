@@ -44,9 +44,9 @@ fn number_keys_tab_and_arrows_focus_panes() {
     key(&mut s, KeyCode::BackTab);
     assert_eq!(s.focus, PaneId::Health);
     key(&mut s, KeyCode::Left);
-    assert_eq!(s.focus, PaneId::Decisions);
+    assert_eq!(s.focus, PaneId::FollowUps);
     key(&mut s, KeyCode::Char('5'));
-    assert_eq!(s.focus, PaneId::Decisions, "5 (alerts) is not bound yet");
+    assert_eq!(s.focus, PaneId::Alerts);
 }
 
 #[test]

@@ -145,7 +145,7 @@ impl Default for AlertConfig {
             revenue_pattern_months: 2,
             revenue_pattern_impact: 25_000.0,
             cost_roi_savings: 10_000.0,
-            planning_min_decisions: 1,
+            planning_min_decisions: 3,
             vendor_min_events: 2,
         }
     }

@@ -205,15 +205,11 @@ fn deliverability_trend(ctx: &mut Ctx, month: &Period) {
         if !(urgent || (direction == Direction::Rising && now > 0)) {
             continue;
         }
-        let name = ctx.ds.tenant(tenant).to_owned();
         let title = if direction == Direction::Rising {
-            format!(
-                "Deliverability signals rising at {name}: {} → {now}",
-                acc.before
-            )
+            format!("Deliverability signals rising {} → {now}", acc.before)
         } else {
             format!(
-                "{} deliverability signal at {name}",
+                "{} deliverability signal",
                 acc.highest.map_or("urgent", Priority::name)
             )
         };
@@ -261,15 +257,7 @@ fn cost_opportunity(ctx: &mut Ctx, month: &Period) {
     for ((tenant, kind), (events, savings)) in groups {
         let kind_name = ctx.ds.shown(kind).to_owned();
         let n = events.len();
-        let title = format!(
-            "{n} {} to review: {kind_name} at {}",
-            if n == 1 {
-                "cost opportunity"
-            } else {
-                "cost opportunities"
-            },
-            ctx.ds.tenant(tenant)
-        );
+        let title = format!("{n} to review: {kind_name}");
         let severity = ctx.cfg.severity(None, savings.high);
         let figures = vec![
             ("opportunities requiring review", n.to_string()),
@@ -329,10 +317,9 @@ fn decision_review_due(ctx: &mut Ctx, month: &Period) {
             Severity::Medium
         };
         let title = format!(
-            "Review the outcome of {} ({}) at {}: due {review}",
+            "Review {} (decided {}), due {review}",
             ctx.ds.shown(d.category),
-            made.map(|m| m.to_string()).unwrap_or_default(),
-            ctx.ds.tenant(e.tenant)
+            made.map(|m| m.to_string()).unwrap_or_default()
         );
         let overdue = review < ctx.today;
         let figures = vec![
@@ -382,11 +369,7 @@ fn custom_event(ctx: &mut Ctx, month: &Period) {
     for ((tenant, name), mut times) in groups {
         times.sort_unstable_by(|a, b| b.cmp(a));
         let name = ctx.ds.shown(name).to_owned();
-        let title = format!(
-            "{} {name} event(s) at {}",
-            times.len(),
-            ctx.ds.tenant(tenant)
-        );
+        let title = format!("{} × {name}", times.len());
         let evidence = Evidence {
             figures: vec![("events this month".to_owned(), times.len().to_string())],
             events: times
@@ -456,11 +439,14 @@ fn revenue_pattern(ctx: &mut Ctx, quarter: &Period) {
             continue;
         }
         let title = format!(
-            "Revenue-protection pattern at {}: signals in {months} of 3 months, {}",
-            ctx.ds.tenant(tenant),
+            "Revenue signals in {months} of 3 months, {}",
             acc.impact.range()
         );
-        let severity = ctx.cfg.severity(acc.highest, acc.impact.high);
+        // A quarter sums three months: judge its impact per month, and leave single
+        // critical signals to the monthly rule.
+        let severity = ctx
+            .cfg
+            .severity(acc.highest.min(Some(Priority::High)), acc.impact.high / 3.0);
         let figures = vec![
             ("months with signals", format!("{months} of 3")),
             ("signals", acc.events.len().to_string()),
@@ -502,10 +488,7 @@ fn cost_roi(ctx: &mut Ctx, quarter: &Period) {
             continue;
         }
         let estimate = crate::domain::range::short_number(savings.midpoints);
-        let title = format!(
-            "Estimated savings of ${estimate} this quarter at {}",
-            ctx.ds.tenant(tenant)
-        );
+        let title = format!("Estimated savings ≈ ${estimate} this quarter");
         let severity = ctx
             .cfg
             .severity(None, savings.midpoints)
@@ -564,9 +547,8 @@ fn planning_insight(ctx: &mut Ctx, quarter: &Period) {
             .map(|(c, k)| format!("{} ×{k}", ctx.ds.shown(c)))
             .collect();
         let title = format!(
-            "{n} strategic {} at {} this quarter",
-            if n == 1 { "decision" } else { "decisions" },
-            ctx.ds.tenant(tenant)
+            "{n} strategic {} this quarter",
+            if n == 1 { "decision" } else { "decisions" }
         );
         let figures = vec![("decisions", n.to_string()), ("categories", mix.join(", "))];
         let evidence = ctx.evidence(events, figures);
@@ -616,7 +598,7 @@ fn vendor_trend(ctx: &mut Ctx, quarter: &Period) {
             Severity::Low
         };
         let title = format!(
-            "Cost signals about {name} rising: {before} → {now} across {} tenants",
+            "{name} rising {before} → {now} across {} tenants",
             tenants.len()
         );
         let figures = vec![

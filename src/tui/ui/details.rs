@@ -15,13 +15,21 @@ use chrono::Datelike;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 
-struct Doc<'t> {
-    theme: &'t Theme,
-    lines: Vec<Line<'static>>,
+/// A details document being written: headings, key/value lines and bullets.
+pub struct Doc<'t> {
+    pub theme: &'t Theme,
+    pub lines: Vec<Line<'static>>,
 }
 
 impl Doc<'_> {
-    fn heading(&mut self, text: impl Into<String>) {
+    pub fn muted(&mut self, text: &str) {
+        self.lines.push(Line::from(Span::styled(
+            format!("  {text}"),
+            self.theme.muted(),
+        )));
+    }
+
+    pub fn heading(&mut self, text: impl Into<String>) {
         if !self.lines.is_empty() {
             self.lines.push(Line::raw(""));
         }
@@ -31,14 +39,14 @@ impl Doc<'_> {
         )));
     }
 
-    fn kv(&mut self, key: &str, value: impl Into<String>) {
+    pub fn kv(&mut self, key: &str, value: impl Into<String>) {
         self.lines.push(Line::from(vec![
             Span::styled(format!("  {key:<22}"), self.theme.muted()),
             Span::raw(value.into()),
         ]));
     }
 
-    fn bullet(&mut self, text: impl Into<String>) {
+    pub fn bullet(&mut self, text: impl Into<String>) {
         self.lines.push(Line::raw(format!("  • {}", text.into())));
     }
 
@@ -86,14 +94,30 @@ fn months_line(v: &Views, monthly: &[u32]) -> String {
 }
 
 pub fn content(state: &AppState, theme: &Theme) -> Option<(String, Vec<Line<'static>>)> {
-    let data = state.data.as_ref()?;
-    let (ds, v) = (&*data.dataset, &*data.views);
     let row = state.selected_row(state.focus)?;
     let mut d = Doc {
         theme,
         lines: Vec::new(),
     };
+    match state.focus {
+        PaneId::Alerts => {
+            let title = super::details_triage::alert(&mut d, state.triage.alerts.get(row)?);
+            return Some((title, d.lines));
+        }
+        PaneId::FollowUps => {
+            let title = super::details_triage::followup(
+                &mut d,
+                state.triage.followups.get(row)?,
+                state.params.today,
+            );
+            return Some((title, d.lines));
+        }
+        _ => {}
+    }
+    let data = state.data.as_ref()?;
+    let (ds, v) = (&*data.dataset, &*data.views);
     let title = match state.focus {
+        PaneId::Alerts | PaneId::FollowUps => return None,
         PaneId::Overview => overview(&mut d, ds, v, row)?,
         PaneId::Revenue => revenue(&mut d, ds, v, row)?,
         PaneId::Cost => cost(&mut d, ds, v, row)?,

@@ -1,7 +1,9 @@
 //! The footer: key hints generated from the keymap, and the last action echoed.
 
 use crate::config::theme::Theme;
+use crate::triage::SnoozeFor;
 use crate::tui::action::Action;
+use crate::tui::pane::PaneId;
 use crate::tui::state::{AppState, Level, Mode};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -9,7 +11,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-/// The order of the hints; the first keys of these actions fill the bar left to right.
+/// The hints of the data panes, in order; the first keys of these actions fill the
+/// bar left to right until it is full.
 const HINTS: [Action; 9] = [
     Action::Help,
     Action::Quit,
@@ -22,11 +25,53 @@ const HINTS: [Action; 9] = [
     Action::Refresh,
 ];
 
+const ALERT_HINTS: [Action; 12] = [
+    Action::Help,
+    Action::Quit,
+    Action::Acknowledge,
+    Action::Snooze,
+    Action::Resolve,
+    Action::Dismiss,
+    Action::Owner,
+    Action::Note,
+    Action::FollowUp,
+    Action::Select,
+    Action::Undo,
+    Action::Details,
+];
+
+const FOLLOW_UP_HINTS: [Action; 9] = [
+    Action::Help,
+    Action::Quit,
+    Action::Resolve,
+    Action::Dismiss,
+    Action::Owner,
+    Action::Note,
+    Action::Select,
+    Action::Undo,
+    Action::Details,
+];
+
+/// The hint word, which on the follow-ups pane says what the key does there.
+fn word(pane: PaneId, action: Action) -> Option<&'static str> {
+    match (pane, action) {
+        (PaneId::FollowUps, Action::Resolve) => Some("done"),
+        (PaneId::FollowUps, Action::Dismiss) => Some("cancel"),
+        _ => action.hint(),
+    }
+}
+
 pub fn hint_spans(state: &AppState, theme: &Theme, width: usize) -> Vec<Span<'static>> {
+    let hints: &[Action] = match state.focus {
+        PaneId::Alerts => &ALERT_HINTS,
+        PaneId::FollowUps => &FOLLOW_UP_HINTS,
+        _ => &HINTS,
+    };
     let mut spans = Vec::new();
     let mut used = 0;
-    for action in HINTS {
-        let (Some(key), Some(word)) = (state.keymap.first_key(action), action.hint()) else {
+    for &action in hints {
+        let (Some(key), Some(word)) = (state.keymap.first_key(action), word(state.focus, action))
+        else {
             continue;
         };
         let key = key.to_string();
@@ -41,15 +86,83 @@ pub fn hint_spans(state: &AppState, theme: &Theme, width: usize) -> Vec<Span<'st
     spans
 }
 
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    if let Mode::Filter { pane, .. } = &state.mode {
-        let filter = &state.pane(*pane).filter;
-        let line = Line::from(vec![
-            Span::styled(" / ", theme.accent()),
-            Span::raw(filter.clone()),
+/// The end of `text` that fits in `width` cells, so the cursor stays in view.
+fn tail(text: &str, width: usize) -> String {
+    let mut out: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.into_iter().rev().collect()
+}
+
+/// The footer while something is being typed or chosen, if it is.
+fn input_line(state: &AppState, theme: &Theme, width: usize) -> Option<Line<'static>> {
+    let field = |label: String, input: &str, help: &str| {
+        let room = width.saturating_sub(label.width() + help.width() + 4);
+        Line::from(vec![
+            Span::styled(format!(" {label} "), theme.accent()),
+            Span::raw(tail(input, room.max(10))),
             Span::styled("▏", theme.accent()),
-            Span::styled("   enter keep · esc cancel · ctrl-u clear", theme.muted()),
-        ]);
+            Span::styled(format!("  {help}"), theme.muted()),
+        ])
+    };
+    match &state.mode {
+        Mode::Filter { pane, .. } => Some(field(
+            "/".into(),
+            &state.pane(*pane).filter,
+            "enter keep · esc cancel · ctrl-u clear",
+        )),
+        Mode::Prompt {
+            kind,
+            input,
+            targets,
+            ..
+        } => {
+            let label = if targets.len() > 1 {
+                format!("{} ({} rows):", kind.label(), targets.len())
+            } else {
+                format!("{}:", kind.label())
+            };
+            Some(field(label, input, "enter save · esc cancel"))
+        }
+        Mode::Confirm { question, .. } => Some(Line::from(vec![
+            Span::styled(
+                format!(" {question}"),
+                theme.warn().add_modifier(ratatui::style::Modifier::BOLD),
+            ),
+            Span::styled("  y or enter: yes · n or esc: no", theme.muted()),
+        ])),
+        Mode::Snooze { targets } => {
+            let mut spans = vec![Span::styled(
+                format!(
+                    " snooze {} for:",
+                    if targets.len() > 1 {
+                        format!("{} alerts", targets.len())
+                    } else {
+                        "the alert".into()
+                    }
+                ),
+                theme.accent(),
+            )];
+            for s in SnoozeFor::ALL {
+                spans.push(Span::styled(format!("  {}", s.key()), theme.accent()));
+                spans.push(Span::styled(format!(" {}", s.label()), theme.muted()));
+            }
+            spans.push(Span::styled("  esc cancel", theme.muted()));
+            Some(Line::from(spans))
+        }
+        _ => None,
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    if let Some(line) = input_line(state, theme, usize::from(area.width)) {
         frame.render_widget(Paragraph::new(line), area);
         return;
     }

@@ -1,40 +1,84 @@
-//! The header: where the data comes from, as of when, the period, and mode badges.
+//! The header: where the data comes from, as of when, the period, alert counts by
+//! state, and mode badges. When it does not fit, the least important parts go first.
 
 use crate::config::theme::Theme;
 use crate::domain::Origin;
+use crate::triage::Status;
 use crate::tui::state::AppState;
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+fn width(spans: &[Span]) -> usize {
+    spans.iter().map(|s| s.content.width()).sum()
+}
+
+/// "4 new · 2 ack · 1 snoozed", the open alerts by state.
+pub fn alert_counts(state: &AppState) -> Option<String> {
+    let count = |s: Status| {
+        state
+            .triage
+            .alerts
+            .iter()
+            .filter(|a| a.triage.status == s)
+            .count()
+    };
+    let parts: Vec<String> = [
+        (Status::New, "new"),
+        (Status::Acknowledged, "ack"),
+        (Status::Snoozed, "snoozed"),
+    ]
+    .into_iter()
+    .map(|(s, word)| (count(s), word))
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, word)| format!("{n} {word}"))
+    .collect();
+    (!state.triage.alerts.is_empty()).then(|| {
+        if parts.is_empty() {
+            "alerts: all handled".to_owned()
+        } else {
+            format!("alerts: {}", parts.join(" · "))
+        }
+    })
+}
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    frame.render_widget(Paragraph::new("").style(theme.header()), area);
-    let mut left = vec![Span::styled(
-        " bearing ",
-        theme.header().add_modifier(Modifier::BOLD),
-    )];
+    let head = theme.header();
+    let mut essential = vec![Span::styled(" bearing ", head.add_modifier(Modifier::BOLD))];
     match &state.origin {
-        Origin::Demo => left.push(Span::styled(" DEMO DATA ", theme.badge())),
-        other => left.push(Span::styled(format!(" {} ", other.label()), theme.header())),
+        Origin::Demo => essential.push(Span::styled(" DEMO DATA ", theme.badge())),
+        other => essential.push(Span::styled(format!(" {} ", other.label()), head)),
     }
-    if let Some(d) = &state.data {
-        left.push(Span::styled(
-            format!(" as of {} ", d.loaded_at.format("%Y-%m-%d %H:%M UTC")),
-            theme.header(),
+    let (as_of, period, compare) = match &state.data {
+        Some(d) => (
+            Some(format!(
+                " as of {}",
+                d.loaded_at.format("%Y-%m-%d %H:%M UTC")
+            )),
+            Some(format!(" · {}", d.views.period.label)),
+            Some(format!(" vs {}", d.views.previous.label)),
+        ),
+        None => (None, None, None),
+    };
+    let mut right: Vec<Span> = Vec::new();
+    if let Some(counts) = alert_counts(state) {
+        let new = state
+            .triage
+            .alerts
+            .iter()
+            .any(|a| a.triage.status == Status::New);
+        right.push(Span::styled(
+            format!("{counts} "),
+            if new {
+                head.add_modifier(Modifier::BOLD)
+            } else {
+                head
+            },
         ));
-        // On narrow screens the comparison is in each pane's details instead.
-        let period = if area.width >= 100 {
-            format!("· {} vs {} ", d.views.period.label, d.views.previous.label)
-        } else {
-            format!("· {} ", d.views.period.label)
-        };
-        left.push(Span::styled(period, theme.header()));
     }
-    frame.render_widget(Paragraph::new(Line::from(left)), area);
-
-    let mut right = Vec::new();
     if state.in_flight.is_some() {
         let what = if state.data.is_some() {
             " REFRESHING "
@@ -42,16 +86,32 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             " LOADING "
         };
         right.push(Span::styled(what, theme.badge()));
-        right.push(Span::raw(" "));
+        right.push(Span::styled(" ", head));
     }
-    if state.read_only {
-        right.push(Span::styled(" READ-ONLY ", theme.badge()));
-        right.push(Span::raw(" "));
+    if !state.store.is_writable() {
+        right.push(Span::styled(" READ-ONLY ", theme.badge_alert()));
+        right.push(Span::styled(" ", head));
     }
-    if !right.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Line::from(right)).alignment(Alignment::Right),
-            area,
+    let total = usize::from(area.width);
+    // Drop the least important parts until everything fits.
+    let mut optional: Vec<Option<String>> = vec![as_of, period, compare];
+    loop {
+        let mut left = essential.clone();
+        left.extend(
+            optional
+                .iter()
+                .flatten()
+                .map(|t| Span::styled(t.clone(), head)),
         );
+        if width(&left) + width(&right) < total || optional.iter().all(Option::is_none) {
+            let gap = total.saturating_sub(width(&left) + width(&right));
+            left.push(Span::styled(" ".repeat(gap), head));
+            left.extend(right);
+            frame.render_widget(Paragraph::new(Line::from(left)).style(head), area);
+            return;
+        }
+        if let Some(slot) = optional.iter_mut().rev().find(|o| o.is_some()) {
+            *slot = None;
+        }
     }
 }

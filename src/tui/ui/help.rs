@@ -8,12 +8,12 @@ use ratatui::text::{Line, Span};
 
 pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
     let mut out = Vec::new();
-    for group in [Group::General, Group::Panes, Group::Moving, Group::View] {
+    for group in Group::ALL {
         out.push(Line::from(Span::styled(
             group.title(),
             theme.accent().add_modifier(Modifier::BOLD),
         )));
-        for action in Action::ALL.into_iter().filter(|a| a.group() == group) {
+        for action in Action::all().filter(|a| a.group() == group) {
             let keys: Vec<String> = state
                 .keymap
                 .keys(action)
@@ -60,8 +60,8 @@ pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
 /// The default keys as a Markdown table, for the README (a test keeps the two equal).
 pub fn markdown_table(keymap: &crate::config::keymap::Keymap) -> String {
     let mut out = String::from("| keys | action |\n|---|---|\n");
-    for group in [Group::General, Group::Panes, Group::Moving, Group::View] {
-        for action in Action::ALL.into_iter().filter(|a| a.group() == group) {
+    for group in Group::ALL {
+        for action in Action::all().filter(|a| a.group() == group) {
             let keys: Vec<String> = keymap
                 .keys(action)
                 .iter()

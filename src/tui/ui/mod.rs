@@ -1,8 +1,11 @@
 //! Drawing. Every function here borrows the state and never changes it.
 
+pub mod alerts;
 pub mod cost;
 pub mod decisions;
 pub mod details;
+pub mod details_triage;
+pub mod followups;
 pub mod footer;
 pub mod header;
 pub mod health;
@@ -51,6 +54,8 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
             PaneId::Revenue => revenue::render(frame, *rect, state, theme),
             PaneId::Cost => cost::render(frame, *rect, state, theme),
             PaneId::Decisions => decisions::render(frame, *rect, state, theme),
+            PaneId::Alerts => alerts::render(frame, *rect, state, theme),
+            PaneId::FollowUps => followups::render(frame, *rect, state, theme),
             PaneId::Health => health::render(frame, *rect, state, theme),
         }
     }
@@ -69,7 +74,11 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
                 overlay::render(frame, area, theme, &title, lines, *scroll);
             }
         }
-        Mode::Normal | Mode::Filter { .. } => {}
+        Mode::Normal
+        | Mode::Filter { .. }
+        | Mode::Prompt { .. }
+        | Mode::Confirm { .. }
+        | Mode::Snooze { .. } => {}
     }
 }
 

@@ -9,21 +9,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-fn short(p: PaneId) -> &'static str {
-    match p {
-        PaneId::Overview => "Overview",
-        PaneId::Revenue => "Revenue",
-        PaneId::Cost => "Cost",
-        PaneId::Decisions => "Decisions",
-        PaneId::Health => "Health",
-    }
-}
-
 fn label(p: PaneId) -> String {
-    format!(" {} {} ", p.number(), short(p))
+    format!(" {} {} ", p.number(), p.short())
 }
 
-const SEP: &str = "│";
+/// Seven tabs fit in 80 columns only without separators; the focused one is
+/// highlighted, and the spaces around each label keep them apart.
+const SEP: &str = "";
 
 /// Which tab is under column `x`; the same arithmetic as the drawing.
 pub fn tab_at(area: Rect, x: u16) -> Option<PaneId> {
@@ -41,7 +33,7 @@ pub fn tab_at(area: Rect, x: u16) -> Option<PaneId> {
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut spans = Vec::new();
     for (i, p) in PaneId::ALL.iter().enumerate() {
-        if i > 0 {
+        if i > 0 && !SEP.is_empty() {
             spans.push(Span::styled(SEP, theme.muted()));
         }
         let style = if *p == state.focus {
@@ -63,8 +55,8 @@ mod tests {
         let area = Rect::new(0, 1, 80, 1);
         assert_eq!(tab_at(area, 0), Some(PaneId::Overview));
         assert_eq!(tab_at(area, 11), Some(PaneId::Overview));
-        assert_eq!(tab_at(area, 12), None, "the separator");
-        assert_eq!(tab_at(area, 13), Some(PaneId::Revenue));
-        assert_eq!(tab_at(area, 79), None);
+        assert_eq!(tab_at(area, 12), Some(PaneId::Revenue));
+        assert_eq!(tab_at(area, 77), Some(PaneId::Health));
+        assert_eq!(tab_at(area, 78), None);
     }
 }

@@ -1,9 +1,12 @@
 //! What each command does. The cockpit itself lives in `tui`.
 
-use crate::cli::{Cli, Command, ConfigCommand, Format};
+mod triage;
+
+use crate::cli::{AuditCommand, Cli, Command, ConfigCommand, DebugCommand, Format};
 use crate::config::theme::ColorDepth;
 use crate::config::{self, Config, Overrides, file::DEFAULT_TEXT};
 use crate::engine::{self, EngineParams};
+use crate::refresh;
 use crate::source::{self, LoadOptions, demo::DemoOptions, export};
 use crate::tui::{app, state::AppState};
 use chrono::{NaiveDate, Utc};
@@ -30,6 +33,7 @@ pub fn main(cli: Cli) -> ExitCode {
         theme: cli.theme.clone(),
         read_only: cli.read_only,
         period: cli.period,
+        db: cli.db.clone(),
     };
     if let Some(Command::Config { action }) = &cli.command {
         return config_command(action, cli.config.as_deref(), &overrides);
@@ -47,6 +51,14 @@ pub fn main(cli: Cli) -> ExitCode {
             out,
             decisions,
         }) => report(&config, today, *format, out.as_deref(), *decisions),
+        Some(Command::Alerts { json, state }) => triage::alerts(&config, today, *json, *state),
+        Some(Command::Followups { json }) => triage::followups(&config, today, *json),
+        Some(Command::Audit {
+            action: AuditCommand::Verify,
+        }) => triage::audit_verify(&config),
+        Some(Command::Debug {
+            action: DebugCommand::Storm { actions, seed },
+        }) => triage::storm(&config, today, *actions, *seed),
         _ => cockpit(config, config_path, today),
     }
 }
@@ -60,8 +72,11 @@ fn engine_params(config: &Config, today: NaiveDate) -> EngineParams {
     }
 }
 
-fn load_options(today: NaiveDate) -> LoadOptions {
-    LoadOptions::new(today)
+fn load_options(config: &Config, today: NaiveDate) -> LoadOptions {
+    LoadOptions {
+        watch: config.alerts.custom_events.clone(),
+        ..LoadOptions::new(today)
+    }
 }
 
 fn report(
@@ -72,7 +87,7 @@ fn report(
     rows: usize,
 ) -> ExitCode {
     let src = source::open(&config.source, config.subscriptions.clone());
-    let ds = match src.load(&load_options(today)) {
+    let ds = match src.load(&load_options(config, today)) {
         Ok(ds) => ds,
         Err(e) => return fail(e),
     };
@@ -246,7 +261,8 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, today: NaiveDate) -> Ex
         &config.theme,
         engine_params(&config, today),
     );
-    state.read_only = config.read_only;
+    let (store, status) = refresh::open_store(config.db.clone(), config.read_only);
+    state.store = status;
     if let Some(c) = config.keymap.conflicts.first() {
         state.say(crate::tui::state::Level::Warn, format!("config: {c}"));
     } else if let Some(p) = theme_problems.first() {
@@ -259,7 +275,14 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, today: NaiveDate) -> Ex
         Ok(rt) => rt,
         Err(e) => return fail(e),
     };
-    let result = runtime.block_on(app::run(state, src, load_options(today), config.mouse));
+    let setup = app::Setup {
+        source: src,
+        load: load_options(&config, today),
+        alerts: config.alerts.clone(),
+        store,
+        mouse: config.mouse,
+    };
+    let result = runtime.block_on(app::run(state, setup));
     // A load still running on the blocking pool must not keep a quitting user waiting.
     runtime.shutdown_background();
     match result {

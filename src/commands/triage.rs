@@ -1,0 +1,268 @@
+//! `bearing alerts`, `bearing followups`, `bearing audit verify`, and the hidden
+//! `bearing debug storm` the crash and concurrency tests drive.
+
+use super::{engine_params, fail, load_options};
+use crate::config::Config;
+use crate::engine::alerts::Severity;
+use crate::refresh::{self, StoreStatus};
+use crate::source;
+use crate::store::{Store, StoreError, audit};
+use crate::triage::{Command, Status};
+use chrono::{Days, NaiveDate};
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+/// Exit code of `bearing alerts` when a new high or critical alert is waiting.
+pub const NEW_URGENT_ALERTS: u8 = 3;
+
+/// Loads, evaluates and syncs, as a refresh in the cockpit would.
+fn refreshed(config: &Config, today: NaiveDate) -> Result<(refresh::Triage, StoreStatus), String> {
+    let src = source::open(&config.source, config.subscriptions.clone());
+    let ev = refresh::evaluate(
+        src.as_ref(),
+        &load_options(config, today),
+        &engine_params(config, today),
+        &config.alerts,
+    )
+    .map_err(|e| e.to_string())?;
+    let (mut store, status) = refresh::open_store(config.db.clone(), config.read_only);
+    let (triage, _, warning) = refresh::sync_and_read(store.as_mut(), &ev, today);
+    if let Some(w) = warning {
+        eprintln!("bearing: {w}");
+    }
+    let status = refresh::status_of(store.as_ref(), &status);
+    if let Some(why) = status.reason() {
+        eprintln!(
+            "bearing: read-only ({why}): alerts shown as the data has them, triage state may be missing"
+        );
+    }
+    Ok((triage, status))
+}
+
+fn print(lines: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> ExitCode {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match lines(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+pub fn alerts(config: &Config, today: NaiveDate, json: bool, state: Option<Status>) -> ExitCode {
+    let (triage, _) = match refreshed(config, today) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let waiting = triage
+        .alerts
+        .iter()
+        .any(|a| a.triage.status == Status::New && a.severity >= Severity::High);
+    let rows: Vec<_> = triage
+        .alerts
+        .iter()
+        .filter(|a| state.is_none_or(|s| a.triage.status == s))
+        .collect();
+    let printed = print(|w| {
+        if json {
+            serde_json::to_writer_pretty(&mut *w, &rows).map_err(io::Error::from)?;
+            return writeln!(w);
+        }
+        writeln!(
+            w,
+            "{:<9} {:<14} {:<8} {:<18} {:<10} ALERT  [ID]",
+            "SEVERITY", "STATE", "PERIOD", "TENANT", "OWNER"
+        )?;
+        for a in &rows {
+            writeln!(
+                w,
+                "{:<9} {:<14} {:<8} {:<18} {:<10} {}  [{}]",
+                a.severity.name(),
+                crate::tui::ui::alerts::state_text(&a.triage),
+                a.period,
+                a.tenant,
+                a.triage.owner.as_deref().unwrap_or("-"),
+                a.title,
+                a.id
+            )?;
+        }
+        writeln!(
+            w,
+            "{} alerts shown, {} open",
+            rows.len(),
+            triage
+                .alerts
+                .iter()
+                .filter(|a| a.triage.status.is_open())
+                .count()
+        )
+    });
+    if printed != ExitCode::SUCCESS {
+        return printed;
+    }
+    if waiting {
+        ExitCode::from(NEW_URGENT_ALERTS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+pub fn followups(config: &Config, today: NaiveDate, json: bool) -> ExitCode {
+    let (triage, _) = match refreshed(config, today) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    print(|w| {
+        if json {
+            serde_json::to_writer_pretty(&mut *w, &triage.followups).map_err(io::Error::from)?;
+            return writeln!(w);
+        }
+        writeln!(
+            w,
+            "{:<10} {:<9} {:<10} FOLLOW-UP  [ID]",
+            "DUE", "STATUS", "OWNER"
+        )?;
+        for f in &triage.followups {
+            let status = if f.state.is_overdue(today) {
+                "OVERDUE"
+            } else {
+                f.state.status.name()
+            };
+            writeln!(
+                w,
+                "{:<10} {:<9} {:<10} {}  [{}]",
+                f.state.due,
+                status,
+                f.state.owner.as_deref().unwrap_or("-"),
+                f.title,
+                f.id
+            )?;
+        }
+        let overdue = triage
+            .followups
+            .iter()
+            .filter(|f| f.state.is_overdue(today))
+            .count();
+        writeln!(
+            w,
+            "{} follow-ups, {overdue} overdue",
+            triage.followups.len()
+        )
+    })
+}
+
+pub fn audit_verify(config: &Config) -> ExitCode {
+    let Some(path) = config.db.clone().or_else(crate::store::default_path) else {
+        return fail("no data directory: pass --db FILE");
+    };
+    if !path.exists() {
+        return fail(format!(
+            "no audit log at {}: bearing has not saved anything there",
+            path.display()
+        ));
+    }
+    let store = match Store::open_read_only(&path, "verifying".into()) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    match audit::verify(store.conn()) {
+        Ok(v) => {
+            println!(
+                "audit log verified: {} records, hash chain intact, stored state equals a replay of the log (last hash {})",
+                v.records,
+                &v.last_hash[..16]
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(format!("audit verification FAILED: {e}")),
+    }
+}
+
+/// SplitMix64, as the demo uses: the same storm for the same seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Random triage on the stored alerts. Each committed action prints
+/// `committed <batch> <target> <action>` only after its transaction committed, so a
+/// test that kills this process knows exactly what must have survived.
+pub fn storm(config: &Config, today: NaiveDate, actions: usize, seed: u64) -> ExitCode {
+    let path = config.db.clone().or_else(crate::store::default_path);
+    let Some(path) = path else {
+        return fail("no data directory: pass --db FILE");
+    };
+    let mut store = match Store::open(&path) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let ids: Vec<String> = match store.alerts() {
+        Ok(a) => a.into_iter().map(|a| a.id).collect(),
+        Err(e) => return fail(e),
+    };
+    if ids.is_empty() {
+        return fail("no alerts in the store: run `bearing alerts` first");
+    }
+    let mut rng = Rng(seed);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    for i in 0..actions {
+        let id = &ids[rng.below(ids.len())];
+        let until = today
+            .checked_add_days(Days::new(1 + rng.below(30) as u64))
+            .unwrap_or(today);
+        let command = match rng.below(8) {
+            0 => Command::Acknowledge,
+            1 => Command::Resolve,
+            2 => Command::Snooze { until },
+            3 => Command::Dismiss {
+                reason: format!("storm {seed}/{i}"),
+            },
+            4 => Command::Reopen,
+            5 => Command::SetOwner {
+                owner: Some(format!("owner-{}", rng.below(5))),
+            },
+            6 => Command::SetOwner { owner: None },
+            _ => Command::Acknowledge,
+        };
+        let line = if rng.below(6) == 0 {
+            let target = crate::store::alerts::target(id);
+            store
+                .note(&target, &format!("storm {seed} note {i}"))
+                .map(|batch| format!("committed {batch} note {target}"))
+        } else {
+            store
+                .triage(std::slice::from_ref(id), &command, today)
+                .map(|o| {
+                    format!(
+                        "committed {} {} alert:{id}",
+                        o.batch,
+                        command.verb().replace(' ', "_")
+                    )
+                })
+        };
+        let line = match line {
+            Ok(l) => l,
+            Err(StoreError::Refused(r)) => format!("refused alert:{id} {r}"),
+            Err(e) => {
+                eprintln!("bearing: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}

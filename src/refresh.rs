@@ -1,0 +1,194 @@
+//! What a refresh does, for the cockpit and the command line alike: load the source,
+//! compute the views, evaluate the alert rules and the follow-ups events ask for, and
+//! meet the store (fire new alerts, wake due snoozes, keep every triage state).
+
+use crate::domain::Dataset;
+use crate::engine::alerts::{self, AlertCandidate, AlertConfig};
+use crate::engine::followups::{self as engine_followups, FollowUpCandidate};
+use crate::engine::{self, EngineParams, Views};
+use crate::source::{LoadOptions, Source, SourceError};
+use crate::store::alerts::{AlertRow, sort_alerts};
+use crate::store::followups::FollowUpRow;
+use crate::store::{Store, StoreError};
+use crate::triage::followup::{FollowState, FollowStatus};
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+/// Data and what the rules make of it, before the store is involved.
+pub struct Evaluated {
+    pub dataset: Dataset,
+    pub views: Views,
+    pub alerts: Vec<AlertCandidate>,
+    pub followups: Vec<FollowUpCandidate>,
+}
+
+pub fn evaluate(
+    source: &dyn Source,
+    opts: &LoadOptions,
+    params: &EngineParams,
+    alert_cfg: &AlertConfig,
+) -> Result<Evaluated, SourceError> {
+    let dataset = source.load(opts)?;
+    let views = engine::compute(&dataset, params);
+    let alerts = alerts::evaluate(&dataset, params.today, params.dead_band, alert_cfg);
+    let followups = engine_followups::from_events(&dataset, params.today);
+    Ok(Evaluated {
+        dataset,
+        views,
+        alerts,
+        followups,
+    })
+}
+
+/// Whether triage changes can be saved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreStatus {
+    Writable,
+    /// Readable, not writable: `--read-only`, a read-only file, a full disk.
+    ReadOnly(String),
+    /// No database at all (damaged, or cannot be created); alerts are not saved.
+    Unavailable(String),
+}
+
+impl StoreStatus {
+    pub fn is_writable(&self) -> bool {
+        *self == StoreStatus::Writable
+    }
+
+    /// Why changes cannot be saved, if they cannot.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            StoreStatus::Writable => None,
+            StoreStatus::ReadOnly(r) | StoreStatus::Unavailable(r) => Some(r),
+        }
+    }
+}
+
+/// Opens the database: writable unless `read_only`, falling back to reading it, and
+/// saying why when it cannot be written. Never deletes or recreates a damaged file.
+pub fn open_store(path: Option<PathBuf>, read_only: bool) -> (Option<Store>, StoreStatus) {
+    let Some(path) = path.or_else(crate::store::default_path) else {
+        return (
+            None,
+            StoreStatus::Unavailable("no data directory (is HOME set?); pass --db FILE".into()),
+        );
+    };
+    if read_only {
+        let reason = "read-only mode".to_owned();
+        return match Store::open_read_only(&path, reason.clone()) {
+            Ok(s) => (Some(s), StoreStatus::ReadOnly(reason)),
+            Err(_) => (None, StoreStatus::ReadOnly(reason)),
+        };
+    }
+    match Store::open(&path) {
+        Ok(s) => (Some(s), StoreStatus::Writable),
+        Err(e) => {
+            let reason = format!("cannot write the database: {e}");
+            match Store::open_read_only(&path, reason.clone()) {
+                Ok(s) => (Some(s), StoreStatus::ReadOnly(reason)),
+                Err(_) => (None, StoreStatus::Unavailable(reason)),
+            }
+        }
+    }
+}
+
+pub fn status_of(store: Option<&Store>, before: &StoreStatus) -> StoreStatus {
+    match (store, before) {
+        (Some(s), _) => s.read_only().map_or(StoreStatus::Writable, |r| {
+            StoreStatus::ReadOnly(r.to_owned())
+        }),
+        (None, other) => other.clone(),
+    }
+}
+
+/// The alerts and follow-ups the cockpit shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Triage {
+    pub alerts: Vec<AlertRow>,
+    pub followups: Vec<FollowUpRow>,
+}
+
+fn unsaved_followup(c: &FollowUpCandidate) -> FollowUpRow {
+    FollowUpRow {
+        id: c.id.clone(),
+        origin: c.origin.clone(),
+        alert_id: c.alert_id.clone(),
+        tenant: c.tenant.clone(),
+        title: c.title.clone(),
+        cadence: c.cadence,
+        created: String::new(),
+        state: FollowState {
+            status: FollowStatus::Open,
+            due: c.due,
+            owner: None,
+        },
+        notes: Vec::new(),
+    }
+}
+
+/// What the store holds, plus whatever the data supports that it does not hold (when
+/// it cannot be written), so nothing the rules found goes unseen.
+pub fn read(
+    store: Option<&Store>,
+    alerts: &[AlertCandidate],
+    followups: &[FollowUpCandidate],
+) -> Result<Triage, StoreError> {
+    let mut t = match store {
+        Some(s) => Triage {
+            alerts: s.alerts()?,
+            followups: s.followups()?,
+        },
+        None => Triage::default(),
+    };
+    let known: HashSet<String> = t.alerts.iter().map(|a| a.id.clone()).collect();
+    t.alerts.extend(
+        alerts
+            .iter()
+            .filter(|c| !known.contains(&c.id))
+            .map(AlertRow::unsaved),
+    );
+    let known: HashSet<String> = t.followups.iter().map(|f| f.id.clone()).collect();
+    t.followups.extend(
+        followups
+            .iter()
+            .filter(|c| !known.contains(&c.id))
+            .map(unsaved_followup),
+    );
+    sort_alerts(&mut t.alerts);
+    crate::store::followups::sort_followups(&mut t.followups);
+    Ok(t)
+}
+
+/// Meets the store with a fresh evaluation: syncs when it can be written, then reads.
+/// A failed sync is reported, never fatal: the cockpit shows what it can.
+pub fn sync_and_read(
+    store: Option<&mut Store>,
+    ev: &Evaluated,
+    today: chrono::NaiveDate,
+) -> (
+    Triage,
+    Option<crate::store::alerts::SyncReport>,
+    Option<String>,
+) {
+    let mut warning = None;
+    let mut report = None;
+    let store = match store {
+        Some(s) => {
+            if s.read_only().is_none() {
+                match s.sync(&ev.alerts, &ev.followups, today) {
+                    Ok(r) => report = Some(r),
+                    Err(e) => warning = Some(format!("alerts not saved: {e}")),
+                }
+            }
+            Some(&*s)
+        }
+        None => None,
+    };
+    match read(store, &ev.alerts, &ev.followups) {
+        Ok(t) => (t, report, warning),
+        Err(e) => {
+            let t = read(None, &ev.alerts, &ev.followups).unwrap_or_default();
+            (t, report, Some(format!("cannot read the database: {e}")))
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! The one thread that owns the database connection. Jobs arrive in order over a
+//! channel and are done one at a time, so two quick keys (acknowledge, then resolve)
+//! reach the store in the order they were pressed.
+
+use super::triage::{TriageReply, TriageRequest};
+use super::update::{Loaded, Msg};
+use crate::engine::alerts::AlertCandidate;
+use crate::engine::followups::FollowUpCandidate;
+use crate::refresh::{self, Evaluated, StoreStatus};
+use crate::store::alerts::Outcome;
+use crate::store::{Store, StoreError};
+use crate::triage::Command;
+use crate::triage::followup::FollowCommand;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::sync::Arc;
+use std::sync::mpsc::{Sender, channel};
+use tokio::sync::mpsc::UnboundedSender;
+
+pub enum StoreJob {
+    /// Meet the store with a fresh evaluation and report the load.
+    Sync {
+        generation: u64,
+        evaluated: Box<Evaluated>,
+        at: DateTime<Utc>,
+    },
+    Triage(TriageRequest),
+}
+
+#[derive(Clone)]
+pub struct StoreWorker {
+    tx: Sender<StoreJob>,
+}
+
+impl StoreWorker {
+    pub fn send(&self, job: StoreJob) {
+        let _ = self.tx.send(job);
+    }
+}
+
+struct Worker {
+    store: Option<Store>,
+    status: StoreStatus,
+    today: NaiveDate,
+    /// The last evaluation's candidates, shown beside the stored rows when the store
+    /// cannot hold them.
+    alerts: Vec<AlertCandidate>,
+    followups: Vec<FollowUpCandidate>,
+    told_read_only: bool,
+}
+
+pub fn spawn(
+    store: Option<Store>,
+    status: StoreStatus,
+    today: NaiveDate,
+    msgs: UnboundedSender<Msg>,
+) -> StoreWorker {
+    let (tx, rx) = channel::<StoreJob>();
+    let mut w = Worker {
+        store,
+        status,
+        today,
+        alerts: Vec::new(),
+        followups: Vec::new(),
+        told_read_only: false,
+    };
+    let spawned = std::thread::Builder::new()
+        .name("bearing-store".into())
+        .spawn(move || {
+            for job in rx {
+                let msg = match job {
+                    StoreJob::Sync {
+                        generation,
+                        evaluated,
+                        at,
+                    } => w.sync(generation, *evaluated, at),
+                    StoreJob::Triage(request) => {
+                        let result = w.triage(request);
+                        Msg::TriageDone {
+                            result,
+                            store: w.status.clone(),
+                        }
+                    }
+                };
+                if msgs.send(msg).is_err() {
+                    return;
+                }
+            }
+        });
+    if spawned.is_err() {
+        // Without a thread there is no store; the channel's receiver is gone and every
+        // job is dropped, which the cockpit shows as nothing saved.
+    }
+    StoreWorker { tx }
+}
+
+fn past(command: &Command) -> String {
+    match command {
+        Command::Acknowledge => "acknowledged".into(),
+        Command::Resolve => "resolved".into(),
+        Command::Snooze { until } => format!("snoozed until {until}:"),
+        Command::Dismiss { .. } => "dismissed".into(),
+        Command::Reopen => "reopened".into(),
+        Command::SetOwner { owner: Some(o) } => format!("owner {o} set on"),
+        Command::SetOwner { owner: None } => "owner cleared on".into(),
+        Command::Wake => "woke".into(),
+    }
+}
+
+fn past_follow(command: &FollowCommand) -> String {
+    match command {
+        FollowCommand::Done => "marked done:".into(),
+        FollowCommand::Cancel => "cancelled".into(),
+        FollowCommand::Reopen => "reopened".into(),
+        FollowCommand::SetOwner { owner: Some(o) } => format!("owner {o} set on"),
+        FollowCommand::SetOwner { owner: None } => "owner cleared on".into(),
+        FollowCommand::SetDue { due } => format!("due date {due} set on"),
+    }
+}
+
+fn summary(done: String, noun: (&str, &str), out: &Outcome) -> String {
+    let n = out.changed.len();
+    let mut text = format!("{done} {n} {}", if n == 1 { noun.0 } else { noun.1 });
+    if let Some((_, why)) = out.refused.first() {
+        text.push_str(&format!(
+            "; {} left as they were ({why})",
+            out.refused.len()
+        ));
+    }
+    text
+}
+
+impl Worker {
+    fn sync(&mut self, generation: u64, ev: Evaluated, at: DateTime<Utc>) -> Msg {
+        let (triage, report, mut warning) =
+            refresh::sync_and_read(self.store.as_mut(), &ev, self.today);
+        self.status = refresh::status_of(self.store.as_ref(), &self.status);
+        if warning.is_none()
+            && !self.told_read_only
+            && let Some(why) = self.status.reason()
+        {
+            warning = Some(format!("read-only: {why}"));
+            self.told_read_only = true;
+        }
+        self.alerts = ev.alerts;
+        self.followups = ev.followups;
+        let loaded = Loaded {
+            dataset: Arc::new(ev.dataset),
+            views: Arc::new(ev.views),
+            triage,
+            store: self.status.clone(),
+            warning,
+            fired: report.map_or(0, |r| r.fired),
+        };
+        Msg::Loaded {
+            generation,
+            result: Ok(Box::new(loaded)),
+            at,
+        }
+    }
+
+    fn triage(&mut self, request: TriageRequest) -> Result<TriageReply, String> {
+        let result = self.perform(request);
+        self.status = refresh::status_of(self.store.as_ref(), &self.status);
+        let (message, batch) = result.map_err(|e| e.to_string())?;
+        let triage = refresh::read(self.store.as_ref(), &self.alerts, &self.followups)
+            .map_err(|e| e.to_string())?;
+        Ok(TriageReply {
+            triage,
+            message,
+            batch,
+        })
+    }
+
+    fn perform(&mut self, request: TriageRequest) -> Result<(String, Option<i64>), StoreError> {
+        let Some(store) = self.store.as_mut() else {
+            let why = self.status.reason().unwrap_or("no database").to_owned();
+            return Err(StoreError::ReadOnly(why));
+        };
+        let today = self.today;
+        Ok(match request {
+            TriageRequest::Alerts { ids, command } => {
+                let out = store.triage(&ids, &command, today)?;
+                (
+                    summary(past(&command), ("alert", "alerts"), &out),
+                    Some(out.batch),
+                )
+            }
+            TriageRequest::FollowUps { ids, command } => {
+                let out = store.followup_command(&ids, &command)?;
+                (
+                    summary(past_follow(&command), ("follow-up", "follow-ups"), &out),
+                    Some(out.batch),
+                )
+            }
+            TriageRequest::Note { target, .. } if target.is_empty() => {
+                return Err(StoreError::NotFound("nothing to note".into()));
+            }
+            TriageRequest::Note { target, text } => {
+                ("note added".into(), Some(store.note(&target, &text)?))
+            }
+            TriageRequest::FollowUpFromAlert { id } => {
+                let (batch, fid) = store.followup_from_alert(&id, today)?;
+                let due = store
+                    .followups()?
+                    .into_iter()
+                    .find(|f| f.id == fid)
+                    .map(|f| f.state.due);
+                let due = due.map(|d| format!(", due {d}")).unwrap_or_default();
+                (
+                    format!("follow-up created{due} (see 6 Follow-ups)"),
+                    Some(batch),
+                )
+            }
+            TriageRequest::Undo { batch } => {
+                store.undo(batch)?;
+                ("undone".into(), None)
+            }
+        })
+    }
+}
