@@ -83,7 +83,7 @@ pub fn open_store(path: Option<PathBuf>, read_only: bool) -> (Option<Store>, Sto
     match Store::open(&path) {
         Ok(s) => (Some(s), StoreStatus::Writable),
         Err(e) => {
-            let reason = format!("cannot write the database: {e}");
+            let reason = format!("cannot save changes: {e}");
             match Store::open_read_only(&path, reason.clone()) {
                 Ok(s) => (Some(s), StoreStatus::ReadOnly(reason)),
                 Err(_) => (None, StoreStatus::Unavailable(reason)),

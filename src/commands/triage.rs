@@ -130,9 +130,10 @@ pub fn followups(config: &Config, today: NaiveDate, json: bool) -> ExitCode {
             };
             writeln!(
                 w,
-                "{:<10} {:<9} {:<10} {}  [{}]",
+                "{:<10} {:<9} {:<18} {:<10} {}  [{}]",
                 f.state.due,
                 status,
+                f.tenant,
                 f.state.owner.as_deref().unwrap_or("-"),
                 f.title,
                 f.id

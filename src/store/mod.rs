@@ -142,7 +142,8 @@ impl Store {
     /// Opens (creating if needed) the database for reading and writing.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let shown = path.display().to_string();
-        prepare_files(path).map_err(|e| StoreError::Db(format!("cannot create {shown}: {e}")))?;
+        prepare_files(path)
+            .map_err(|e| StoreError::Db(format!("cannot create the database: {e} ({shown})")))?;
         let open = || -> rusqlite::Result<Connection> {
             let conn = Connection::open_with_flags(
                 path,
@@ -159,9 +160,25 @@ impl Store {
             conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
             Ok(conn)
         };
-        let mut conn = open().map_err(|e| StoreError::Db(format!("{shown}: {}", describe(&e))))?;
+        let mut conn = open().map_err(|e| StoreError::Db(format!("{} ({shown})", describe(&e))))?;
         schema::migrate(&mut conn)
-            .map_err(|e| StoreError::Db(format!("{shown}: {}", describe(&e))))?;
+            .map_err(|e| StoreError::Db(format!("{} ({shown})", describe(&e))))?;
+        // Debug builds only: cap the database at its current size, which makes SQLite
+        // answer SQLITE_FULL exactly as it does on a full disk, for the tests.
+        #[cfg(debug_assertions)]
+        if let Some(extra) = std::env::var("BEARING_DEBUG_MAX_PAGES")
+            .ok()
+            .and_then(|v| v.parse::<i64>().ok())
+        {
+            let pages: i64 = conn
+                .query_row("PRAGMA page_count", [], |r| r.get(0))
+                .unwrap_or(0);
+            let _ = conn.query_row(
+                &format!("PRAGMA max_page_count = {}", pages + extra),
+                [],
+                |r| r.get::<_, i64>(0),
+            );
+        }
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -175,7 +192,7 @@ impl Store {
     pub fn open_read_only(path: &Path, reason: String) -> Result<Store, StoreError> {
         let shown = path.display().to_string();
         if !path.exists() {
-            return Err(StoreError::Db(format!("{shown}: no database yet")));
+            return Err(StoreError::Db(format!("no database yet ({shown})")));
         }
         let try_open = |immutable: bool| -> rusqlite::Result<Connection> {
             let conn = if immutable {
@@ -202,7 +219,7 @@ impl Store {
         };
         let conn = try_open(false)
             .or_else(|_| try_open(true))
-            .map_err(|e| StoreError::Db(format!("{shown}: {}", describe(&e))))?;
+            .map_err(|e| StoreError::Db(format!("{} ({shown})", describe(&e))))?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),

@@ -111,7 +111,7 @@ fn writable(state: &mut AppState) -> bool {
     match state.store.reason() {
         None => true,
         Some(why) => {
-            let text = format!("read-only ({why}): nothing was changed");
+            let text = format!("nothing was changed: read-only, {why}");
             state.say(Level::Warn, text);
             false
         }

@@ -172,7 +172,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             Level::Warn => theme.warn(),
             Level::Error => theme.bad(),
         };
-        let text = super::widgets::fit(&s.text, usize::from(area.width) / 2);
+        // The message wins over the hints: it says what just happened.
+        let text = super::widgets::fit(&s.text, usize::from(area.width) * 3 / 4);
         Span::styled(format!("{text} "), style)
     });
     let status_width = status.as_ref().map_or(0, |s| s.content.width());
