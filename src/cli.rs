@@ -134,6 +134,9 @@ pub enum DebugCommand {
         actions: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Wait this long between actions, as a person would
+        #[arg(long, default_value_t = 0)]
+        pause_ms: u64,
     },
 }
 

@@ -50,10 +50,12 @@ fn drive_the_cockpit_at_120x40() {
     t.wait_for("4 Decision log");
 
     t.resize(80, 24);
-    t.wait_for("1 Overview │ 2 Revenue │ 3 Cost");
+    t.wait_for("1 Overview  2 Revenue  3 Cost");
     t.resize(120, 40);
     t.wait_until("the grid again", |s| {
-        s.contains("4 Decision log") && s.contains("7 Data health") && !s.contains("│ 2 Revenue │")
+        s.contains("4 Decision log")
+            && s.contains("7 Data health")
+            && !s.contains(" 1 Overview  2 Revenue ")
     });
 
     t.keys(&["q"]);
@@ -68,7 +70,7 @@ fn drive_the_cockpit_at_80x24() {
     t.run_bearing("--today 2026-11-28");
     let s = t.wait_for(POPULATED);
     assert!(
-        s.contains("1 Overview │ 2 Revenue │ 3 Cost │ 4 Decisions │ 7 Health"),
+        s.contains("1 Overview  2 Revenue  3 Cost  4 Decisions  5 Alerts  6 Follow-ups  7 Health"),
         "tab row:\n{s}"
     );
     assert!(!s.contains("Data health ·"), "one pane at a time:\n{s}");
@@ -110,7 +112,7 @@ fn drive_the_cockpit_at_80x24() {
         s.contains("7 Data health") && s.contains("1 Overview")
     });
     t.resize(80, 24);
-    t.wait_for("│ 2 Revenue │");
+    t.wait_for(" 1 Overview  2 Revenue ");
 
     t.keys(&["C-c"]);
     t.wait_for("EXIT=0");

@@ -57,8 +57,13 @@ pub fn main(cli: Cli) -> ExitCode {
             action: AuditCommand::Verify,
         }) => triage::audit_verify(&config),
         Some(Command::Debug {
-            action: DebugCommand::Storm { actions, seed },
-        }) => triage::storm(&config, today, *actions, *seed),
+            action:
+                DebugCommand::Storm {
+                    actions,
+                    seed,
+                    pause_ms,
+                },
+        }) => triage::storm(&config, today, *actions, *seed, *pause_ms),
         _ => cockpit(config, config_path, today),
     }
 }

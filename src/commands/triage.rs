@@ -199,7 +199,13 @@ impl Rng {
 /// Random triage on the stored alerts. Each committed action prints
 /// `committed <batch> <target> <action>` only after its transaction committed, so a
 /// test that kills this process knows exactly what must have survived.
-pub fn storm(config: &Config, today: NaiveDate, actions: usize, seed: u64) -> ExitCode {
+pub fn storm(
+    config: &Config,
+    today: NaiveDate,
+    actions: usize,
+    seed: u64,
+    pause_ms: u64,
+) -> ExitCode {
     let path = config.db.clone().or_else(crate::store::default_path);
     let Some(path) = path else {
         return fail("no data directory: pass --db FILE");
@@ -263,6 +269,9 @@ pub fn storm(config: &Config, today: NaiveDate, actions: usize, seed: u64) -> Ex
         };
         if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
             return ExitCode::FAILURE;
+        }
+        if pause_ms > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(pause_ms));
         }
     }
     ExitCode::SUCCESS

@@ -1,0 +1,118 @@
+//! `bearing alerts`, `bearing followups` and `bearing audit verify` as scripts use them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+use std::process::{Command, Output};
+use support::BIN;
+
+fn run(db: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .args(["--today", "2026-11-28", "--db", db.to_str().unwrap()])
+        .env_remove("XDG_CONFIG_HOME")
+        .env("HOME", db.parent().unwrap())
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn alerts_exit_code_says_whether_new_urgent_alerts_wait() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("bearing.db");
+    let out = run(&db, &["alerts"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(table.starts_with("SEVERITY  STATE"), "{table}");
+    assert!(table.lines().last().unwrap().ends_with("open"));
+
+    // Handle every new high or critical alert: the exit code turns 0.
+    let mut store = bearing::store::Store::open(&db).unwrap();
+    let urgent: Vec<String> = store
+        .alerts()
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.severity >= bearing::engine::alerts::Severity::High)
+        .map(|a| a.id)
+        .collect();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    store
+        .triage(&urgent, &bearing::triage::Command::Acknowledge, today)
+        .unwrap();
+    drop(store);
+    let out = run(&db, &["alerts"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    let out = run(&db, &["alerts", "--json", "--state", "acknowledged"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), urgent.len());
+    assert!(rows.iter().all(|r| r["triage"]["status"] == "acknowledged"));
+    assert!(
+        rows[0]["evidence"]["figures"]
+            .as_array()
+            .is_some_and(|f| !f.is_empty())
+    );
+
+    let out = run(&db, &["alerts", "--state", "sleeping"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown state \"sleeping\""));
+}
+
+#[test]
+fn followups_list_with_due_dates() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("bearing.db");
+    let out = run(&db, &["followups", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v.as_array().unwrap();
+    assert!(rows.len() > 10);
+    assert!(
+        rows.iter()
+            .all(|r| r["state"]["status"] == "open" && r["state"]["due"].is_string())
+    );
+    let out = run(&db, &["followups"]);
+    assert!(
+        text(&out.stdout).contains("OVERDUE"),
+        "last month's reviews are overdue"
+    );
+}
+
+#[test]
+fn audit_verify_passes_then_names_a_tampered_row() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("bearing.db");
+    let out = run(&db, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("no audit log at"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    run(&db, &["alerts"]);
+    let out = run(&db, &["audit", "verify"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("audit log verified: "),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute_batch(
+        "DROP TRIGGER audit_no_update; UPDATE audit SET who = 'mallory' WHERE seq = 5;
+         CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;",
+    )
+    .unwrap();
+    let out = run(&db, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr).trim(),
+        "bearing: audit verification FAILED: audit row 5 has been changed: its hash does not match its contents"
+    );
+}
