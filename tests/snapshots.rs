@@ -24,6 +24,7 @@ fn press(state: &mut AppState, keys: &str) {
         let code = match c {
             '\n' => KeyCode::Enter,
             '\x1b' => KeyCode::Esc,
+            ' ' => KeyCode::Char(' '),
             c => KeyCode::Char(c),
         };
         update(state, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
@@ -51,7 +52,23 @@ pane_snapshots! {
     revenue => PaneId::Revenue,
     cost => PaneId::Cost,
     decisions => PaneId::Decisions,
+    alerts => PaneId::Alerts,
+    follow_ups => PaneId::FollowUps,
     health => PaneId::Health,
+}
+
+#[test]
+fn alert_details_with_evidence() {
+    let mut s = focused((120, 40), PaneId::Alerts);
+    press(&mut s, "\n");
+    insta::assert_snapshot!(screen(&s));
+}
+
+#[test]
+fn a_bulk_action_asks_first() {
+    let mut s = focused((120, 40), PaneId::Alerts);
+    press(&mut s, "   a");
+    insta::assert_snapshot!(screen(&s));
 }
 
 #[test]
