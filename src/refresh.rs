@@ -163,7 +163,8 @@ pub fn read(
 /// A failed sync is reported, never fatal: the cockpit shows what it can.
 pub fn sync_and_read(
     store: Option<&mut Store>,
-    ev: &Evaluated,
+    alerts: &[AlertCandidate],
+    followups: &[FollowUpCandidate],
     today: chrono::NaiveDate,
 ) -> (
     Triage,
@@ -175,7 +176,7 @@ pub fn sync_and_read(
     let store = match store {
         Some(s) => {
             if s.read_only().is_none() {
-                match s.sync(&ev.alerts, &ev.followups, today) {
+                match s.sync(alerts, followups, today) {
                     Ok(r) => report = Some(r),
                     Err(e) => warning = Some(format!("alerts not saved: {e}")),
                 }
@@ -184,10 +185,10 @@ pub fn sync_and_read(
         }
         None => None,
     };
-    match read(store, &ev.alerts, &ev.followups) {
+    match read(store, alerts, followups) {
         Ok(t) => (t, report, warning),
         Err(e) => {
-            let t = read(None, &ev.alerts, &ev.followups).unwrap_or_default();
+            let t = read(None, alerts, followups).unwrap_or_default();
             (t, report, Some(format!("cannot read the database: {e}")))
         }
     }

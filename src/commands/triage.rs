@@ -26,7 +26,8 @@ fn refreshed(config: &Config, today: NaiveDate) -> Result<(refresh::Triage, Stor
     )
     .map_err(|e| e.to_string())?;
     let (mut store, status) = refresh::open_store(config.db.clone(), config.read_only);
-    let (triage, _, warning) = refresh::sync_and_read(store.as_mut(), &ev, today);
+    let (triage, _, warning) =
+        refresh::sync_and_read(store.as_mut(), &ev.alerts, &ev.followups, today);
     if let Some(w) = warning {
         eprintln!("bearing: {w}");
     }

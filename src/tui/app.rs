@@ -7,7 +7,7 @@ use super::state::AppState;
 use super::store_worker::{self, StoreJob, StoreWorker};
 use super::terminal::TerminalGuard;
 use super::ui;
-use super::update::{Effect, Msg, start, update};
+use super::update::{Effect, Loaded, Msg, start, update};
 use super::watchdog;
 use crate::engine;
 use crate::engine::alerts::AlertConfig;
@@ -51,12 +51,23 @@ impl Workers {
                 let (alerts, store) = (self.alerts.clone(), self.store.clone());
                 tokio::task::spawn_blocking(move || {
                     match refresh::evaluate(source.as_ref(), &opts, &params, &alerts) {
-                        // The store worker adds the triage state and reports the load.
-                        Ok(ev) => store.send(StoreJob::Sync {
-                            generation,
-                            evaluated: Box::new(ev),
-                            at: Utc::now(),
-                        }),
+                        Ok(ev) => {
+                            // The panes first; the store adds the alerts' triage state after.
+                            let loaded = Loaded {
+                                dataset: Arc::new(ev.dataset),
+                                views: Arc::new(ev.views),
+                            };
+                            let _ = tx.send(Msg::Loaded {
+                                generation,
+                                result: Ok(Box::new(loaded)),
+                                at: Utc::now(),
+                            });
+                            store.send(StoreJob::Sync {
+                                generation,
+                                alerts: ev.alerts,
+                                followups: ev.followups,
+                            });
+                        }
                         Err(e) => {
                             let _ = tx.send(Msg::Loaded {
                                 generation,

@@ -2,7 +2,7 @@
 //! benchmark) that need the same screen on every machine and every day.
 
 use super::state::AppState;
-use super::update::{Effect, Loaded, Msg, start, update};
+use super::update::{Effect, Loaded, Msg, Synced, start, update};
 use crate::config::keymap::Keymap;
 use crate::config::theme::{BUILTIN, ColorDepth, parse_theme};
 use crate::domain::Origin;
@@ -31,13 +31,20 @@ pub fn loaded(size: (u16, u16)) -> AppState {
                 .with_ymd_and_hms(2026, 11, 28, 9, 30, 0)
                 .single()
                 .unwrap_or_default();
-            let loaded = demo_loaded(&params, at);
+            let (loaded, synced) = demo_loaded(&params, at);
             update(
                 &mut s,
                 Msg::Loaded {
                     generation,
                     result: Ok(Box::new(loaded)),
                     at,
+                },
+            );
+            update(
+                &mut s,
+                Msg::Synced {
+                    generation,
+                    synced: Box::new(synced),
                 },
             );
         }
@@ -47,7 +54,7 @@ pub fn loaded(size: (u16, u16)) -> AppState {
 
 /// The demo evaluated as a refresh would, its alerts and follow-ups as if just saved
 /// (fired at the fixed time) in a writable store.
-fn demo_loaded(params: &EngineParams, at: chrono::DateTime<Utc>) -> Loaded {
+fn demo_loaded(params: &EngineParams, at: chrono::DateTime<Utc>) -> (Loaded, Synced) {
     let ds = dataset(DemoOptions::new(today()));
     let views = compute(&ds, params);
     let alerts =
@@ -62,12 +69,15 @@ fn demo_loaded(params: &EngineParams, at: chrono::DateTime<Utc>) -> Loaded {
     for f in &mut triage.followups {
         f.created = stamp.clone();
     }
-    Loaded {
+    let loaded = Loaded {
         dataset: Arc::new(ds),
         views: Arc::new(views),
+    };
+    let synced = Synced {
         triage,
         store: crate::refresh::StoreStatus::Writable,
         warning: None,
         fired: 0,
-    }
+    };
+    (loaded, synced)
 }

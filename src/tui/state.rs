@@ -125,6 +125,8 @@ pub struct AppState {
     pub data: Option<Data>,
     /// A load or recompute in flight, by generation; results of older ones are dropped.
     pub in_flight: Option<u64>,
+    /// A load whose alerts the store has not answered for yet.
+    pub syncing: Option<u64>,
     pub generation: u64,
     pub status: Option<Status>,
     pub should_quit: bool,
@@ -158,6 +160,7 @@ impl AppState {
             load: std::array::from_fn(|_| PaneLoad::Loading),
             data: None,
             in_flight: None,
+            syncing: None,
             generation: 0,
             status: None,
             should_quit: false,

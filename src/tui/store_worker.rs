@@ -3,25 +3,24 @@
 //! reach the store in the order they were pressed.
 
 use super::triage::{TriageReply, TriageRequest};
-use super::update::{Loaded, Msg};
+use super::update::{Msg, Synced};
 use crate::engine::alerts::AlertCandidate;
 use crate::engine::followups::FollowUpCandidate;
-use crate::refresh::{self, Evaluated, StoreStatus};
+use crate::refresh::{self, StoreStatus};
 use crate::store::alerts::Outcome;
 use crate::store::{Store, StoreError};
 use crate::triage::Command;
 use crate::triage::followup::FollowCommand;
-use chrono::{DateTime, NaiveDate, Utc};
-use std::sync::Arc;
+use chrono::NaiveDate;
 use std::sync::mpsc::{Sender, channel};
 use tokio::sync::mpsc::UnboundedSender;
 
 pub enum StoreJob {
-    /// Meet the store with a fresh evaluation and report the load.
+    /// Meet the store with a fresh evaluation's alerts and follow-ups.
     Sync {
         generation: u64,
-        evaluated: Box<Evaluated>,
-        at: DateTime<Utc>,
+        alerts: Vec<AlertCandidate>,
+        followups: Vec<FollowUpCandidate>,
     },
     Triage(TriageRequest),
 }
@@ -70,9 +69,9 @@ pub fn spawn(
                 let msg = match job {
                     StoreJob::Sync {
                         generation,
-                        evaluated,
-                        at,
-                    } => w.sync(generation, *evaluated, at),
+                        alerts,
+                        followups,
+                    } => w.sync(generation, alerts, followups),
                     StoreJob::Triage(request) => {
                         let result = w.triage(request);
                         Msg::TriageDone {
@@ -130,9 +129,14 @@ fn summary(done: String, noun: (&str, &str), out: &Outcome) -> String {
 }
 
 impl Worker {
-    fn sync(&mut self, generation: u64, ev: Evaluated, at: DateTime<Utc>) -> Msg {
+    fn sync(
+        &mut self,
+        generation: u64,
+        alerts: Vec<AlertCandidate>,
+        followups: Vec<FollowUpCandidate>,
+    ) -> Msg {
         let (triage, report, mut warning) =
-            refresh::sync_and_read(self.store.as_mut(), &ev, self.today);
+            refresh::sync_and_read(self.store.as_mut(), &alerts, &followups, self.today);
         self.status = refresh::status_of(self.store.as_ref(), &self.status);
         if warning.is_none()
             && !self.told_read_only
@@ -141,20 +145,17 @@ impl Worker {
             warning = Some(format!("read-only: {why}"));
             self.told_read_only = true;
         }
-        self.alerts = ev.alerts;
-        self.followups = ev.followups;
-        let loaded = Loaded {
-            dataset: Arc::new(ev.dataset),
-            views: Arc::new(ev.views),
+        self.alerts = alerts;
+        self.followups = followups;
+        let synced = Synced {
             triage,
             store: self.status.clone(),
             warning,
             fired: report.map_or(0, |r| r.fired),
         };
-        Msg::Loaded {
+        Msg::Synced {
             generation,
-            result: Ok(Box::new(loaded)),
-            at,
+            synced: Box::new(synced),
         }
     }
 

@@ -29,6 +29,11 @@ pub enum Msg {
         result: Result<Box<Loaded>, String>,
         at: DateTime<Utc>,
     },
+    /// The store met the load's alerts and follow-ups.
+    Synced {
+        generation: u64,
+        synced: Box<Synced>,
+    },
     /// The store worker's answer to a triage request.
     TriageDone {
         result: Result<TriageReply, String>,
@@ -42,11 +47,17 @@ pub enum Msg {
     Signal(i32),
 }
 
-/// A finished load: the data, its views, and the alerts and follow-ups as stored.
+/// A finished load: the data and its views. The alerts follow in [`Synced`], so the
+/// panes never wait for the database.
 #[derive(Debug)]
 pub struct Loaded {
     pub dataset: Arc<Dataset>,
     pub views: Arc<Views>,
+}
+
+/// The alerts and follow-ups as stored after a load.
+#[derive(Debug)]
+pub struct Synced {
     pub triage: Triage,
     pub store: StoreStatus,
     /// Something the user should know, e.g. that alerts could not be saved.
@@ -117,14 +128,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.in_flight = None;
             match result {
                 Ok(loaded) => {
-                    let Loaded {
-                        dataset,
-                        views,
-                        triage,
-                        store,
-                        warning,
-                        fired,
-                    } = *loaded;
+                    let Loaded { dataset, views } = *loaded;
                     let events = dataset.events.len();
                     let broken = dataset.ingest.broken;
                     state.data = Some(Data {
@@ -132,16 +136,14 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                         views,
                         loaded_at: at,
                     });
-                    state.triage = triage;
-                    state.store = store;
-                    state.load = std::array::from_fn(|_| PaneLoad::Loaded { as_of: at });
+                    state.syncing = Some(generation);
+                    // The triage panes keep what they show until the store answers.
+                    for pane in PaneId::ALL.into_iter().filter(|p| !p.is_triage()) {
+                        state.load[pane.index()] = PaneLoad::Loaded { as_of: at };
+                    }
                     refilter_all(state);
-                    if let Some(w) = warning {
-                        state.say(Level::Warn, w);
-                    } else if broken > 0 {
+                    if broken > 0 {
                         state.say(Level::Warn, format!("loaded {events} events; {broken} broken lines skipped (see Data health)"));
-                    } else if fired > 0 {
-                        state.say(Level::Info, format!("{fired} new alert(s)"));
                     }
                 }
                 Err(e) => {
@@ -155,6 +157,31 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                         state.say(Level::Error, e);
                     }
                 }
+            }
+            Vec::new()
+        }
+        Msg::Synced { generation, synced } => {
+            if state.syncing != Some(generation) {
+                return Vec::new();
+            }
+            state.syncing = None;
+            let Synced {
+                triage,
+                store,
+                warning,
+                fired,
+            } = *synced;
+            state.triage = triage;
+            state.store = store;
+            let as_of = state.data.as_ref().map_or_else(Utc::now, |d| d.loaded_at);
+            for pane in [PaneId::Alerts, PaneId::FollowUps] {
+                state.load[pane.index()] = PaneLoad::Loaded { as_of };
+                refilter_keeping(state, pane);
+            }
+            if let Some(w) = warning {
+                state.say(Level::Warn, w);
+            } else if fired > 0 && state.status.is_none() {
+                state.say(Level::Info, format!("{fired} new alert(s)"));
             }
             Vec::new()
         }

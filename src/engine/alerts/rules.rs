@@ -7,7 +7,7 @@ use super::{
 };
 use crate::domain::period::{PeriodUnit, month_label, quarter_label};
 use crate::domain::values::{ReviewTimeframe, date_of, next_month_start};
-use crate::domain::{Dataset, Details, Event, Period, PeriodSpec, Priority, Sym};
+use crate::domain::{Dataset, DecisionDetails, Details, Event, Period, PeriodSpec, Priority, Sym};
 use crate::engine::direction::Direction;
 use crate::engine::impact::{Impact, RangeCache};
 use crate::engine::trends::FOLLOW_UP_ACTIONS;
@@ -300,52 +300,54 @@ fn decision_review_due(ctx: &mut Ctx, month: &Period) {
             due.push((e, *d, made, review));
         }
     }
-    for (e, d, made, review) in due {
-        let subject = e.uuid_string().map_or_else(
-            || {
-                format!(
-                    "{}@{}",
-                    ctx.ds.shown(d.category),
-                    made.map(|m| m.to_string()).unwrap_or_default()
-                )
-            },
-            |u| u.chars().take(8).collect(),
-        );
-        let severity = if Some(d.maker_level) == executive {
+    // One alert per tenant and month: the month's process review goes through a
+    // tenant's decisions together; the evidence lists each of them.
+    let mut by_tenant: FxHashMap<Sym, Vec<(&Event, DecisionDetails, NaiveDate)>> =
+        FxHashMap::default();
+    for (e, d, _, review) in due {
+        by_tenant.entry(e.tenant).or_default().push((e, d, review));
+    }
+    for (tenant, mut decisions) in by_tenant {
+        decisions.sort_by_key(|(e, _, review)| (*review, e.at));
+        let severity = if decisions
+            .iter()
+            .any(|(_, d, _)| Some(d.maker_level) == executive)
+        {
             Severity::High
         } else {
             Severity::Medium
         };
+        let n = decisions.len();
+        let passed = decisions.iter().filter(|(_, _, r)| *r < ctx.today).count();
+        let first = decisions
+            .first()
+            .map(|(_, _, r)| r.to_string())
+            .unwrap_or_default();
         let title = format!(
-            "Review {} (decided {}), due {review}",
-            ctx.ds.shown(d.category),
-            made.map(|m| m.to_string()).unwrap_or_default()
+            "Review {n} decision outcome{} due this month, first {first}",
+            if n == 1 { "" } else { "s" }
         );
-        let overdue = review < ctx.today;
+        let schedule: Vec<String> = decisions
+            .iter()
+            .map(|(_, d, r)| {
+                format!(
+                    "{} ({}) due {r}",
+                    ctx.ds.shown(d.category),
+                    ctx.ds.shown(d.maker_level)
+                )
+            })
+            .collect();
         let figures = vec![
-            ("decided", made.map(|m| m.to_string()).unwrap_or_default()),
-            ("review timeframe", ctx.ds.shown(d.timeframe).to_owned()),
-            ("review due", review.to_string()),
-            (
-                "status",
-                if overdue {
-                    "review date passed".to_owned()
-                } else {
-                    "upcoming this month".to_owned()
-                },
-            ),
-            ("expected outcome", ctx.ds.shown(d.outcome).to_owned()),
-            (
-                "decision maker level",
-                ctx.ds.shown(d.maker_level).to_owned(),
-            ),
+            ("decisions due", n.to_string()),
+            ("review date passed", passed.to_string()),
+            ("reviews", schedule.join("; ")),
         ];
-        let evidence = ctx.evidence(vec![e], figures);
+        let evidence = ctx.evidence(decisions.iter().map(|(e, _, _)| *e).collect(), figures);
         ctx.emit(
             Where {
                 rule: Rule::DecisionReviewDue,
-                tenant: e.tenant,
-                subject: Some(&subject),
+                tenant,
+                subject: None,
                 period: month,
             },
             severity,

@@ -153,9 +153,12 @@ fn decision_reviews_due_in_the_month() {
     ];
     let a = only(&lines, Rule::DecisionReviewDue);
     assert_eq!(a.len(), 1, "{a:?}");
-    assert_eq!(a[0].id, "decision_review_due:t:abcdef01:2026-11");
+    assert_eq!(a[0].id, "decision_review_due:t:2026-11");
     assert_eq!(a[0].severity, Severity::High, "an executive decision");
-    assert!(a[0].title.ends_with("due 2026-11-15"), "{}", a[0].title);
+    assert_eq!(
+        a[0].title,
+        "Review 1 decision outcome due this month, first 2026-11-15"
+    );
 }
 
 #[test]

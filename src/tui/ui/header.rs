@@ -79,7 +79,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             },
         ));
     }
-    if state.in_flight.is_some() {
+    if state.in_flight.is_some() || state.syncing.is_some() {
         let what = if state.data.is_some() {
             " REFRESHING "
         } else {
