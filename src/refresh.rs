@@ -30,14 +30,24 @@ pub fn evaluate(
 ) -> Result<Evaluated, SourceError> {
     let dataset = source.load(opts)?;
     let views = engine::compute(&dataset, params);
-    let alerts = alerts::evaluate(&dataset, params.today, params.dead_band, alert_cfg);
-    let followups = engine_followups::from_events(&dataset, params.today);
+    let (alerts, followups) = rules(&dataset, params, alert_cfg);
     Ok(Evaluated {
         dataset,
         views,
         alerts,
         followups,
     })
+}
+
+/// The alert rules and the follow-ups events ask for, over loaded data.
+pub fn rules(
+    dataset: &Dataset,
+    params: &EngineParams,
+    alert_cfg: &AlertConfig,
+) -> (Vec<AlertCandidate>, Vec<FollowUpCandidate>) {
+    let alerts = alerts::evaluate(dataset, params.today, params.dead_band, alert_cfg);
+    let followups = engine_followups::from_events(dataset, params.today);
+    (alerts, followups)
 }
 
 /// Whether triage changes can be saved.

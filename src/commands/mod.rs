@@ -266,8 +266,11 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, today: NaiveDate) -> Ex
         &config.theme,
         engine_params(&config, today),
     );
-    let (store, status) = refresh::open_store(config.db.clone(), config.read_only);
-    state.store = status;
+    // The store thread opens the database and reports what it found; until then a
+    // read-only start says so already.
+    if config.read_only {
+        state.store = refresh::StoreStatus::ReadOnly("read-only mode".into());
+    }
     if let Some(c) = config.keymap.conflicts.first() {
         state.say(crate::tui::state::Level::Warn, format!("config: {c}"));
     } else if let Some(p) = theme_problems.first() {
@@ -284,7 +287,8 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, today: NaiveDate) -> Ex
         source: src,
         load: load_options(&config, today),
         alerts: config.alerts.clone(),
-        store,
+        db: config.db.clone(),
+        read_only: config.read_only,
         mouse: config.mouse,
     };
     let result = runtime.block_on(app::run(state, setup));

@@ -13,7 +13,6 @@ use crate::engine;
 use crate::engine::alerts::AlertConfig;
 use crate::refresh;
 use crate::source::{LoadOptions, Source};
-use crate::store::Store;
 use chrono::Utc;
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
 use futures_util::StreamExt;
@@ -50,32 +49,34 @@ impl Workers {
                     (self.tx.clone(), Arc::clone(&self.source), self.load.clone());
                 let (alerts, store) = (self.alerts.clone(), self.store.clone());
                 tokio::task::spawn_blocking(move || {
-                    match refresh::evaluate(source.as_ref(), &opts, &params, &alerts) {
-                        Ok(ev) => {
-                            // The panes first; the store adds the alerts' triage state after.
-                            let loaded = Loaded {
-                                dataset: Arc::new(ev.dataset),
-                                views: Arc::new(ev.views),
-                            };
-                            let _ = tx.send(Msg::Loaded {
-                                generation,
-                                result: Ok(Box::new(loaded)),
-                                at: Utc::now(),
-                            });
-                            store.send(StoreJob::Sync {
-                                generation,
-                                alerts: ev.alerts,
-                                followups: ev.followups,
-                            });
-                        }
+                    let dataset = match source.load(&opts) {
+                        Ok(ds) => Arc::new(ds),
                         Err(e) => {
                             let _ = tx.send(Msg::Loaded {
                                 generation,
                                 result: Err(e.to_string()),
                                 at: Utc::now(),
                             });
+                            return;
                         }
-                    }
+                    };
+                    // The panes first; the rules and the store's triage state after.
+                    let views = Arc::new(engine::compute(&dataset, &params));
+                    let loaded = Loaded {
+                        dataset: Arc::clone(&dataset),
+                        views,
+                    };
+                    let _ = tx.send(Msg::Loaded {
+                        generation,
+                        result: Ok(Box::new(loaded)),
+                        at: Utc::now(),
+                    });
+                    let (alerts, followups) = refresh::rules(&dataset, &params, &alerts);
+                    store.send(StoreJob::Sync {
+                        generation,
+                        alerts,
+                        followups,
+                    });
                 });
             }
             Effect::Recompute {
@@ -102,7 +103,10 @@ pub struct Setup {
     pub source: Arc<dyn Source>,
     pub load: LoadOptions,
     pub alerts: AlertConfig,
-    pub store: Option<Store>,
+    /// The database (None: the default), opened by the store thread so that opening
+    /// it never delays the first screen.
+    pub db: Option<std::path::PathBuf>,
+    pub read_only: bool,
     pub mouse: bool,
 }
 
@@ -110,12 +114,7 @@ pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
     let (tx, mut rx) = unbounded_channel();
     let _watchdog = watchdog::start(tx.clone())?;
     let mut guard = TerminalGuard::enter(setup.mouse)?;
-    let store = store_worker::spawn(
-        setup.store,
-        state.store.clone(),
-        state.params.today,
-        tx.clone(),
-    );
+    let store = store_worker::spawn(setup.db, setup.read_only, state.params.today, tx.clone());
     let workers = Workers {
         tx,
         source: setup.source,

@@ -12,6 +12,7 @@ use crate::store::{Store, StoreError};
 use crate::triage::Command;
 use crate::triage::followup::FollowCommand;
 use chrono::NaiveDate;
+use std::path::PathBuf;
 use std::sync::mpsc::{Sender, channel};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -48,23 +49,26 @@ struct Worker {
 }
 
 pub fn spawn(
-    store: Option<Store>,
-    status: StoreStatus,
+    db: Option<PathBuf>,
+    read_only: bool,
     today: NaiveDate,
     msgs: UnboundedSender<Msg>,
 ) -> StoreWorker {
     let (tx, rx) = channel::<StoreJob>();
-    let mut w = Worker {
-        store,
-        status,
-        today,
-        alerts: Vec::new(),
-        followups: Vec::new(),
-        told_read_only: false,
-    };
-    let spawned = std::thread::Builder::new()
+    // If the thread cannot start, the jobs are dropped with the channel and nothing is
+    // saved; the cockpit keeps working on the data.
+    let _ = std::thread::Builder::new()
         .name("bearing-store".into())
         .spawn(move || {
+            let (store, status) = refresh::open_store(db, read_only);
+            let mut w = Worker {
+                store,
+                status,
+                today,
+                alerts: Vec::new(),
+                followups: Vec::new(),
+                told_read_only: false,
+            };
             for job in rx {
                 let msg = match job {
                     StoreJob::Sync {
@@ -85,10 +89,6 @@ pub fn spawn(
                 }
             }
         });
-    if spawned.is_err() {
-        // Without a thread there is no store; the channel's receiver is gone and every
-        // job is dropped, which the cockpit shows as nothing saved.
-    }
     StoreWorker { tx }
 }
 
