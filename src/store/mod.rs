@@ -296,4 +296,6 @@ pub fn now_text() -> String {
 }
 
 #[cfg(test)]
+mod audit_tests;
+#[cfg(test)]
 mod tests;

@@ -147,7 +147,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
             let n = state.pane(pane).marked.len();
             state.say(Level::Info, format!("{n} selected"));
-            super::update::move_selection(state, pane, 1);
+            super::navigate::move_selection(state, pane, 1);
         }
         return Vec::new();
     }
@@ -406,7 +406,7 @@ pub fn on_reply(state: &mut AppState, result: Result<TriageReply, String>, store
             }
             for pane in [PaneId::Alerts, PaneId::FollowUps] {
                 state.pane_mut(pane).marked.clear();
-                super::update::refilter_keeping(state, pane);
+                super::navigate::refilter_keeping(state, pane);
             }
             state.say(Level::Info, reply.message);
         }
