@@ -1,0 +1,173 @@
+"""ClickHouse in-process (chdb) holding the simulator's tables: `events`, loaded from a
+JSON Lines fixture of PostHog-shaped events and appended to by the capture API, and
+`subscriptions`, loaded from a JSON Lines table."""
+
+import datetime as dt
+import json
+import os
+import tempfile
+import threading
+
+from chdb import session as chs
+
+EVENT_COLUMNS = (
+    "uuid String, event String, distinct_id String, "
+    "timestamp DateTime64(6, 'UTC'), properties String, person_id String"
+)
+SUBSCRIPTION_COLUMNS = "tenant_id String, plan_name String, status String, current_period_start DateTime64(6, 'UTC')"
+
+# PostHog returns 64-bit integers as numbers, not quoted strings.
+SETTINGS = " SETTINGS output_format_json_quote_64bit_integers=0, output_format_json_quote_decimals=0"
+
+
+def parse_time(value):
+    """PostHog-style timestamps to ClickHouse's text form, or None."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return dt.datetime.fromtimestamp(value, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    text = str(value).strip().replace("Z", "+00:00")
+    for parse in (dt.datetime.fromisoformat,):
+        try:
+            t = parse(text)
+        except ValueError:
+            continue
+        if t.tzinfo is not None:
+            t = t.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return t.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return None
+
+
+class Engine:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.dir = tempfile.mkdtemp(prefix="posthog-sim-")
+        self.sess = chs.Session(os.path.join(self.dir, "db"))
+        self.sess.query(
+            f"CREATE TABLE events ({EVENT_COLUMNS}) ENGINE = MergeTree ORDER BY (timestamp, uuid)"
+        )
+        self.sess.query(f"CREATE TABLE subscriptions ({SUBSCRIPTION_COLUMNS}) ENGINE = Memory")
+        self.seen = set()  # (uuid, event, distinct_id, date) already stored
+        self.counter = 0
+
+    def _insert(self, table, columns, rows):
+        if not rows:
+            return
+        self.counter += 1
+        path = os.path.join(self.dir, f"insert-{self.counter}.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps(r, ensure_ascii=False))
+                f.write("\n")
+        cols = columns.replace("'", "''")
+        self.sess.query(f"INSERT INTO {table} SELECT * FROM file('{path}', 'JSONEachRow', '{cols}')")
+        os.remove(path)
+
+    def event_row(self, e):
+        """A stored row for an event dict, or None when PostHog would drop it."""
+        if not isinstance(e, dict):
+            return None
+        name = e.get("event")
+        distinct = e.get("distinct_id")
+        if not isinstance(name, str) or not name or distinct in (None, ""):
+            return None
+        props = e.get("properties")
+        if isinstance(props, str):
+            try:
+                props = json.loads(props)
+            except ValueError:
+                props = {}
+        if not isinstance(props, dict):
+            props = {}
+        ts = parse_time(e.get("timestamp")) or parse_time(props.get("tracking_date"))
+        if ts is None:
+            ts = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+        uuid = str(e.get("uuid") or "")
+        return {
+            "uuid": uuid,
+            "event": name,
+            "distinct_id": str(distinct),
+            "timestamp": ts,
+            "properties": json.dumps(props, ensure_ascii=False, separators=(",", ":")),
+            "person_id": "",
+        }
+
+    def add_events(self, events):
+        """Stores events, skipping duplicates (uuid + event + distinct_id + date)."""
+        rows = []
+        with self.lock:
+            for e in events:
+                row = self.event_row(e)
+                if row is None:
+                    continue
+                key = (row["uuid"], row["event"], row["distinct_id"], row["timestamp"][:10])
+                if row["uuid"] and key in self.seen:
+                    continue
+                self.seen.add(key)
+                rows.append(row)
+            self._insert("events", EVENT_COLUMNS, rows)
+        return len(rows)
+
+    def load_events(self, path):
+        events = []
+        with open(path, "rb") as f:
+            for line in f:
+                try:
+                    events.append(json.loads(line))
+                except ValueError:
+                    continue  # a broken export line never reached PostHog
+        return self.add_events(events)
+
+    def load_subscriptions(self, path):
+        rows = []
+        with open(path, "rb") as f:
+            for line in f:
+                try:
+                    s = json.loads(line)
+                except ValueError:
+                    continue
+                rows.append(
+                    {
+                        "tenant_id": str(s.get("tenant_id") or ""),
+                        "plan_name": str(s.get("plan_name") or ""),
+                        "status": str(s.get("status") or ""),
+                        "current_period_start": parse_time(s.get("current_period_start")) or "1970-01-01 00:00:00",
+                    }
+                )
+        with self.lock:
+            self._insert("subscriptions", SUBSCRIPTION_COLUMNS, rows)
+        return len(rows)
+
+    def run(self, sql):
+        """(columns, types, rows) of a query, values as PostHog's JSON has them."""
+        with self.lock:
+            res = self.sess.query(sql + SETTINGS, "JSONCompact")
+        data = json.loads(res.bytes() or b"{}")
+        meta = data.get("meta", [])
+        columns = [m["name"] for m in meta]
+        types = [[m["name"], m["type"]] for m in meta]
+        rows = [[convert(v, m["type"]) for v, m in zip(row, meta)] for row in data.get("data", [])]
+        return columns, types, rows
+
+    def count(self):
+        with self.lock:
+            res = self.sess.query("SELECT count() FROM events", "CSV")
+        return int(res.bytes().strip() or 0)
+
+
+def convert(value, ch_type):
+    """ClickHouse JSON values to what PostHog's API returns: ISO datetimes with Z."""
+    if value is None:
+        return None
+    base = ch_type
+    for wrapper in ("Nullable(", "LowCardinality("):
+        if base.startswith(wrapper):
+            base = base[len(wrapper) : -1]
+    if base.startswith("DateTime") and isinstance(value, str):
+        text = value.replace(" ", "T")
+        if "." in text:
+            head, frac = text.split(".", 1)
+            frac = frac.rstrip("0")
+            text = head + ("." + frac if frac else "")
+        return text + "Z"
+    return value

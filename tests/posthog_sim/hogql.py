@@ -1,0 +1,296 @@
+"""HogQL -> ClickHouse SQL, the simulator's small and explicit version of PostHog's
+printer (posthog/hogql/printer.py).
+
+The query is parsed by PostHog's own parser (hogql_parser.parse_select_json), which
+rejects what PostHog rejects for syntax, and the AST it returns is printed here with
+the rewrites that matter for bearing:
+
+* ``properties.x`` and ``properties['x']`` become
+  ``replaceRegexpAll(nullIf(nullIf(JSONExtractRaw(properties, 'x'), ''), 'null'), '^"|"$', '')``,
+  so a missing property is NULL, ``true`` is the text 'true', a number is its JSON text and
+  a string keeps its JSON escapes, as in PostHog;
+* comparisons are null-safe, ``ifNull(a = b, 0)``, as PostHog prints them;
+* ``{placeholders}`` take their ``values``, printed as escaped constants;
+* the tables ``events`` and ``subscriptions`` are the loaded fixtures.
+
+Anything the printer does not know is refused with UnsupportedError, so a test never
+passes on SQL the simulator silently got wrong.
+"""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import hogql_parser  # noqa: E402  (needs the posthog.hogql.errors stub on the path)
+
+TABLES = {"events": "events", "subscriptions": "subscriptions"}
+
+
+class HogQLSyntaxError(Exception):
+    def __init__(self, message, start=None, end=None):
+        super().__init__(message)
+        self.message = message
+        self.start = start
+        self.end = end
+
+
+class UnsupportedError(Exception):
+    """Valid HogQL the simulator cannot run; never a PostHog answer."""
+
+
+def parse(query):
+    """The AST of a SELECT, or HogQLSyntaxError with the parser's message."""
+    tree = json.loads(hogql_parser.parse_select_json(query))
+    if tree.get("error"):
+        start = (tree.get("start") or {}).get("offset")
+        end = (tree.get("end") or {}).get("offset")
+        raise HogQLSyntaxError(tree.get("message", "syntax error"), start, end)
+    return tree
+
+
+def quote_string(s):
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def quote_ident(name):
+    if name.replace("_", "").isalnum() and not name[:1].isdigit():
+        return name
+    return "`" + name.replace("\\", "\\\\").replace("`", "\\`") + "`"
+
+
+def constant(value):
+    if value is None:
+        return "NULL"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return quote_string(value)
+    if isinstance(value, list):
+        return "(" + ", ".join(constant(v) for v in value) + ")" if value else "tuple()"
+    raise UnsupportedError(f"constant of type {type(value).__name__}")
+
+
+def property_access(source, name):
+    raw = f"JSONExtractRaw({source}, {quote_string(name)})"
+    return f"replaceRegexpAll(nullIf(nullIf({raw}, ''), 'null'), '^\"|\"$', '')"
+
+
+COMPARE = {
+    "==": "=",
+    "!=": "!=",
+    "<": "<",
+    "<=": "<=",
+    ">": ">",
+    ">=": ">=",
+    "like": "LIKE",
+    "ilike": "ILIKE",
+    "not like": "NOT LIKE",
+    "not ilike": "NOT ILIKE",
+    "in": "IN",
+    "not in": "NOT IN",
+}
+
+
+class Printer:
+    def __init__(self, values):
+        self.values = values or {}
+        self.aliases = set()
+
+    # ---- selects -------------------------------------------------------------------
+    def select(self, node):
+        kind = node.get("node")
+        if kind == "SelectSetQuery":
+            parts = [self.select(node["initial_select_query"])]
+            for sub in node.get("subsequent_select_queries") or []:
+                parts.append(sub.get("set_operator", "UNION ALL"))
+                parts.append(self.select(sub["select_query"]))
+            return " ".join(parts)
+        if kind != "SelectQuery":
+            raise UnsupportedError(f"query node {kind}")
+        out = []
+        if node.get("ctes"):
+            ctes = []
+            for cte in node["ctes"]:
+                if cte.get("cte_type") != "subquery":
+                    raise UnsupportedError("a non-subquery CTE")
+                ctes.append(f"{quote_ident(cte['name'])} AS ({self.select(cte['expr'])})")
+            out.append("WITH " + ", ".join(ctes))
+        distinct = "DISTINCT " if node.get("distinct") else ""
+        out.append("SELECT " + distinct + ", ".join(self.expr(e) for e in node["select"]))
+        if node.get("select_from"):
+            out.append("FROM " + self.join(node["select_from"]))
+        for key, word in (("prewhere", "PREWHERE"), ("where", "WHERE")):
+            if node.get(key):
+                out.append(f"{word} {self.expr(node[key])}")
+        if node.get("group_by"):
+            out.append("GROUP BY " + ", ".join(self.expr(e) for e in node["group_by"]))
+        if node.get("having"):
+            out.append("HAVING " + self.expr(node["having"]))
+        if node.get("order_by"):
+            out.append("ORDER BY " + ", ".join(self.expr(e) for e in node["order_by"]))
+        if node.get("limit_by"):
+            raise UnsupportedError("LIMIT BY")
+        if node.get("limit") is not None:
+            out.append("LIMIT " + self.expr(node["limit"]))
+        if node.get("offset") is not None:
+            out.append("OFFSET " + self.expr(node["offset"]))
+        return " ".join(out)
+
+    def join(self, node):
+        out = []
+        while node:
+            table = node["table"]
+            if table.get("node") == "Field":
+                name = ".".join(table["chain"])
+                text = TABLES.get(name, quote_ident(name))
+            else:
+                text = "(" + self.select(table) + ")"
+            if node.get("alias"):
+                self.aliases.add(node["alias"])
+                text += " AS " + quote_ident(node["alias"])
+            if node.get("join_type"):
+                text = node["join_type"] + " " + text
+            constraint = node.get("constraint")
+            if constraint:
+                word = constraint.get("constraint_type", "ON")
+                text += f" {word} {self.expr(constraint['expr'])}"
+            out.append(text)
+            node = node.get("next_join")
+        return " ".join(out)
+
+    # ---- expressions ---------------------------------------------------------------
+    def expr(self, node):
+        kind = node.get("node")
+        method = getattr(self, "node_" + kind, None)
+        if method is None:
+            raise UnsupportedError(f"expression node {kind}")
+        return method(node)
+
+    def node_Constant(self, node):
+        return constant(node.get("value"))
+
+    def node_Placeholder(self, node):
+        chain = node["expr"].get("chain") or []
+        name = ".".join(str(c) for c in chain)
+        if name not in self.values:
+            raise PlaceholderError(f"Placeholder {{{name}}} is not allowed in this context")
+        return constant(self.values[name])
+
+    def node_Field(self, node):
+        chain = [str(c) for c in node["chain"]]
+        if chain == ["*"]:
+            return "*"
+        # [table alias.]properties.x
+        if len(chain) >= 2 and chain[-2] == "properties":
+            source = ".".join(quote_ident(c) for c in chain[:-1])
+            return property_access(source, chain[-1])
+        if len(chain) >= 3 and chain[0] == "properties":
+            raise UnsupportedError("nested property access")
+        return ".".join(quote_ident(c) for c in chain)
+
+    def node_ArrayAccess(self, node):
+        array, prop = node["array"], node["property"]
+        if array.get("node") == "Field" and array["chain"][-1] == "properties" and prop.get("node") == "Constant":
+            source = ".".join(quote_ident(str(c)) for c in array["chain"])
+            return property_access(source, str(prop["value"]))
+        return f"{self.expr(array)}[{self.expr(prop)}]"
+
+    def node_Alias(self, node):
+        return f"{self.expr(node['expr'])} AS {quote_ident(node['alias'])}"
+
+    def node_Call(self, node):
+        name = node["name"]
+        args = ", ".join(self.expr(a) for a in node.get("args") or [])
+        if node.get("distinct"):
+            args = "DISTINCT " + args
+        params = node.get("params")
+        if params:
+            return f"{name}({', '.join(self.expr(p) for p in params)})({args})"
+        return f"{name}({args})"
+
+    def node_CompareOperation(self, node):
+        op = node["op"]
+        left, right = node["left"], node["right"]
+        if node.get("is_null_comparison_style") or (right.get("node") == "Constant" and right.get("value") is None):
+            if op == "==":
+                return f"({self.expr(left)} IS NULL)"
+            if op == "!=":
+                return f"({self.expr(left)} IS NOT NULL)"
+        if op not in COMPARE:
+            raise UnsupportedError(f"comparison {op}")
+        if op in ("in", "not in") and right.get("node") in ("SelectQuery", "SelectSetQuery"):
+            rhs = "(" + self.select(right) + ")"
+        else:
+            rhs = self.expr(right)
+        # PostHog's comparisons are null-safe: a NULL side compares as false.
+        return f"ifNull({self.expr(left)} {COMPARE[op]} {rhs}, 0)"
+
+    def node_And(self, node):
+        return "(" + " AND ".join(self.expr(e) for e in node["exprs"]) + ")"
+
+    def node_Or(self, node):
+        return "(" + " OR ".join(self.expr(e) for e in node["exprs"]) + ")"
+
+    def node_Not(self, node):
+        return f"NOT ({self.expr(node['expr'])})"
+
+    def node_ArithmeticOperation(self, node):
+        return f"({self.expr(node['left'])} {node['op']} {self.expr(node['right'])})"
+
+    def node_BetweenExpr(self, node):
+        word = "NOT BETWEEN" if node.get("negated") else "BETWEEN"
+        return f"({self.expr(node['expr'])} {word} {self.expr(node['low'])} AND {self.expr(node['high'])})"
+
+    def node_Tuple(self, node):
+        return "(" + ", ".join(self.expr(e) for e in node["exprs"]) + ("," if len(node["exprs"]) == 1 else "") + ")"
+
+    def node_Array(self, node):
+        return "[" + ", ".join(self.expr(e) for e in node["exprs"]) + "]"
+
+    def node_OrderExpr(self, node):
+        return f"{self.expr(node['expr'])} {node.get('order', 'ASC')}"
+
+    def node_Lambda(self, node):
+        args = ", ".join(quote_ident(a) for a in node["args"])
+        return f"(({args}) -> {self.expr(node['expr'])})"
+
+    def node_SelectQuery(self, node):
+        return "(" + self.select(node) + ")"
+
+    def node_SelectSetQuery(self, node):
+        return "(" + self.select(node) + ")"
+
+
+class PlaceholderError(Exception):
+    pass
+
+
+def to_clickhouse(query, values=None, default_limit=100, max_limit=50000):
+    """(ClickHouse SQL, the limit applied). The outermost query gets LIMIT 100 when it
+    has none and at most 50,000, and one row more is asked for to tell hasMore."""
+    tree = parse(query)
+    printer = Printer(values)
+    limit = default_limit
+    if tree.get("node") == "SelectQuery" and tree.get("limit") is not None:
+        lim = tree["limit"]
+        if lim.get("node") == "Constant" and isinstance(lim.get("value"), int):
+            limit = min(lim["value"], max_limit)
+        elif lim.get("node") == "Placeholder":
+            limit = min(int(printer.node_Placeholder(lim)), max_limit)
+        tree = dict(tree, limit=None)
+    if tree.get("node") == "SelectQuery" and tree.get("offset") is not None:
+        offset = printer.expr(tree["offset"])
+        tree = dict(tree, offset=None)
+        sql = printer.select(tree) + f" LIMIT {limit + 1} OFFSET {offset}"
+    else:
+        body = printer.select(tree)
+        if tree.get("node") == "SelectSetQuery":
+            body = f"SELECT * FROM ({body})"
+        sql = body + f" LIMIT {limit + 1}"
+    return sql, limit

@@ -1,0 +1,1 @@
+"""Stub package: hogql_parser imports posthog.hogql.errors; the simulator is not PostHog."""

@@ -1,0 +1,199 @@
+//! The PostHog simulator (tests/posthog_sim/server.py) for a test: started on a free
+//! port with a fixture, stopped when dropped, and a small HTTP/1.1 client that shows
+//! exactly what came back, broken answers included.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+pub const KEY: &str = "phx_test_personal_key";
+pub const TOKEN: &str = "phc_test_project_token";
+
+/// The Python that has the simulator's requirements: `BEARING_SIM_PYTHON`, else the
+/// virtualenv `.ci/run` makes in tests/posthog_sim/.venv.
+pub fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("BEARING_SIM_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/posthog_sim/.venv/bin/python");
+    assert!(
+        venv.exists(),
+        "the PostHog simulator needs its Python packages: run .ci/run, or\n  python3 -m venv tests/posthog_sim/.venv && tests/posthog_sim/.venv/bin/pip install -r tests/posthog_sim/requirements.txt"
+    );
+    venv
+}
+
+pub struct Sim {
+    pub port: u16,
+    child: Child,
+}
+
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// The Content-Length the server announced.
+    pub declared: Option<usize>,
+}
+
+impl Response {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl Sim {
+    pub fn start(events: &Path) -> Sim {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/posthog_sim/server.py");
+        let mut child = Command::new(python())
+            .arg(script)
+            .args(["--events", events.to_str().unwrap(), "--port", "0"])
+            .args([
+                "--personal-api-key",
+                KEY,
+                "--project-token",
+                TOKEN,
+                "--async-ms",
+                "400",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the simulator");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .strip_prefix("listening on 127.0.0.1:")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("the simulator said {line:?}"));
+        Sim { port, child }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// One request on a fresh connection. Err when the connection broke before any
+    /// status line arrived.
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> std::io::Result<Response> {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port))?;
+        s.set_read_timeout(Some(Duration::from_secs(60)))?;
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        for (k, v) in headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        s.write_all(head.as_bytes())?;
+        s.write_all(body)?;
+        let mut raw = Vec::new();
+        let _ = s.read_to_end(&mut raw);
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .ok_or_else(|| {
+                std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "the connection closed without an answer",
+                )
+            })?;
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split(' ').nth(1))
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| {
+                l.split_once(':')
+                    .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+            })
+            .collect();
+        let declared = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+            .and_then(|(_, v)| v.parse().ok());
+        Ok(Response {
+            status,
+            headers,
+            body: raw[split + 4..].to_vec(),
+            declared,
+        })
+    }
+
+    pub fn query_with(&self, key: &str, body: &serde_json::Value) -> std::io::Result<Response> {
+        let auth = format!("Bearer {key}");
+        self.request(
+            "POST",
+            "/api/projects/1/query/",
+            &[
+                ("Authorization", &auth),
+                ("Content-Type", "application/json"),
+            ],
+            body.to_string().as_bytes(),
+        )
+    }
+
+    /// A HogQL query with placeholder values; panics unless the answer is a 200.
+    pub fn hogql(&self, query: &str, values: serde_json::Value) -> serde_json::Value {
+        let body = serde_json::json!({"query": {"kind": "HogQLQuery", "query": query, "values": values}, "name": "bearing_test"});
+        let r = self.query_with(KEY, &body).unwrap();
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()
+    }
+
+    pub fn fault(&self, spec: serde_json::Value) {
+        let r = self
+            .request("POST", "/_sim/faults", &[], spec.to_string().as_bytes())
+            .unwrap();
+        assert_eq!(r.status, 201);
+    }
+
+    pub fn clear_faults(&self) {
+        self.request("DELETE", "/_sim/faults", &[], b"").unwrap();
+    }
+
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        self.request("GET", "/_sim/requests", &[], b"")
+            .unwrap()
+            .json()
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
