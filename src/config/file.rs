@@ -22,6 +22,7 @@ pub struct ConfigFile {
     pub keys: BTreeMap<Spanned<String>, Spanned<KeyList>>,
     pub store: Option<StoreSection>,
     pub alerts: Option<Spanned<crate::engine::alerts::AlertConfig>>,
+    pub posthog: Option<crate::posthog::settings::PostHogSection>,
 }
 
 #[derive(Debug, Default, Deserialize)]

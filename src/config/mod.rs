@@ -9,6 +9,7 @@ pub mod theme;
 use crate::domain::PeriodSpec;
 use crate::engine::alerts::AlertConfig;
 use crate::engine::overview::ActivityThresholds;
+use crate::posthog::settings::PostHogSettings;
 use crate::source::SourceSpec;
 use crate::tui::action::Action;
 use file::ConfigFile;
@@ -32,6 +33,10 @@ pub struct Config {
     pub alerts: AlertConfig,
     /// The database file; None means the default in the XDG data dir.
     pub db: Option<PathBuf>,
+    pub posthog: PostHogSettings,
+    /// Whether a layer named the source; if none did, a configured PostHog project
+    /// is the source and demo data the fallback.
+    pub source_named: bool,
 }
 
 impl Default for Config {
@@ -48,6 +53,8 @@ impl Default for Config {
             keymap: Keymap::default(),
             alerts: AlertConfig::default(),
             db: None,
+            posthog: PostHogSettings::default(),
+            source_named: false,
         }
     }
 }
@@ -221,6 +228,7 @@ pub fn apply_file(
     })?;
     let g = &file.general;
     if let Some(s) = &g.source {
+        base.source_named = true;
         base.source = s
             .get_ref()
             .parse()
@@ -301,6 +309,9 @@ pub fn apply_file(
         }
         base.alerts = a.clone();
     }
+    if let Some(section) = &file.posthog {
+        posthog_section(&mut base.posthog, section, &ctx)?;
+    }
     let mut user: BTreeMap<Action, Vec<Key>> = BTreeMap::new();
     for (name, keys) in &file.keys {
         let action = Action::all()
@@ -350,7 +361,10 @@ pub fn apply_env(
         var: var.to_owned(),
         message: format!("{value:?}: {m}"),
     };
+    crate::posthog::settings::apply_env(&mut base.posthog, get)
+        .map_err(|(var, message)| ConfigError::Env { var, message })?;
     if let Some(v) = get("BEARING_SOURCE").filter(|v| !v.is_empty()) {
+        base.source_named = true;
         base.source = v.parse().map_err(|m| env_err("BEARING_SOURCE", &v, m))?;
     }
     if let Some(v) = get("BEARING_THEME").filter(|v| !v.is_empty()) {
@@ -377,6 +391,7 @@ pub fn apply_overrides(
     themes: &[String],
 ) -> Result<(), ConfigError> {
     if let Some(s) = &o.source {
+        base.source_named = true;
         base.source = s.clone();
     }
     if let Some(s) = &o.subscriptions {
@@ -440,7 +455,89 @@ pub fn load(
     }
     apply_env(&mut config, get, &themes)?;
     apply_overrides(&mut config, overrides, &themes)?;
+    if !config.source_named && config.posthog.is_configured() {
+        config.source = SourceSpec::PostHog;
+    }
     Ok((config, path))
+}
+
+fn posthog_section(
+    s: &mut PostHogSettings,
+    p: &crate::posthog::settings::PostHogSection,
+    ctx: &FileCtx,
+) -> Result<(), ConfigError> {
+    use crate::posthog::settings as ph;
+    if let Some(h) = &p.host {
+        s.host = Some(
+            ph::check_host(h.get_ref())
+                .map_err(|m| ctx.err(h.span(), format!("host = {:?}: {m}", h.get_ref())))?,
+        );
+    }
+    if let Some(id) = &p.project_id {
+        let text = id.get_ref().text();
+        s.project_id = Some(
+            ph::check_project_id(&text)
+                .map_err(|m| ctx.err(id.span(), format!("project_id = {text:?}: {m}")))?,
+        );
+    }
+    if let Some(v) = &p.path_prefix {
+        s.prefix = ph::PathPrefix::parse(v.get_ref()).ok_or_else(|| {
+            ctx.err(
+                v.span(),
+                format!(
+                    "path_prefix = {:?}: use projects or environments",
+                    v.get_ref()
+                ),
+            )
+        })?;
+    }
+    if let Some(f) = p.key_file.as_ref().filter(|f| !f.trim().is_empty()) {
+        s.key = Some(ph::KeySource::File(PathBuf::from(f)));
+    }
+    if let Some(k) = p
+        .personal_api_key
+        .as_ref()
+        .filter(|k| !k.get_ref().is_empty())
+    {
+        // The message names the setting, never the value.
+        let key = crate::posthog::key::ApiKey::new(k.get_ref())
+            .map_err(|e| ctx.err(k.span(), format!("personal_api_key: {e}")))?;
+        s.key = Some(ph::KeySource::Inline {
+            key,
+            from: format!("personal_api_key in {}", ctx.path),
+        });
+    }
+    if let Some(t) = p
+        .subscriptions_table
+        .as_ref()
+        .filter(|t| !t.get_ref().is_empty())
+    {
+        s.subscriptions_table = Some(ph::check_table(t.get_ref()).map_err(|m| {
+            ctx.err(
+                t.span(),
+                format!("subscriptions_table = {:?}: {m}", t.get_ref()),
+            )
+        })?);
+    }
+    if let Some(m) = &p.query_mode {
+        s.mode = ph::parse_mode(m.get_ref()).ok_or_else(|| {
+            ctx.err(
+                m.span(),
+                format!("query_mode = {:?}: use blocking or async", m.get_ref()),
+            )
+        })?;
+    }
+    if let Some(q) = &p.max_queries_per_hour {
+        let v = *q.get_ref();
+        if v == 0 || v > 2400 {
+            return Err(ctx.err(
+                q.span(),
+                format!("max_queries_per_hour = {v}: must be between 1 and 2400 (PostHog's limit)"),
+            ));
+        }
+        s.queries_per_hour = v;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -78,7 +78,7 @@ fn unknown_setting() {
 fn bad_source_period_and_dead_band() {
     assert_eq!(
         err("[general]\nsource = \"s3://bucket\"\n"),
-        "config.toml:2:10: source = \"s3://bucket\": unknown source \"s3://bucket\": use demo or file:PATH"
+        "config.toml:2:10: source = \"s3://bucket\": unknown source \"s3://bucket\": use demo, posthog or file:PATH"
     );
     assert_eq!(
         err("[engine]\nperiod = \"fortnight\"\n"),

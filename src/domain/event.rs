@@ -160,19 +160,24 @@ impl Event {
     }
 
     pub fn uuid_string(&self) -> Option<String> {
-        if self.uuid == [0; 16] {
-            return None;
-        }
-        let h: String = self.uuid.iter().map(|b| format!("{b:02x}")).collect();
-        Some(format!(
-            "{}-{}-{}-{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
-        ))
+        uuid_text(&self.uuid)
     }
+}
+
+/// The canonical text form of a uuid; None for the all-zero "no uuid".
+pub fn uuid_text(uuid: &[u8; 16]) -> Option<String> {
+    if *uuid == [0; 16] {
+        return None;
+    }
+    let h: String = uuid.iter().map(|b| format!("{b:02x}")).collect();
+    Some(format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    ))
 }
 
 /// Days from 0001-01-01 to 1970-01-01, to convert between chrono's day count and Unix days.

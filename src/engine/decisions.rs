@@ -1,8 +1,9 @@
 //! The decision log: every strategic decision, newest first, with the date its outcome
 //! is due for review (tracking date + review timeframe).
 
+use super::rollup::{DecisionEntry, DecisionRollup, TenantDecisions};
 use crate::domain::values::{ReviewTimeframe, date_of};
-use crate::domain::{Dataset, Details, Sym};
+use crate::domain::{Interner, Sym};
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -33,25 +34,38 @@ impl ReviewStatus {
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DecisionRow {
-    /// Index of the event in the dataset, for the details view.
-    pub event: u32,
     pub at: i64,
+    pub uuid: [u8; 16],
     pub tenant: Sym,
     pub category: Sym,
     pub maker_level: Sym,
+    pub justification: Sym,
     pub outcome: Sym,
     pub timeframe: Sym,
     pub follow_up: Sym,
+    pub tracked: Option<NaiveDate>,
     pub next_review: Option<NaiveDate>,
     pub status: ReviewStatus,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DecisionLog {
+    /// Newest first; with PostHog, the pages fetched so far.
     pub rows: Vec<DecisionRow>,
+    /// Every decision, fetched or not.
+    pub total: u32,
     /// Decisions in the selected period.
     pub in_period: u32,
     pub due_this_month: u32,
+    pub tenants: Vec<TenantDecisions>,
+    /// Where the next page starts, while rows are still to fetch.
+    pub cursor: Option<(i64, [u8; 16])>,
+}
+
+impl DecisionLog {
+    pub fn tenant(&self, tenant: Sym) -> Option<&TenantDecisions> {
+        self.tenants.iter().find(|t| t.tenant == tenant)
+    }
 }
 
 pub fn status_of(next: Option<NaiveDate>, today: NaiveDate) -> ReviewStatus {
@@ -65,45 +79,48 @@ pub fn status_of(next: Option<NaiveDate>, today: NaiveDate) -> ReviewStatus {
     }
 }
 
-pub fn decision_log(ds: &Dataset, today: NaiveDate, window: &super::series::Window) -> DecisionLog {
+/// When a decision's outcome is due for review: its tracking date (else the day it
+/// was recorded) plus its review timeframe.
+pub fn next_review(e: &DecisionEntry, tf: Option<ReviewTimeframe>) -> Option<NaiveDate> {
+    e.tracked
+        .or_else(|| date_of(e.at))
+        .zip(tf)
+        .and_then(|(date, tf)| tf.after(date))
+}
+
+/// Builds the pane from its rollup.
+pub fn decision_log(r: &DecisionRollup, strings: &Interner, today: NaiveDate) -> DecisionLog {
     let mut timeframes: FxHashMap<Sym, Option<ReviewTimeframe>> = FxHashMap::default();
-    let mut log = DecisionLog::default();
-    for (i, e) in ds.events.iter().enumerate() {
-        let Details::Decision(d) = &e.details else {
-            continue;
-        };
-        if e.at == i64::MIN {
-            continue;
-        }
-        let tf = *timeframes
-            .entry(d.timeframe)
-            .or_insert_with(|| ReviewTimeframe::parse(ds.resolve(d.timeframe)));
-        let next_review = e
-            .tracked_date()
-            .or_else(|| date_of(e.at))
-            .zip(tf)
-            .and_then(|(date, tf)| tf.after(date));
-        let status = status_of(next_review, today);
-        if status == ReviewStatus::DueThisMonth {
-            log.due_this_month += 1;
-        }
-        if window.current(e.at) {
-            log.in_period += 1;
-        }
-        log.rows.push(DecisionRow {
-            event: u32::try_from(i).unwrap_or(u32::MAX),
-            at: e.at,
-            tenant: e.tenant,
-            category: d.category,
-            maker_level: d.maker_level,
-            outcome: d.outcome,
-            timeframe: d.timeframe,
-            follow_up: d.follow_up,
-            next_review,
-            status,
-        });
+    let rows = r
+        .rows
+        .iter()
+        .map(|e| {
+            let tf = *timeframes
+                .entry(e.timeframe)
+                .or_insert_with(|| ReviewTimeframe::parse(strings.resolve(e.timeframe)));
+            let next = next_review(e, tf);
+            DecisionRow {
+                at: e.at,
+                uuid: e.uuid,
+                tenant: e.tenant,
+                category: e.category,
+                maker_level: e.maker_level,
+                justification: e.justification,
+                outcome: e.outcome,
+                timeframe: e.timeframe,
+                follow_up: e.follow_up,
+                tracked: e.tracked,
+                next_review: next,
+                status: status_of(next, today),
+            }
+        })
+        .collect();
+    DecisionLog {
+        rows,
+        total: r.total,
+        in_period: r.in_period,
+        due_this_month: r.due_this_month,
+        tenants: r.tenants.clone(),
+        cursor: r.cursor,
     }
-    log.rows
-        .sort_by(|a, b| b.at.cmp(&a.at).then(a.event.cmp(&b.event)));
-    log
 }

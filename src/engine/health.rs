@@ -3,7 +3,8 @@
 //! seed's 95% capture target, the properties missing or unreadable most often, and
 //! what could not be read at all.
 
-use crate::domain::{Dataset, EventKind, IngestStats};
+use super::rollup::HealthRollup;
+use crate::domain::{EventKind, IngestStats};
 use serde::Serialize;
 
 /// The seed's "95% successful strategic event capture rate".
@@ -57,35 +58,20 @@ impl Health {
     }
 }
 
-pub fn health(ds: &Dataset) -> Health {
-    let mut totals = [0u64; 3];
-    let mut conforming = [0u64; 3];
-    let mut missing = [[0u64; 16]; 3];
-    let mut invalid = [[0u64; 16]; 3];
-    for e in &ds.events {
-        let k = e.kind() as usize;
-        totals[k] += 1;
-        if e.conforms() {
-            conforming[k] += 1;
-            continue;
-        }
-        for bit in 0..16 {
-            missing[k][bit] += u64::from(e.missing >> bit & 1);
-            invalid[k][bit] += u64::from(e.invalid >> bit & 1);
-        }
-    }
+/// Builds the pane from its rollup and what the source could not read.
+pub fn health(r: &HealthRollup, ingest: &IngestStats, subscriptions: Option<usize>) -> Health {
     let kinds = EventKind::ALL
         .iter()
         .map(|&kind| {
-            let k = kind as usize;
+            let c = &r.kinds[kind as usize];
             let mut properties: Vec<PropertyCount> = kind
                 .properties()
                 .iter()
                 .enumerate()
                 .map(|(bit, p)| PropertyCount {
                     property: p,
-                    missing: missing[k][bit],
-                    invalid: invalid[k][bit],
+                    missing: c.missing[bit],
+                    invalid: c.invalid[bit],
                 })
                 .filter(|p| p.missing + p.invalid > 0)
                 .collect();
@@ -97,15 +83,15 @@ pub fn health(ds: &Dataset) -> Health {
             KindHealth {
                 kind,
                 event: kind.event_name(),
-                total: totals[k],
-                conforming: conforming[k],
+                total: c.total,
+                conforming: c.conforming,
                 properties,
             }
         })
         .collect();
     Health {
         kinds,
-        ingest: ds.ingest.clone(),
-        subscriptions: ds.subscriptions.as_ref().map(Vec::len),
+        ingest: ingest.clone(),
+        subscriptions,
     }
 }

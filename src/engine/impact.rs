@@ -32,6 +32,37 @@ impl Impact {
         }
     }
 
+    /// The same range `n` times.
+    pub fn add_n(&mut self, range: RangeParse, n: u32) {
+        match range {
+            RangeParse::Known(r) if r.is_money() => {
+                let k = f64::from(n);
+                self.low += r.low * k;
+                self.high += r.high * k;
+                self.midpoints += r.midpoint() * k;
+                self.known += n;
+            }
+            _ => self.unknown += n,
+        }
+    }
+
+    /// Sums counted range texts (a missing one counts as unquantified), in the order
+    /// of the texts so the sum does not depend on the order an executor returned them.
+    pub fn sum(strings: &Interner, ranges: &[(Sym, u32)]) -> Impact {
+        let mut sorted: Vec<&(Sym, u32)> = ranges.iter().collect();
+        sorted.sort_by(|a, b| strings.resolve(a.0).cmp(strings.resolve(b.0)));
+        let mut out = Impact::default();
+        for (sym, n) in sorted {
+            let parsed = if sym.is_empty() {
+                RangeParse::Unknown
+            } else {
+                parse_range(strings.resolve(*sym))
+            };
+            out.add_n(parsed, *n);
+        }
+        out
+    }
+
     pub fn merge(&mut self, other: &Impact) {
         self.low += other.low;
         self.high += other.high;

@@ -8,18 +8,21 @@ pub mod direction;
 pub mod followups;
 pub mod health;
 pub mod impact;
+pub mod local;
 pub mod overview;
+pub mod rollup;
 pub mod series;
 pub mod summaries;
 pub mod trends;
 
-use crate::domain::{Dataset, Period, PeriodSpec};
+use crate::domain::{Dataset, IngestStats, Interner, Period, PeriodSpec};
 use chrono::NaiveDate;
 use cost::CostRow;
 use decisions::DecisionLog;
 use health::Health;
 use overview::{ActivityThresholds, Overview};
-use series::{MonthAxis, Window};
+use rollup::Rollups;
+use series::MonthAxis;
 use trends::TrendRow;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -56,18 +59,33 @@ pub struct Views {
     pub health: Health,
 }
 
+/// Every pane from a dataset in memory, by the local executor.
 pub fn compute(ds: &Dataset, params: &EngineParams) -> Views {
+    let r = local::rollups(ds, params);
+    build(&r, &ds.strings, &ds.ingest, params)
+}
+
+/// Every pane from rollups, whichever executor produced them.
+pub fn build(
+    r: &Rollups,
+    strings: &Interner,
+    ingest: &IngestStats,
+    params: &EngineParams,
+) -> Views {
     let period = params.period.resolve(params.today);
-    let window = Window::new(&period);
     let axis = MonthAxis::new(params.today);
     Views {
         today: params.today,
         previous: period.previous(),
-        overview: overview::overview(ds, params.today, params.activity),
-        revenue: trends::revenue_trends(ds, &axis, &window, params.dead_band),
-        cost: cost::cost_opportunities(ds, &axis, &window, params.dead_band),
-        decisions: decisions::decision_log(ds, params.today, &window),
-        health: health::health(ds),
+        overview: overview::overview(&r.overview, strings, params.activity),
+        revenue: trends::revenue_trends(&r.revenue, strings, params.dead_band),
+        cost: cost::cost_opportunities(&r.cost, strings, params.dead_band),
+        decisions: decisions::decision_log(&r.decisions, strings, params.today),
+        health: health::health(
+            &r.health,
+            ingest,
+            r.overview.subscriptions.as_ref().map(Vec::len),
+        ),
         months: axis.starts,
         period,
     }

@@ -4,8 +4,9 @@
 //! tenants with an active subscription are listed when a subscriptions table exists;
 //! unlike it, levels are ordered High, Moderate, Low rather than alphabetically.
 
-use super::impact::{Impact, RangeCache};
-use crate::domain::{Dataset, Details, Sym};
+use super::impact::Impact;
+use super::rollup::OverviewRollup;
+use crate::domain::{Interner, Subscription, Sym};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -95,46 +96,40 @@ pub struct Overview {
     pub savings: Impact,
 }
 
-pub fn overview(ds: &Dataset, today: NaiveDate, thresholds: ActivityThresholds) -> Overview {
-    let since = crate::domain::PeriodSpec::Trailing(90).resolve(today);
-    let (start, end) = (since.start_ts(), since.end_ts());
-    let mut counts: FxHashMap<Sym, [u32; 3]> = FxHashMap::default();
-    let mut cache = RangeCache::default();
-    let mut out = Overview::default();
-    for e in &ds.events {
-        if e.at < start || e.at >= end {
-            continue;
+/// Builds the pane from its rollup.
+pub fn overview(
+    r: &OverviewRollup,
+    strings: &Interner,
+    thresholds: ActivityThresholds,
+) -> Overview {
+    let mut out = Overview {
+        revenue_impact: Impact::sum(strings, &r.revenue_ranges),
+        savings: Impact::sum(strings, &r.cost_ranges),
+        has_subscriptions: r.subscriptions.is_some(),
+        ..Overview::default()
+    };
+    let active = strings.get("active");
+    let subs: Option<FxHashMap<Sym, &Subscription>> = r.subscriptions.as_ref().map(|subs| {
+        // With several rows for one tenant an active one wins, as in the seed's join;
+        // among the rest the latest period, so the choice never depends on row order.
+        let rank = |s: &Subscription| {
+            (
+                Some(s.status) == active,
+                s.current_period_start,
+                strings.resolve(s.plan),
+                strings.resolve(s.status),
+            )
+        };
+        let mut m: FxHashMap<Sym, &Subscription> = FxHashMap::default();
+        for s in subs {
+            let better = m.get(&s.tenant).is_none_or(|old| rank(s) > rank(old));
+            if better {
+                m.insert(s.tenant, s);
+            }
         }
-        let c = counts.entry(e.tenant).or_default();
-        match &e.details {
-            Details::Revenue(r) => {
-                c[0] += 1;
-                out.revenue_impact.add(cache.get(&ds.strings, r.impact));
-            }
-            Details::Cost(k) => {
-                c[1] += 1;
-                out.savings.add(cache.get(&ds.strings, k.savings));
-            }
-            Details::Decision(_) => c[2] += 1,
-        }
-    }
-    let active = ds.strings.get("active");
-    let subs: Option<FxHashMap<Sym, &crate::domain::Subscription>> =
-        ds.subscriptions.as_ref().map(|subs| {
-            // With several rows for one tenant, an active one wins, as in the seed's join.
-            let mut m = FxHashMap::default();
-            for s in subs {
-                let keep = m
-                    .get(&s.tenant)
-                    .is_none_or(|old: &&crate::domain::Subscription| Some(old.status) != active);
-                if keep {
-                    m.insert(s.tenant, s);
-                }
-            }
-            m
-        });
-    out.has_subscriptions = subs.is_some();
-    for (tenant, [revenue, cost, decisions]) in counts {
+        m
+    });
+    for &(tenant, [revenue, cost, decisions]) in &r.tenants {
         let sub = subs.as_ref().and_then(|m| m.get(&tenant)).copied();
         if subs.is_some() && sub.is_none_or(|s| Some(s.status) != active) {
             out.without_active_subscription += 1;
@@ -157,7 +152,7 @@ pub fn overview(ds: &Dataset, today: NaiveDate, thresholds: ActivityThresholds) 
         b.level
             .cmp(&a.level)
             .then(b.total().cmp(&a.total()))
-            .then_with(|| ds.resolve(a.tenant).cmp(ds.resolve(b.tenant)))
+            .then_with(|| strings.resolve(a.tenant).cmp(strings.resolve(b.tenant)))
     });
     out
 }

@@ -2,9 +2,9 @@
 //! month for the 12-month sparkline and in the period and the period before it.
 
 use super::direction::Direction;
-use crate::domain::Period;
 use crate::domain::period::month_starts;
 use crate::domain::values::midnight;
+use crate::domain::{Interner, Period, Sym};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -103,10 +103,19 @@ impl Series {
     }
 }
 
-/// Sorted (name, count) pairs, most frequent first, for "top signals" lists.
-pub fn ranked<K: Ord + Copy>(counts: &rustc_hash::FxHashMap<K, u32>) -> Vec<(K, u32)> {
-    let mut v: Vec<(K, u32)> = counts.iter().map(|(k, n)| (*k, *n)).collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+/// Sorted (name, count) pairs, most frequent first and then by name, for "top
+/// signals" lists; missing values are left out. By name, not by symbol, so the order
+/// does not depend on the order strings were first seen in.
+pub fn ranked(strings: &Interner, counts: &[(Sym, u32)]) -> Vec<(Sym, u32)> {
+    let mut v: Vec<(Sym, u32)> = counts
+        .iter()
+        .filter(|(s, n)| !s.is_empty() && *n > 0)
+        .copied()
+        .collect();
+    v.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| strings.resolve(a.0).cmp(strings.resolve(b.0)))
+    });
     v
 }
 

@@ -5,7 +5,6 @@
 //! summaries come out whichever executor produced them.
 
 use super::Views;
-use super::decisions::ReviewStatus;
 use super::direction::Direction;
 use super::impact::Impact;
 use crate::domain::{Dataset, Sym};
@@ -174,35 +173,16 @@ pub fn cost_optimization(ds: &Dataset, views: &Views, tenant: Sym) -> CostOptimi
     }
 }
 
-pub fn strategic_planning(
-    ds: &Dataset,
-    views: &Views,
-    tenant: Sym,
-    window: &super::series::Window,
-) -> StrategicPlanningSummary {
-    let rows: Vec<_> = views
-        .decisions
-        .rows
-        .iter()
-        .filter(|r| r.tenant == tenant)
-        .collect();
-    let in_period = rows.iter().filter(|r| window.current(r.at)).count() as u32;
-    let due = rows
-        .iter()
-        .filter(|r| r.status == ReviewStatus::DueThisMonth)
-        .count() as u32;
-    let mut by_category: rustc_hash::FxHashMap<Sym, u32> = rustc_hash::FxHashMap::default();
-    let mut by_level: rustc_hash::FxHashMap<Sym, u32> = rustc_hash::FxHashMap::default();
-    for r in rows.iter().filter(|r| window.current(r.at)) {
-        *by_category.entry(r.category).or_default() += 1;
-        *by_level.entry(r.maker_level).or_default() += 1;
-    }
-    let mut patterns: Vec<String> = super::series::ranked(&by_category)
+pub fn strategic_planning(ds: &Dataset, views: &Views, tenant: Sym) -> StrategicPlanningSummary {
+    let empty = super::rollup::TenantDecisions::default();
+    let t = views.decisions.tenant(tenant).unwrap_or(&empty);
+    let (in_period, due) = (t.in_period, t.due_this_month);
+    let mut patterns: Vec<String> = super::series::ranked(&ds.strings, &t.categories)
         .into_iter()
         .take(3)
         .map(|(c, n)| format!("{} ×{n}", ds.resolve(c)))
         .collect();
-    if let Some((level, n)) = super::series::ranked(&by_level).first() {
+    if let Some((level, n)) = super::series::ranked(&ds.strings, &t.levels).first() {
         patterns.push(format!(
             "most decided at {} level ({n})",
             ds.resolve(*level)
@@ -232,12 +212,11 @@ pub fn strategic_planning(
 }
 
 pub fn executive_summary(ds: &Dataset, views: &Views, tenant: Sym) -> ExecutiveSummary {
-    let window = super::series::Window::new(&views.period);
     ExecutiveSummary {
         tenant_id: ds.tenant(tenant).to_owned(),
         timeframe: views.period.label.clone(),
         revenue_protection: revenue_protection(ds, views, tenant),
         cost_optimization: cost_optimization(ds, views, tenant),
-        strategic_planning: strategic_planning(ds, views, tenant, &window),
+        strategic_planning: strategic_planning(ds, views, tenant),
     }
 }

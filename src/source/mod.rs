@@ -20,6 +20,8 @@ use std::str::FromStr;
 pub enum SourceSpec {
     Demo,
     File(PathBuf),
+    /// The PostHog project of the config.
+    PostHog,
 }
 
 impl FromStr for SourceSpec {
@@ -28,14 +30,13 @@ impl FromStr for SourceSpec {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "demo" => Ok(SourceSpec::Demo),
-            "posthog" => Err(
-                "the posthog source is not available in this version yet; use demo or file:PATH"
-                    .into(),
-            ),
+            "posthog" => Ok(SourceSpec::PostHog),
             _ => match s.strip_prefix("file:") {
                 Some("") => Err("file: needs a path, e.g. file:events.jsonl".into()),
                 Some(path) => Ok(SourceSpec::File(PathBuf::from(path))),
-                None => Err(format!("unknown source {s:?}: use demo or file:PATH")),
+                None => Err(format!(
+                    "unknown source {s:?}: use demo, posthog or file:PATH"
+                )),
             },
         }
     }
@@ -46,12 +47,15 @@ impl fmt::Display for SourceSpec {
         match self {
             SourceSpec::Demo => f.write_str("demo"),
             SourceSpec::File(p) => write!(f, "file:{}", p.display()),
+            SourceSpec::PostHog => f.write_str("posthog"),
         }
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
+    #[error("{0}")]
+    Unavailable(String),
     #[error("cannot read {path}: {source}")]
     Io {
         path: String,
@@ -83,6 +87,21 @@ impl LoadOptions {
 pub trait Source: Send + Sync {
     fn origin(&self) -> Origin;
     fn load(&self, opts: &LoadOptions) -> Result<Dataset, SourceError>;
+}
+
+/// Placeholder until the PostHog executor is wired into the sources.
+struct Unwired;
+
+impl Source for Unwired {
+    fn origin(&self) -> Origin {
+        Origin::Demo
+    }
+
+    fn load(&self, _opts: &LoadOptions) -> Result<Dataset, SourceError> {
+        Err(SourceError::Unavailable(
+            "the posthog source is not wired in yet".into(),
+        ))
+    }
 }
 
 pub struct DemoSource;
@@ -164,6 +183,7 @@ impl Source for FileSource {
 
 pub fn open(spec: &SourceSpec, subscriptions: Option<PathBuf>) -> Box<dyn Source> {
     match spec {
+        SourceSpec::PostHog => Box::new(Unwired),
         SourceSpec::Demo => Box::new(DemoSource),
         SourceSpec::File(path) => Box::new(FileSource {
             path: path.clone(),

@@ -3,8 +3,8 @@
 
 use super::widgets::{count, percent};
 use crate::config::theme::Theme;
+use crate::domain::Dataset;
 use crate::domain::values::date_of;
-use crate::domain::{Dataset, Details};
 use crate::engine::Views;
 use crate::engine::health::TARGET;
 use crate::engine::summaries::executive_summary;
@@ -234,27 +234,23 @@ fn cost(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> {
 
 fn decision(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> {
     let r = v.decisions.rows.get(row)?;
-    let e = ds.events.get(r.event as usize)?;
-    let Details::Decision(x) = &e.details else {
-        return None;
-    };
     let or_dash = |s| ds.shown(s).to_owned();
     d.heading("Decision");
     d.kv(
         "Date",
         date_of(r.at).map_or("—".to_owned(), |x| x.to_string()),
     );
-    d.kv("Tenant", ds.tenant(e.tenant));
-    d.kv("Category", or_dash(x.category));
-    d.kv("Decision maker level", or_dash(x.maker_level));
-    d.kv("Justification", or_dash(x.justification));
-    d.kv("Expected outcome", or_dash(x.outcome));
-    d.kv("Outcome follow-up", or_dash(x.follow_up));
+    d.kv("Tenant", ds.tenant(r.tenant));
+    d.kv("Category", or_dash(r.category));
+    d.kv("Decision maker level", or_dash(r.maker_level));
+    d.kv("Justification", or_dash(r.justification));
+    d.kv("Expected outcome", or_dash(r.outcome));
+    d.kv("Outcome follow-up", or_dash(r.follow_up));
     d.heading("Review");
-    d.kv("Review timeframe", or_dash(x.timeframe));
+    d.kv("Review timeframe", or_dash(r.timeframe));
     d.kv(
         "Tracking date",
-        e.tracked_date().map_or("—".to_owned(), |x| x.to_string()),
+        r.tracked.map_or("—".to_owned(), |x| x.to_string()),
     );
     d.kv(
         "Review on",
@@ -271,8 +267,14 @@ fn decision(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> 
     };
     d.kv("Status", when);
     d.heading("Event");
-    d.kv("uuid", e.uuid_string().unwrap_or_else(|| "—".to_owned()));
-    if e.missing != 0 || e.invalid != 0 {
+    let uuid = crate::domain::event::uuid_text(&r.uuid);
+    d.kv("uuid", uuid.unwrap_or_else(|| "—".to_owned()));
+    // Which properties were missing or unreadable is known for events held in memory
+    // (demo, files); PostHog's rollups only count them, in data health.
+    let held = (r.uuid != [0; 16])
+        .then(|| ds.events.iter().find(|e| e.uuid == r.uuid && e.at == r.at))
+        .flatten();
+    if let Some(e) = held.filter(|e| e.missing != 0 || e.invalid != 0) {
         let kind = e.kind();
         let names = |mask: u16| -> Vec<&str> {
             kind.properties()
@@ -287,8 +289,8 @@ fn decision(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> 
     }
     Some(format!(
         "{} · {}",
-        ds.tenant(e.tenant),
-        ds.shown(x.category)
+        ds.tenant(r.tenant),
+        ds.shown(r.category)
     ))
 }
 

@@ -154,7 +154,8 @@ pub(super) fn planning_insight(ctx: &mut Ctx, quarter: &Period) {
                 *categories.entry(d.category).or_default() += 1;
             }
         }
-        let mix: Vec<String> = crate::engine::series::ranked(&categories)
+        let categories: Vec<(Sym, u32)> = categories.into_iter().collect();
+        let mix: Vec<String> = crate::engine::series::ranked(&ctx.ds.strings, &categories)
             .into_iter()
             .map(|(c, k)| format!("{} ×{k}", ctx.ds.shown(c)))
             .collect();

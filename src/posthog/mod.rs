@@ -1,0 +1,5 @@
+//! PostHog: the settings that say where a project is, the key that opens it, and the
+//! query client that talks to it as `../shared/posthog-api.md` describes.
+
+pub mod key;
+pub mod settings;
