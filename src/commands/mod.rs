@@ -91,13 +91,26 @@ fn report(
     out: Option<&Path>,
     rows: usize,
 ) -> ExitCode {
-    let src = source::open(&config.source, config.subscriptions.clone());
-    let ds = match src.load(&load_options(config, today)) {
-        Ok(ds) => ds,
-        Err(e) => return fail(e),
+    let params = engine_params(config, today);
+    let (ds, views) = if config.source == source::SourceSpec::PostHog {
+        match crate::posthog::fetch::load_blocking(&config.posthog, &params, rows) {
+            Ok((ds, rollups)) => {
+                let views = engine::build(&rollups, &ds.strings, &ds.ingest, &params);
+                (ds, views)
+            }
+            Err(e) => return fail(e),
+        }
+    } else {
+        let src = source::open(&config.source, config.subscriptions.clone());
+        match src.load(&load_options(config, today)) {
+            Ok(ds) => {
+                let views = engine::compute(&ds, &params);
+                (ds, views)
+            }
+            Err(e) => return fail(e),
+        }
     };
     let as_of = Utc::now();
-    let views = engine::compute(&ds, &engine_params(config, today));
     let result = match format {
         Format::Json => {
             let report = crate::report::json::build(&ds, &views, as_of, rows);

@@ -71,7 +71,15 @@ impl IngestStats {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Origin {
     Demo,
-    File { path: String },
+    File {
+        path: String,
+    },
+    /// A PostHog project: its host and project id (never the key).
+    #[serde(rename = "posthog")]
+    PostHog {
+        host: String,
+        project: String,
+    },
 }
 
 impl Origin {
@@ -79,6 +87,12 @@ impl Origin {
         match self {
             Origin::Demo => "DEMO DATA".to_owned(),
             Origin::File { path } => format!("file: {path}"),
+            Origin::PostHog { host, project } => {
+                let host = host
+                    .trim_start_matches("https://")
+                    .trim_start_matches("http://");
+                format!("PostHog {host} · project {project}")
+            }
         }
     }
 }

@@ -143,6 +143,36 @@ pub fn midnight(d: NaiveDate) -> i64 {
         .unwrap_or_default()
 }
 
+/// Review timeframes by name, after trimming, lower-casing and turning `-` and spaces
+/// into `_`. Shared with the HogQL executor, which compiles it into its query.
+pub const TIMEFRAME_WORDS: &[(&str, ReviewTimeframe)] = &[
+    ("weekly", ReviewTimeframe::Days(7)),
+    ("week", ReviewTimeframe::Days(7)),
+    ("1_week", ReviewTimeframe::Days(7)),
+    ("biweekly", ReviewTimeframe::Days(14)),
+    ("fortnightly", ReviewTimeframe::Days(14)),
+    ("2_weeks", ReviewTimeframe::Days(14)),
+    ("monthly", ReviewTimeframe::Months(1)),
+    ("month", ReviewTimeframe::Months(1)),
+    ("1_month", ReviewTimeframe::Months(1)),
+    ("quarterly", ReviewTimeframe::Months(3)),
+    ("quarter", ReviewTimeframe::Months(3)),
+    ("3_months", ReviewTimeframe::Months(3)),
+    ("semi_annual", ReviewTimeframe::Months(6)),
+    ("semiannual", ReviewTimeframe::Months(6)),
+    ("half_yearly", ReviewTimeframe::Months(6)),
+    ("biannual", ReviewTimeframe::Months(6)),
+    ("6_months", ReviewTimeframe::Months(6)),
+    ("annual", ReviewTimeframe::Months(12)),
+    ("annually", ReviewTimeframe::Months(12)),
+    ("yearly", ReviewTimeframe::Months(12)),
+    ("year", ReviewTimeframe::Months(12)),
+    ("12_months", ReviewTimeframe::Months(12)),
+];
+
+/// The range of N in "N_days", "N_weeks", "N_months".
+pub const TIMEFRAME_MAX_N: u32 = 120;
+
 /// How long after a decision its outcome should be reviewed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -154,23 +184,17 @@ pub enum ReviewTimeframe {
 impl ReviewTimeframe {
     pub fn parse(raw: &str) -> Option<ReviewTimeframe> {
         let s = raw.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-        let named = match s.as_str() {
-            "weekly" | "week" | "1_week" => Some(ReviewTimeframe::Days(7)),
-            "biweekly" | "fortnightly" | "2_weeks" => Some(ReviewTimeframe::Days(14)),
-            "monthly" | "month" | "1_month" => Some(ReviewTimeframe::Months(1)),
-            "quarterly" | "quarter" | "3_months" => Some(ReviewTimeframe::Months(3)),
-            "semi_annual" | "semiannual" | "half_yearly" | "biannual" | "6_months" => {
-                Some(ReviewTimeframe::Months(6))
-            }
-            "annual" | "annually" | "yearly" | "year" | "12_months" => {
-                Some(ReviewTimeframe::Months(12))
-            }
-            _ => None,
-        };
+        let named = TIMEFRAME_WORDS
+            .iter()
+            .find(|(w, _)| *w == s)
+            .map(|(_, tf)| *tf);
         named.or_else(|| {
             // "90_days", "2_months"
             let (n, unit) = s.split_once('_')?;
-            let n: u32 = n.parse().ok().filter(|n| (1..=120).contains(n))?;
+            let n: u32 = n
+                .parse()
+                .ok()
+                .filter(|n| (1..=TIMEFRAME_MAX_N).contains(n))?;
             match unit {
                 "day" | "days" => Some(ReviewTimeframe::Days(n)),
                 "week" | "weeks" => Some(ReviewTimeframe::Days(n * 7)),

@@ -41,6 +41,9 @@ impl KindHealth {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Health {
     pub kinds: Vec<KindHealth>,
+    /// How the source was read (file lines, broken lines); empty for PostHog, which
+    /// bearing does not read line by line. The report shows it apart.
+    #[serde(skip)]
     pub ingest: IngestStats,
     /// Rows in the subscriptions table, or None without one.
     pub subscriptions: Option<usize>,

@@ -82,6 +82,9 @@ pub struct DecisionEntry {
     pub tracked: Option<NaiveDate>,
 }
 
+/// A position in the decision log: the (time, uuid) of the last row held.
+pub type Cursor = (i64, [u8; 16]);
+
 /// A tenant's decisions, for the executive summary.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TenantDecisions {
@@ -104,7 +107,7 @@ pub struct DecisionRollup {
     /// Newest first (then uuid, highest first).
     pub rows: Vec<DecisionEntry>,
     /// Where the next page starts, when `rows` does not hold every decision yet.
-    pub cursor: Option<(i64, [u8; 16])>,
+    pub cursor: Option<Cursor>,
 }
 
 /// Data health per event kind: events, conforming events, and per property (in the

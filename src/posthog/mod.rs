@@ -1,5 +1,10 @@
 //! PostHog: the settings that say where a project is, the key that opens it, and the
 //! query client that talks to it as `../shared/posthog-api.md` describes.
 
+pub mod budget;
+pub mod client;
+pub mod error;
+pub mod fetch;
 pub mod key;
+pub mod queries;
 pub mod settings;

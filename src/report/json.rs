@@ -147,6 +147,9 @@ pub struct DataHealth<'a> {
     pub overall_rate: Option<f64>,
     #[serde(flatten)]
     pub health: &'a Health,
+    /// What reading a file or the demo came to; null for PostHog, which aggregates
+    /// in place and hands bearing no lines to read.
+    pub ingest: Option<&'a crate::domain::IngestStats>,
 }
 
 fn named<'a>(ds: &'a Dataset, list: &[(Sym, u32)]) -> Vec<Named<'a>> {
@@ -248,7 +251,7 @@ pub fn build<'a>(
             })
             .collect(),
         decision_log: DecisionLog {
-            total: v.decisions.rows.len(),
+            total: v.decisions.total as usize,
             in_period: v.decisions.in_period,
             due_this_month: v.decisions.due_this_month,
             rows_shown: v.decisions.rows.len().min(decision_rows),
@@ -274,6 +277,7 @@ pub fn build<'a>(
             target: TARGET,
             overall_rate: v.health.overall_rate(),
             health: &v.health,
+            ingest: (!matches!(ds.origin, Origin::PostHog { .. })).then_some(&v.health.ingest),
         },
     }
 }

@@ -72,7 +72,8 @@ def constant(value):
     if isinstance(value, str):
         return quote_string(value)
     if isinstance(value, list):
-        return "(" + ", ".join(constant(v) for v in value) + ")" if value else "tuple()"
+        # PostHog binds a list value as an array (posthog/hogql/escape_sql.py).
+        return "[" + ", ".join(constant(v) for v in value) + "]"
     raise UnsupportedError(f"constant of type {type(value).__name__}")
 
 
@@ -94,6 +95,13 @@ COMPARE = {
     "not ilike": "NOT ILIKE",
     "in": "IN",
     "not in": "NOT IN",
+}
+
+
+RENAMED = {
+    "toInt": ("accurateCastOrNull", ["'Int64'"]),
+    "toFloat": ("accurateCastOrNull", ["'Float64'"]),
+    "toIntOrZero": ("toInt64OrZero", []),
 }
 
 
@@ -206,7 +214,14 @@ class Printer:
 
     def node_Call(self, node):
         name = node["name"]
-        args = ", ".join(self.expr(a) for a in node.get("args") or [])
+        arg_list = [self.expr(a) for a in node.get("args") or []]
+        # PostHog's mapping (posthog/hogql/functions/mapping.py) renames a few functions
+        # and adds arguments; the ones bearing uses are mirrored here.
+        if name in RENAMED:
+            target, suffix = RENAMED[name]
+            name = target
+            arg_list += suffix
+        args = ", ".join(arg_list)
         if node.get("distinct"):
             args = "DISTINCT " + args
         params = node.get("params")
@@ -228,8 +243,20 @@ class Printer:
             rhs = "(" + self.select(right) + ")"
         else:
             rhs = self.expr(right)
-        # PostHog's comparisons are null-safe: a NULL side compares as false.
-        return f"ifNull({self.expr(left)} {COMPARE[op]} {rhs}, 0)"
+        lhs = self.expr(left)
+        # PostHog prints IN and NOT IN as they are (posthog/hogql/printer.py).
+        if op in ("in", "not in"):
+            return f"({lhs} {COMPARE[op]} {rhs})"
+        # Other comparisons are null-safe: against a constant a NULL side compares as
+        # false (true for !=); between two expressions NULL equals NULL.
+        if right.get("node") == "Constant":
+            default = 1 if op in ("!=", "not like", "not ilike") else 0
+            return f"ifNull({lhs} {COMPARE[op]} {rhs}, {default})"
+        if op == "==":
+            return f"ifNull({lhs} = {rhs}, isNull({lhs}) AND isNull({rhs}))"
+        if op == "!=":
+            return f"ifNull({lhs} != {rhs}, isNotNull({lhs}) OR isNotNull({rhs}))"
+        return f"ifNull({lhs} {COMPARE[op]} {rhs}, 0)"
 
     def node_And(self, node):
         return "(" + " AND ".join(self.expr(e) for e in node["exprs"]) + ")"

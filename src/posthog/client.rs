@@ -1,0 +1,436 @@
+//! The query client: HogQL over `POST …/query/`, as `../shared/posthog-api.md` has it.
+//! A 10 s connect and 90 s total timeout, redirects off (a redirect could carry the
+//! key elsewhere), the key as a sensitive header, up to five attempts with full-jitter
+//! backoff that honours `Retry-After`, a budget that keeps inside PostHog's limits, and
+//! async queries polled with progress and cancelled when bearing stops waiting.
+
+use super::budget::Budget;
+use super::error::{PostHogError, from_reqwest, from_status, shorten};
+use super::key::ApiKey;
+use super::settings::{MAX_CONCURRENT, PostHogSettings, QueryMode};
+use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const TOTAL_TIMEOUT: Duration = Duration::from_secs(90);
+pub const ATTEMPTS: u32 = 5;
+const BACKOFF_BASE: Duration = Duration::from_millis(250);
+const BACKOFF_CAP: Duration = Duration::from_secs(8);
+/// A `Retry-After` longer than this is not waited out inside one refresh.
+const RETRY_AFTER_CAP: Duration = Duration::from_secs(30);
+
+/// One HogQL query: its name in PostHog's query log, its text, and the values of its
+/// `{placeholders}` (user-controlled text never goes into the text itself).
+#[derive(Clone, Debug, PartialEq)]
+pub struct HogQl {
+    pub name: String,
+    pub text: String,
+    pub values: Map<String, Value>,
+}
+
+/// A query's answer: rows of JSON values under their column names.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueryResult {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+    /// Bytes of the answer as received.
+    pub bytes: usize,
+}
+
+/// What a query is doing, for the cockpit's status line.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Progress {
+    /// Waiting before attempt `attempt` after a transient failure.
+    Retrying {
+        attempt: u32,
+        wait: Duration,
+        reason: String,
+    },
+    /// An async query is running in PostHog.
+    Running {
+        rows_read: u64,
+        rows_total: u64,
+        elapsed: Duration,
+    },
+}
+
+pub type OnProgress<'a> = &'a (dyn Fn(Progress) + Send + Sync);
+
+#[derive(Deserialize)]
+struct Answer {
+    #[serde(default)]
+    results: Option<Vec<Vec<Value>>>,
+    #[serde(default)]
+    columns: Option<Vec<String>>,
+    #[serde(default)]
+    query_status: Option<Status>,
+}
+
+#[derive(Deserialize)]
+struct Status {
+    id: String,
+    #[serde(default)]
+    complete: bool,
+    #[serde(default)]
+    error: bool,
+    #[serde(default)]
+    error_message: Option<String>,
+    #[serde(default)]
+    results: Option<Box<Answer>>,
+    #[serde(default)]
+    query_progress: Option<QueryProgress>,
+}
+
+#[derive(Deserialize, Default)]
+struct QueryProgress {
+    #[serde(default)]
+    rows_read: u64,
+    #[serde(default)]
+    estimated_rows_total: u64,
+    #[serde(default)]
+    time_elapsed: u64,
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    host: String,
+    auth: HeaderValue,
+    mode: QueryMode,
+    budget: Arc<Budget>,
+}
+
+/// reqwest is built without a TLS crypto provider of its own; ring is installed once.
+fn tls_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Err means a provider is already installed, which is all that is needed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+impl Client {
+    pub fn new(settings: &PostHogSettings, key: &ApiKey) -> Result<Client, PostHogError> {
+        let missing = settings.missing();
+        let (Some(base), Some(host)) = (settings.api_base(), settings.host.clone()) else {
+            return Err(PostHogError::NotConfigured(missing.join(", ")));
+        };
+        let auth = key.bearer().map_err(|e| PostHogError::Key(e.to_string()))?;
+        tls_provider();
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(TOTAL_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("bearing/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| PostHogError::Unreachable {
+                host: host.clone(),
+                reason: shorten(&e.to_string()),
+            })?;
+        Ok(Client {
+            http,
+            base,
+            host,
+            auth,
+            mode: settings.mode,
+            budget: Arc::new(Budget::new(settings.queries_per_hour, MAX_CONCURRENT)),
+        })
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    pub fn budget(&self) -> &Budget {
+        &self.budget
+    }
+
+    /// Runs a query, retrying what is worth retrying.
+    pub async fn query(
+        &self,
+        q: &HogQl,
+        progress: OnProgress<'_>,
+    ) -> Result<QueryResult, PostHogError> {
+        let _slot = self.budget.slot().await.ok_or(PostHogError::Cancelled)?;
+        let mut attempt = 1;
+        let mut rng = Jitter::seeded();
+        loop {
+            let started = Instant::now();
+            let result = self.attempt(q, progress).await;
+            match &result {
+                Ok(r) => tracing::debug!(
+                    query = %q.name,
+                    rows = r.rows.len(),
+                    bytes = r.bytes,
+                    ms = started.elapsed().as_millis() as u64,
+                    "query answered"
+                ),
+                Err(e) => tracing::warn!(query = %q.name, attempt, error = %e, "query failed"),
+            }
+            let err = match result {
+                Ok(r) => return Ok(r),
+                Err(e) if !e.is_transient() || attempt >= ATTEMPTS => return Err(e),
+                Err(e) => e,
+            };
+            let wait = match &err {
+                PostHogError::Throttled { retry_after } => {
+                    Duration::from_secs(*retry_after).min(RETRY_AFTER_CAP)
+                }
+                _ => rng.backoff(attempt),
+            };
+            attempt += 1;
+            progress(Progress::Retrying {
+                attempt,
+                wait,
+                reason: err.to_string(),
+            });
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        q: &HogQl,
+        progress: OnProgress<'_>,
+    ) -> Result<QueryResult, PostHogError> {
+        if let Err(wait) = self.budget.take(Instant::now()) {
+            return Err(PostHogError::Budget {
+                per_hour: self.budget.per_hour(),
+                wait_min: wait.as_secs().div_ceil(60),
+            });
+        }
+        let refresh = match self.mode {
+            QueryMode::Blocking => "blocking",
+            QueryMode::Async => "async",
+        };
+        let body = serde_json::json!({
+            "query": {"kind": "HogQLQuery", "query": q.text, "values": q.values},
+            "name": q.name,
+            "refresh": refresh,
+        });
+        let values = Value::Object(q.values.clone());
+        tracing::trace!(query = %q.name, hogql = %q.text, values = %values, "sending query");
+        let url = format!("{}/query/", self.base);
+        let resp = self
+            .http
+            .post(&url)
+            .header(AUTHORIZATION, self.auth.clone())
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| from_reqwest(&e, &self.host, TOTAL_TIMEOUT))?;
+        let (status, retry_after, bytes) = self.read(resp).await?;
+        match status {
+            200 => parse_answer(&bytes),
+            202 => {
+                let answer: Answer = serde_json::from_slice(&bytes)
+                    .map_err(|e| PostHogError::BadResponse(shorten(&e.to_string())))?;
+                let status = answer.query_status.ok_or_else(|| {
+                    PostHogError::BadResponse("202 without a query status".to_owned())
+                })?;
+                self.poll(q, status, progress).await
+            }
+            s => Err(from_status(s, &bytes, &q.name, retry_after)),
+        }
+    }
+
+    async fn read(
+        &self,
+        resp: reqwest::Response,
+    ) -> Result<(u16, Option<Duration>, Vec<u8>), PostHogError> {
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| from_reqwest(&e, &self.host, TOTAL_TIMEOUT))?;
+        Ok((status, retry_after, bytes.to_vec()))
+    }
+
+    /// Polls an async query until it completes; dropping the future cancels it.
+    async fn poll(
+        &self,
+        q: &HogQl,
+        mut status: Status,
+        progress: OnProgress<'_>,
+    ) -> Result<QueryResult, PostHogError> {
+        let url = format!("{}/query/{}/", self.base, status.id);
+        let mut guard = CancelOnDrop {
+            http: self.http.clone(),
+            url: url.clone(),
+            auth: self.auth.clone(),
+            armed: true,
+        };
+        let mut interval = Duration::from_millis(200);
+        let deadline = Instant::now() + TOTAL_TIMEOUT;
+        loop {
+            if status.complete {
+                guard.armed = false;
+                if status.error {
+                    return Err(PostHogError::QueryFailed {
+                        name: q.name.clone(),
+                        detail: shorten(status.error_message.as_deref().unwrap_or("no reason")),
+                    });
+                }
+                let answer = status.results.ok_or_else(|| {
+                    PostHogError::BadResponse("a finished query without results".to_owned())
+                })?;
+                return into_result(*answer, 0);
+            }
+            if let Some(p) = &status.query_progress {
+                progress(Progress::Running {
+                    rows_read: p.rows_read,
+                    rows_total: p.estimated_rows_total,
+                    elapsed: Duration::from_millis(p.time_elapsed),
+                });
+            }
+            if Instant::now() >= deadline {
+                return Err(PostHogError::Timeout(TOTAL_TIMEOUT.as_secs()));
+            }
+            tokio::time::sleep(interval).await;
+            interval = (interval * 2).min(Duration::from_secs(2));
+            let resp = self
+                .http
+                .get(&url)
+                .header(AUTHORIZATION, self.auth.clone())
+                .send()
+                .await
+                .map_err(|e| from_reqwest(&e, &self.host, TOTAL_TIMEOUT))?;
+            let (code, retry_after, bytes) = self.read(resp).await?;
+            match code {
+                200 | 202 | 400 => {
+                    let answer: Answer = serde_json::from_slice(&bytes)
+                        .map_err(|e| PostHogError::BadResponse(shorten(&e.to_string())))?;
+                    status = answer
+                        .query_status
+                        .ok_or_else(|| PostHogError::BadResponse("no query status".to_owned()))?;
+                    if code == 400 && !status.complete {
+                        status.complete = true;
+                        status.error = true;
+                    }
+                }
+                c => return Err(from_status(c, &bytes, &q.name, retry_after)),
+            }
+        }
+    }
+}
+
+/// Asks PostHog to stop a query bearing no longer waits for (quit, a newer refresh).
+struct CancelOnDrop {
+    http: reqwest::Client,
+    url: String,
+    auth: HeaderValue,
+    armed: bool,
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        let Ok(rt) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let req = self
+            .http
+            .delete(&self.url)
+            .header(AUTHORIZATION, self.auth.clone())
+            .timeout(Duration::from_secs(3));
+        rt.spawn(async move {
+            let _ = req.send().await;
+        });
+    }
+}
+
+fn parse_answer(bytes: &[u8]) -> Result<QueryResult, PostHogError> {
+    let answer: Answer = serde_json::from_slice(bytes).map_err(|e| {
+        PostHogError::BadResponse(if e.is_eof() {
+            "the answer was cut short".to_owned()
+        } else {
+            format!("not JSON: {}", shorten(&e.to_string()))
+        })
+    })?;
+    into_result(answer, bytes.len())
+}
+
+fn into_result(a: Answer, bytes: usize) -> Result<QueryResult, PostHogError> {
+    let rows = a
+        .results
+        .ok_or_else(|| PostHogError::BadResponse("no results in the answer".to_owned()))?;
+    Ok(QueryResult {
+        columns: a.columns.unwrap_or_default(),
+        rows,
+        bytes,
+    })
+}
+
+/// Full-jitter exponential backoff (a uniform wait up to base·2ⁿ, capped), seeded from
+/// the clock: no RNG crate is needed for a spread of retries.
+struct Jitter(u64);
+
+impl Jitter {
+    fn seeded() -> Jitter {
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        Jitter(t ^ 0x9E37_79B9_7F4A_7C15 | 1)
+    }
+
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn backoff(&mut self, attempt: u32) -> Duration {
+        let ceiling = BACKOFF_BASE
+            .saturating_mul(1 << attempt.min(16))
+            .min(BACKOFF_CAP);
+        let ms = ceiling.as_millis() as u64;
+        Duration::from_millis(if ms == 0 { 0 } else { self.next() % (ms + 1) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_is_jittered_and_capped() {
+        let mut j = Jitter::seeded();
+        for attempt in 1..10 {
+            let w = j.backoff(attempt);
+            assert!(w <= BACKOFF_CAP);
+            assert!(w <= BACKOFF_BASE * (1 << attempt));
+        }
+    }
+
+    #[test]
+    fn answers_are_read_leniently_and_damage_is_named() {
+        let ok = br#"{"results":[[1,"a"]],"columns":["n","s"],"types":[],"unknown":{"x":1}}"#;
+        let r = parse_answer(ok).unwrap();
+        assert_eq!(r.columns, ["n", "s"]);
+        assert_eq!(r.rows.len(), 1);
+        let cut = &ok[..ok.len() / 2];
+        assert_eq!(
+            parse_answer(cut).unwrap_err(),
+            PostHogError::BadResponse("the answer was cut short".into())
+        );
+        let e = parse_answer(b"{\"results\": [}\x00 not json").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("PostHog's answer was not readable (not JSON"),
+            "{e}"
+        );
+    }
+}

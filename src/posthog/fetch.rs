@@ -1,0 +1,163 @@
+//! Running the pane queries: all of them at once for a full refresh (the client keeps
+//! three in flight, PostHog's limit), then reading each answer into its rollup.
+
+use super::client::{Client, HogQl, Progress, QueryResult};
+use super::error::PostHogError;
+use super::queries::{self, Part, PartRollup, Scope};
+use super::settings::PostHogSettings;
+use crate::domain::{Dataset, IngestStats, Interner, Origin};
+use crate::engine::EngineParams;
+use crate::engine::rollup::Rollups;
+
+/// Where the rollups of a project come from, and how its answers are read.
+pub struct Project {
+    pub client: Client,
+    pub scope: Scope,
+    pub origin: Origin,
+}
+
+impl Project {
+    pub fn open(settings: &PostHogSettings) -> Result<Project, PostHogError> {
+        if !settings.is_configured() {
+            return Err(PostHogError::NotConfigured(settings.missing().join(", ")));
+        }
+        let key = settings
+            .key
+            .as_ref()
+            .ok_or_else(|| PostHogError::NotConfigured(settings.missing().join(", ")))?
+            .load()
+            .map_err(|e| PostHogError::Key(e.to_string()))?;
+        let client = Client::new(settings, &key)?;
+        Ok(Project {
+            client,
+            scope: Scope {
+                subscriptions_table: settings.subscriptions_table.clone(),
+                page: queries::DECISION_PAGE,
+            },
+            origin: Origin::PostHog {
+                host: settings.host.clone().unwrap_or_default(),
+                project: settings.project_id.clone().unwrap_or_default(),
+            },
+        })
+    }
+
+    pub async fn run(
+        &self,
+        q: &HogQl,
+        progress: &(dyn Fn(Progress) + Send + Sync),
+    ) -> Result<QueryResult, PostHogError> {
+        self.client.query(q, progress).await
+    }
+
+    /// Every pane's answer, fetched concurrently; the first failure wins.
+    pub async fn fetch_all(
+        &self,
+        params: &EngineParams,
+    ) -> Result<Vec<(Part, QueryResult)>, PostHogError> {
+        let quiet = |_: Progress| {};
+        let jobs = queries::all(params, &self.scope)
+            .into_iter()
+            .map(|(part, q)| async move { (part, self.client.query(&q, &quiet).await) });
+        let mut out = Vec::new();
+        for (part, r) in futures_util::future::join_all(jobs).await {
+            out.push((part, r?));
+        }
+        Ok(out)
+    }
+
+    /// Decision rows after the first page until at least `want` are held.
+    pub async fn more_decisions(
+        &self,
+        rollups: &mut Rollups,
+        strings: &mut Interner,
+        want: usize,
+    ) -> Result<(), PostHogError> {
+        let quiet = |_: Progress| {};
+        while rollups.decisions.rows.len() < want {
+            let Some(cursor) = rollups.decisions.cursor else {
+                break;
+            };
+            let q = queries::decisions::page_query(cursor, self.scope.page);
+            let r = self.client.query(&q, &quiet).await?;
+            let rows = queries::Rows::new(&r).map_err(|e| bad(&q.name, e))?;
+            let (mut page, next) = queries::decisions::read_page(&rows, strings, self.scope.page)
+                .map_err(|e| bad(&q.name, e))?;
+            let d = &mut rollups.decisions;
+            d.rows.append(&mut page);
+            d.cursor = next.filter(|_| d.rows.len() < d.total as usize);
+        }
+        Ok(())
+    }
+}
+
+fn bad(name: &str, detail: String) -> PostHogError {
+    PostHogError::QueryFailed {
+        name: name.to_owned(),
+        detail,
+    }
+}
+
+/// Reads fetched answers into rollups (the strings go into `strings`).
+pub fn read_all(
+    answers: &[(Part, QueryResult)],
+    strings: &mut Interner,
+    params: &EngineParams,
+    scope: &Scope,
+) -> Result<Rollups, PostHogError> {
+    let mut r = Rollups::default();
+    for (part, answer) in answers {
+        let rollup = queries::read(*part, answer, strings, params, scope)
+            .map_err(|e| bad(part.query_name(), e))?;
+        apply(&mut r, rollup);
+    }
+    Ok(r)
+}
+
+pub fn apply(r: &mut Rollups, rollup: PartRollup) {
+    match rollup {
+        PartRollup::Overview(o) => r.overview = o,
+        PartRollup::Revenue(g) => r.revenue = g,
+        PartRollup::Cost(g) => r.cost = g,
+        PartRollup::Decisions(d) => r.decisions = *d,
+        PartRollup::Health(h) => r.health = *h,
+    }
+}
+
+/// The dataset that stands for a PostHog project in the cockpit: no events (they stay
+/// in PostHog), the strings of the answers, and the subscriptions table.
+pub fn dataset(origin: Origin, strings: Interner, rollups: &Rollups) -> Dataset {
+    Dataset {
+        origin,
+        events: Vec::new(),
+        strings,
+        subscriptions: rollups.overview.subscriptions.clone(),
+        ingest: IngestStats::default(),
+        custom: Vec::new(),
+    }
+}
+
+/// A whole load for commands that print (report, alerts): a small runtime of its own.
+pub fn load_blocking(
+    settings: &PostHogSettings,
+    params: &EngineParams,
+    decision_rows: usize,
+) -> Result<(Dataset, Rollups), PostHogError> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| PostHogError::Unreachable {
+            host: settings.host.clone().unwrap_or_default(),
+            reason: e.to_string(),
+        })?;
+    rt.block_on(async {
+        let project = Project::open(settings)?;
+        let answers = project.fetch_all(params).await?;
+        let mut strings = Interner::default();
+        let mut rollups = read_all(&answers, &mut strings, params, &project.scope)?;
+        project
+            .more_decisions(&mut rollups, &mut strings, decision_rows)
+            .await?;
+        let ds = dataset(project.origin.clone(), strings, &rollups);
+        Ok((ds, rollups))
+    })
+}

@@ -1,0 +1,299 @@
+//! The decision log: totals, the month's due reviews and the period's mix per tenant,
+//! computed in PostHog, plus the first page of rows, newest first; later pages come
+//! with a (timestamp, uuid) cursor as the analyst scrolls.
+//!
+//! A review is due this month when tracking date (else the event's day) plus the
+//! review timeframe lands in it. The query computes that for tracking dates and
+//! timeframes in the forms it can read exactly (see `text.rs`); decisions with any
+//! other spelling come back grouped by their raw text and bearing reads them itself.
+
+use super::text::{
+    blank, canonical_date, normalized_timeframe, plain, prop, regex_values, timeframe,
+};
+use super::{Bounds, Rows, Scope, count, int, property, sym, text};
+use crate::domain::event::parse_uuid;
+use crate::domain::values::{ReviewTimeframe, date_of, parse_timestamp};
+use crate::domain::{EventKind, Interner, Sym};
+use crate::engine::EngineParams;
+use crate::engine::decisions::{ReviewStatus, next_review, status_of};
+use crate::engine::rollup::{Cursor, DecisionEntry, DecisionRollup, TenantDecisions, bump};
+use crate::posthog::client::HogQl;
+use rustc_hash::FxHashMap;
+use serde_json::{Map, Value};
+
+const ROW_COLUMNS: &str = "ts, toString(uuid) AS id, tenant, cat, lvl, why, outcome, tf, fu, td";
+
+fn cte(v: &mut Map<String, Value>) -> String {
+    v.insert("event".into(), EventKind::Decision.event_name().into());
+    format!(
+        "SELECT toUnixTimestamp(timestamp) AS ts, uuid, {} AS tenant, {} AS cat, {} AS lvl, \
+         {} AS why, {} AS outcome, {} AS tf, {} AS fu, {} AS td \
+         FROM events WHERE event = {{event}}",
+        prop("tenant_id"),
+        prop("decision_category"),
+        prop("decision_maker_level"),
+        prop("strategic_justification"),
+        prop("expected_outcome_range"),
+        prop("review_timeframe"),
+        prop("outcome_follow_up"),
+        prop("tracking_date"),
+    )
+}
+
+pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
+    let mut v = Map::new();
+    let events = cte(&mut v);
+    b.period_values(&mut v);
+    regex_values(&mut v);
+    v.insert("month".into(), b.this_month.to_string().into());
+    v.insert("page".into(), scope.page.max(1).into());
+    let tfn = normalized_timeframe("tf");
+    let (days, months) = timeframe(&tfn, &mut v);
+    // Decisions the query reads itself: tracking date readable or missing, and a
+    // plain-worded (or missing) timeframe.
+    let readable = format!(
+        "(({} OR {} = 1) AND ({} OR {} = 1))",
+        canonical_date("td"),
+        blank("td"),
+        plain("tf"),
+        blank("tf")
+    );
+    // The date is cut out only where the pattern guarantees a valid one; ClickHouse
+    // evaluates both branches of an if.
+    let base = format!(
+        "if({c}, toDate(if({c}, substring(td, 1, 10), '1970-01-01')), toDate(toDateTime(ts, 'UTC')))",
+        c = canonical_date("td")
+    );
+    let next =
+        format!("if(isNotNull({months}), addMonths({base}, {months}), addDays({base}, {days}))");
+    let due = format!("ifNull(toStartOfMonth({next}) = toDate({{month}}), 0)");
+    let in_period = "(ts >= {cs} AND ts < {ce})";
+    let nulls7 = "NULL, NULL, NULL, NULL, NULL, NULL, NULL";
+    let parts = [
+        format!(
+            "SELECT * FROM (SELECT 'row' AS part, {ROW_COLUMNS}, 1 AS n, 0 AS cur, 0 AS due FROM d \
+             ORDER BY ts DESC, id DESC LIMIT {{page}})"
+        ),
+        // Only the first part names the columns. The others leave their constants
+        // unnamed: an alias such as `NULL AS td` would shadow the CTE's column in
+        // their own WHERE and aggregates.
+        format!(
+            "SELECT 'agg', 0, NULL, tenant, {nulls7}, count(), countIf({in_period}), \
+             countIf({due}) FROM d WHERE {readable} GROUP BY tenant"
+        ),
+        format!(
+            "SELECT 'odd', intDiv(ts, 86400) * 86400 AS day, NULL, tenant, NULL, NULL, NULL, \
+             NULL, tf, NULL, td, count(), countIf({in_period}), 0 FROM d WHERE NOT {readable} \
+             GROUP BY tenant, tf, td, day"
+        ),
+        format!(
+            "SELECT 'cat', 0, NULL, tenant, cat, NULL, NULL, NULL, NULL, NULL, NULL, count(), 0, 0 \
+             FROM d WHERE {in_period} GROUP BY tenant, cat"
+        ),
+        format!(
+            "SELECT 'lvl', 0, NULL, tenant, NULL, lvl, NULL, NULL, NULL, NULL, NULL, count(), 0, 0 \
+             FROM d WHERE {in_period} GROUP BY tenant, lvl"
+        ),
+    ];
+    HogQl {
+        name: super::Part::Decisions.query_name().to_owned(),
+        text: format!(
+            "WITH d AS ({events}) SELECT * FROM ({}) LIMIT {}",
+            parts.join(" UNION ALL "),
+            super::ROW_LIMIT
+        ),
+        values: v,
+    }
+}
+
+/// The page of decision rows after `cursor`.
+pub fn page_query(cursor: Cursor, page: usize) -> HogQl {
+    let mut v = Map::new();
+    let events = cte(&mut v);
+    v.insert("cts".into(), cursor.0.into());
+    v.insert(
+        "cid".into(),
+        crate::domain::event::uuid_text(&cursor.1)
+            .unwrap_or_default()
+            .into(),
+    );
+    v.insert("page".into(), page.max(1).into());
+    HogQl {
+        name: "bearing_decision_log_page".to_owned(),
+        text: format!(
+            "WITH d AS ({events}) SELECT 'row' AS part, {ROW_COLUMNS}, 1 AS n, 0 AS cur, 0 AS due \
+             FROM d WHERE ts < {{cts}} OR (ts = {{cts}} AND toString(uuid) < {{cid}}) \
+             ORDER BY ts DESC, id DESC LIMIT {{page}}"
+        ),
+        values: v,
+    }
+}
+
+#[derive(Default)]
+struct TenantAcc {
+    in_period: u32,
+    due: u32,
+    categories: Vec<(Sym, u32)>,
+    levels: Vec<(Sym, u32)>,
+}
+
+pub fn read(
+    rows: &Rows,
+    strings: &mut Interner,
+    params: &EngineParams,
+    scope: &Scope,
+) -> Result<DecisionRollup, String> {
+    let c = Cols::new(rows)?;
+    let mut out = DecisionRollup::default();
+    let mut tenants: FxHashMap<Sym, TenantAcc> = FxHashMap::default();
+    for row in rows.iter() {
+        let tenant = sym(strings, text(row, c.tenant));
+        let n = count(row, c.n);
+        match text(row, c.part) {
+            Some("row") => out.rows.push(c.entry(row, strings)),
+            Some("agg") => {
+                let t = tenants.entry(tenant).or_default();
+                let (cur, due) = (count(row, c.cur), count(row, c.due));
+                out.total += n;
+                out.in_period += cur;
+                out.due_this_month += due;
+                t.in_period += cur;
+                t.due += due;
+            }
+            Some("odd") => {
+                // Read here as the local executor reads them.
+                let at = int(row, c.ts).unwrap_or(0);
+                let tracked = property(text(row, c.td))
+                    .and_then(|t| parse_timestamp(&t))
+                    .and_then(date_of);
+                let tf_sym = sym(strings, text(row, c.tf));
+                let tf = ReviewTimeframe::parse(strings.resolve(tf_sym));
+                let e = DecisionEntry {
+                    at,
+                    tracked,
+                    ..DecisionEntry::blank()
+                };
+                let cur = count(row, c.cur);
+                let t = tenants.entry(tenant).or_default();
+                out.total += n;
+                out.in_period += cur;
+                t.in_period += cur;
+                if status_of(next_review(&e, tf), params.today) == ReviewStatus::DueThisMonth {
+                    out.due_this_month += n;
+                    t.due += n;
+                }
+            }
+            Some("cat") => {
+                let cat = sym(strings, text(row, c.cat));
+                bump(&mut tenants.entry(tenant).or_default().categories, cat, n);
+            }
+            Some("lvl") => {
+                let lvl = sym(strings, text(row, c.lvl));
+                bump(&mut tenants.entry(tenant).or_default().levels, lvl, n);
+            }
+            other => return Err(format!("unexpected part {other:?}")),
+        }
+    }
+    out.rows.sort_by(crate::engine::local::order);
+    if out.rows.len() < out.total as usize && out.rows.len() >= scope.page.max(1) {
+        out.cursor = out.rows.last().map(|r| (r.at, r.uuid));
+    }
+    out.tenants = tenants
+        .into_iter()
+        .map(|(tenant, t)| TenantDecisions {
+            tenant,
+            in_period: t.in_period,
+            due_this_month: t.due,
+            categories: t.categories,
+            levels: t.levels,
+        })
+        .collect();
+    Ok(out)
+}
+
+/// Reads a page of rows; returns them and the cursor of the next page, if any.
+pub fn read_page(
+    rows: &Rows,
+    strings: &mut Interner,
+    page: usize,
+) -> Result<(Vec<DecisionEntry>, Option<Cursor>), String> {
+    let c = Cols::new(rows)?;
+    let mut out: Vec<DecisionEntry> = rows.iter().map(|r| c.entry(r, strings)).collect();
+    out.sort_by(crate::engine::local::order);
+    let cursor = (out.len() >= page.max(1))
+        .then(|| out.last().map(|r| (r.at, r.uuid)))
+        .flatten();
+    Ok((out, cursor))
+}
+
+struct Cols {
+    part: usize,
+    ts: usize,
+    id: usize,
+    tenant: usize,
+    cat: usize,
+    lvl: usize,
+    why: usize,
+    outcome: usize,
+    tf: usize,
+    fu: usize,
+    td: usize,
+    n: usize,
+    cur: usize,
+    due: usize,
+}
+
+impl Cols {
+    fn new(r: &Rows) -> Result<Cols, String> {
+        Ok(Cols {
+            part: r.col("part")?,
+            ts: r.col("ts")?,
+            id: r.col("id")?,
+            tenant: r.col("tenant")?,
+            cat: r.col("cat")?,
+            lvl: r.col("lvl")?,
+            why: r.col("why")?,
+            outcome: r.col("outcome")?,
+            tf: r.col("tf")?,
+            fu: r.col("fu")?,
+            td: r.col("td")?,
+            n: r.col("n")?,
+            cur: r.col("cur")?,
+            due: r.col("due")?,
+        })
+    }
+
+    fn entry(&self, row: &[Value], strings: &mut Interner) -> DecisionEntry {
+        DecisionEntry {
+            at: int(row, self.ts).unwrap_or(0),
+            uuid: text(row, self.id).and_then(parse_uuid).unwrap_or_default(),
+            tenant: sym(strings, text(row, self.tenant)),
+            category: sym(strings, text(row, self.cat)),
+            maker_level: sym(strings, text(row, self.lvl)),
+            justification: sym(strings, text(row, self.why)),
+            outcome: sym(strings, text(row, self.outcome)),
+            timeframe: sym(strings, text(row, self.tf)),
+            follow_up: sym(strings, text(row, self.fu)),
+            tracked: property(text(row, self.td))
+                .and_then(|t| parse_timestamp(&t))
+                .and_then(date_of),
+        }
+    }
+}
+
+impl DecisionEntry {
+    pub fn blank() -> DecisionEntry {
+        DecisionEntry {
+            at: 0,
+            uuid: [0; 16],
+            tenant: Sym::EMPTY,
+            category: Sym::EMPTY,
+            maker_level: Sym::EMPTY,
+            justification: Sym::EMPTY,
+            outcome: Sym::EMPTY,
+            timeframe: Sym::EMPTY,
+            follow_up: Sym::EMPTY,
+            tracked: None,
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! The overview: per tenant the three events of the last 90 days, the money ranges of
+//! those days, and the subscriptions table when the project has one.
+
+use super::text::prop;
+use super::{Bounds, Rows, Scope, count, plain_sym, sym, text};
+use crate::domain::values::{date_of, parse_timestamp};
+use crate::domain::{EventKind, Interner, Subscription, Sym};
+use crate::engine::rollup::{OverviewRollup, bump};
+use crate::posthog::client::HogQl;
+use rustc_hash::FxHashMap;
+use serde_json::{Map, Value};
+
+pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
+    let mut v = Map::new();
+    v.insert("s90".into(), b.recent.0.into());
+    v.insert("e90".into(), b.recent.1.into());
+    let names: Vec<Value> = EventKind::ALL
+        .iter()
+        .map(|k| Value::from(k.event_name()))
+        .collect();
+    v.insert("events".into(), Value::Array(names));
+    for k in EventKind::ALL {
+        v.insert(format!("ev{}", k as usize), k.event_name().into());
+    }
+    let mut parts = vec![
+        "SELECT 't' AS part, tenant, NULL AS v1, NULL AS v2, NULL AS v3, \
+         countIf(event = {ev0}) AS a, countIf(event = {ev1}) AS b, countIf(event = {ev2}) AS c \
+         FROM e GROUP BY tenant"
+            .to_owned(),
+        "SELECT 'ir', NULL, ir, NULL, NULL, count(), 0, 0 FROM e WHERE event = {ev0} GROUP BY ir"
+            .to_owned(),
+        "SELECT 'sr', NULL, sr, NULL, NULL, count(), 0, 0 FROM e WHERE event = {ev1} GROUP BY sr"
+            .to_owned(),
+    ];
+    if let Some(table) = &scope.subscriptions_table {
+        // The table name was checked to be a plain identifier (settings::check_table).
+        parts.push(format!(
+            "SELECT 'sub', toString(tenant_id), toString(plan_name), toString(status), \
+             toString(current_period_start), 0, 0, 0 FROM {table}"
+        ));
+    }
+    let text = format!(
+        "WITH e AS (SELECT {} AS tenant, event, {} AS ir, {} AS sr FROM events \
+         WHERE event IN {{events}} AND timestamp >= toDateTime({{s90}}) \
+         AND timestamp < toDateTime({{e90}})) \
+         SELECT * FROM ({}) LIMIT {}",
+        prop("tenant_id"),
+        prop("approximate_impact_range"),
+        prop("approximate_savings_range"),
+        parts.join(" UNION ALL "),
+        super::ROW_LIMIT
+    );
+    HogQl {
+        name: super::Part::Overview.query_name().to_owned(),
+        text,
+        values: v,
+    }
+}
+
+pub fn read(rows: &Rows, strings: &mut Interner, scope: &Scope) -> Result<OverviewRollup, String> {
+    let part = rows.col("part")?;
+    let (tenant, v1, v2, v3) = (
+        rows.col("tenant")?,
+        rows.col("v1")?,
+        rows.col("v2")?,
+        rows.col("v3")?,
+    );
+    let (a, b, c) = (rows.col("a")?, rows.col("b")?, rows.col("c")?);
+    let mut out = OverviewRollup {
+        subscriptions: scope.subscriptions_table.as_ref().map(|_| Vec::new()),
+        ..OverviewRollup::default()
+    };
+    let mut tenants: FxHashMap<Sym, [u32; 3]> = FxHashMap::default();
+    for row in rows.iter() {
+        match text(row, part) {
+            Some("t") => {
+                let t = tenants.entry(sym(strings, text(row, tenant))).or_default();
+                t[0] += count(row, a);
+                t[1] += count(row, b);
+                t[2] += count(row, c);
+            }
+            Some("ir") => bump(
+                &mut out.revenue_ranges,
+                sym(strings, text(row, v1)),
+                count(row, a),
+            ),
+            Some("sr") => bump(
+                &mut out.cost_ranges,
+                sym(strings, text(row, v1)),
+                count(row, a),
+            ),
+            Some("sub") => {
+                // Warehouse columns are plain values, not property JSON.
+                let tenant = plain_sym(strings, text(row, tenant));
+                if tenant.is_empty() {
+                    continue;
+                }
+                let sub = Subscription {
+                    tenant,
+                    plan: plain_sym(strings, text(row, v1)),
+                    status: plain_sym(strings, text(row, v2)),
+                    current_period_start: text(row, v3).and_then(parse_timestamp).and_then(date_of),
+                };
+                if let Some(subs) = out.subscriptions.as_mut() {
+                    subs.push(sub);
+                }
+            }
+            other => return Err(format!("unexpected part {other:?}")),
+        }
+    }
+    out.tenants = tenants.into_iter().collect();
+    Ok(out)
+}
