@@ -1,0 +1,158 @@
+//! The two executors agree: against the PostHog simulator, `bearing report --source
+//! posthog` prints what `bearing report --source file:F` prints for the same events,
+//! apart from the fields that name the source or the time of fetching (and the file
+//! reader's line counts, which PostHog has no equivalent of). The report holds every
+//! pane's figures: overview, revenue trends, cost opportunities, decision log, data
+//! health.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "support/messy.rs"]
+mod messy;
+#[path = "support/sim.rs"]
+mod sim;
+mod support;
+
+use serde_json::Value;
+use sim::{KEY, Sim};
+use std::path::Path;
+use std::process::Command;
+
+fn bearing(dir: &Path, sim: Option<&Sim>, args: &[&str]) -> std::process::Output {
+    let config = dir.join("config.toml");
+    std::fs::write(&config, "").unwrap();
+    let mut cmd = Command::new(support::BIN);
+    cmd.args([
+        "--config",
+        config.to_str().unwrap(),
+        "--today",
+        "2026-11-28",
+    ])
+    .args(args)
+    .env("XDG_DATA_HOME", dir.join("data"))
+    .env_remove("POSTHOG_HOST")
+    .env_remove("POSTHOG_PERSONAL_API_KEY");
+    if let Some(sim) = sim {
+        cmd.env("POSTHOG_HOST", sim.url())
+            .env("POSTHOG_PROJECT_ID", "1")
+            .env("POSTHOG_PERSONAL_API_KEY", KEY)
+            .env("BEARING_POSTHOG_SUBSCRIPTIONS_TABLE", "subscriptions");
+    }
+    cmd.output().unwrap()
+}
+
+fn report(dir: &Path, sim: Option<&Sim>, source: &str, period: &str) -> Value {
+    let out = bearing(
+        dir,
+        sim,
+        &[
+            "--source", source, "--period", period, "report", "--format", "json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{source}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let o = v.as_object_mut().unwrap();
+    for k in ["source", "generated_at", "as_of"] {
+        assert!(o.remove(k).is_some(), "{k}");
+    }
+    let health = o["data_health"].as_object_mut().unwrap();
+    health.remove("ingest");
+    v
+}
+
+/// The first difference, with its path, for a readable failure.
+fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for k in x.keys().chain(y.keys()) {
+                let p = format!("{path}/{k}");
+                match (x.get(k), y.get(k)) {
+                    (Some(l), Some(r)) => {
+                        if let Some(d) = first_difference(l, r, &p) {
+                            return Some(d);
+                        }
+                    }
+                    _ => return Some(format!("{p}: only on one side")),
+                }
+            }
+            None
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            if x.len() != y.len() {
+                return Some(format!("{path}: {} rows vs {}", x.len(), y.len()));
+            }
+            x.iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (l, r))| first_difference(l, r, &format!("{path}[{i}]")))
+        }
+        _ if a == b => None,
+        _ => Some(format!("{path}: {a} vs {b}")),
+    }
+}
+
+fn assert_same(events: &Path, periods: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::start(events);
+    let file = format!("file:{}", events.display());
+    for period in periods {
+        let local = report(dir.path(), None, &file, period);
+        let remote = report(dir.path(), Some(&sim), "posthog", period);
+        if let Some(d) = first_difference(&local, &remote, "") {
+            panic!(
+                "{} ({period}): file and posthog differ at {d}",
+                events.display()
+            );
+        }
+        // Not vacuous: the fixture has figures in every pane.
+        assert!(local["revenue_trends"].as_array().unwrap().len() > 3);
+        assert!(local["cost_opportunities"].as_array().unwrap().len() > 3);
+        assert!(local["decision_log"]["total"].as_u64().unwrap() > 10);
+        assert!(local["overview"]["tenants"].as_array().unwrap().len() > 2);
+    }
+}
+
+fn demo(dir: &Path, events: usize, seed: u64) -> std::path::PathBuf {
+    let path = dir.join(format!("demo-{events}.jsonl"));
+    let out = Command::new(support::BIN)
+        .args(["--today", "2026-11-28", "demo-data", "--events"])
+        .arg(events.to_string())
+        .args(["--seed", &seed.to_string(), "--out"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    path
+}
+
+#[test]
+fn demo_export_equal_in_every_pane() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_same(
+        &demo(dir.path(), 4000, 7),
+        &["90d", "month", "last-quarter"],
+    );
+}
+
+#[test]
+fn larger_demo_export_with_another_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_same(&demo(dir.path(), 20_000, 1234), &["quarter"]);
+}
+
+#[test]
+fn messy_and_hostile_events_equal_in_every_pane() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = messy::write(dir.path(), 1500, 99);
+    assert_same(&events, &["90d", "2026-10", "last-month"]);
+}
+
+#[test]
+#[ignore = "writes the messy fixture for a look: BEARING_MESSY_DIR=dir"]
+fn write_messy_fixture() {
+    let dir = std::env::var("BEARING_MESSY_DIR").unwrap();
+    messy::write(Path::new(&dir), 1500, 99);
+}
