@@ -8,7 +8,7 @@
 //! other spelling come back grouped by their raw text and bearing reads them itself.
 
 use super::text::{
-    blank, canonical_date, normalized_timeframe, plain, prop, regex_values, timeframe,
+    blank, canonical_date, normalized_timeframe, plain, prop, regex_values, timeframe, timeframe_n,
 };
 use super::{Bounds, Rows, Scope, count, int, property, sym, text};
 use crate::domain::event::parse_uuid;
@@ -47,8 +47,7 @@ pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
     regex_values(&mut v);
     v.insert("month".into(), b.this_month.to_string().into());
     v.insert("page".into(), scope.page.max(1).into());
-    let tfn = normalized_timeframe("tf");
-    let (days, months) = timeframe(&tfn, &mut v);
+    let (days, months) = timeframe("tfn", "tn", &mut v);
     // Decisions the query reads itself: tracking date readable or missing, and a
     // plain-worded (or missing) timeframe.
     let readable = format!(
@@ -64,9 +63,21 @@ pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
         "if({c}, toDate(if({c}, substring(td, 1, 10), '1970-01-01')), toDate(toDateTime(ts, 'UTC')))",
         c = canonical_date("td")
     );
-    let next =
-        format!("if(isNotNull({months}), addMonths({base}, {months}), addDays({base}, {days}))");
-    let due = format!("ifNull(toStartOfMonth({next}) = toDate({{month}}), 0)");
+    // Each step in its own subquery, so no expression is spelled (and evaluated)
+    // more than once.
+    let normalized = format!(
+        "SELECT ts, tenant, td, {} AS tfn FROM d WHERE {readable}",
+        normalized_timeframe("tf")
+    );
+    let numbered = format!(
+        "SELECT ts, tenant, td, tfn, {} AS tn FROM ({normalized})",
+        timeframe_n("tfn")
+    );
+    let dated = format!(
+        "SELECT ts, tenant, {base} AS base, {days} AS tdays, {months} AS tmonths FROM ({numbered})"
+    );
+    let due = "ifNull(toStartOfMonth(if(isNotNull(tmonths), addMonths(base, tmonths), \
+               addDays(base, tdays))) = toDate({month}), 0)";
     let in_period = "(ts >= {cs} AND ts < {ce})";
     let nulls7 = "NULL, NULL, NULL, NULL, NULL, NULL, NULL";
     let parts = [
@@ -79,7 +90,7 @@ pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
         // their own WHERE and aggregates.
         format!(
             "SELECT 'agg', 0, NULL, tenant, {nulls7}, count(), countIf({in_period}), \
-             countIf({due}) FROM d WHERE {readable} GROUP BY tenant"
+             countIf({due}) FROM ({dated}) GROUP BY tenant"
         ),
         format!(
             "SELECT 'odd', intDiv(ts, 86400) * 86400 AS day, NULL, tenant, NULL, NULL, NULL, \

@@ -23,33 +23,52 @@ fn validated(kind: EventKind) -> (&'static str, &'static str) {
     }
 }
 
+/// Per kind, five small groupings rather than one joint one, so the answer saturates
+/// quickly and stays flat as events grow: the missing-property masks (`m`); the raw
+/// values of each validated property (`v1`, `v2`, `td`), whose invalid counts are
+/// marginal; and, for events missing nothing, the joint values (`ok`), which decide
+/// whether each such event conforms.
 pub fn query() -> HogQl {
     let mut v = Map::new();
     regex_values(&mut v);
-    let parts: Vec<String> = EventKind::ALL
-        .iter()
-        .map(|&kind| {
-            v.insert(format!("ev{}", kind as usize), kind.event_name().into());
-            let mask: Vec<String> = kind
-                .properties()
-                .iter()
-                .enumerate()
-                .map(|(bit, p)| format!("{} * {}", blank(&prop(p)), 1u32 << bit))
-                .collect();
-            let (v1, v2) = validated(kind);
-            let td = prop("tracking_date");
-            format!(
-                "SELECT {k} AS kind, {mask} AS mask, {v1} AS v1, {v2} AS v2, \
-                 if({canon}, NULL, {td}) AS td, count() AS n \
-                 FROM events WHERE event = {{ev{k}}} GROUP BY mask, v1, v2, td",
-                k = kind as usize,
-                mask = mask.join(" + "),
-                v1 = prop(v1),
-                v2 = prop(v2),
-                canon = canonical_date(&td),
-            )
-        })
-        .collect();
+    let mut parts: Vec<String> = Vec::new();
+    for kind in EventKind::ALL {
+        let k = kind as usize;
+        v.insert(format!("ev{k}"), kind.event_name().into());
+        let mask: Vec<String> = kind
+            .properties()
+            .iter()
+            .enumerate()
+            .map(|(bit, p)| format!("{} * {}", blank(&prop(p)), 1u32 << bit))
+            .collect();
+        let (v1, v2) = validated(kind);
+        let td = prop("tracking_date");
+        let cte = format!(
+            "SELECT {mask} AS mask, {v1} AS v1, {v2} AS v2, if({canon}, NULL, {td}) AS td \
+             FROM events WHERE event = {{ev{k}}}",
+            mask = mask.join(" + "),
+            v1 = prop(v1),
+            v2 = prop(v2),
+            canon = canonical_date(&td),
+        );
+        parts.push(format!(
+            "SELECT {k} AS kind, 'm' AS part, mask, NULL AS v1, NULL AS v2, NULL AS td, count() AS n \
+             FROM ({cte}) GROUP BY mask"
+        ));
+        for col in ["v1", "v2", "td"] {
+            parts.push(format!(
+                "SELECT {k}, '{col}', 0, {}, {}, {}, count() FROM ({cte}) \
+                 WHERE isNotNull({col}) GROUP BY {col}",
+                if col == "v1" { "v1" } else { "NULL" },
+                if col == "v2" { "v2" } else { "NULL" },
+                if col == "td" { "td" } else { "NULL" },
+            ));
+        }
+        parts.push(format!(
+            "SELECT {k}, 'ok', 0, v1, v2, td, count() FROM ({cte}) WHERE mask = 0 \
+             GROUP BY v1, v2, td"
+        ));
+    }
     HogQl {
         name: super::Part::Health.query_name().to_owned(),
         text: format!(
@@ -71,8 +90,9 @@ fn second_ok(kind: EventKind, text: &str) -> bool {
 }
 
 pub fn read(rows: &Rows) -> Result<HealthRollup, String> {
-    let (kind, mask, v1, v2, td, n) = (
+    let (kind, part, mask, v1, v2, td, n) = (
         rows.col("kind")?,
+        rows.col("part")?,
         rows.col("mask")?,
         rows.col("v1")?,
         rows.col("v2")?,
@@ -85,35 +105,35 @@ pub fn read(rows: &Rows) -> Result<HealthRollup, String> {
             .and_then(|k| usize::try_from(k).ok())
             .and_then(|k| EventKind::ALL.get(k).copied())
             .ok_or("a health row without a known kind")?;
-        let missing = u16::try_from(super::int(row, mask).unwrap_or(0)).unwrap_or(0);
         let (p1, p2) = validated(k);
-        let mut invalid = 0u16;
-        if let Some(t) = property(text(row, v1))
-            && parse_range(&sanitize(&t)) == RangeParse::Invalid
-        {
-            invalid |= k.bit(p1);
-        }
-        if let Some(t) = property(text(row, v2))
-            && !second_ok(k, &t)
-        {
-            invalid |= k.bit(p2);
-        }
-        if let Some(t) = property(text(row, td))
-            && parse_timestamp(&t).is_none()
-        {
-            invalid |= k.bit("tracking_date");
-        }
         let n = u64::from(count(row, n));
         let c = &mut out.kinds[k as usize];
-        c.total += n;
-        if missing == 0 && invalid == 0 {
-            c.conforming += n;
-            continue;
-        }
-        for bit in 0..16 {
-            c.missing[bit] += n * u64::from(missing >> bit & 1);
-            c.invalid[bit] += n * u64::from(invalid >> bit & 1);
+        let bad1 = property(text(row, v1)).is_some_and(|t| !range_ok(&t));
+        let bad2 = property(text(row, v2)).is_some_and(|t| !second_ok(k, &t));
+        let bad_td = property(text(row, td)).is_some_and(|t| parse_timestamp(&t).is_none());
+        match text(row, part) {
+            Some("m") => {
+                let missing = u16::try_from(super::int(row, mask).unwrap_or(0)).unwrap_or(0);
+                c.total += n;
+                for bit in 0..16 {
+                    c.missing[bit] += n * u64::from(missing >> bit & 1);
+                }
+            }
+            Some("v1") if bad1 => c.invalid[bit_of(k, p1)] += n,
+            Some("v2") if bad2 => c.invalid[bit_of(k, p2)] += n,
+            Some("td") if bad_td => c.invalid[bit_of(k, "tracking_date")] += n,
+            Some("ok") if !(bad1 || bad2 || bad_td) => c.conforming += n,
+            Some("v1" | "v2" | "td" | "ok") => {}
+            other => return Err(format!("unexpected part {other:?}")),
         }
     }
     Ok(out)
+}
+
+fn range_ok(text: &str) -> bool {
+    parse_range(&sanitize(text)) != RangeParse::Invalid
+}
+
+fn bit_of(kind: EventKind, property: &str) -> usize {
+    kind.bit(property).trailing_zeros() as usize
 }

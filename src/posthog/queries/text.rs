@@ -47,8 +47,8 @@ pub fn regex_values(v: &mut Map<String, Value>) {
 /// days, or in months (NULL when it is not that kind, or unreadable). The named
 /// timeframes come from bearing's own table; `N_days`, `N_weeks`, `N_months` from the
 /// same rules as the parser.
-pub fn timeframe(tfn: &str, v: &mut Map<String, Value>) -> (String, String) {
-    let n = format!("toInt(splitByChar('_', {tfn})[1])");
+/// `n` is a column holding `N` of `N_unit` (see [`timeframe_n`]).
+pub fn timeframe(tfn: &str, n: &str, v: &mut Map<String, Value>) -> (String, String) {
     let n_ok = format!("({n} >= 1 AND {n} <= {TIMEFRAME_MAX_N})");
     let mut days = Vec::new();
     let mut months = Vec::new();
@@ -80,6 +80,11 @@ pub fn timeframe(tfn: &str, v: &mut Map<String, Value>) -> (String, String) {
         format!("multiIf({}, NULL)", days.join(", ")),
         format!("multiIf({}, NULL)", months.join(", ")),
     )
+}
+
+/// The `N` of a normalised `N_unit` timeframe, or NULL.
+pub fn timeframe_n(tfn: &str) -> String {
+    format!("toInt(splitByChar('_', {tfn})[1])")
 }
 
 /// The normalisation `ReviewTimeframe::parse` starts with, for a plain timeframe.
