@@ -22,7 +22,12 @@ fn refresh(dir: &Path, sim: &Sim) -> BTreeMap<String, u64> {
     std::fs::write(&config, "").unwrap();
     sim.request("DELETE", "/_sim/requests", &[], b"").unwrap();
     let out = Command::new(support::BIN)
-        .args(["--config", config.to_str().unwrap(), "--today", "2026-11-28"])
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "--today",
+            "2026-11-28",
+        ])
         .args(["--source", "posthog", "report"])
         .env("POSTHOG_HOST", sim.url())
         .env("POSTHOG_PROJECT_ID", "1")
@@ -30,14 +35,20 @@ fn refresh(dir: &Path, sim: &Sim) -> BTreeMap<String, u64> {
         .env("BEARING_POSTHOG_SUBSCRIPTIONS_TABLE", "subscriptions")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut bytes = BTreeMap::new();
     for r in sim.requests() {
         assert_eq!(r["kind"], "query", "{r}");
         assert_eq!(r["status"], 200, "{r}");
         let name = r["name"].as_str().unwrap().to_owned();
         assert!(
-            bytes.insert(name.clone(), r["bytes_out"].as_u64().unwrap()).is_none(),
+            bytes
+                .insert(name.clone(), r["bytes_out"].as_u64().unwrap())
+                .is_none(),
             "{name} sent twice"
         );
     }

@@ -272,8 +272,19 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, today: NaiveDate) -> Ex
     let (themes, theme_problems) = config::load_themes(config_dir, depth);
     let src: Arc<dyn source::Source> =
         Arc::from(source::open(&config.source, config.subscriptions.clone()));
+    let posthog = if config.source == source::SourceSpec::PostHog {
+        match crate::posthog::fetch::Project::open(&config.posthog) {
+            Ok(p) => Some(Arc::new(p)),
+            Err(e) => return fail(format!("{e} (bearing doctor checks the setup)")),
+        }
+    } else {
+        None
+    };
+    let origin = posthog
+        .as_ref()
+        .map_or_else(|| src.origin(), |p| p.origin.clone());
     let mut state = AppState::new(
-        src.origin(),
+        origin,
         config.keymap.clone(),
         themes,
         &config.theme,
@@ -296,7 +307,11 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, today: NaiveDate) -> Ex
         Ok(rt) => rt,
         Err(e) => return fail(e),
     };
+    if let Some(p) = &posthog {
+        state.remote = Some(crate::tui::remote::Remote::new(p.scope.clone()));
+    }
     let setup = app::Setup {
+        posthog,
         source: src,
         load: load_options(&config, today),
         alerts: config.alerts.clone(),

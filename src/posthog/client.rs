@@ -31,12 +31,14 @@ pub struct HogQl {
     pub values: Map<String, Value>,
 }
 
-/// A query's answer: rows of JSON values under their column names.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A query's answer: rows of JSON values under their column names. Kept as it came
+/// (serialised) in the store's offline snapshots.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, Deserialize)]
 pub struct QueryResult {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Value>>,
     /// Bytes of the answer as received.
+    #[serde(skip)]
     pub bytes: usize,
 }
 

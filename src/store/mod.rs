@@ -9,6 +9,7 @@ pub mod alerts;
 pub mod audit;
 pub mod followups;
 mod schema;
+pub mod snapshots;
 pub mod undo;
 
 use crate::triage::Refusal;

@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, TransactionBehavior};
 
-pub const VERSION: i64 = 1;
+pub const VERSION: i64 = 2;
 
 const V1: &str = "
 CREATE TABLE alerts (
@@ -70,7 +70,22 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 ";
 
-const STEPS: [&str; 1] = [V1];
+/// Offline snapshots: the last answer PostHog gave for each pane and period, so the
+/// cockpit starts at once and still shows something when PostHog cannot be reached.
+/// A cache, not a record: not audited, replaced on every successful refresh.
+const V2: &str = "
+CREATE TABLE snapshots (
+    source TEXT NOT NULL,
+    part TEXT NOT NULL,
+    period TEXT NOT NULL,
+    today TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (source, part, period)
+);
+";
+
+const STEPS: [&str; 2] = [V1, V2];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -3,16 +3,22 @@
 //! ready events is empty, so a burst of keys costs one frame, not one per key, and
 //! only after something happened (no timer redraws an idle screen).
 
+use super::remote;
 use super::state::AppState;
 use super::store_worker::{self, StoreJob, StoreWorker};
 use super::terminal::TerminalGuard;
 use super::ui;
 use super::update::{Effect, Loaded, Msg, start, update};
 use super::watchdog;
-use crate::engine;
 use crate::engine::alerts::AlertConfig;
+use crate::engine::rollup::Cursor;
+use crate::engine::{self, EngineParams};
+use crate::posthog::client::Progress;
+use crate::posthog::fetch::Project;
+use crate::posthog::queries::{self, Part};
 use crate::refresh;
 use crate::source::{LoadOptions, Source};
+use crate::store::snapshots::Snapshot;
 use chrono::Utc;
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
 use futures_util::StreamExt;
@@ -39,6 +45,9 @@ struct Workers {
     load: LoadOptions,
     alerts: AlertConfig,
     store: StoreWorker,
+    posthog: Option<Arc<Project>>,
+    /// PostHog queries in flight, aborted on quit (which cancels async ones there).
+    tasks: std::cell::RefCell<Vec<tokio::task::JoinHandle<()>>>,
 }
 
 impl Workers {
@@ -91,8 +100,122 @@ impl Workers {
                 });
             }
             Effect::Triage(request) => self.store.send(StoreJob::Triage(request)),
-            Effect::Quit => {}
+            Effect::Fetch {
+                generation,
+                params,
+                parts,
+            } => self.fetch(generation, params, parts),
+            Effect::FetchPage { generation, cursor } => self.page(generation, cursor),
+            Effect::SyncStore { generation } => self.store.send(StoreJob::Sync {
+                generation,
+                alerts: Vec::new(),
+                followups: Vec::new(),
+            }),
+            Effect::LoadSnapshots { period } => {
+                if let Some(p) = &self.posthog {
+                    self.store.send(StoreJob::LoadSnapshots {
+                        source: remote::source_key(&p.origin),
+                        period: format!("{period:?}"),
+                    });
+                }
+            }
+            Effect::Quit => {
+                for t in self.tasks.borrow_mut().drain(..) {
+                    t.abort();
+                }
+            }
         }
+    }
+}
+
+impl Workers {
+    fn spawn(&self, task: impl std::future::Future<Output = ()> + Send + 'static) {
+        let mut tasks = self.tasks.borrow_mut();
+        tasks.retain(|t| !t.is_finished());
+        tasks.push(tokio::spawn(task));
+    }
+
+    /// One task per pane query; each answer is reported (and snapshotted) on its own.
+    fn fetch(&self, generation: u64, params: EngineParams, parts: Vec<Part>) {
+        let Some(project) = &self.posthog else {
+            return;
+        };
+        let bounds = queries::Bounds::new(&params);
+        let period = format!("{:?}", params.period);
+        for part in parts {
+            let q = queries::query(part, &bounds, &project.scope);
+            let (tx, store, project) = (self.tx.clone(), self.store.clone(), Arc::clone(project));
+            let period = period.clone();
+            self.spawn(async move {
+                let progress_tx = tx.clone();
+                let progress = move |p: Progress| {
+                    let text = describe(part, &p);
+                    let _ = progress_tx.send(Msg::Progress { generation, text });
+                };
+                let result = project.client.query(&q, &progress).await;
+                let at = Utc::now();
+                if let Ok(answer) = &result
+                    && let Ok(body) = serde_json::to_string(answer)
+                {
+                    store.send(StoreJob::SaveSnapshot {
+                        source: remote::source_key(&project.origin),
+                        period,
+                        snapshot: Snapshot {
+                            part: part.query_name().to_owned(),
+                            today: params.today,
+                            fetched_at: at,
+                            body,
+                        },
+                    });
+                }
+                let _ = tx.send(Msg::Fetched {
+                    generation,
+                    part,
+                    result: result.map(Box::new),
+                    at,
+                });
+            });
+        }
+    }
+
+    fn page(&self, generation: u64, cursor: Cursor) {
+        let Some(project) = &self.posthog else {
+            return;
+        };
+        let q = queries::decisions::page_query(cursor, project.scope.page);
+        let (tx, project) = (self.tx.clone(), Arc::clone(project));
+        self.spawn(async move {
+            let result = project.client.query(&q, &|_| {}).await;
+            let _ = tx.send(Msg::Page {
+                generation,
+                result: result.map(Box::new),
+                at: Utc::now(),
+            });
+        });
+    }
+}
+
+/// A slow query's state, for the status line.
+fn describe(part: Part, p: &Progress) -> String {
+    let name = remote::pane_of(part).title();
+    match p {
+        Progress::Retrying {
+            attempt,
+            wait,
+            reason,
+        } => format!(
+            "{name}: {reason}; attempt {attempt} of {} in {:.1} s",
+            crate::posthog::client::ATTEMPTS,
+            wait.as_secs_f64()
+        ),
+        Progress::Running {
+            rows_read,
+            rows_total,
+            elapsed,
+        } => format!(
+            "{name}: running in PostHog, {rows_read} of ~{rows_total} rows read, {:.0} s",
+            elapsed.as_secs_f64()
+        ),
     }
 }
 
@@ -108,6 +231,8 @@ pub struct Setup {
     pub db: Option<std::path::PathBuf>,
     pub read_only: bool,
     pub mouse: bool,
+    /// The PostHog project, when that is the source.
+    pub posthog: Option<Arc<Project>>,
 }
 
 pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
@@ -121,6 +246,8 @@ pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
         load: setup.load,
         alerts: setup.alerts,
         store,
+        posthog: setup.posthog,
+        tasks: std::cell::RefCell::new(Vec::new()),
     };
     let size = guard.terminal.size()?;
     state.size = (size.width, size.height);

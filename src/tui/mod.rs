@@ -8,6 +8,7 @@ pub mod fixture;
 pub mod layout;
 pub mod navigate;
 pub mod pane;
+pub mod remote;
 pub mod rows;
 pub mod state;
 pub mod store_worker;

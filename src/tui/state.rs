@@ -93,8 +93,31 @@ pub struct PaneView {
 #[derive(Clone, Debug, PartialEq)]
 pub enum PaneLoad {
     Loading,
-    Loaded { as_of: DateTime<Utc> },
+    Loaded {
+        as_of: DateTime<Utc>,
+    },
+    /// A refresh is under way; the data from `as_of` stays on screen.
+    Refreshing {
+        as_of: DateTime<Utc>,
+    },
+    /// The last refresh failed; the data from `as_of` stays on screen.
+    Stale {
+        as_of: DateTime<Utc>,
+        error: String,
+    },
     Failed(String),
+}
+
+impl PaneLoad {
+    /// When the data on screen was fetched, if there is any.
+    pub fn as_of(&self) -> Option<DateTime<Utc>> {
+        match self {
+            PaneLoad::Loaded { as_of }
+            | PaneLoad::Refreshing { as_of }
+            | PaneLoad::Stale { as_of, .. } => Some(*as_of),
+            PaneLoad::Loading | PaneLoad::Failed(_) => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -132,6 +155,8 @@ pub struct AppState {
     pub should_quit: bool,
     /// The signal that ended the cockpit, if one did (the exit code is 128 + it).
     pub exit_signal: Option<i32>,
+    /// Present when the data comes from PostHog, pane by pane.
+    pub remote: Option<super::remote::Remote>,
 }
 
 impl AppState {
@@ -165,6 +190,7 @@ impl AppState {
             status: None,
             should_quit: false,
             exit_signal: None,
+            remote: None,
         }
     }
 

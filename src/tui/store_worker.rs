@@ -24,6 +24,17 @@ pub enum StoreJob {
         followups: Vec<FollowUpCandidate>,
     },
     Triage(TriageRequest),
+    /// Keep a PostHog answer for offline use.
+    SaveSnapshot {
+        source: String,
+        period: String,
+        snapshot: crate::store::snapshots::Snapshot,
+    },
+    /// Send the snapshots of a period back.
+    LoadSnapshots {
+        source: String,
+        period: String,
+    },
 }
 
 #[derive(Clone)]
@@ -83,6 +94,24 @@ pub fn spawn(
                             store: w.status.clone(),
                         }
                     }
+                    StoreJob::SaveSnapshot {
+                        source,
+                        period,
+                        snapshot,
+                    } => {
+                        if let Some(store) = w.store.as_ref()
+                            && let Err(e) = store.save_snapshot(&source, &period, &snapshot)
+                        {
+                            tracing::warn!(error = %e, "snapshot not saved");
+                        }
+                        continue;
+                    }
+                    StoreJob::LoadSnapshots { source, period } => Msg::Snapshots(
+                        w.store
+                            .as_ref()
+                            .and_then(|s| s.snapshots(&source, &period).ok())
+                            .unwrap_or_default(),
+                    ),
                 };
                 if msgs.send(msg).is_err() {
                     return;

@@ -7,13 +7,19 @@ use super::navigate::{
     refilter_keeping,
 };
 use super::pane::PaneId;
+use super::remote;
 use super::state::{AppState, Data, Level, Mode, PaneLoad};
 use super::triage::{self, TriageReply, TriageRequest};
 use crate::config::keymap::Key;
 use crate::domain::period::CYCLE;
 use crate::domain::{Dataset, PeriodSpec};
+use crate::engine::rollup::Cursor;
 use crate::engine::{EngineParams, Views};
+use crate::posthog::client::QueryResult;
+use crate::posthog::error::PostHogError;
+use crate::posthog::queries::Part;
 use crate::refresh::{StoreStatus, Triage};
+use crate::store::snapshots::Snapshot;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 use std::sync::Arc;
@@ -45,6 +51,26 @@ pub enum Msg {
     },
     /// SIGTERM, SIGHUP, SIGINT or SIGQUIT: end cleanly.
     Signal(i32),
+    /// PostHog's answer for one pane.
+    Fetched {
+        generation: u64,
+        part: Part,
+        result: Result<Box<QueryResult>, PostHogError>,
+        at: DateTime<Utc>,
+    },
+    /// What a slow PostHog query is doing.
+    Progress {
+        generation: u64,
+        text: String,
+    },
+    /// A further page of the decision log.
+    Page {
+        generation: u64,
+        result: Result<Box<QueryResult>, PostHogError>,
+        at: DateTime<Utc>,
+    },
+    /// The store's offline snapshots for the period.
+    Snapshots(Vec<Snapshot>),
 }
 
 /// A finished load: the data and its views. The alerts follow in [`Synced`], so the
@@ -80,11 +106,34 @@ pub enum Effect {
     },
     /// Change triage state in the store.
     Triage(TriageRequest),
+    /// Ask PostHog for these panes, concurrently.
+    Fetch {
+        generation: u64,
+        params: EngineParams,
+        parts: Vec<Part>,
+    },
+    /// Ask PostHog for the decision log's next page.
+    FetchPage {
+        generation: u64,
+        cursor: Cursor,
+    },
+    /// Read the stored alerts and follow-ups without new candidates (PostHog's data
+    /// does not feed the rules).
+    SyncStore {
+        generation: u64,
+    },
+    /// Read the offline snapshots of a period from the store.
+    LoadSnapshots {
+        period: PeriodSpec,
+    },
     Quit,
 }
 
 /// The first load, issued once at start.
 pub fn start(state: &mut AppState) -> Vec<Effect> {
+    if state.remote.is_some() {
+        return remote::begin(state, true);
+    }
     begin_load(state)
 }
 
@@ -98,10 +147,45 @@ fn begin_load(state: &mut AppState) -> Vec<Effect> {
 }
 
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let input = matches!(msg, Msg::Key(_) | Msg::Mouse(_) | Msg::Action(_));
+    let mut effects = handle(state, msg);
+    // Scrolling near the end of the decision log's rows held fetches the next page.
+    if input && state.remote.is_some() && state.focus == PaneId::Decisions {
+        effects.extend(remote::maybe_page(state));
+    }
+    effects
+}
+
+fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => on_key(state, key),
         Msg::Mouse(m) => {
             on_mouse(state, m);
+            Vec::new()
+        }
+        Msg::Fetched {
+            generation,
+            part,
+            result,
+            at,
+        } => {
+            remote::on_fetched(state, generation, part, result, at);
+            Vec::new()
+        }
+        Msg::Progress { generation, text } => {
+            remote::on_progress(state, generation, text);
+            Vec::new()
+        }
+        Msg::Page {
+            generation,
+            result,
+            at,
+        } => {
+            remote::on_page(state, generation, result, at);
+            Vec::new()
+        }
+        Msg::Snapshots(snapshots) => {
+            remote::on_snapshots(state, snapshots);
             Vec::new()
         }
         Msg::Resize(w, h) => {
@@ -362,6 +446,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Bottom => move_selection(state, focus, isize::MAX / 2),
         Action::PageUp => move_selection(state, focus, -page(state, focus)),
         Action::PageDown => move_selection(state, focus, page(state, focus)),
+        Action::Refresh if state.remote.is_some() => return remote::refresh(state),
         Action::Refresh => {
             if state.in_flight.is_some() {
                 state.say(Level::Info, "already loading; this refresh joins it");
@@ -428,6 +513,10 @@ pub fn set_period(state: &mut AppState, period: PeriodSpec) -> Vec<Effect> {
     state.params.period = period;
     let label = period.resolve(state.params.today).label;
     state.say(Level::Info, format!("period: {label}"));
+    if state.remote.is_some() {
+        // PostHog answers for one period; another period is another set of queries.
+        return remote::begin(state, false);
+    }
     let Some(data) = &state.data else {
         return Vec::new();
     };

@@ -8,7 +8,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub fn write(dir: &Path, events: usize) -> PathBuf {
-    let tenants = ["acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "tyrell"];
+    let tenants = [
+        "acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "tyrell",
+    ];
     let categories = ["payment_risk", "deliverability", "churn"];
     let signals = ["rising_failures", "bounce_rate", "downgrades"];
     let ranges = ["$1K-5K", "$5K-15K", "$15K-50K", "unknown"];
@@ -36,7 +38,10 @@ pub fn write(dir: &Path, events: usize) -> PathBuf {
         let t = tenants[next() as usize % tenants.len()];
         let mut p = serde_json::Map::new();
         p.insert("tenant_id".into(), json!(t));
-        p.insert("tracking_date".into(), json!(at.format("%Y-%m-%d").to_string()));
+        p.insert(
+            "tracking_date".into(),
+            json!(at.format("%Y-%m-%d").to_string()),
+        );
         let mut pick = |list: &[&str]| json!(list[next() as usize % list.len()]);
         let event = match i % 3 {
             0 => {

@@ -88,6 +88,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         right.push(Span::styled(what, theme.badge()));
         right.push(Span::styled(" ", head));
     }
+    if state.remote.as_ref().is_some_and(|r| r.offline.is_some()) {
+        let age = crate::tui::remote::oldest_shown(state)
+            .map(|t| format!(" · {} old", age(chrono::Utc::now() - t)))
+            .unwrap_or_default();
+        right.push(Span::styled(format!(" OFFLINE{age} "), theme.badge_alert()));
+        right.push(Span::styled(" ", head));
+    }
     if !state.store.is_writable() {
         right.push(Span::styled(" READ-ONLY ", theme.badge_alert()));
         right.push(Span::styled(" ", head));
@@ -113,5 +120,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         if let Some(slot) = optional.iter_mut().rev().find(|o| o.is_some()) {
             *slot = None;
         }
+    }
+}
+
+/// "45 s", "12 min", "3 h", "2 d": how old the data on screen is.
+pub fn age(d: chrono::TimeDelta) -> String {
+    let s = d.num_seconds().max(0);
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min", s / 60),
+        3600..172_800 => format!("{} h", s / 3600),
+        _ => format!("{} d", s / 86_400),
     }
 }

@@ -93,6 +93,25 @@ pub fn pane_block<'a>(state: &AppState, pane: PaneId, theme: &Theme, subtitle: &
     }
     title.push(Span::raw(" "));
     let mut right = Vec::new();
+    // With PostHog each pane has its own state: refreshing, the time of its data, or
+    // why its last refresh failed (the data stays).
+    if state.remote.is_some() {
+        match state.pane_load(pane) {
+            PaneLoad::Refreshing { .. } => {
+                right.push(Span::styled(" ↻ refreshing ", theme.muted()));
+            }
+            // The reason is in the status line and the details; the title stays short.
+            PaneLoad::Stale { as_of, .. } => right.push(Span::styled(
+                format!(" ⚠ not refreshed · {} ", as_of.format("%H:%M")),
+                theme.bad(),
+            )),
+            PaneLoad::Loaded { as_of } => right.push(Span::styled(
+                format!(" {} ", as_of.format("%H:%M")),
+                theme.muted(),
+            )),
+            PaneLoad::Loading | PaneLoad::Failed(_) => {}
+        }
+    }
     if !view.filter.is_empty() {
         right.push(Span::styled(
             format!(" /{} ", fit(&view.filter, 20)),
@@ -128,7 +147,9 @@ pub fn placeholder(
     let text = match state.pane_load(pane) {
         PaneLoad::Loading => Some(("loading…".to_owned(), theme.muted())),
         PaneLoad::Failed(e) => Some((format!("Could not load: {e}"), theme.bad())),
-        PaneLoad::Loaded { .. } if state.pane(pane).visible.is_empty() => {
+        PaneLoad::Loaded { .. } | PaneLoad::Refreshing { .. } | PaneLoad::Stale { .. }
+            if state.pane(pane).visible.is_empty() =>
+        {
             let why = if state.pane(pane).filter.is_empty() {
                 "Nothing to show: no events of this kind.".to_owned()
             } else {
@@ -139,7 +160,7 @@ pub fn placeholder(
             };
             Some((why, theme.muted()))
         }
-        PaneLoad::Loaded { .. } => None,
+        PaneLoad::Loaded { .. } | PaneLoad::Refreshing { .. } | PaneLoad::Stale { .. } => None,
     };
     let Some((text, style)) = text else {
         return false;
