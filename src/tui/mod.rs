@@ -6,6 +6,7 @@ pub mod app;
 #[doc(hidden)]
 pub mod fixture;
 pub mod layout;
+pub mod messages;
 pub mod navigate;
 pub mod pane;
 pub mod remote;

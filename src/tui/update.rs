@@ -9,125 +9,15 @@ use super::navigate::{
 use super::pane::PaneId;
 use super::remote;
 use super::state::{AppState, Data, Level, Mode, PaneLoad};
-use super::triage::{self, TriageReply, TriageRequest};
+use super::triage::{self};
 use crate::config::keymap::Key;
+use crate::domain::PeriodSpec;
 use crate::domain::period::CYCLE;
-use crate::domain::{Dataset, PeriodSpec};
-use crate::engine::rollup::Cursor;
-use crate::engine::{EngineParams, Views};
-use crate::posthog::client::QueryResult;
-use crate::posthog::error::PostHogError;
-use crate::posthog::queries::Part;
-use crate::refresh::{StoreStatus, Triage};
-use crate::store::snapshots::Snapshot;
-use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
+use chrono::Utc;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::sync::Arc;
 
-#[derive(Debug)]
-pub enum Msg {
-    Key(KeyEvent),
-    Mouse(MouseEvent),
-    Resize(u16, u16),
-    Action(Action),
-    Loaded {
-        generation: u64,
-        result: Result<Box<Loaded>, String>,
-        at: DateTime<Utc>,
-    },
-    /// The store met the load's alerts and follow-ups.
-    Synced {
-        generation: u64,
-        synced: Box<Synced>,
-    },
-    /// The store worker's answer to a triage request.
-    TriageDone {
-        result: Result<TriageReply, String>,
-        store: StoreStatus,
-    },
-    Computed {
-        generation: u64,
-        views: Arc<Views>,
-    },
-    /// SIGTERM, SIGHUP, SIGINT or SIGQUIT: end cleanly.
-    Signal(i32),
-    /// PostHog's answer for one pane.
-    Fetched {
-        generation: u64,
-        part: Part,
-        result: Result<Box<QueryResult>, PostHogError>,
-        at: DateTime<Utc>,
-    },
-    /// What a slow PostHog query is doing.
-    Progress {
-        generation: u64,
-        text: String,
-    },
-    /// A further page of the decision log.
-    Page {
-        generation: u64,
-        result: Result<Box<QueryResult>, PostHogError>,
-        at: DateTime<Utc>,
-    },
-    /// The store's offline snapshots for the period.
-    Snapshots(Vec<Snapshot>),
-}
-
-/// A finished load: the data and its views. The alerts follow in [`Synced`], so the
-/// panes never wait for the database.
-#[derive(Debug)]
-pub struct Loaded {
-    pub dataset: Arc<Dataset>,
-    pub views: Arc<Views>,
-}
-
-/// The alerts and follow-ups as stored after a load.
-#[derive(Debug)]
-pub struct Synced {
-    pub triage: Triage,
-    pub store: StoreStatus,
-    /// Something the user should know, e.g. that alerts could not be saved.
-    pub warning: Option<String>,
-    pub fired: usize,
-}
-
-#[derive(Debug)]
-pub enum Effect {
-    /// Read the source and compute every view.
-    Load {
-        generation: u64,
-        params: EngineParams,
-    },
-    /// Compute the views again from data already loaded (a new period).
-    Recompute {
-        generation: u64,
-        dataset: Arc<Dataset>,
-        params: EngineParams,
-    },
-    /// Change triage state in the store.
-    Triage(TriageRequest),
-    /// Ask PostHog for these panes, concurrently.
-    Fetch {
-        generation: u64,
-        params: EngineParams,
-        parts: Vec<Part>,
-    },
-    /// Ask PostHog for the decision log's next page.
-    FetchPage {
-        generation: u64,
-        cursor: Cursor,
-    },
-    /// Read the stored alerts and follow-ups without new candidates (PostHog's data
-    /// does not feed the rules).
-    SyncStore {
-        generation: u64,
-    },
-    /// Read the offline snapshots of a period from the store.
-    LoadSnapshots {
-        period: PeriodSpec,
-    },
-    Quit,
-}
+pub use super::messages::{Effect, Loaded, Msg, Synced};
 
 /// The first load, issued once at start.
 pub fn start(state: &mut AppState) -> Vec<Effect> {
