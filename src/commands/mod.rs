@@ -95,7 +95,7 @@ fn report(
     let (ds, views) = if config.source == source::SourceSpec::PostHog {
         match crate::posthog::fetch::load_blocking(&config.posthog, &params, rows) {
             Ok((ds, rollups)) => {
-                let views = engine::build(&rollups, &ds.strings, &ds.ingest, &params);
+                let views = engine::build(&rollups, &ds.strings, None, &params);
                 (ds, views)
             }
             Err(e) => return fail(e),

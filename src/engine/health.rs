@@ -45,6 +45,10 @@ pub struct Health {
     /// bearing does not read line by line. The report shows it apart.
     #[serde(skip)]
     pub ingest: IngestStats,
+    /// Whether the source was read line by line (demo, file), so `ingest` means
+    /// something; PostHog aggregates in place.
+    #[serde(skip)]
+    pub from_lines: bool,
     /// Rows in the subscriptions table, or None without one.
     pub subscriptions: Option<usize>,
 }
@@ -62,7 +66,11 @@ impl Health {
 }
 
 /// Builds the pane from its rollup and what the source could not read.
-pub fn health(r: &HealthRollup, ingest: &IngestStats, subscriptions: Option<usize>) -> Health {
+pub fn health(
+    r: &HealthRollup,
+    ingest: Option<&IngestStats>,
+    subscriptions: Option<usize>,
+) -> Health {
     let kinds = EventKind::ALL
         .iter()
         .map(|&kind| {
@@ -94,7 +102,8 @@ pub fn health(r: &HealthRollup, ingest: &IngestStats, subscriptions: Option<usiz
         .collect();
     Health {
         kinds,
-        ingest: ingest.clone(),
+        ingest: ingest.cloned().unwrap_or_default(),
+        from_lines: ingest.is_some(),
         subscriptions,
     }
 }

@@ -62,14 +62,14 @@ pub struct Views {
 /// Every pane from a dataset in memory, by the local executor.
 pub fn compute(ds: &Dataset, params: &EngineParams) -> Views {
     let r = local::rollups(ds, params);
-    build(&r, &ds.strings, &ds.ingest, params)
+    build(&r, &ds.strings, Some(&ds.ingest), params)
 }
 
 /// Every pane from rollups, whichever executor produced them.
 pub fn build(
     r: &Rollups,
     strings: &Interner,
-    ingest: &IngestStats,
+    ingest: Option<&IngestStats>,
     params: &EngineParams,
 ) -> Views {
     let period = params.period.resolve(params.today);

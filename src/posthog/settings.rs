@@ -245,6 +245,14 @@ pub fn apply_env(
     if let Some((var, v)) = pick("POSTHOG_SUBSCRIPTIONS_TABLE") {
         s.subscriptions_table = Some(check_table(&v).map_err(|m| (var, format!("{v:?}: {m}")))?);
     }
+    if let Some((var, v)) = pick("POSTHOG_MAX_QUERIES_PER_HOUR") {
+        s.queries_per_hour = v
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| (1..=2400).contains(n))
+            .ok_or_else(|| (var, format!("{v:?}: a number from 1 to 2400")))?;
+    }
     if let Some((var, v)) = pick("POSTHOG_QUERY_MODE") {
         s.mode = parse_mode(&v).ok_or_else(|| (var, format!("{v:?}: use blocking or async")))?;
     }

@@ -277,7 +277,7 @@ pub fn build<'a>(
             target: TARGET,
             overall_rate: v.health.overall_rate(),
             health: &v.health,
-            ingest: (!matches!(ds.origin, Origin::PostHog { .. })).then_some(&v.health.ingest),
+            ingest: v.health.from_lines.then_some(&v.health.ingest),
         },
     }
 }

@@ -294,10 +294,12 @@ pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
                 workers.perform(e);
             }
             if state.should_quit {
+                workers.store.flush(Duration::from_secs(2));
                 return Ok(state.exit_signal);
             }
         }
     }
     drop(guard);
+    workers.store.flush(Duration::from_secs(2));
     Ok(state.exit_signal)
 }

@@ -118,7 +118,7 @@ fn strings(state: &mut AppState) -> &mut Interner {
     let data = state.data.get_or_insert_with(|| {
         let rollups = Rollups::default();
         let ds = fetch::dataset(origin, Interner::default(), &rollups);
-        let views = crate::engine::build(&rollups, &ds.strings, &ds.ingest, &params);
+        let views = crate::engine::build(&rollups, &ds.strings, None, &params);
         Data {
             dataset: Arc::new(ds),
             views: Arc::new(views),
@@ -156,7 +156,7 @@ fn rebuild(state: &mut AppState, at: DateTime<Utc>) {
     };
     let ds = Arc::make_mut(&mut data.dataset);
     ds.subscriptions = r.rollups.overview.subscriptions.clone();
-    let views = crate::engine::build(&r.rollups, &ds.strings, &ds.ingest, &state.params);
+    let views = crate::engine::build(&r.rollups, &ds.strings, None, &state.params);
     data.views = Arc::new(views);
     data.loaded_at = data.loaded_at.max(at);
     for part in Part::ALL {

@@ -33,9 +33,12 @@ pub fn health_items(h: &Health) -> Vec<HealthItem> {
             });
         }
     }
-    items.push(HealthItem::Lines);
-    items.push(HealthItem::OtherEvents);
-    items.push(HealthItem::Untimed);
+    // What reading lines came to means nothing for PostHog, which aggregates in place.
+    if h.from_lines {
+        items.push(HealthItem::Lines);
+        items.push(HealthItem::OtherEvents);
+        items.push(HealthItem::Untimed);
+    }
     items.push(HealthItem::Subscriptions);
     items.extend((0..h.ingest.broken_samples.len()).map(HealthItem::Broken));
     items

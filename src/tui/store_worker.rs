@@ -35,6 +35,8 @@ pub enum StoreJob {
         source: String,
         period: String,
     },
+    /// Answers once every job before it is done.
+    Flush(Sender<()>),
 }
 
 #[derive(Clone)]
@@ -45,6 +47,15 @@ pub struct StoreWorker {
 impl StoreWorker {
     pub fn send(&self, job: StoreJob) {
         let _ = self.tx.send(job);
+    }
+
+    /// Waits (at most `patience`) for the jobs already sent, so that snapshots and
+    /// triage changes made just before quitting are written.
+    pub fn flush(&self, patience: std::time::Duration) {
+        let (tx, rx) = channel();
+        if self.tx.send(StoreJob::Flush(tx)).is_ok() {
+            let _ = rx.recv_timeout(patience);
+        }
     }
 }
 
@@ -104,6 +115,10 @@ pub fn spawn(
                         {
                             tracing::warn!(error = %e, "snapshot not saved");
                         }
+                        continue;
+                    }
+                    StoreJob::Flush(done) => {
+                        let _ = done.send(());
                         continue;
                     }
                     StoreJob::LoadSnapshots { source, period } => Msg::Snapshots(

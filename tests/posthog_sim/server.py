@@ -18,7 +18,7 @@ Prints `listening on 127.0.0.1:PORT` once ready. Endpoints:
 
 Fault modes: latency, 500, 503, 429 (with Retry-After), drop (connection closed with
 no answer), truncate (half the body of a complete answer), malformed (a 200 whose
-body is not JSON), 401.
+body is not JSON), 400 (a validation error), 401.
 """
 
 import argparse
@@ -158,6 +158,11 @@ class Handler(BaseHTTPRequestHandler):
                     f"Request was throttled. Expected available in {fault.get('retry_after', 1)} seconds.",
                 ),
                 {"Retry-After": fault.get("retry_after", 1)},
+            ),
+            "400": (
+                400,
+                error_body("validation_error", "invalid_input", "Unknown table `evnts`.", "query"),
+                {},
             ),
             "401": (
                 401,

@@ -91,6 +91,14 @@ impl Tmux {
         ));
     }
 
+    /// [`Tmux::run_bearing`] with environment assignments (`A=1 B=2`) before it.
+    pub fn run_bearing_with(&self, env: &str, args: &str) {
+        self.run(&format!(
+            "s=$(stty -g); {env} '{BIN}' {args}; printf '\\105XIT=%s\\n' $?; \
+             if [ \"$s\" = \"$(stty -g)\" ]; then printf '\\124TY=restored\\n'; else printf '\\124TY=changed\\n'; fi"
+        ));
+    }
+
     /// Sends tmux key names: "q", "Enter", "Escape", "Tab", "C-r".
     pub fn keys(&self, keys: &[&str]) {
         for k in keys {
@@ -138,14 +146,24 @@ impl Tmux {
 
     /// Waits until the screen satisfies `pred`; panics with the last screen if it never does.
     pub fn wait_until(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        self.wait_within(PATIENCE, what, pred)
+    }
+
+    /// [`Tmux::wait_until`] with its own patience, for what takes retries.
+    pub fn wait_within(
+        &self,
+        patience: Duration,
+        what: &str,
+        pred: impl Fn(&str) -> bool,
+    ) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
             if pred(&s) {
                 return s;
             }
-            if start.elapsed() > PATIENCE {
-                panic!("waited {PATIENCE:?} for {what}; the screen was:\n{s}");
+            if start.elapsed() > patience {
+                panic!("waited {patience:?} for {what}; the screen was:\n{s}");
             }
             std::thread::sleep(Duration::from_millis(40));
         }
