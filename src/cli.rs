@@ -106,6 +106,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check the setup: config, PostHog project, key, reachability, events, store
+    Doctor,
     /// The audit log of every triage change
     Audit {
         #[command(subcommand)]

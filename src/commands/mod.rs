@@ -1,5 +1,6 @@
 //! What each command does. The cockpit itself lives in `tui`.
 
+mod doctor;
 mod triage;
 
 use crate::cli::{AuditCommand, Cli, Command, ConfigCommand, DebugCommand, Format};
@@ -35,6 +36,9 @@ pub fn main(cli: Cli) -> ExitCode {
         period: cli.period,
         db: cli.db.clone(),
     };
+    if let Some(Command::Doctor) = &cli.command {
+        return doctor::run(cli.config.as_deref(), &overrides, &env, today);
+    }
     if let Some(Command::Config { action }) = &cli.command {
         return config_command(action, cli.config.as_deref(), &overrides);
     }

@@ -103,6 +103,7 @@ pub struct Client {
     auth: HeaderValue,
     mode: QueryMode,
     budget: Arc<Budget>,
+    attempts: u32,
 }
 
 /// reqwest is built without a TLS crypto provider of its own; ring is installed once.
@@ -139,7 +140,14 @@ impl Client {
             auth,
             mode: settings.mode,
             budget: Arc::new(Budget::new(settings.queries_per_hour, MAX_CONCURRENT)),
+            attempts: ATTEMPTS,
         })
+    }
+
+    /// At most `n` attempts per query (`bearing doctor` wants the first answer).
+    pub fn with_attempts(mut self, n: u32) -> Client {
+        self.attempts = n.max(1);
+        self
     }
 
     pub fn host(&self) -> &str {
@@ -174,7 +182,7 @@ impl Client {
             }
             let err = match result {
                 Ok(r) => return Ok(r),
-                Err(e) if !e.is_transient() || attempt >= ATTEMPTS => return Err(e),
+                Err(e) if !e.is_transient() || attempt >= self.attempts => return Err(e),
                 Err(e) => e,
             };
             let wait = match &err {

@@ -1,0 +1,385 @@
+//! `bearing doctor`: checks the setup in the order a problem would show up and, for
+//! each check, says ok or what to try. Never prints the key.
+
+use crate::config::{self, Overrides};
+use crate::domain::EventKind;
+use crate::posthog::client::{Client, HogQl};
+use crate::posthog::error::PostHogError;
+use crate::posthog::settings::{KeySource, PostHogSettings};
+use crate::store::Store;
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+use std::path::Path;
+use std::process::ExitCode;
+
+#[derive(Default)]
+struct Report {
+    lines: Vec<String>,
+    problems: usize,
+}
+
+impl Report {
+    fn ok(&mut self, what: &str, text: impl AsRef<str>) {
+        self.lines
+            .push(format!("  ok    {what:<10} {}", text.as_ref()));
+    }
+
+    fn fix(&mut self, what: &str, text: impl AsRef<str>, try_this: impl AsRef<str>) {
+        self.problems += 1;
+        self.lines
+            .push(format!("  FIX   {what:<10} {}", text.as_ref()));
+        self.lines
+            .push(format!("        {:<10} try: {}", "", try_this.as_ref()));
+    }
+
+    fn skip(&mut self, what: &str, why: &str) {
+        self.lines
+            .push(format!("  --    {what:<10} skipped: {why}"));
+    }
+}
+
+pub fn run(
+    cli_config: Option<&Path>,
+    overrides: &Overrides,
+    get: &dyn Fn(&str) -> Option<String>,
+    today: NaiveDate,
+) -> ExitCode {
+    let mut r = Report::default();
+    let (path, _) = config::resolve_path(cli_config, get);
+    let shown = path.as_ref().map_or_else(
+        || "(no config directory)".to_owned(),
+        |p| p.display().to_string(),
+    );
+    let config = match config::load(cli_config, overrides, get) {
+        Ok((c, _)) => {
+            if path.as_ref().is_some_and(|p| p.exists()) {
+                r.ok("config", format!("{shown}: found and valid"));
+            } else {
+                r.ok(
+                    "config",
+                    format!("no file at {shown}; defaults and the environment in use"),
+                );
+            }
+            Some(c)
+        }
+        Err(e) => {
+            r.fix(
+                "config",
+                e.to_string(),
+                "correct that setting; `bearing config check` re-checks",
+            );
+            None
+        }
+    };
+    if let Some(c) = &config {
+        posthog(&mut r, &c.posthog, today);
+        store(&mut r, c.db.clone());
+    }
+    println!("bearing doctor");
+    for l in &r.lines {
+        println!("{l}");
+    }
+    if r.problems == 0 {
+        println!("all checks passed");
+        ExitCode::SUCCESS
+    } else {
+        println!(
+            "{} {} to fix",
+            r.problems,
+            if r.problems == 1 {
+                "problem"
+            } else {
+                "problems"
+            }
+        );
+        ExitCode::FAILURE
+    }
+}
+
+fn posthog(r: &mut Report, s: &PostHogSettings, today: NaiveDate) {
+    const NEEDS: &str = "needs a configured project";
+    let (Some(host), Some(id)) = (&s.host, &s.project_id) else {
+        r.fix(
+            "project",
+            format!("no PostHog project: missing {}", missing(s)),
+            "set POSTHOG_HOST and POSTHOG_PROJECT_ID, or [posthog] host and project_id in the config (until then bearing shows demo data)",
+        );
+        key(r, s);
+        for what in ["reachable", "key works", "events", "table"] {
+            r.skip(what, NEEDS);
+        }
+        return;
+    };
+    r.ok(
+        "project",
+        format!("{host} · project {id} ({} API)", s.prefix.as_str()),
+    );
+    let Some(k) = key(r, s) else {
+        for what in ["reachable", "key works", "events", "table"] {
+            r.skip(what, "needs a usable key");
+        }
+        return;
+    };
+    let client = match Client::new(s, &k) {
+        Ok(c) => c.with_attempts(1),
+        Err(e) => {
+            r.fix("reachable", e.to_string(), "check the host setting");
+            return;
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            r.fix("reachable", e.to_string(), "run bearing doctor again");
+            return;
+        }
+    };
+    rt.block_on(network(r, &client, s, today));
+}
+
+fn missing(s: &PostHogSettings) -> String {
+    let mut m = Vec::new();
+    if s.host.is_none() {
+        m.push("host");
+    }
+    if s.project_id.is_none() {
+        m.push("project id");
+    }
+    if s.key.is_none() {
+        m.push("personal API key");
+    }
+    m.join(", ")
+}
+
+/// Whether the key is there and kept private; returns it when usable.
+fn key(r: &mut Report, s: &PostHogSettings) -> Option<crate::posthog::key::ApiKey> {
+    let Some(source) = &s.key else {
+        r.fix(
+            "key",
+            "no personal API key",
+            "put it in a key file only you can read (chmod 600) named by [posthog] key_file or POSTHOG_KEY_FILE, or set POSTHOG_PERSONAL_API_KEY",
+        );
+        return None;
+    };
+    match source.load() {
+        Ok(k) => {
+            let advice = match source {
+                KeySource::Inline { from, .. } if from.starts_with("personal_api_key") => {
+                    "; a key file (chmod 600) is safer than the config file"
+                }
+                _ => "",
+            };
+            r.ok(
+                "key",
+                format!("{} from {}{advice}", k.hint(), source.describe()),
+            );
+            Some(k)
+        }
+        Err(e) => {
+            r.fix(
+                "key",
+                e.to_string(),
+                "a key file must be private to you, as ssh insists for private keys",
+            );
+            None
+        }
+    }
+}
+
+fn query(name: &str, text: &str, values: Map<String, Value>) -> HogQl {
+    HogQl {
+        name: name.to_owned(),
+        text: text.to_owned(),
+        values,
+    }
+}
+
+async fn network(r: &mut Report, client: &Client, s: &PostHogSettings, today: NaiveDate) {
+    let quiet = |_| {};
+    match client
+        .query(&query("bearing_doctor", "SELECT 1", Map::new()), &quiet)
+        .await
+    {
+        Ok(_) => {
+            r.ok(
+                "reachable",
+                format!("PostHog answered at {}", client.host()),
+            );
+            r.ok("key works", "accepted for HogQL queries (query:read)");
+        }
+        Err(e) => {
+            let (what, fix) = match &e {
+                PostHogError::Unreachable { .. } | PostHogError::Timeout(_) => (
+                    "reachable",
+                    "check the host and the network; meanwhile bearing shows its last snapshot, marked OFFLINE",
+                ),
+                PostHogError::Unauthorized { .. } => (
+                    "key works",
+                    "create a personal API key with the query:read scope (PostHog: Settings → Personal API keys)",
+                ),
+                PostHogError::Forbidden { .. } => (
+                    "key works",
+                    "give the key the query:read scope and access to this project",
+                ),
+                PostHogError::NotFound => (
+                    "project",
+                    "check project_id, and path_prefix (projects or environments)",
+                ),
+                _ => (
+                    "reachable",
+                    "run bearing doctor again; if it persists, check PostHog's status",
+                ),
+            };
+            if what == "reachable" {
+                r.fix(what, e.to_string(), fix);
+                r.skip("key works", "needs PostHog to answer");
+            } else {
+                r.ok(
+                    "reachable",
+                    format!("PostHog answered at {}", client.host()),
+                );
+                r.fix(what, e.to_string(), fix);
+            }
+            for rest in ["events", "table"] {
+                r.skip(rest, "needs PostHog to answer");
+            }
+            return;
+        }
+    }
+    events(r, client, today).await;
+    table(r, client, s).await;
+}
+
+async fn events(r: &mut Report, client: &Client, today: NaiveDate) {
+    let since = today - chrono::Days::new(400);
+    let mut v = Map::new();
+    let names: Vec<Value> = EventKind::ALL
+        .iter()
+        .map(|k| Value::from(k.event_name()))
+        .collect();
+    v.insert("events".into(), Value::Array(names));
+    v.insert(
+        "since".into(),
+        crate::domain::values::midnight(since).into(),
+    );
+    let q = query(
+        "bearing_doctor_events",
+        "SELECT event, count() AS n FROM events WHERE event IN {events} \
+         AND timestamp >= toDateTime({since}) GROUP BY event",
+        v,
+    );
+    match client.query(&q, &|_| {}).await {
+        Ok(answer) => {
+            let count = |name: &str| {
+                answer
+                    .rows
+                    .iter()
+                    .find(|row| row.first().and_then(Value::as_str) == Some(name))
+                    .and_then(|row| row.get(1).and_then(Value::as_u64))
+                    .unwrap_or(0)
+            };
+            let counts: Vec<(&str, u64)> = EventKind::ALL
+                .iter()
+                .map(|k| (k.event_name(), count(k.event_name())))
+                .collect();
+            let text = counts
+                .iter()
+                .map(|(n, c)| format!("{n} {c}"))
+                .collect::<Vec<_>>()
+                .join(" · ");
+            let absent: Vec<&str> = counts
+                .iter()
+                .filter(|(_, c)| *c == 0)
+                .map(|(n, _)| *n)
+                .collect();
+            if absent.is_empty() {
+                r.ok("events", format!("{text} (since {since})"));
+            } else {
+                r.fix(
+                    "events",
+                    format!("none since {since}: {}", absent.join(", ")),
+                    "check that the tracking sends these events to this project",
+                );
+            }
+        }
+        Err(e) => r.fix("events", e.to_string(), "run bearing doctor again"),
+    }
+}
+
+async fn table(r: &mut Report, client: &Client, s: &PostHogSettings) {
+    let Some(name) = &s.subscriptions_table else {
+        r.ok(
+            "table",
+            "no subscriptions table configured; the overview shows no plans ([posthog] subscriptions_table)",
+        );
+        return;
+    };
+    // The name was checked to be a plain identifier when the config was read.
+    let q = query(
+        "bearing_doctor_table",
+        &format!("SELECT count() FROM {name}"),
+        Map::new(),
+    );
+    match client.query(&q, &|_| {}).await {
+        Ok(answer) => {
+            let n = answer
+                .rows
+                .first()
+                .and_then(|row| row.first())
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            r.ok("table", format!("{name}: {n} rows"));
+        }
+        Err(e) => r.fix(
+            "table",
+            e.to_string(),
+            "check subscriptions_table against PostHog's data warehouse tables",
+        ),
+    }
+}
+
+fn store(r: &mut Report, db: Option<std::path::PathBuf>) {
+    let Some(path) = db.or_else(crate::store::default_path) else {
+        r.fix("store", "no data directory", "pass --db FILE");
+        return;
+    };
+    if !path.exists() {
+        r.ok(
+            "store",
+            format!(
+                "no database yet at {}; bearing creates it on first start",
+                path.display()
+            ),
+        );
+        return;
+    }
+    let store = match Store::open_read_only(&path, "doctor".into()) {
+        Ok(s) => s,
+        Err(e) => {
+            r.fix(
+                "store",
+                e.to_string(),
+                "move the damaged file aside; bearing starts a new one",
+            );
+            return;
+        }
+    };
+    match crate::store::audit::verify(store.conn()) {
+        Ok(v) => r.ok(
+            "store",
+            format!(
+                "{}: audit chain intact ({} records)",
+                path.display(),
+                v.records
+            ),
+        ),
+        Err(e) => r.fix(
+            "store",
+            format!("{}: {e}", path.display()),
+            "bearing audit verify names the first row that does not fit",
+        ),
+    }
+}
