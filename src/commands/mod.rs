@@ -27,6 +27,9 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 }
 
 pub fn main(cli: Cli) -> ExitCode {
+    if let Some(problem) = crate::logging::init(&env) {
+        eprintln!("bearing: {problem}");
+    }
     let today = cli.today.unwrap_or_else(|| Utc::now().date_naive());
     let overrides = Overrides {
         source: cli.source.clone(),

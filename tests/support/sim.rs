@@ -60,13 +60,18 @@ impl Response {
 
 impl Sim {
     pub fn start(events: &Path) -> Sim {
+        Sim::start_with(events, KEY)
+    }
+
+    /// A simulator that accepts `key` as the personal API key.
+    pub fn start_with(events: &Path, key: &str) -> Sim {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/posthog_sim/server.py");
         let mut child = Command::new(python())
             .arg(script)
             .args(["--events", events.to_str().unwrap(), "--port", "0"])
             .args([
                 "--personal-api-key",
-                KEY,
+                key,
                 "--project-token",
                 TOKEN,
                 "--async-ms",
