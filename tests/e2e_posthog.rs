@@ -155,3 +155,55 @@ fn with_posthog_unreachable_it_starts_from_the_snapshot_marked_offline() {
     let s = t.wait_for("TTY=");
     assert!(s.contains("EXIT=0") && s.contains("TTY=restored"), "{s}");
 }
+
+#[test]
+fn async_queries_show_progress_and_quitting_cancels_them_in_posthog() {
+    let dir = tempfile::tempdir().unwrap();
+    // Async queries that run for 8 s in PostHog.
+    let sim = Sim::start_full(&fixture(dir.path()), KEY, 8000);
+    let t = Tmux::start(160, 45);
+    t.run_bearing_with(
+        &format!("{} BEARING_POSTHOG_QUERY_MODE=async", env(&sim.url())),
+        "--today 2026-11-28",
+    );
+    t.wait_for("running in PostHog");
+    t.keys(&["q"]);
+    let s = t.wait_for("TTY=");
+    assert!(s.contains("EXIT=0") && s.contains("TTY=restored"), "{s}");
+    let log = sim.requests();
+    let started = log
+        .iter()
+        .filter(|r| r["status"] == 202 && r["kind"] == "query")
+        .count();
+    let cancelled = log
+        .iter()
+        .filter(|r| r["method"] == "DELETE" && r["kind"] == "query_cancel" && r["status"] == 204)
+        .count();
+    assert!(started >= 1, "{log:?}");
+    assert_eq!(
+        cancelled, started,
+        "every running query is cancelled on quit: {log:?}"
+    );
+}
+
+#[test]
+fn the_decision_log_pages_in_as_the_analyst_scrolls() {
+    let dir = tempfile::tempdir().unwrap();
+    // 1,000 decisions: two pages of 500.
+    let sim = Sim::start(&fixture(dir.path()));
+    let t = Tmux::start(160, 45);
+    t.run_bearing_with(&env(&sim.url()), "--today 2026-11-28");
+    t.wait_within(RETRIES, "the first refresh", |s| s.contains(REFRESHED));
+    t.keys(&["4", "z"]);
+    t.wait_for("1/500");
+    t.keys(&["End"]);
+    t.wait_for("/1000");
+    let pages = sim
+        .requests()
+        .iter()
+        .filter(|r| r["name"] == "bearing_decision_log_page")
+        .count();
+    assert_eq!(pages, 1, "one more page, fetched once");
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+}

@@ -175,3 +175,75 @@ fn user_themes_join_the_builtins() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn a_posthog_section_and_its_mistakes() {
+    let c = parse(
+        "[posthog]\nhost = \"https://eu.posthog.com/\"\nproject_id = 4242\npath_prefix = \"environments\"\nkey_file = \"k.key\"\nsubscriptions_table = \"stripe_subscription\"\nquery_mode = \"async\"\nmax_queries_per_hour = 60\n",
+    )
+    .unwrap();
+    let p = &c.posthog;
+    assert_eq!(p.host.as_deref(), Some("https://eu.posthog.com"));
+    assert_eq!(
+        p.api_base().as_deref(),
+        Some("https://eu.posthog.com/api/environments/4242")
+    );
+    assert!(matches!(
+        p.key,
+        Some(crate::posthog::settings::KeySource::File(_))
+    ));
+    assert_eq!(p.queries_per_hour, 60);
+    assert!(p.is_configured());
+    assert_eq!(
+        err("[posthog]\nhost = \"us.posthog.com\"\n"),
+        "config.toml:2:8: host = \"us.posthog.com\": must start with https:// (or http:// for a local PostHog)"
+    );
+    assert_eq!(
+        err("[posthog]\nproject_id = \"abc\"\n"),
+        "config.toml:2:14: project_id = \"abc\": must be the numeric project id from PostHog's project settings"
+    );
+    assert!(err("[posthog]\nsubscriptions_table = \"x; DROP\"\n").contains("must be a table name"));
+    // A bad inline key is reported without the key.
+    let e = err("[posthog]\npersonal_api_key = \"phx_secret with space\"\n");
+    assert!(
+        e.contains("personal_api_key:") && !e.contains("phx_secret"),
+        "{e}"
+    );
+}
+
+#[test]
+fn posthog_environment_the_specific_name_wins_and_configures_the_source() {
+    let vars = [
+        ("POSTHOG_HOST", "https://us.posthog.com"),
+        ("BEARING_POSTHOG_HOST", "http://127.0.0.1:8000"),
+        ("POSTHOG_PROJECT_ID", "7"),
+        ("POSTHOG_PERSONAL_API_KEY", "phx_env_key"),
+    ];
+    let get = |k: &str| {
+        vars.iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| (*v).to_owned())
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, "").unwrap();
+    let (c, _) = load(Some(&path), &Overrides::default(), &get).unwrap();
+    assert_eq!(c.posthog.host.as_deref(), Some("http://127.0.0.1:8000"));
+    assert_eq!(
+        c.source,
+        SourceSpec::PostHog,
+        "a configured project is the source"
+    );
+    let shown = format!("{c:?}");
+    assert!(
+        !shown.contains("phx_env_key"),
+        "Debug shows no key: {shown}"
+    );
+    // Naming a source wins over the configured project.
+    let o = Overrides {
+        source: Some(SourceSpec::Demo),
+        ..Overrides::default()
+    };
+    let (c, _) = load(Some(&path), &o, &get).unwrap();
+    assert_eq!(c.source, SourceSpec::Demo);
+}

@@ -354,10 +354,27 @@ impl Drop for CancelOnDrop {
             .delete(&self.url)
             .header(AUTHORIZATION, self.auth.clone())
             .timeout(Duration::from_secs(3));
-        rt.spawn(async move {
+        let handle = rt.spawn(async move {
             let _ = req.send().await;
         });
+        if let Ok(mut pending) = CANCELLING.lock() {
+            pending.retain(|h| !h.is_finished());
+            pending.push(handle);
+        }
     }
+}
+
+/// Cancellations under way, so that quitting can wait for them to reach PostHog.
+static CANCELLING: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Waits (at most `patience`) for the cancellations of abandoned async queries.
+pub async fn settle(patience: Duration) {
+    let pending: Vec<_> = CANCELLING
+        .lock()
+        .map(|mut p| p.drain(..).collect())
+        .unwrap_or_default();
+    let _ = tokio::time::timeout(patience, futures_util::future::join_all(pending)).await;
 }
 
 fn parse_answer(bytes: &[u8]) -> Result<QueryResult, PostHogError> {

@@ -294,6 +294,10 @@ pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
                 workers.perform(e);
             }
             if state.should_quit {
+                drop(guard);
+                // Async queries abandoned on quit are cancelled in PostHog.
+                tokio::task::yield_now().await;
+                crate::posthog::client::settle(Duration::from_secs(2)).await;
                 workers.store.flush(Duration::from_secs(2));
                 return Ok(state.exit_signal);
             }

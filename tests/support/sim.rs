@@ -65,6 +65,11 @@ impl Sim {
 
     /// A simulator that accepts `key` as the personal API key.
     pub fn start_with(events: &Path, key: &str) -> Sim {
+        Sim::start_full(events, key, 400)
+    }
+
+    /// ... whose async queries take `async_ms`.
+    pub fn start_full(events: &Path, key: &str, async_ms: u32) -> Sim {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/posthog_sim/server.py");
         let mut child = Command::new(python())
             .arg(script)
@@ -75,7 +80,7 @@ impl Sim {
                 "--project-token",
                 TOKEN,
                 "--async-ms",
-                "400",
+                &async_ms.to_string(),
             ])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

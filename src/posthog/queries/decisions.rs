@@ -43,7 +43,8 @@ fn cte(v: &mut Map<String, Value>) -> String {
 pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
     let mut v = Map::new();
     let events = cte(&mut v);
-    b.period_values(&mut v);
+    v.insert("cs".into(), b.cur.0.into());
+    v.insert("ce".into(), b.cur.1.into());
     regex_values(&mut v);
     v.insert("month".into(), b.this_month.to_string().into());
     v.insert("page".into(), scope.page.max(1).into());

@@ -31,6 +31,7 @@ fn validated(kind: EventKind) -> (&'static str, &'static str) {
 pub fn query() -> HogQl {
     let mut v = Map::new();
     regex_values(&mut v);
+    v.remove("plain_re");
     let mut parts: Vec<String> = Vec::new();
     for kind in EventKind::ALL {
         let k = kind as usize;
