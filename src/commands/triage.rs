@@ -17,17 +17,25 @@ pub const NEW_URGENT_ALERTS: u8 = 3;
 
 /// Loads, evaluates and syncs, as a refresh in the cockpit would.
 fn refreshed(config: &Config, today: NaiveDate) -> Result<(refresh::Triage, StoreStatus), String> {
-    let src = source::open(&config.source, config.subscriptions.clone());
-    let ev = refresh::evaluate(
-        src.as_ref(),
-        &load_options(config, today),
-        &engine_params(config, today),
-        &config.alerts,
-    )
-    .map_err(|e| e.to_string())?;
+    let (alerts, followups) = if config.source == source::SourceSpec::PostHog {
+        // The rules read events one by one, and PostHog's stay in PostHog.
+        eprintln!(
+            "bearing: over PostHog no alert rules run; these are the stored alerts (run on an export to evaluate)"
+        );
+        (Vec::new(), Vec::new())
+    } else {
+        let src = source::open(&config.source, config.subscriptions.clone());
+        let ev = refresh::evaluate(
+            src.as_ref(),
+            &load_options(config, today),
+            &engine_params(config, today),
+            &config.alerts,
+        )
+        .map_err(|e| e.to_string())?;
+        (ev.alerts, ev.followups)
+    };
     let (mut store, status) = refresh::open_store(config.db.clone(), config.read_only);
-    let (triage, _, warning) =
-        refresh::sync_and_read(store.as_mut(), &ev.alerts, &ev.followups, today);
+    let (triage, _, warning) = refresh::sync_and_read(store.as_mut(), &alerts, &followups, today);
     if let Some(w) = warning {
         eprintln!("bearing: {w}");
     }

@@ -89,7 +89,8 @@ pub trait Source: Send + Sync {
     fn load(&self, opts: &LoadOptions) -> Result<Dataset, SourceError>;
 }
 
-/// Placeholder until the PostHog executor is wired into the sources.
+/// PostHog as a `Source`: it has no events to hand over (its panes come from the
+/// HogQL executor, `crate::posthog`), so a load says so rather than pretending.
 struct Unwired;
 
 impl Source for Unwired {
@@ -99,7 +100,7 @@ impl Source for Unwired {
 
     fn load(&self, _opts: &LoadOptions) -> Result<Dataset, SourceError> {
         Err(SourceError::Unavailable(
-            "the posthog source is not wired in yet".into(),
+            "PostHog's events stay in PostHog: its panes are queried, not loaded".into(),
         ))
     }
 }
