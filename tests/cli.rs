@@ -124,8 +124,8 @@ fn demo_data_round_trips_through_a_file() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["data_health"]["ingest"]["lines"], 2000);
-    assert_eq!(v["data_health"]["ingest"]["broken"], 0);
+    assert_eq!(v["source"]["read"]["lines"], 2000);
+    assert_eq!(v["source"]["read"]["broken"], 0);
     assert_eq!(
         v["data_health"]["subscriptions"], 25,
         "the sibling subscriptions table is found"

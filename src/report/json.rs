@@ -15,7 +15,7 @@ use serde::Serialize;
 #[derive(Serialize)]
 pub struct Report<'a> {
     pub bearing_version: &'static str,
-    pub source: Source,
+    pub source: Source<'a>,
     pub generated_at: DateTime<Utc>,
     pub as_of: DateTime<Utc>,
     pub today: NaiveDate,
@@ -29,10 +29,14 @@ pub struct Report<'a> {
 }
 
 #[derive(Serialize)]
-pub struct Source {
+pub struct Source<'a> {
     #[serde(flatten)]
     pub origin: Origin,
     pub label: String,
+    /// What reading the source line by line came to (demo, file); absent for PostHog,
+    /// which aggregates in place and hands bearing no lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read: Option<&'a crate::domain::IngestStats>,
 }
 
 #[derive(Serialize)]
@@ -147,9 +151,6 @@ pub struct DataHealth<'a> {
     pub overall_rate: Option<f64>,
     #[serde(flatten)]
     pub health: &'a Health,
-    /// What reading a file or the demo came to; null for PostHog, which aggregates
-    /// in place and hands bearing no lines to read.
-    pub ingest: Option<&'a crate::domain::IngestStats>,
 }
 
 fn named<'a>(ds: &'a Dataset, list: &[(Sym, u32)]) -> Vec<Named<'a>> {
@@ -187,6 +188,7 @@ pub fn build<'a>(
         source: Source {
             origin: ds.origin.clone(),
             label: ds.origin.label(),
+            read: v.health.from_lines.then_some(&v.health.ingest),
         },
         generated_at: Utc::now(),
         as_of,
@@ -277,7 +279,6 @@ pub fn build<'a>(
             target: TARGET,
             overall_rate: v.health.overall_rate(),
             health: &v.health,
-            ingest: v.health.from_lines.then_some(&v.health.ingest),
         },
     }
 }
