@@ -20,4 +20,6 @@ pub mod update;
 pub mod watchdog;
 
 #[cfg(test)]
+mod remote_tests;
+#[cfg(test)]
 pub mod update_tests;

@@ -1,0 +1,215 @@
+//! The cockpit over PostHog, driven headless: answers arrive pane by pane, a failure
+//! keeps the data, a refresh is never started twice, stale answers are dropped.
+
+use super::pane::PaneId;
+use super::remote::Remote;
+use super::state::{AppState, PaneLoad};
+use super::update::{Effect, Msg, start, update};
+use crate::config::keymap::Keymap;
+use crate::domain::Origin;
+use crate::engine::EngineParams;
+use crate::posthog::client::QueryResult;
+use crate::posthog::error::PostHogError;
+use crate::posthog::queries::{Part, Scope};
+use chrono::{TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::json;
+
+fn state() -> AppState {
+    let origin = Origin::PostHog {
+        host: "https://eu.posthog.com".into(),
+        project: "1".into(),
+    };
+    let mut s = AppState::new(
+        origin,
+        Keymap::default(),
+        Vec::new(),
+        "dark",
+        EngineParams::new(super::fixture::today()),
+    );
+    s.remote = Some(Remote::new(Scope::default()));
+    s
+}
+
+fn fetch_generation(effects: &[Effect]) -> Option<u64> {
+    effects.iter().find_map(|e| match e {
+        Effect::Fetch {
+            generation, parts, ..
+        } => {
+            assert_eq!(parts.len(), Part::ALL.len());
+            Some(*generation)
+        }
+        _ => None,
+    })
+}
+
+fn overview_answer() -> Box<QueryResult> {
+    Box::new(QueryResult {
+        columns: ["part", "tenant", "v1", "v2", "v3", "a", "b", "c"]
+            .map(String::from)
+            .to_vec(),
+        rows: vec![
+            vec![
+                json!("t"),
+                json!("acme"),
+                json!(null),
+                json!(null),
+                json!(null),
+                json!(12),
+                json!(3),
+                json!(1),
+            ],
+            vec![
+                json!("ir"),
+                json!(null),
+                json!("$5K-15K"),
+                json!(null),
+                json!(null),
+                json!(4),
+                json!(0),
+                json!(0),
+            ],
+        ],
+        bytes: 0,
+    })
+}
+
+/// An answer with the part's columns and no rows (nothing tracked yet).
+fn empty(part: Part) -> Box<QueryResult> {
+    let mut columns: Vec<String> = match part {
+        Part::Overview => vec!["part", "tenant", "v1", "v2", "v3", "a", "b", "c"],
+        Part::Revenue | Part::Cost => vec!["part", "tenant", "grp", "val", "cur", "prev", "last"],
+        Part::Decisions => vec![
+            "part", "ts", "id", "tenant", "cat", "lvl", "why", "outcome", "tf", "fu", "td", "n",
+            "cur", "due",
+        ],
+        Part::Health => vec!["kind", "part", "mask", "v1", "v2", "td", "n"],
+    }
+    .into_iter()
+    .map(String::from)
+    .collect();
+    if matches!(part, Part::Revenue | Part::Cost) {
+        columns.extend((0..12).map(|i| format!("n{i}")));
+    }
+    Box::new(QueryResult {
+        columns,
+        rows: Vec::new(),
+        bytes: 0,
+    })
+}
+
+fn at(minute: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 28, 9, minute, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn answer(
+    s: &mut AppState,
+    generation: u64,
+    part: Part,
+    result: Result<Box<QueryResult>, PostHogError>,
+    minute: u32,
+) {
+    update(
+        s,
+        Msg::Fetched {
+            generation,
+            part,
+            result,
+            at: at(minute),
+        },
+    );
+}
+
+fn refresh_key(s: &mut AppState) -> Vec<Effect> {
+    update(
+        s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::NONE)),
+    )
+}
+
+#[test]
+fn answers_fill_their_own_panes_and_a_refresh_is_never_started_twice() {
+    let mut s = state();
+    let first = start(&mut s);
+    assert!(
+        first
+            .iter()
+            .any(|e| matches!(e, Effect::LoadSnapshots { .. }))
+    );
+    let g = fetch_generation(&first).unwrap();
+    // Pressing R while the queries are out starts nothing.
+    assert_eq!(fetch_generation(&refresh_key(&mut s)), None);
+    assert!(s.status.as_ref().unwrap().text.contains("already running"));
+    answer(&mut s, g, Part::Overview, Ok(overview_answer()), 1);
+    assert_eq!(
+        s.pane_load(PaneId::Overview),
+        &PaneLoad::Loaded { as_of: at(1) }
+    );
+    assert_eq!(s.pane_load(PaneId::Revenue), &PaneLoad::Loading);
+    let d = s.data.as_ref().unwrap();
+    assert_eq!(d.views.overview.rows.len(), 1);
+    assert_eq!(d.views.overview.rows[0].revenue, 12);
+    assert!(s.in_flight.is_some(), "four answers still out");
+    for part in [Part::Revenue, Part::Cost, Part::Decisions, Part::Health] {
+        answer(&mut s, g, part, Ok(empty(part)), 2);
+    }
+    assert!(s.in_flight.is_none());
+    assert_eq!(s.status.as_ref().unwrap().text, "refreshed from PostHog");
+    // Now R starts a new refresh, and the panes show their data while it runs.
+    let g2 = fetch_generation(&refresh_key(&mut s)).unwrap();
+    assert!(g2 > g);
+    assert_eq!(
+        s.pane_load(PaneId::Overview),
+        &PaneLoad::Refreshing { as_of: at(1) }
+    );
+}
+
+#[test]
+fn a_failed_refresh_keeps_the_data_and_offline_is_said_once_all_are_in() {
+    let mut s = state();
+    let g = fetch_generation(&start(&mut s)).unwrap();
+    answer(&mut s, g, Part::Overview, Ok(overview_answer()), 1);
+    for part in [Part::Revenue, Part::Cost, Part::Decisions, Part::Health] {
+        answer(&mut s, g, part, Ok(empty(part)), 1);
+    }
+    let g2 = fetch_generation(&refresh_key(&mut s)).unwrap();
+    let offline = PostHogError::Unreachable {
+        host: "https://eu.posthog.com".into(),
+        reason: "connection refused".into(),
+    };
+    // An answer of the previous refresh arriving late is dropped.
+    answer(&mut s, g, Part::Overview, Err(offline.clone()), 2);
+    assert!(matches!(
+        s.pane_load(PaneId::Overview),
+        PaneLoad::Refreshing { .. }
+    ));
+    for part in Part::ALL {
+        answer(&mut s, g2, part, Err(offline.clone()), 3);
+    }
+    assert!(matches!(
+        s.pane_load(PaneId::Overview),
+        PaneLoad::Stale { as_of, .. } if *as_of == at(1)
+    ));
+    let d = s.data.as_ref().unwrap();
+    assert_eq!(d.views.overview.rows.len(), 1, "the data stays");
+    assert!(s.remote.as_ref().unwrap().offline.is_some());
+    let status = &s.status.as_ref().unwrap().text;
+    assert!(
+        status.starts_with("refresh failed: cannot reach PostHog at https://eu.posthog.com: connection refused; showing data from 2026-11-28 09:01 UTC"),
+        "{status}"
+    );
+    // A garbled answer is an error like any other, not a panic.
+    let g3 = fetch_generation(&refresh_key(&mut s)).unwrap();
+    let garbled = Box::new(QueryResult {
+        columns: vec!["nonsense".into()],
+        rows: vec![vec![json!(1)]],
+        bytes: 0,
+    });
+    answer(&mut s, g3, Part::Overview, Ok(garbled), 4);
+    assert!(matches!(
+        s.pane_load(PaneId::Overview),
+        PaneLoad::Stale { .. }
+    ));
+}
