@@ -32,18 +32,10 @@ impl ReviewStatus {
     }
 }
 
+/// A decision with its review worked out.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DecisionRow {
-    pub at: i64,
-    pub uuid: [u8; 16],
-    pub tenant: Sym,
-    pub category: Sym,
-    pub maker_level: Sym,
-    pub justification: Sym,
-    pub outcome: Sym,
-    pub timeframe: Sym,
-    pub follow_up: Sym,
-    pub tracked: Option<NaiveDate>,
+    pub entry: DecisionEntry,
     pub next_review: Option<NaiveDate>,
     pub status: ReviewStatus,
 }
@@ -100,16 +92,7 @@ pub fn decision_log(r: &DecisionRollup, strings: &Interner, today: NaiveDate) ->
                 .or_insert_with(|| ReviewTimeframe::parse(strings.resolve(e.timeframe)));
             let next = next_review(e, tf);
             DecisionRow {
-                at: e.at,
-                uuid: e.uuid,
-                tenant: e.tenant,
-                category: e.category,
-                maker_level: e.maker_level,
-                justification: e.justification,
-                outcome: e.outcome,
-                timeframe: e.timeframe,
-                follow_up: e.follow_up,
-                tracked: e.tracked,
+                entry: *e,
                 next_review: next,
                 status: status_of(next, today),
             }

@@ -263,13 +263,13 @@ pub fn build<'a>(
                 .iter()
                 .take(decision_rows)
                 .map(|r| Decision {
-                    date: date_of(r.at),
-                    tenant_id: o(r.tenant),
-                    decision_category: o(r.category),
-                    decision_maker_level: o(r.maker_level),
-                    expected_outcome_range: o(r.outcome),
-                    review_timeframe: o(r.timeframe),
-                    outcome_follow_up: o(r.follow_up),
+                    date: date_of(r.entry.at),
+                    tenant_id: o(r.entry.tenant),
+                    decision_category: o(r.entry.category),
+                    decision_maker_level: o(r.entry.maker_level),
+                    expected_outcome_range: o(r.entry.outcome),
+                    review_timeframe: o(r.entry.timeframe),
+                    outcome_follow_up: o(r.entry.follow_up),
                     next_review: r.next_review,
                     review_status: r.status,
                 })

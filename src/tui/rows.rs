@@ -191,12 +191,14 @@ pub fn haystack(src: Rows, pane: PaneId, row: usize) -> String {
         PaneId::Decisions => v.decisions.rows.get(row).map_or_else(String::new, |r| {
             format!(
                 "{} {} {} {} {} {} {}",
-                date_of(r.at).map(|d| d.to_string()).unwrap_or_default(),
-                ds.tenant(r.tenant),
-                s(r.category),
-                s(r.maker_level),
-                s(r.outcome),
-                s(r.timeframe),
+                date_of(r.entry.at)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                ds.tenant(r.entry.tenant),
+                s(r.entry.category),
+                s(r.entry.maker_level),
+                s(r.entry.outcome),
+                s(r.entry.timeframe),
                 r.status.word()
             )
         }),

@@ -44,11 +44,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             ReviewStatus::Past | ReviewStatus::Unknown => theme.muted(),
         };
         vec![
-            Cell::new(date_of(r.at).map(|d| d.to_string()).unwrap_or_default()),
-            Cell::new(ds.tenant(r.tenant)),
-            Cell::new(ds.shown(r.category)),
-            Cell::new(ds.shown(r.maker_level)),
-            Cell::new(ds.shown(r.outcome)),
+            Cell::new(
+                date_of(r.entry.at)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            ),
+            Cell::new(ds.tenant(r.entry.tenant)),
+            Cell::new(ds.shown(r.entry.category)),
+            Cell::new(ds.shown(r.entry.maker_level)),
+            Cell::new(ds.shown(r.entry.outcome)),
             Cell::new(r.next_review.map_or("—".to_owned(), |d| d.to_string())),
             Cell::styled(r.status.word(), status_style),
         ]

@@ -238,19 +238,19 @@ fn decision(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> 
     d.heading("Decision");
     d.kv(
         "Date",
-        date_of(r.at).map_or("—".to_owned(), |x| x.to_string()),
+        date_of(r.entry.at).map_or("—".to_owned(), |x| x.to_string()),
     );
-    d.kv("Tenant", ds.tenant(r.tenant));
-    d.kv("Category", or_dash(r.category));
-    d.kv("Decision maker level", or_dash(r.maker_level));
-    d.kv("Justification", or_dash(r.justification));
-    d.kv("Expected outcome", or_dash(r.outcome));
-    d.kv("Outcome follow-up", or_dash(r.follow_up));
+    d.kv("Tenant", ds.tenant(r.entry.tenant));
+    d.kv("Category", or_dash(r.entry.category));
+    d.kv("Decision maker level", or_dash(r.entry.maker_level));
+    d.kv("Justification", or_dash(r.entry.justification));
+    d.kv("Expected outcome", or_dash(r.entry.outcome));
+    d.kv("Outcome follow-up", or_dash(r.entry.follow_up));
     d.heading("Review");
-    d.kv("Review timeframe", or_dash(r.timeframe));
+    d.kv("Review timeframe", or_dash(r.entry.timeframe));
     d.kv(
         "Tracking date",
-        r.tracked.map_or("—".to_owned(), |x| x.to_string()),
+        r.entry.tracked.map_or("—".to_owned(), |x| x.to_string()),
     );
     d.kv(
         "Review on",
@@ -267,12 +267,16 @@ fn decision(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> 
     };
     d.kv("Status", when);
     d.heading("Event");
-    let uuid = crate::domain::event::uuid_text(&r.uuid);
+    let uuid = crate::domain::event::uuid_text(&r.entry.uuid);
     d.kv("uuid", uuid.unwrap_or_else(|| "—".to_owned()));
     // Which properties were missing or unreadable is known for events held in memory
     // (demo, files); PostHog's rollups only count them, in data health.
-    let held = (r.uuid != [0; 16])
-        .then(|| ds.events.iter().find(|e| e.uuid == r.uuid && e.at == r.at))
+    let held = (r.entry.uuid != [0; 16])
+        .then(|| {
+            ds.events
+                .iter()
+                .find(|e| e.uuid == r.entry.uuid && e.at == r.entry.at)
+        })
         .flatten();
     if let Some(e) = held.filter(|e| e.missing != 0 || e.invalid != 0) {
         let kind = e.kind();
@@ -289,8 +293,8 @@ fn decision(d: &mut Doc, ds: &Dataset, v: &Views, row: usize) -> Option<String> 
     }
     Some(format!(
         "{} · {}",
-        ds.tenant(r.tenant),
-        ds.shown(r.category)
+        ds.tenant(r.entry.tenant),
+        ds.shown(r.entry.category)
     ))
 }
 
