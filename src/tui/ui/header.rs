@@ -54,10 +54,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     }
     let (as_of, period, compare) = match &state.data {
         Some(d) => (
-            Some(format!(
-                " as of {}",
-                d.loaded_at.format("%Y-%m-%d %H:%M UTC")
-            )),
+            // A PostHog cockpit whose first answer was unreadable has no time yet.
+            (d.loaded_at != chrono::DateTime::<chrono::Utc>::MIN_UTC)
+                .then(|| format!(" as of {}", d.loaded_at.format("%Y-%m-%d %H:%M UTC"))),
             Some(format!(" · {}", d.views.period.label)),
             Some(format!(" vs {}", d.views.previous.label)),
         ),
