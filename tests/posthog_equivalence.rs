@@ -13,7 +13,7 @@ mod sim;
 mod support;
 
 use serde_json::Value;
-use sim::{KEY, Sim};
+use sim::Sim;
 use std::path::Path;
 use std::process::Command;
 
@@ -32,10 +32,7 @@ fn bearing(dir: &Path, sim: Option<&Sim>, args: &[&str]) -> std::process::Output
     .env_remove("POSTHOG_HOST")
     .env_remove("POSTHOG_PERSONAL_API_KEY");
     if let Some(sim) = sim {
-        cmd.env("POSTHOG_HOST", sim.url())
-            .env("POSTHOG_PROJECT_ID", "1")
-            .env("POSTHOG_PERSONAL_API_KEY", KEY)
-            .env("BEARING_POSTHOG_SUBSCRIPTIONS_TABLE", "subscriptions");
+        cmd.envs(sim.env());
     }
     cmd.output().unwrap()
 }

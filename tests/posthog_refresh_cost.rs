@@ -11,7 +11,7 @@ mod messy;
 mod sim;
 mod support;
 
-use sim::{KEY, Sim};
+use sim::Sim;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -29,10 +29,7 @@ fn refresh(dir: &Path, sim: &Sim) -> BTreeMap<String, u64> {
             "2026-11-28",
         ])
         .args(["--source", "posthog", "report"])
-        .env("POSTHOG_HOST", sim.url())
-        .env("POSTHOG_PROJECT_ID", "1")
-        .env("POSTHOG_PERSONAL_API_KEY", KEY)
-        .env("BEARING_POSTHOG_SUBSCRIPTIONS_TABLE", "subscriptions")
+        .envs(sim.env())
         .output()
         .unwrap();
     assert!(

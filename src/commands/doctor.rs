@@ -141,17 +141,12 @@ fn posthog(r: &mut Report, s: &PostHogSettings, today: NaiveDate) {
 }
 
 fn missing(s: &PostHogSettings) -> String {
-    let mut m = Vec::new();
-    if s.host.is_none() {
-        m.push("host");
-    }
-    if s.project_id.is_none() {
-        m.push("project id");
-    }
-    if s.key.is_none() {
-        m.push("personal API key");
-    }
-    m.join(", ")
+    let parts: Vec<&str> = s
+        .missing_parts()
+        .into_iter()
+        .map(|(what, _)| what)
+        .collect();
+    parts.join(", ")
 }
 
 /// Whether the key is there and kept private; returns it when usable.

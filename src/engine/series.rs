@@ -29,6 +29,11 @@ impl MonthAxis {
         MonthAxis { bounds, starts }
     }
 
+    /// The 13 boundaries, Unix seconds.
+    pub fn bounds(&self) -> &[i64] {
+        &self.bounds
+    }
+
     pub fn index(&self, ts: i64) -> Option<usize> {
         let first = *self.bounds.first()?;
         let last = *self.bounds.last()?;

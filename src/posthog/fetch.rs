@@ -7,7 +7,7 @@ use super::queries::{self, Part, PartRollup, Scope};
 use super::settings::PostHogSettings;
 use crate::domain::{Dataset, IngestStats, Interner, Origin};
 use crate::engine::EngineParams;
-use crate::engine::rollup::Rollups;
+use crate::engine::rollup::{DecisionRollup, Rollups};
 
 /// Where the rollups of a project come from, and how its answers are read.
 pub struct Project {
@@ -78,19 +78,30 @@ impl Project {
                 break;
             };
             let q = queries::decisions::page_query(cursor, self.scope.page);
-            let r = self.client.query(&q, &quiet).await?;
-            let rows = queries::Rows::new(&r).map_err(|e| bad(&q.name, e))?;
-            let (mut page, next) = queries::decisions::read_page(&rows, strings, self.scope.page)
-                .map_err(|e| bad(&q.name, e))?;
-            let d = &mut rollups.decisions;
-            d.rows.append(&mut page);
-            d.cursor = next.filter(|_| d.rows.len() < d.total as usize);
+            let answer = self.client.query(&q, &quiet).await?;
+            append_page(&mut rollups.decisions, &answer, strings, self.scope.page)?;
         }
         Ok(())
     }
 }
 
-fn bad(name: &str, detail: String) -> PostHogError {
+/// Reads a further page of the decision log into its rollup, moving the cursor on.
+pub fn append_page(
+    d: &mut DecisionRollup,
+    answer: &QueryResult,
+    strings: &mut Interner,
+    page: usize,
+) -> Result<(), PostHogError> {
+    let name = queries::decisions::PAGE_NAME;
+    let rows = queries::Rows::new(answer).map_err(|e| bad(name, e))?;
+    let (mut more, next) =
+        queries::decisions::read_page(&rows, strings, page).map_err(|e| bad(name, e))?;
+    d.rows.append(&mut more);
+    d.cursor = next.filter(|_| d.rows.len() < d.total as usize);
+    Ok(())
+}
+
+pub fn bad(name: &str, detail: String) -> PostHogError {
     PostHogError::QueryFailed {
         name: name.to_owned(),
         detail,

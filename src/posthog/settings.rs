@@ -113,19 +113,27 @@ impl PostHogSettings {
         Some(format!("{host}/api/{}/{id}", self.prefix.as_str()))
     }
 
-    /// What is missing, for an error that says how to fix it.
-    pub fn missing(&self) -> Vec<&'static str> {
+    /// What is missing, each with where it can come from.
+    pub fn missing_parts(&self) -> Vec<(&'static str, &'static str)> {
         let mut out = Vec::new();
         if self.host.is_none() {
-            out.push("host (POSTHOG_HOST)");
+            out.push(("host", "POSTHOG_HOST"));
         }
         if self.project_id.is_none() {
-            out.push("project_id (POSTHOG_PROJECT_ID)");
+            out.push(("project id", "POSTHOG_PROJECT_ID"));
         }
         if self.key.is_none() {
-            out.push("personal API key (POSTHOG_PERSONAL_API_KEY or key_file)");
+            out.push(("personal API key", "POSTHOG_PERSONAL_API_KEY or key_file"));
         }
         out
+    }
+
+    /// What is missing, for an error that says how to fix it.
+    pub fn missing(&self) -> Vec<String> {
+        self.missing_parts()
+            .into_iter()
+            .map(|(what, from)| format!("{what} ({from})"))
+            .collect()
     }
 }
 

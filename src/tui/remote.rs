@@ -136,13 +136,8 @@ fn apply(state: &mut AppState, part: Part, answer: &QueryResult) -> Result<(), P
         .as_ref()
         .map(|r| r.scope.clone())
         .unwrap_or_default();
-    let rollup =
-        queries::read(part, answer, strings(state), &params, &scope).map_err(|detail| {
-            PostHogError::QueryFailed {
-                name: part.query_name().to_owned(),
-                detail,
-            }
-        })?;
+    let rollup = queries::read(part, answer, strings(state), &params, &scope)
+        .map_err(|detail| fetch::bad(part.query_name(), detail))?;
     if let Some(r) = state.remote.as_mut() {
         fetch::apply(&mut r.rollups, rollup);
     }
@@ -346,27 +341,18 @@ pub fn on_page(
         .remote
         .as_ref()
         .map_or(queries::DECISION_PAGE, |r| r.scope.page);
-    let read = result.and_then(|answer| {
-        let rows = queries::Rows::new(&answer).map_err(|detail| PostHogError::QueryFailed {
-            name: "bearing_decision_log_page".into(),
-            detail,
-        })?;
-        queries::decisions::read_page(&rows, strings(state), page).map_err(|detail| {
-            PostHogError::QueryFailed {
-                name: "bearing_decision_log_page".into(),
-                detail,
-            }
-        })
-    });
+    // The rollup is taken out while the answer's strings join the dataset's.
+    let mut d = state
+        .remote
+        .as_mut()
+        .map(|r| std::mem::take(&mut r.rollups.decisions))
+        .unwrap_or_default();
+    let read = result.and_then(|answer| fetch::append_page(&mut d, &answer, strings(state), page));
+    if let Some(r) = state.remote.as_mut() {
+        r.rollups.decisions = d;
+    }
     match read {
-        Ok((mut rows, next)) => {
-            if let Some(r) = state.remote.as_mut() {
-                let d = &mut r.rollups.decisions;
-                d.rows.append(&mut rows);
-                d.cursor = next.filter(|_| d.rows.len() < d.total as usize);
-            }
-            rebuild(state, at);
-        }
+        Ok(()) => rebuild(state, at),
         Err(e) => state.say(
             Level::Error,
             format!("more decisions could not be fetched: {e}"),

@@ -98,6 +98,20 @@ impl Sim {
         Sim { port, child }
     }
 
+    /// The environment that points bearing at this simulator's project, with its
+    /// subscriptions table.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("POSTHOG_HOST", self.url()),
+            ("POSTHOG_PROJECT_ID", "1".to_owned()),
+            ("POSTHOG_PERSONAL_API_KEY", KEY.to_owned()),
+            (
+                "BEARING_POSTHOG_SUBSCRIPTIONS_TABLE",
+                "subscriptions".to_owned(),
+            ),
+        ]
+    }
+
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }

@@ -118,6 +118,9 @@ pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
     }
 }
 
+/// The name of a further page's query in PostHog's query log.
+pub const PAGE_NAME: &str = "bearing_decision_log_page";
+
 /// The page of decision rows after `cursor`.
 pub fn page_query(cursor: Cursor, page: usize) -> HogQl {
     let mut v = Map::new();
@@ -131,7 +134,7 @@ pub fn page_query(cursor: Cursor, page: usize) -> HogQl {
     );
     v.insert("page".into(), page.max(1).into());
     HogQl {
-        name: "bearing_decision_log_page".to_owned(),
+        name: PAGE_NAME.to_owned(),
         text: format!(
             "WITH d AS ({events}) SELECT 'row' AS part, {ROW_COLUMNS}, 1 AS n, 0 AS cur, 0 AS due \
              FROM d WHERE ts < {{cts}} OR (ts = {{cts}} AND toString(uuid) < {{cid}}) \
@@ -175,9 +178,7 @@ pub fn read(
             Some("odd") => {
                 // Read here as the local executor reads them.
                 let at = int(row, c.ts).unwrap_or(0);
-                let tracked = property(text(row, c.td))
-                    .and_then(|t| parse_timestamp(&t))
-                    .and_then(date_of);
+                let tracked = tracked(text(row, c.td));
                 let tf_sym = sym(strings, text(row, c.tf));
                 let tf = ReviewTimeframe::parse(strings.resolve(tf_sym));
                 let e = DecisionEntry {
@@ -238,6 +239,13 @@ pub fn read_page(
     Ok((out, cursor))
 }
 
+/// A raw `tracking_date` read as the file reader reads it.
+fn tracked(raw: Option<&str>) -> Option<chrono::NaiveDate> {
+    property(raw)
+        .and_then(|t| parse_timestamp(&t))
+        .and_then(date_of)
+}
+
 struct Cols {
     part: usize,
     ts: usize,
@@ -286,9 +294,7 @@ impl Cols {
             outcome: sym(strings, text(row, self.outcome)),
             timeframe: sym(strings, text(row, self.tf)),
             follow_up: sym(strings, text(row, self.fu)),
-            tracked: property(text(row, self.td))
-                .and_then(|t| parse_timestamp(&t))
-                .and_then(date_of),
+            tracked: tracked(text(row, self.td)),
         }
     }
 }

@@ -16,12 +16,11 @@ pub mod overview;
 pub mod text;
 
 use super::client::{HogQl, QueryResult};
-use crate::domain::period::month_starts;
 use crate::domain::sanitize::sanitize;
-use crate::domain::values::{midnight, next_month_start};
 use crate::domain::{Interner, PeriodSpec, Sym};
 use crate::engine::EngineParams;
 use crate::engine::rollup::{DecisionRollup, GroupsRollup, HealthRollup, OverviewRollup};
+use crate::engine::series::{MonthAxis, Window};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
@@ -95,27 +94,23 @@ pub struct Bounds {
 }
 
 impl Bounds {
+    /// The same boundaries the local executor counts with (`MonthAxis`, `Window`).
     pub fn new(p: &EngineParams) -> Bounds {
-        let period = p.period.resolve(p.today);
-        let previous = period.previous();
-        let starts = month_starts(p.today, crate::engine::series::SPARK_MONTHS as u32);
-        let mut months: Vec<i64> = starts.iter().map(|d| midnight(*d)).collect();
-        let end = starts.last().map_or(p.today, |d| next_month_start(*d));
-        months.push(midnight(end));
-        let recent = PeriodSpec::Trailing(90).resolve(p.today);
-        let cur = (period.start_ts(), period.end_ts());
-        let prev = (previous.start_ts(), previous.end_ts());
+        let axis = MonthAxis::new(p.today);
+        let w = Window::new(&p.period.resolve(p.today));
+        let recent = Window::new(&PeriodSpec::Trailing(90).resolve(p.today));
+        let months = axis.bounds().to_vec();
         let lo = months
             .first()
             .copied()
-            .unwrap_or(cur.0)
-            .min(prev.0)
-            .min(cur.0);
+            .unwrap_or(w.start)
+            .min(w.prev_start)
+            .min(w.start);
         Bounds {
             months,
-            cur,
-            prev,
-            recent: (recent.start_ts(), recent.end_ts()),
+            cur: (w.start, w.end),
+            prev: (w.prev_start, w.prev_end),
+            recent: (recent.start, recent.end),
             lo,
             this_month: crate::domain::period::first_of_month(p.today),
         }
