@@ -113,7 +113,8 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditCommand,
     },
-    /// Tools for bearing's own tests
+    /// Tools for bearing's own tests (the `test-hooks` feature; never in a release)
+    #[cfg(feature = "test-hooks")]
     #[command(hide = true)]
     Debug {
         #[command(subcommand)]
@@ -128,6 +129,7 @@ pub enum AuditCommand {
     Verify,
 }
 
+#[cfg(feature = "test-hooks")]
 #[derive(Debug, Subcommand)]
 pub enum DebugCommand {
     /// Random triage actions on the stored alerts, printing each one once committed

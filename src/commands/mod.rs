@@ -1,9 +1,13 @@
 //! What each command does. The cockpit itself lives in `tui`.
 
 mod doctor;
+#[cfg(feature = "test-hooks")]
+mod storm;
 mod triage;
 
-use crate::cli::{AuditCommand, Cli, Command, ConfigCommand, DebugCommand, Format};
+#[cfg(feature = "test-hooks")]
+use crate::cli::DebugCommand;
+use crate::cli::{AuditCommand, Cli, Command, ConfigCommand, Format};
 use crate::config::theme::ColorDepth;
 use crate::config::{self, Config, Overrides, file::DEFAULT_TEXT};
 use crate::engine::{self, EngineParams};
@@ -63,6 +67,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Some(Command::Audit {
             action: AuditCommand::Verify,
         }) => triage::audit_verify(&config),
+        #[cfg(feature = "test-hooks")]
         Some(Command::Debug {
             action:
                 DebugCommand::Storm {
@@ -70,7 +75,7 @@ pub fn main(cli: Cli) -> ExitCode {
                     seed,
                     pause_ms,
                 },
-        }) => triage::storm(&config, today, *actions, *seed, *pause_ms),
+        }) => storm::storm(&config, today, *actions, *seed, *pause_ms),
         _ => cockpit(config, config_path, today),
     }
 }

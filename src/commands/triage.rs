@@ -1,14 +1,13 @@
-//! `bearing alerts`, `bearing followups`, `bearing audit verify`, and the hidden
-//! `bearing debug storm` the crash and concurrency tests drive.
+//! `bearing alerts`, `bearing followups` and `bearing audit verify`.
 
 use super::{engine_params, fail, load_options};
 use crate::config::Config;
 use crate::engine::alerts::Severity;
 use crate::refresh::{self, StoreStatus};
 use crate::source;
-use crate::store::{Store, StoreError, audit};
-use crate::triage::{Command, Status};
-use chrono::{Days, NaiveDate};
+use crate::store::{Store, audit};
+use crate::triage::Status;
+use chrono::NaiveDate;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -186,102 +185,4 @@ pub fn audit_verify(config: &Config) -> ExitCode {
         }
         Err(e) => fail(format!("audit verification FAILED: {e}")),
     }
-}
-
-/// SplitMix64, as the demo uses: the same storm for the same seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-/// Random triage on the stored alerts. Each committed action prints
-/// `committed <batch> <target> <action>` only after its transaction committed, so a
-/// test that kills this process knows exactly what must have survived.
-pub fn storm(
-    config: &Config,
-    today: NaiveDate,
-    actions: usize,
-    seed: u64,
-    pause_ms: u64,
-) -> ExitCode {
-    let path = config.db.clone().or_else(crate::store::default_path);
-    let Some(path) = path else {
-        return fail("no data directory: pass --db FILE");
-    };
-    let mut store = match Store::open(&path) {
-        Ok(s) => s,
-        Err(e) => return fail(e),
-    };
-    let ids: Vec<String> = match store.alerts() {
-        Ok(a) => a.into_iter().map(|a| a.id).collect(),
-        Err(e) => return fail(e),
-    };
-    if ids.is_empty() {
-        return fail("no alerts in the store: run `bearing alerts` first");
-    }
-    let mut rng = Rng(seed);
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
-    for i in 0..actions {
-        let id = &ids[rng.below(ids.len())];
-        let until = today
-            .checked_add_days(Days::new(1 + rng.below(30) as u64))
-            .unwrap_or(today);
-        let command = match rng.below(8) {
-            0 => Command::Acknowledge,
-            1 => Command::Resolve,
-            2 => Command::Snooze { until },
-            3 => Command::Dismiss {
-                reason: format!("storm {seed}/{i}"),
-            },
-            4 => Command::Reopen,
-            5 => Command::SetOwner {
-                owner: Some(format!("owner-{}", rng.below(5))),
-            },
-            6 => Command::SetOwner { owner: None },
-            _ => Command::Acknowledge,
-        };
-        let line = if rng.below(6) == 0 {
-            let target = crate::store::alerts::target(id);
-            store
-                .note(&target, &format!("storm {seed} note {i}"))
-                .map(|batch| format!("committed {batch} note {target}"))
-        } else {
-            store
-                .triage(std::slice::from_ref(id), &command, today)
-                .map(|o| {
-                    format!(
-                        "committed {} {} alert:{id}",
-                        o.batch,
-                        command.verb().replace(' ', "_")
-                    )
-                })
-        };
-        let line = match line {
-            Ok(l) => l,
-            Err(StoreError::Refused(r)) => format!("refused alert:{id} {r}"),
-            Err(e) => {
-                eprintln!("bearing: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
-        if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
-            return ExitCode::FAILURE;
-        }
-        if pause_ms > 0 {
-            std::thread::sleep(std::time::Duration::from_millis(pause_ms));
-        }
-    }
-    ExitCode::SUCCESS
 }

@@ -1,7 +1,11 @@
 //! The audit log: append-only (triggers refuse UPDATE and DELETE) and hash-chained.
 //! Each record's hash is SHA-256 over its fields, each length-prefixed, and the
-//! previous record's hash; `verify` recomputes the chain, checks that the state tables
-//! equal a replay of the log, and names the first record that does not fit.
+//! previous record's hash; `verify` recomputes the chain, checks that every record
+//! starts from the state the record before it (of the same target) left, checks that
+//! the state tables equal a replay of the log, and names the first record that does
+//! not fit. The second check is what catches a lost update: two writers that both read
+//! the same old state and both wrote would leave a record whose `before` is a state its
+//! target no longer had.
 
 use super::{Actor, StoreError, now_text};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -196,6 +200,16 @@ pub enum VerifyError {
         prev: i64,
         next: i64,
     },
+    #[error(
+        "audit row {seq} changes {target} from a state it no longer had ({}): an update was lost",
+        match .prev { Some(p) => format!("row {p} had changed it"), None => "it did not exist".to_owned() }
+    )]
+    LostUpdate {
+        seq: i64,
+        target: String,
+        /// The row that last changed the target, if any.
+        prev: Option<i64>,
+    },
     #[error("the audit table's append-only protection ({0}) has been removed")]
     Unprotected(String),
     #[error(
@@ -224,6 +238,8 @@ pub fn verify(conn: &Connection) -> Result<Verified, VerifyError> {
     let records = records(conn).map_err(unreadable)?;
     let mut prev_seq = 0;
     let mut prev_hash = GENESIS.to_owned();
+    // Per target: the row that last changed it and the state it left.
+    let mut last: BTreeMap<&str, (i64, Option<&str>)> = BTreeMap::new();
     for r in &records {
         if r.seq != prev_seq + 1 {
             return Err(VerifyError::Missing {
@@ -242,6 +258,15 @@ pub fn verify(conn: &Connection) -> Result<Verified, VerifyError> {
                 prev: prev_seq,
             });
         }
+        let (prev, left) = last.get(r.target.as_str()).copied().unzip();
+        if r.before.as_deref() != left.flatten() {
+            return Err(VerifyError::LostUpdate {
+                seq: r.seq,
+                target: r.target.clone(),
+                prev,
+            });
+        }
+        last.insert(&r.target, (r.seq, r.after.as_deref()));
         prev_seq = r.seq;
         prev_hash = r.hash.clone();
     }

@@ -127,3 +127,67 @@ fn removed_rows_reforged_rows_and_edited_state_are_found() {
         VerifyError::Unprotected("audit_no_delete".into())
     );
 }
+
+/// A change recorded from a state its target no longer had, as a writer that read
+/// outside its transaction would record it: the chain is intact, every hash is right,
+/// and the state tables equal the replay, yet an update was lost.
+pub fn forge_stale_write(store: &Store, id: &str) -> i64 {
+    use super::audit::Change;
+    use crate::triage::{Status, TriageState};
+    let mut c = rusqlite::Connection::open(&store.path).unwrap();
+    let tx = c.transaction().unwrap();
+    let new = TriageState::default();
+    let resolved = TriageState {
+        status: Status::Resolved,
+        ..TriageState::default()
+    };
+    super::alerts::write_state(&tx, id, &resolved).unwrap();
+    let change = Change {
+        action: "resolve",
+        target: &alerts::target(id),
+        before: Some(alerts::state_json(&new)),
+        after: Some(alerts::state_json(&resolved)),
+        note: None,
+    };
+    let batch = audit::next_batch(&tx).unwrap();
+    let seq = audit::append(&tx, &store.actor, batch, change).unwrap();
+    tx.commit().unwrap();
+    seq
+}
+
+#[test]
+fn a_change_from_a_stale_state_is_a_lost_update_and_is_named() {
+    let (_d, store) = busy_store();
+    // Rows 4..=6 acknowledged the three alerts; a writer that still saw the first as
+    // "new" resolves it.
+    let id = alerts::target(&seeded_ids(&store)[0]);
+    let acked_in = audit::records(store.conn())
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|r| r.target == id)
+        .unwrap()
+        .seq;
+    let seq = forge_stale_write(&store, id.strip_prefix("alert:").unwrap());
+    let err = audit::verify(store.conn()).unwrap_err();
+    assert_eq!(
+        err,
+        VerifyError::LostUpdate {
+            seq,
+            target: id.clone(),
+            prev: Some(acked_in)
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "audit row {seq} changes {id} from a state it no longer had (row {acked_in} had changed it): an update was lost"
+        )
+    );
+}
+
+fn seeded_ids(store: &Store) -> Vec<String> {
+    let mut ids: Vec<String> = store.alerts().unwrap().into_iter().map(|a| a.id).collect();
+    ids.sort();
+    ids
+}

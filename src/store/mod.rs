@@ -164,9 +164,9 @@ impl Store {
         let mut conn = open().map_err(|e| StoreError::Db(format!("{} ({shown})", describe(&e))))?;
         schema::migrate(&mut conn)
             .map_err(|e| StoreError::Db(format!("{} ({shown})", describe(&e))))?;
-        // Debug builds only: cap the database at its current size, which makes SQLite
-        // answer SQLITE_FULL exactly as it does on a full disk, for the tests.
-        #[cfg(debug_assertions)]
+        // Test hook: cap the database at its current size, which makes SQLite answer
+        // SQLITE_FULL exactly as it does on a full disk.
+        #[cfg(feature = "test-hooks")]
         if let Some(extra) = std::env::var("BEARING_DEBUG_MAX_PAGES")
             .ok()
             .and_then(|v| v.parse::<i64>().ok())
@@ -242,6 +242,15 @@ impl Store {
         &self.conn
     }
 
+    /// Closes the connection. The last connection to close checkpoints the WAL and
+    /// removes the -wal and -shm files; a failure leaves them for the next open, which
+    /// recovers from them, so there is nothing to report.
+    pub fn close(self) {
+        if let Err((_, e)) = self.conn.close() {
+            tracing::warn!(error = %e, "the database did not close cleanly");
+        }
+    }
+
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction and commits it. A failure that
     /// will not go away (disk full, read-only file) switches the store to read-only so
     /// the cockpit can say so once instead of failing on every key.
@@ -259,8 +268,8 @@ impl Store {
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
             // On error the transaction is dropped, which rolls it back.
             let value = f(&tx, &actor)?;
-            #[cfg(debug_assertions)]
-            debug_pause();
+            #[cfg(feature = "test-hooks")]
+            hooks::inside_transaction();
             tx.commit()?;
             Ok(value)
         })();
@@ -279,15 +288,31 @@ impl Store {
     }
 }
 
-/// Debug builds only: `BEARING_DEBUG_COMMIT_DELAY_MS` holds every transaction open a
-/// while before it commits, so the crash-safety test can kill a writer mid-transaction.
-#[cfg(debug_assertions)]
-fn debug_pause() {
-    if let Some(ms) = std::env::var("BEARING_DEBUG_COMMIT_DELAY_MS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        std::thread::sleep(Duration::from_millis(ms));
+#[cfg(feature = "test-hooks")]
+pub mod hooks {
+    //! Test hooks (the `test-hooks` feature): what the crash and concurrency tests need
+    //! to see inside a transaction.
+
+    use std::time::Duration;
+
+    /// Called with every write transaction open, its changes made, just before COMMIT.
+    /// `BEARING_DEBUG_COMMIT_DELAY_MS` holds it open that long, so the crash test can
+    /// kill a writer inside it; `BEARING_DEBUG_ANNOUNCE_TX` prints `open <n>` on
+    /// standard output first, so the test knows a kill landed inside one.
+    pub fn inside_transaction() {
+        use std::io::Write;
+        if std::env::var_os("BEARING_DEBUG_ANNOUNCE_TX").is_some() {
+            static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "open {n}").and_then(|()| out.flush());
+        }
+        if let Some(ms) = std::env::var("BEARING_DEBUG_COMMIT_DELAY_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            std::thread::sleep(Duration::from_millis(ms));
+        }
     }
 }
 

@@ -260,9 +260,9 @@ pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
         if dirty {
             guard.terminal.draw(|f| ui::draw(f, &state))?;
             dirty = false;
-            // Debug builds only: lets the end-to-end tests prove that a panic with data
-            // on screen still leaves the terminal as it was.
-            #[cfg(debug_assertions)]
+            // Test hook: lets the end-to-end tests prove that a panic with data on
+            // screen still leaves the terminal as it was.
+            #[cfg(feature = "test-hooks")]
             if state.data.is_some() && std::env::var_os("BEARING_DEBUG_PANIC").is_some() {
                 panic!("BEARING_DEBUG_PANIC asked for a panic");
             }
@@ -271,7 +271,10 @@ pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
             ev = events.next() => match ev {
                 Some(Ok(ev)) => to_msg(ev),
                 // The terminal is gone or unreadable: nothing more can be shown.
-                Some(Err(_)) | None => break,
+                Some(Err(_)) | None => {
+                    state.should_quit = true;
+                    None
+                }
             },
             Some(m) = rx.recv() => Some(m),
         };
@@ -294,16 +297,20 @@ pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
                 workers.perform(e);
             }
             if state.should_quit {
-                drop(guard);
-                // Async queries abandoned on quit are cancelled in PostHog.
-                tokio::task::yield_now().await;
-                crate::posthog::client::settle(Duration::from_secs(2)).await;
-                workers.store.flush(Duration::from_secs(2));
-                return Ok(state.exit_signal);
+                break;
             }
         }
+        if state.should_quit {
+            break;
+        }
     }
+    // One way out, whether the user quit, a signal asked, or the terminal went away.
     drop(guard);
-    workers.store.flush(Duration::from_secs(2));
+    // Async queries abandoned on quit are cancelled in PostHog.
+    tokio::task::yield_now().await;
+    crate::posthog::client::settle(Duration::from_secs(2)).await;
+    // Jobs already sent are written, then the database is closed, which checkpoints
+    // its WAL and removes the -wal and -shm files.
+    workers.store.close(Duration::from_secs(2));
     Ok(state.exit_signal)
 }

@@ -3,7 +3,7 @@
 
 pub mod action;
 pub mod app;
-#[doc(hidden)]
+#[cfg(any(test, feature = "test-hooks"))]
 pub mod fixture;
 pub mod layout;
 pub mod messages;

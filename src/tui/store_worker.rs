@@ -35,8 +35,8 @@ pub enum StoreJob {
         source: String,
         period: String,
     },
-    /// Answers once every job before it is done.
-    Flush(Sender<()>),
+    /// Closes the database (checkpointing its WAL) and ends the worker, then answers.
+    Close(Sender<()>),
 }
 
 #[derive(Clone)]
@@ -50,10 +50,11 @@ impl StoreWorker {
     }
 
     /// Waits (at most `patience`) for the jobs already sent, so that snapshots and
-    /// triage changes made just before quitting are written.
-    pub fn flush(&self, patience: std::time::Duration) {
+    /// triage changes made just before quitting are written, then for the database to
+    /// close cleanly, so no -wal or -shm file is left beside it.
+    pub fn close(&self, patience: std::time::Duration) {
         let (tx, rx) = channel();
-        if self.tx.send(StoreJob::Flush(tx)).is_ok() {
+        if self.tx.send(StoreJob::Close(tx)).is_ok() {
             let _ = rx.recv_timeout(patience);
         }
     }
@@ -117,9 +118,12 @@ pub fn spawn(
                         }
                         continue;
                     }
-                    StoreJob::Flush(done) => {
+                    StoreJob::Close(done) => {
+                        if let Some(store) = w.store.take() {
+                            store.close();
+                        }
                         let _ = done.send(());
-                        continue;
+                        return;
                     }
                     StoreJob::LoadSnapshots { source, period } => Msg::Snapshots(
                         w.store

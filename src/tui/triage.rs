@@ -140,20 +140,23 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         return Vec::new();
     }
     if action == Action::Select {
-        if let Some(id) = current(state, pane) {
-            let marked = &mut state.pane_mut(pane).marked;
-            if !marked.remove(&id) {
-                marked.insert(id);
+        match current(state, pane) {
+            Some(id) => {
+                let marked = &mut state.pane_mut(pane).marked;
+                if !marked.remove(&id) {
+                    marked.insert(id);
+                }
+                let n = state.pane(pane).marked.len();
+                state.say(Level::Info, format!("{n} selected"));
+                super::navigate::move_selection(state, pane, 1);
             }
-            let n = state.pane(pane).marked.len();
-            state.say(Level::Info, format!("{n} selected"));
-            super::navigate::move_selection(state, pane, 1);
+            None => say_no_row(state, pane),
         }
         return Vec::new();
     }
     let ids = targets(state, pane);
     if ids.is_empty() {
-        state.say(Level::Info, "nothing selected");
+        say_no_row(state, pane);
         return Vec::new();
     }
     if !writable(state) {
@@ -197,7 +200,10 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         (PaneId::Alerts, Action::FollowUp) => match current(state, pane) {
             Some(id) => vec![Effect::Triage(TriageRequest::FollowUpFromAlert { id })],
-            None => Vec::new(),
+            None => {
+                say_no_row(state, pane);
+                Vec::new()
+            }
         },
         (PaneId::FollowUps, Action::Resolve) => send(
             state,
@@ -240,6 +246,20 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         _ => Vec::new(),
     }
+}
+
+/// A triage key that found no row says why, so it never falls silently: the pane's
+/// rows may still be on their way from the store, or there may be none.
+fn say_no_row(state: &mut AppState, pane: PaneId) {
+    let title = pane.title();
+    let text = if state.load[pane.index()].as_of().is_none() {
+        format!("{title} are still loading: nothing was changed")
+    } else if state.pane(pane).visible.is_empty() {
+        format!("no row in {title} to act on: nothing was changed")
+    } else {
+        "no row selected: nothing was changed".to_owned()
+    };
+    state.say(Level::Info, text);
 }
 
 fn current_owner(state: &AppState, pane: PaneId, ids: &[String]) -> String {

@@ -13,17 +13,33 @@ pub const KEY: &str = "phx_test_personal_key";
 pub const TOKEN: &str = "phc_test_project_token";
 
 /// The Python that has the simulator's requirements: `BEARING_SIM_PYTHON`, else the
-/// virtualenv `.ci/run` makes in tests/posthog_sim/.venv.
+/// virtualenv in tests/posthog_sim/.venv, which tests/posthog_sim/ensure_venv.py creates
+/// the first time any test needs it (under a lock, so test binaries running at once
+/// install it once) and finds ready every time after.
 pub fn python() -> PathBuf {
-    if let Some(p) = std::env::var_os("BEARING_SIM_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/posthog_sim/.venv/bin/python");
-    assert!(
-        venv.exists(),
-        "the PostHog simulator needs its Python packages: run .ci/run, or\n  python3 -m venv tests/posthog_sim/.venv && tests/posthog_sim/.venv/bin/pip install -r tests/posthog_sim/requirements.txt"
-    );
-    venv
+    static PYTHON: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PYTHON
+        .get_or_init(|| {
+            if let Some(p) = std::env::var_os("BEARING_SIM_PYTHON") {
+                return PathBuf::from(p);
+            }
+            let script =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/posthog_sim/ensure_venv.py");
+            let out = Command::new("python3")
+                .arg(&script)
+                .stderr(Stdio::inherit())
+                .output()
+                .unwrap_or_else(|e| {
+                    panic!("the PostHog simulator needs python3 (with venv and pip): {e}")
+                });
+            assert!(
+                out.status.success(),
+                "the PostHog simulator's virtualenv could not be made (see above); it needs \
+                 python3 with venv and pip, and the package registry"
+            );
+            PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+        })
+        .clone()
 }
 
 pub struct Sim {
