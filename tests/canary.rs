@@ -1,6 +1,7 @@
 //! A canary key must appear nowhere: not in a trace-level log, the database, the
 //! screen, a panic message, `--help` or `doctor`, nor in any error PostHog's refusal
-//! of it produces. Every place is searched for the key itself.
+//! of it produces. Every place is searched for every 8-byte piece of the key's secret
+//! part, so a key cut short (a log line with its first 12 characters) is caught too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "support/dense.rs"]
@@ -10,11 +11,39 @@ mod sim;
 mod support;
 
 use sim::Sim;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use support::Tmux;
 
-const CANARY: &str = "phx_CANARY_d41d8cd98f00b204e980";
+/// Random-looking on purpose: no 8-byte piece of its secret part is text that bearing,
+/// PostHog or SQLite could write for another reason, so any match is a leak.
+const CANARY: &str = "phx_cnry7Qz2vK9mX4wR8tB3nL6jH1cF5yPd";
+
+/// Every 8-byte window of the secret part (after `phx_`, which bearing shows by
+/// design as the key's kind).
+fn pieces() -> Vec<&'static str> {
+    let secret = &CANARY["phx_".len()..];
+    (0..=secret.len() - 8).map(|i| &secret[i..i + 8]).collect()
+}
+
+/// Panics, naming `what` and the piece, when `bytes` hold any piece of the key.
+fn assert_clean(what: &str, bytes: &[u8]) {
+    for piece in pieces() {
+        if bytes.windows(piece.len()).any(|w| w == piece.as_bytes()) {
+            panic!(
+                "{what} holds {piece:?}, a piece of the key:\n{}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+}
+
+/// A screen, also with its lines joined: a message longer than the terminal is wide
+/// wraps, and the key could be cut at the edge.
+fn assert_screen_clean(what: &str, screen: &str) {
+    assert_clean(what, screen.as_bytes());
+    assert_clean(what, screen.replace('\n', "").as_bytes());
+}
 
 fn env_for(url: &str, log: &Path) -> Vec<(String, String)> {
     [
@@ -29,34 +58,39 @@ fn env_for(url: &str, log: &Path) -> Vec<(String, String)> {
     .collect()
 }
 
+/// Runs bearing with only what it needs in its environment, as the tmux sessions do:
+/// nothing of the caller's (a real key, a config) can leak in or mask a leak.
 fn run(home: &Path, env: &[(String, String)], args: &[&str]) -> String {
     let out = Command::new(support::BIN)
         .args(["--today", "2026-11-28"])
         .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"))
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .output()
         .unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
 }
 
-/// Every file under `dir`, read as bytes: the database, its WAL, logs, snapshots.
-fn assert_absent_under(dir: &Path) -> usize {
-    let mut files = 0;
+/// Searches every file under `dir`, read as bytes (the database, its WAL, logs,
+/// snapshots); returns each file searched with its size.
+fn search_under(dir: &Path) -> Vec<(PathBuf, usize)> {
+    let mut searched = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
-            files += assert_absent_under(&path);
+            searched.extend(search_under(&path));
         } else {
             let bytes = std::fs::read(&path).unwrap();
-            let found = bytes.windows(CANARY.len()).any(|w| w == CANARY.as_bytes());
-            assert!(!found, "the key is in {}", path.display());
-            files += 1;
+            assert_clean(&path.display().to_string(), &bytes);
+            searched.push((path, bytes.len()));
         }
     }
-    files
+    searched
 }
 
 #[test]
@@ -74,7 +108,7 @@ fn the_key_is_nowhere() {
         &["report", "--source", "posthog"],
     ] {
         let out = run(home.path(), &env, args);
-        assert!(!out.contains(CANARY), "{args:?} printed the key:\n{out}");
+        assert_clean(&format!("{args:?}"), out.as_bytes());
     }
 
     // The cockpit: a refresh, the help, a details view; then a forced panic.
@@ -95,20 +129,24 @@ fn the_key_is_nowhere() {
     for keys in [&["R"][..], &["?"], &["Escape", "4", "Enter"], &["Escape"]] {
         t.keys(keys);
         std::thread::sleep(std::time::Duration::from_millis(300));
-        let s = t.screen();
-        assert!(!s.contains(CANARY), "the screen shows the key:\n{s}");
+        assert_screen_clean(&format!("the screen after {keys:?}"), &t.screen());
     }
     t.keys(&["q"]);
     t.wait_for("EXIT=0");
-    // A panic with data on screen (debug builds honour BEARING_DEBUG_PANIC).
+    // A panic with data on screen (the test-hooks build honours BEARING_DEBUG_PANIC);
+    // its message carries the PostHog settings and the key in their Debug form.
     t.run("clear");
     t.run_bearing_with(
         &format!("{assignments} BEARING_DEBUG_PANIC=1"),
         "--today 2026-11-28",
     );
     let s = t.wait_for("EXIT=");
-    assert!(s.contains("panicked") || s.contains("panic"), "{s}");
-    assert!(!s.contains(CANARY), "the panic message shows the key:\n{s}");
+    let joined = s.replace('\n', "");
+    assert!(
+        joined.contains("BEARING_DEBUG_PANIC asked for a panic; key Some(Ok(ApiKey("),
+        "the panic message must carry the key's Debug form, or it proves nothing:\n{s}"
+    );
+    assert_screen_clean("the panic message", &s);
 
     // PostHog refusing the key: the errors name it, never show it.
     let wrong = Sim::start(&dense::write(fixture.path(), 100));
@@ -118,7 +156,7 @@ fn the_key_is_nowhere() {
         &["report", "--source", "posthog"],
     );
     assert!(out.contains("refused the personal API key"), "{out}");
-    assert!(!out.contains(CANARY), "{out}");
+    assert_clean("the refusal", out.as_bytes());
 
     // The log was written, at trace level, and holds no key; nor does anything
     // bearing stored (database, WAL) in either home.
@@ -128,6 +166,16 @@ fn the_key_is_nowhere() {
         "{text}"
     );
     std::fs::remove_file(&env_file).unwrap();
-    let files = assert_absent_under(home.path()) + assert_absent_under(t.home.path());
-    assert!(files >= 3, "searched {files} files");
+    let mut searched = search_under(home.path());
+    searched.extend(search_under(t.home.path()));
+    // By name: the places a key would most likely end up were searched, and had
+    // something in them to search.
+    for must in [log, t.home.path().join("data/bearing/bearing.db")] {
+        let size = searched.iter().find(|(p, _)| *p == must).map(|(_, n)| *n);
+        assert!(
+            size.is_some_and(|n| n > 0),
+            "{} was not searched or is empty; searched: {searched:?}",
+            must.display()
+        );
+    }
 }

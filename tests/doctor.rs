@@ -1,7 +1,8 @@
 //! `bearing doctor` on the setups analysts actually have: nothing configured, a key
 //! file others can read, a wrong key, a host that cannot be reached, and a working
 //! project (the simulator). Snapshots of the whole output, with the temporary paths
-//! and the simulator's port replaced.
+//! and the simulator's port replaced. And an empty subscriptions table beside an
+//! unreadable answer about it, which must not look alike.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "support/dense.rs"]
@@ -11,6 +12,8 @@ mod sim;
 mod support;
 
 use sim::{KEY, Sim};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::Command;
 
@@ -92,17 +95,155 @@ fn doctor_with_an_unreachable_host() {
     insta::assert_snapshot!(out);
 }
 
+/// A subscriptions table beside the dense fixture `events` (where the simulator looks
+/// for it): one row per tenant, a few canceled. Returns how many rows it holds.
+fn write_subscriptions(events: &Path) -> usize {
+    let tenants = [
+        "acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "tyrell",
+    ];
+    let path = events.with_extension("subscriptions.jsonl");
+    let mut text = String::new();
+    for (i, t) in tenants.iter().enumerate() {
+        let status = if i % 3 == 2 { "canceled" } else { "active" };
+        let row = serde_json::json!({"tenant_id": t, "plan_name": "growth", "status": status,
+            "current_period_start": "2026-11-01T00:00:00Z"});
+        text.push_str(&format!("{row}\n"));
+    }
+    std::fs::write(path, text).unwrap();
+    tenants.len()
+}
+
+fn table_line(out: &str) -> &str {
+    out.lines()
+        .find(|l| l.contains(" table "))
+        .unwrap_or_else(|| panic!("no table line in:\n{out}"))
+}
+
 #[test]
 fn doctor_against_the_simulator() {
     let home = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::start(&dense::write(dir.path(), 3000));
-    let mut env = project(&sim.url(), KEY);
-    env.push((
-        "BEARING_POSTHOG_SUBSCRIPTIONS_TABLE",
-        "subscriptions".to_owned(),
-    ));
-    let (code, out) = doctor(home.path(), &env);
+    let events = dense::write(dir.path(), 3000);
+    let rows = write_subscriptions(&events);
+    let sim = Sim::start(&events);
+    let (code, out) = doctor(home.path(), &sim.env());
     assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        table_line(&out),
+        format!("  ok    table      subscriptions: {rows} rows"),
+        "the count PostHog gave, not a default"
+    );
     insta::assert_snapshot!(redact_port(&out, &sim));
+}
+
+/// The simulator, behind a port that answers doctor's row count of the subscriptions
+/// table with `garbled` and passes every other request through: an answer that is
+/// JSON as PostHog sends it, but whose count cannot be read.
+fn garbling(sim: &Sim, garbled: &'static str) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let upstream = sim.port;
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(conn) = conn else { return };
+            relay(conn, upstream, garbled);
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+/// One request: read it, answer it (from the simulator or with `garbled`), and close,
+/// saying so, so that the client never reuses the connection.
+fn relay(mut conn: TcpStream, upstream: u16, garbled: &str) {
+    let mut reader = BufReader::new(conn.try_clone().unwrap());
+    let mut head = String::new();
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':')
+            && k.eq_ignore_ascii_case("content-length")
+        {
+            length = v.trim().parse().unwrap();
+        }
+        // Keep-alive is dropped: one request per connection, each way.
+        if !line.to_ascii_lowercase().starts_with("connection:") {
+            head.push_str(&line);
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    let (status, answer) = if String::from_utf8_lossy(&body).contains("bearing_doctor_table") {
+        ("200 OK".to_owned(), garbled.as_bytes().to_vec())
+    } else {
+        let mut up = TcpStream::connect(("127.0.0.1", upstream)).unwrap();
+        up.write_all(format!("{head}Connection: close\r\n\r\n").as_bytes())
+            .unwrap();
+        up.write_all(&body).unwrap();
+        let mut raw = Vec::new();
+        up.read_to_end(&mut raw).unwrap();
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        // "HTTP/1.1 200 OK": the status and its reason, passed on as they came.
+        let (_, status) = head.lines().next().unwrap().split_once(' ').unwrap();
+        (status.to_owned(), raw[split + 4..].to_vec())
+    };
+    let reply = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        answer.len()
+    );
+    conn.write_all(reply.as_bytes()).unwrap();
+    conn.write_all(&answer).unwrap();
+}
+
+/// An empty table is "0 rows"; an answer whose count cannot be read is a problem that
+/// says what was unreadable. Were a parse failure read as 0, the two would look alike.
+#[test]
+fn an_unreadable_row_count_is_not_an_empty_table() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // No subscriptions file beside the events: the simulator's table is empty.
+    let sim = Sim::start(&dense::write(dir.path(), 300));
+    let (code, empty) = doctor(home.path(), &sim.env());
+    assert_eq!(code, 0, "{empty}");
+    assert_eq!(
+        table_line(&empty),
+        "  ok    table      subscriptions: 0 rows"
+    );
+    for (garbled, why) in [
+        (
+            r#"{"results": [], "columns": ["count()"]}"#,
+            "0 rows where one count was expected",
+        ),
+        (
+            r#"{"results": [["many"]], "columns": ["count()"]}"#,
+            "the count was \"many\", not a whole number",
+        ),
+    ] {
+        let url = garbling(&sim, garbled);
+        let env: Vec<_> = sim
+            .env()
+            .into_iter()
+            .map(|(k, v)| (k, if k == "POSTHOG_HOST" { url.clone() } else { v }))
+            .collect();
+        let (code, out) = doctor(home.path(), &env);
+        assert_eq!(
+            code, 1,
+            "{garbled}: an unreadable answer is a problem:\n{out}"
+        );
+        assert_eq!(
+            table_line(&out),
+            format!(
+                "  FIX   table      subscriptions: PostHog's answer to the row count was unreadable ({why})"
+            ),
+            "{garbled}:\n{out}"
+        );
+        assert_ne!(table_line(&out), table_line(&empty));
+        assert!(
+            out.contains("  ok    events "),
+            "only the count was garbled:\n{out}"
+        );
+    }
 }

@@ -3,8 +3,8 @@
 
 use crate::config::{self, Overrides};
 use crate::domain::EventKind;
-use crate::posthog::client::{Client, HogQl};
-use crate::posthog::error::PostHogError;
+use crate::posthog::client::{Client, HogQl, QueryResult};
+use crate::posthog::error::{PostHogError, shorten};
 use crate::posthog::settings::{KeySource, PostHogSettings};
 use crate::store::Store;
 use chrono::NaiveDate;
@@ -319,21 +319,42 @@ async fn table(r: &mut Report, client: &Client, s: &PostHogSettings) {
         Map::new(),
     );
     match client.query(&q, &|_| {}).await {
-        Ok(answer) => {
-            let n = answer
-                .rows
-                .first()
-                .and_then(|row| row.first())
-                .and_then(Value::as_u64)
-                .unwrap_or(0);
-            r.ok("table", format!("{name}: {n} rows"));
-        }
+        Ok(answer) => match row_count(&answer) {
+            Ok(n) => r.ok("table", format!("{name}: {n} rows")),
+            Err(why) => r.fix(
+                "table",
+                format!("{name}: PostHog's answer to the row count was unreadable ({why})"),
+                "run bearing doctor again; if it persists, count the table in PostHog's SQL editor",
+            ),
+        },
         Err(e) => r.fix(
             "table",
             e.to_string(),
             "check subscriptions_table against PostHog's data warehouse tables",
         ),
     }
+}
+
+/// The number in a `SELECT count()` answer: one row holding one whole number.
+/// Anything else is an unreadable answer, never "0 rows": an empty table and a
+/// garbled answer need different fixes, so they must not look alike.
+fn row_count(answer: &QueryResult) -> Result<u64, String> {
+    let [row] = answer.rows.as_slice() else {
+        return Err(format!(
+            "{} rows where one count was expected",
+            answer.rows.len()
+        ));
+    };
+    let [value] = row.as_slice() else {
+        return Err(format!("{} values where one count was expected", row.len()));
+    };
+    value.as_u64().ok_or_else(|| {
+        // PostHog's text reaches the terminal only sanitised and cut short.
+        format!(
+            "the count was {}, not a whole number",
+            shorten(&value.to_string())
+        )
+    })
 }
 
 fn store(r: &mut Report, db: Option<std::path::PathBuf>) {

@@ -261,10 +261,21 @@ pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
             guard.terminal.draw(|f| ui::draw(f, &state))?;
             dirty = false;
             // Test hook: lets the end-to-end tests prove that a panic with data on
-            // screen still leaves the terminal as it was.
+            // screen still leaves the terminal as it was, and that its message holds
+            // no key. So the message carries what a real panic could: the PostHog
+            // settings and the key, loaded as the cockpit loads them, in their Debug
+            // form; a Debug that stopped redacting the key would show here.
             #[cfg(feature = "test-hooks")]
             if state.data.is_some() && std::env::var_os("BEARING_DEBUG_PANIC").is_some() {
-                panic!("BEARING_DEBUG_PANIC asked for a panic");
+                let get = |k: &str| std::env::var(k).ok();
+                let settings =
+                    crate::config::load(None, &Default::default(), &get).map(|(c, _)| c.posthog);
+                let key = settings
+                    .as_ref()
+                    .ok()
+                    .and_then(|s| s.key.as_ref())
+                    .map(|k| k.load());
+                panic!("BEARING_DEBUG_PANIC asked for a panic; key {key:?}; {settings:?}");
             }
         }
         let msg = tokio::select! {
