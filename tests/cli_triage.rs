@@ -116,3 +116,50 @@ fn audit_verify_passes_then_names_a_tampered_row() {
         "bearing: audit verification FAILED: audit row 5 has been changed: its hash does not match its contents"
     );
 }
+
+#[test]
+fn audit_verify_names_a_forged_stale_before() {
+    use bearing::store::audit::{self, Change};
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("bearing.db");
+    run(&db, &["alerts"]);
+    let mut store = bearing::store::Store::open(&db).unwrap();
+    let id = store.alerts().unwrap()[0].id.clone();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    store
+        .triage(
+            std::slice::from_ref(&id),
+            &bearing::triage::Command::Acknowledge,
+            today,
+        )
+        .unwrap();
+    let acked = audit::records(store.conn()).unwrap().last().unwrap().seq;
+    // A second writer that read the alert while it was still new, and resolved it:
+    // a record with a valid hash, chained right, whose `before` is stale.
+    let actor = store.actor.clone();
+    drop(store);
+    let mut c = rusqlite::Connection::open(&db).unwrap();
+    let tx = c.transaction().unwrap();
+    let new = r#"{"status":"new"}"#;
+    let resolved = r#"{"status":"resolved"}"#;
+    tx.execute("UPDATE alerts SET status = 'resolved' WHERE id = ?1", [&id])
+        .unwrap();
+    let batch = audit::next_batch(&tx).unwrap();
+    let change = Change {
+        action: "resolve",
+        target: &format!("alert:{id}"),
+        before: Some(new.to_owned()),
+        after: Some(resolved.to_owned()),
+        note: None,
+    };
+    let forged = audit::append(&tx, &actor, batch, change).unwrap();
+    tx.commit().unwrap();
+    let out = run(&db, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr).trim(),
+        format!(
+            "bearing: audit verification FAILED: audit row {forged} changes alert:{id} from a state it no longer had (row {acked} had changed it): an update was lost"
+        )
+    );
+}

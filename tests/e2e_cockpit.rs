@@ -148,27 +148,64 @@ fn sigterm_and_sighup_restore_the_terminal() {
     }
 }
 
-#[test]
-fn a_vanished_terminal_ends_the_process() {
-    // When the terminal goes away under it (SSH dropped, window closed), bearing must
-    // exit, not linger: crossterm alone would spin on the dead tty forever.
-    let t = Tmux::start(100, 30);
-    t.run_bearing("--today 2026-11-28");
-    t.wait_for(POPULATED);
-    let pid = t.child_pid().expect("bearing's pid");
-    t.kill_server();
+/// Waits (at most 5 s) for process `pid` to end.
+fn assert_ends(pid: u32, what: &str) {
     let start = std::time::Instant::now();
     while std::path::Path::new(&format!("/proc/{pid}")).exists() {
         let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        if state.split_whitespace().nth(2) == Some("Z") {
-            break; // exited, waiting to be reaped by its (also dying) shell
+        if stat_field(&state, 2).as_deref() == Some("Z") {
+            break; // exited, waiting to be reaped by its (also dying) parent
         }
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(5),
-            "bearing still running 5 s after its terminal vanished"
-        );
+        if start.elapsed() > std::time::Duration::from_secs(5) {
+            // Never leave it spinning on a core after the test.
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            panic!("bearing still running 5 s after {what}");
+        }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+}
+
+/// Field `n` (0-based) of /proc/PID/stat, counted after the command name, which may
+/// hold spaces.
+fn stat_field(stat: &str, n: usize) -> Option<String> {
+    let rest = &stat[stat.rfind(')')? + 2..];
+    rest.split_whitespace().nth(n - 2).map(str::to_owned)
+}
+
+#[test]
+fn a_hang_up_ends_the_process() {
+    // SIGHUP (SSH dropped, window closed) means the terminal is gone: bearing exits.
+    let t = Tmux::start(100, 30);
+    t.run_bearing("--today 2026-11-28");
+    t.wait_for(POPULATED);
+    t.wait_for("alerts: ");
+    let pid = t.child_pid().expect("bearing's pid");
+    t.kill_server();
+    assert_ends(pid, "its terminal hung up");
+}
+
+#[test]
+fn a_vanished_terminal_without_a_hang_up_signal_ends_the_process() {
+    // A terminal can go away without a SIGHUP reaching bearing: here bearing runs in a
+    // session of its own (setsid), so closing the terminal signals nobody, and crossterm
+    // alone would spin on the dead tty for ever. Only the watchdog's poll of the
+    // terminal can end it.
+    let t = Tmux::start(100, 30);
+    t.run_bearing_with("setsid -w", "--today 2026-11-28");
+    // Settled: the panes and the store's alerts are in, the loop idles on the terminal.
+    t.wait_for(POPULATED);
+    t.wait_for("alerts: ");
+    let pid = t.bearing_pid().expect("bearing's pid");
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    assert_eq!(
+        stat_field(&stat, 5).as_deref(),
+        Some(pid.to_string().as_str()),
+        "bearing leads its own session, so no SIGHUP reaches it: {stat}"
+    );
+    t.kill_server();
+    assert_ends(pid, "its terminal vanished without a SIGHUP");
 }
 
 #[test]

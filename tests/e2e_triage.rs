@@ -46,6 +46,48 @@ fn status_of<'a>(all: &'a [(String, String, Vec<String>)], id: &str) -> &'a str 
     &all.iter().find(|a| a.0 == id).unwrap().1
 }
 
+const ALERTS: &str = "5 Alerts";
+const FOLLOWUPS: &str = "6 Follow-ups";
+
+/// The header's alert counts, e.g. "alerts: 127 new · 1 ack".
+fn counts(screen: &str) -> String {
+    let head = screen.lines().next().unwrap_or_default();
+    head.find("alerts: ")
+        .map(|i| head[i..].trim_end().to_owned())
+        .unwrap_or_default()
+}
+
+/// Opens the Alerts pane zoomed and waits until the store's alerts are in it with the
+/// first one selected; returns how many are new.
+fn open_alerts(t: &Tmux) -> usize {
+    t.wait_for(POPULATED);
+    t.keys(&["5", "z"]);
+    t.wait_for("zoomed: Alerts");
+    let s = t.wait_row(ALERTS, 1);
+    let c = counts(&s);
+    c.strip_prefix("alerts: ")
+        .and_then(|c| c.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count of new alerts in {c:?}:\n{s}"))
+}
+
+/// Waits until the header's alert counts read exactly `want`.
+fn wait_counts(t: &Tmux, want: &str) -> String {
+    t.wait_until(&format!("the header to read {want:?}"), |s| {
+        counts(s) == want
+    })
+}
+
+/// No -wal or -shm file beside the database: it was closed cleanly.
+fn assert_closed_cleanly(t: &Tmux) {
+    let dir = t.home.path().join("data/bearing");
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["bearing.db".to_owned()], "left in {dir:?}");
+}
+
 #[test]
 fn triage_survives_a_restart_and_a_refresh_and_undo_reverses_the_last_change() {
     let t = Tmux::start(120, 40);
@@ -58,40 +100,50 @@ fn triage_survives_a_restart_and_a_refresh_and_undo_reverses_the_last_change() {
     );
 
     t.run_bearing("--today 2026-11-28");
-    t.wait_for(POPULATED);
-    t.keys(&["5", "z"]);
-    t.wait_for("zoomed: Alerts");
+    let n = open_alerts(&t);
     // Acknowledge the first alert and note it.
     t.keys(&["a"]);
-    t.wait_for("acknowledged 1 alert");
+    wait_counts(&t, &format!("alerts: {} new · 1 ack", n - 1));
     t.keys(&["n"]);
     t.text("checked with the ESP");
     t.keys(&["Enter"]);
     t.wait_for("note added");
     // Snooze the second until the next monthly review.
-    t.keys(&["j", "s"]);
+    t.keys(&["j"]);
+    t.wait_row(ALERTS, 2);
+    t.keys(&["s"]);
     t.wait_for("until the next monthly review");
     t.keys(&["m"]);
     t.wait_for("snoozed until 2026-12-01: 1 alert");
+    wait_counts(&t, &format!("alerts: {} new · 1 ack · 1 snoozed", n - 2));
     // Acknowledge the third, then undo that.
-    t.keys(&["j", "a"]);
-    t.wait_for("acknowledged 1 alert");
+    t.keys(&["j"]);
+    t.wait_row(ALERTS, 3);
+    t.keys(&["a"]);
+    wait_counts(&t, &format!("alerts: {} new · 2 ack · 1 snoozed", n - 3));
     t.keys(&["u"]);
     t.wait_for("undone");
-    // A refresh keeps every state.
+    let kept = format!("alerts: {} new · 1 ack · 1 snoozed", n - 2);
+    wait_counts(&t, &kept);
+    // A refresh keeps every state: wait for this refresh to start and to end (its
+    // alerts read back from the store), then look.
     t.keys(&["R"]);
-    t.wait_for("alerts: ");
-    t.wait_gone("REFRESHING");
-    let s = t.wait_for("1 ack · 1 snoozed");
-    assert!(s.contains("ack  ") || s.contains("ack "), "{s}");
+    let s = t.wait_until("the reload to start or end", |s| {
+        s.contains("reloading DEMO DATA") || s.contains("reloaded DEMO DATA")
+    });
+    assert!(!s.contains("panicked"), "{s}");
+    let s = t.wait_for("reloaded DEMO DATA: ");
+    assert_eq!(counts(&s), kept, "the refresh changed triage state:\n{s}");
+    assert!(s.contains(" ack "), "{s}");
     // Mark a follow-up done.
     t.keys(&["6"]);
-    t.wait_for("┏ 6 Follow-ups");
+    t.wait_row(FOLLOWUPS, 1);
     t.keys(&["x"]);
     t.wait_for("marked done: 1 follow-up");
     t.keys(&["q"]);
     t.wait_for("EXIT=0");
     t.assert_restored();
+    assert_closed_cleanly(&t);
 
     let after = alerts(&t, &[]);
     assert_eq!(status_of(&after, &first), "acknowledged");
@@ -105,9 +157,8 @@ fn triage_survives_a_restart_and_a_refresh_and_undo_reverses_the_last_change() {
     // Start again: all of it is still there, on screen.
     t.run("clear");
     t.run_bearing("--today 2026-11-28");
-    t.wait_for(POPULATED);
-    t.keys(&["5", "z"]);
-    let s = t.wait_for("zoomed: Alerts");
+    open_alerts(&t);
+    let s = wait_counts(&t, &kept);
     let rows: Vec<&str> = s
         .lines()
         .filter(|l| {
@@ -123,7 +174,9 @@ fn triage_survives_a_restart_and_a_refresh_and_undo_reverses_the_last_change() {
     // The notes come last, after the evidence.
     t.keys(&["G"]);
     t.wait_for("checked with the ESP");
-    t.keys(&["Escape", "6", "/"]);
+    t.keys(&["Escape", "6"]);
+    t.wait_row(FOLLOWUPS, 1);
+    t.keys(&["/"]);
     t.text("state:done");
     t.keys(&["Enter"]);
     let s = t.wait_for("filter \"state:done\": 1 row");
@@ -150,9 +203,15 @@ fn triage_survives_a_restart_and_a_refresh_and_undo_reverses_the_last_change() {
 fn bulk_actions_ask_first() {
     let t = Tmux::start(120, 40);
     t.run_bearing("--today 2026-11-28");
-    t.wait_for(POPULATED);
-    t.keys(&["5", "z", "Space", "Space", "Space"]);
-    t.wait_for("3 selected");
+    let n = open_alerts(&t);
+    for (i, marked) in ["1 selected", "2 selected", "3 selected"]
+        .iter()
+        .enumerate()
+    {
+        t.keys(&["Space"]);
+        t.wait_for(marked);
+        t.wait_row(ALERTS, i + 2);
+    }
     t.keys(&["a"]);
     t.wait_for("Acknowledge 3 alerts? y/n");
     t.keys(&["n"]);
@@ -161,11 +220,36 @@ fn bulk_actions_ask_first() {
     t.wait_for("Resolve 3 alerts? y/n");
     t.keys(&["y"]);
     t.wait_for("resolved 3 alerts");
+    wait_counts(&t, &format!("alerts: {} new", n - 3));
     t.keys(&["u"]);
     t.wait_for("undone");
-    t.wait_until("all three open again", |s| !s.contains("resolved"));
+    let s = wait_counts(&t, &format!("alerts: {n} new"));
+    assert!(
+        !s.lines()
+            .any(|l| l.starts_with('┃') && l.contains(" resolved ")),
+        "{s}"
+    );
     t.keys(&["q"]);
     t.wait_for("EXIT=0");
+}
+
+#[test]
+fn a_triage_key_before_the_alerts_arrive_or_on_no_row_says_so() {
+    let t = Tmux::start(120, 40);
+    // A filter that matches nothing leaves the pane without a row to act on.
+    t.run_bearing("--today 2026-11-28");
+    open_alerts(&t);
+    t.keys(&["/"]);
+    t.text("tenant:no-such-tenant");
+    t.keys(&["Enter"]);
+    t.wait_for("filter \"tenant:no-such-tenant\": 0 rows");
+    t.keys(&["a"]);
+    t.wait_for("no row in Alerts to act on: nothing was changed");
+    t.keys(&["Space"]);
+    t.wait_for("no row in Alerts to act on: nothing was changed");
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+    assert!(alerts(&t, &[]).iter().all(|a| a.1 == "new"));
 }
 
 #[test]
@@ -173,9 +257,9 @@ fn read_only_flag_shows_a_badge_and_refuses_changes() {
     let t = Tmux::start(120, 40);
     alerts(&t, &[]);
     t.run_bearing("--today 2026-11-28 --read-only");
-    t.wait_for(POPULATED);
     t.wait_for("READ-ONLY");
-    t.keys(&["5", "a"]);
+    open_alerts(&t);
+    t.keys(&["a"]);
     t.wait_for("nothing was changed: read-only, read-only mode");
     t.keys(&["q"]);
     t.wait_for("EXIT=0");
@@ -227,7 +311,8 @@ fn a_read_only_database_folder_gives_a_read_only_cockpit() {
         s.contains("read-only: cannot save changes: the database cannot be"),
         "{s}"
     );
-    t.keys(&["5", "a"]);
+    open_alerts(&t);
+    t.keys(&["a"]);
     t.wait_for("nothing was changed");
     t.keys(&["q"]);
     t.wait_for("EXIT=0");
@@ -245,9 +330,7 @@ fn a_full_disk_fails_the_write_and_switches_to_read_only() {
     alerts(&t, &[]);
     t.run("export BEARING_DEBUG_MAX_PAGES=0");
     t.run_bearing("--today 2026-11-28");
-    t.wait_for(POPULATED);
-    t.keys(&["5", "z"]);
-    t.wait_for("zoomed: Alerts");
+    open_alerts(&t);
     let long = "x".repeat(450);
     let mut full = false;
     for _ in 0..20 {
@@ -261,7 +344,9 @@ fn a_full_disk_fails_the_write_and_switches_to_read_only() {
             full = true;
             break;
         }
+        // Clear the status line, so the next wait sees the next note's outcome.
         t.keys(&["Escape"]);
+        t.wait_gone("note added");
     }
     assert!(full, "the capped database never filled up");
     t.wait_for("READ-ONLY");
@@ -300,7 +385,7 @@ fn a_damaged_database_file_is_reported_and_left_as_it_was() {
     let s = t.wait_for("READ-ONLY");
     assert!(s.contains("damaged"), "{s}");
     t.keys(&["5"]);
-    let s = t.wait_for("┏ 5 Alerts");
+    let s = t.wait_row(ALERTS, 1);
     assert!(s.contains(" new "), "the alerts are still shown:\n{s}");
     t.keys(&["a"]);
     t.wait_for("nothing was changed");

@@ -150,6 +150,9 @@ pub struct AppState {
     pub in_flight: Option<u64>,
     /// A load whose alerts the store has not answered for yet.
     pub syncing: Option<u64>,
+    /// A reload the user asked for (`R`), by generation: announced once its alerts and
+    /// follow-ups are back from the store, so the user (and a test) sees it end.
+    pub reload: Option<u64>,
     pub generation: u64,
     pub status: Option<Status>,
     pub should_quit: bool,
@@ -186,6 +189,7 @@ impl AppState {
             data: None,
             in_flight: None,
             syncing: None,
+            reload: None,
             generation: 0,
             status: None,
             should_quit: false,

@@ -154,6 +154,14 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             if let Some(w) = warning {
                 state.say(Level::Warn, w);
+            } else if state.reload.take() == Some(generation) {
+                let text = format!(
+                    "reloaded {}: {} alerts, {} follow-ups",
+                    state.origin.label(),
+                    state.triage.alerts.len(),
+                    state.triage.followups.len()
+                );
+                state.say(Level::Info, text);
             } else if fired > 0 && state.status.is_none() {
                 state.say(Level::Info, format!("{fired} new alert(s)"));
             }
@@ -343,7 +351,9 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             state.say(Level::Info, format!("reloading {}", state.origin.label()));
-            return begin_load(state);
+            let effects = begin_load(state);
+            state.reload = state.in_flight;
+            return effects;
         }
         Action::Period => return cycle_period(state),
         Action::Theme => {

@@ -185,6 +185,26 @@ impl Tmux {
         children.split_whitespace().next()?.parse().ok()
     }
 
+    /// The pid of the bearing process the shell started, however deep below it (e.g.
+    /// under `setsid -w`).
+    pub fn bearing_pid(&self) -> Option<u32> {
+        let mut queue: Vec<u32> = vec![self.display("#{pane_pid}").parse().ok()?];
+        while let Some(pid) = queue.pop() {
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            if comm.trim() == "bearing" {
+                return Some(pid);
+            }
+            let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+                .unwrap_or_default();
+            queue.extend(
+                children
+                    .split_whitespace()
+                    .filter_map(|c| c.parse::<u32>().ok()),
+            );
+        }
+        None
+    }
+
     /// Ends the tmux server, as closing an SSH session or a terminal window would.
     pub fn kill_server(&self) {
         let _ = self.tmux(&["kill-server"]);
@@ -246,4 +266,32 @@ pub fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, content).unwrap();
     p
+}
+
+/// The cursor of a pane as its border shows it: `(row, rows)` from the "12/128" at the
+/// end of the line that holds `title` (e.g. "5 Alerts"). None while the pane has no
+/// rows or is not on screen.
+pub fn position(screen: &str, title: &str) -> Option<(usize, usize)> {
+    let line = screen.lines().find(|l| l.contains(title))?;
+    // The pane's own border ends at its top-right corner; other panes may follow it.
+    let line = &line[line.find(title)?..];
+    let line = &line[..line.find(['┐', '┓']).unwrap_or(line.len())];
+    let tail = line.trim_end_matches(|c: char| !c.is_ascii_digit());
+    let start = tail
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '/'))
+        .map_or(0, |i| {
+            i + tail[i..].chars().next().map_or(1, char::len_utf8)
+        });
+    let (row, rows) = tail[start..].split_once('/')?;
+    Some((row.parse().ok()?, rows.parse().ok()?))
+}
+
+impl Tmux {
+    /// Waits until the pane titled `title` has its cursor on row `row` of at least one
+    /// row: the rows a key will act on are there and selected.
+    pub fn wait_row(&self, title: &str, row: usize) -> String {
+        self.wait_until(&format!("row {row} selected in {title}"), |s| {
+            position(s, title).is_some_and(|(r, n)| r == row && n >= row)
+        })
+    }
 }
