@@ -11,7 +11,10 @@ the rewrites that matter for bearing:
   a string keeps its JSON escapes, as in PostHog;
 * comparisons are null-safe, ``ifNull(a = b, 0)``, as PostHog prints them;
 * ``{placeholders}`` take their ``values``, printed as escaped constants;
-* the tables ``events`` and ``subscriptions`` are the loaded fixtures.
+* the tables ``events`` and ``subscriptions`` are the loaded fixtures;
+* a function call is printed only when functions.SUPPORTED has it, under the ClickHouse
+  name and with the arity PostHog declares; a name PostHog does not know, or a wrong
+  number of arguments, raises functions.FunctionError with PostHog's own message.
 
 Anything the printer does not know is refused with UnsupportedError, so a test never
 passes on SQL the simulator silently got wrong.
@@ -23,6 +26,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import functions  # noqa: E402
 import hogql_parser  # noqa: E402  (needs the posthog.hogql.errors stub on the path)
 
 TABLES = {"events": "events", "subscriptions": "subscriptions"}
@@ -95,13 +99,6 @@ COMPARE = {
     "not ilike": "NOT ILIKE",
     "in": "IN",
     "not in": "NOT IN",
-}
-
-
-RENAMED = {
-    "toInt": ("accurateCastOrNull", ["'Int64'"]),
-    "toFloat": ("accurateCastOrNull", ["'Float64'"]),
-    "toIntOrZero": ("toInt64OrZero", []),
 }
 
 
@@ -214,20 +211,26 @@ class Printer:
 
     def node_Call(self, node):
         name = node["name"]
-        arg_list = [self.expr(a) for a in node.get("args") or []]
-        # PostHog's mapping (posthog/hogql/functions/mapping.py) renames a few functions
-        # and adds arguments; the ones bearing uses are mirrored here.
-        if name in RENAMED:
-            target, suffix = RENAMED[name]
-            name = target
-            arg_list += suffix
-        args = ", ".join(arg_list)
+        args = node.get("args") or []
+        # PostHog checks the name and the number of arguments before it prints the
+        # arguments (printer/base.py visit_call), so an outer call's error comes first.
+        fn = functions.resolve(name, args)
+        if fn is None:
+            raise UnsupportedError(f"function '{name}' (PostHog knows it; the simulator does not run it)")
+        arg_list = [self.expr(a) for a in args]
+        arg_list += [constant(s) for s in fn.suffix]
+        if fn.tz_aware and len(args) < fn.max_args:
+            arg_list.append(constant(functions.PROJECT_TIMEZONE))
+        target = fn.prints or fn.clickhouse
+        if target == "trim" and len(arg_list) == 2:
+            return f"trim(BOTH {arg_list[1]} FROM {arg_list[0]})"
+        text = ", ".join(arg_list)
         if node.get("distinct"):
-            args = "DISTINCT " + args
+            text = "DISTINCT " + text
         params = node.get("params")
         if params:
-            return f"{name}({', '.join(self.expr(p) for p in params)})({args})"
-        return f"{name}({args})"
+            return f"{target}({', '.join(self.expr(p) for p in params)})({text})"
+        return f"{target}({text})"
 
     def node_CompareOperation(self, node):
         op = node["op"]
@@ -296,6 +299,26 @@ class Printer:
 
 class PlaceholderError(Exception):
     pass
+
+
+FunctionError = functions.FunctionError
+
+
+def check_functions(query):
+    """Raises FunctionError for the first call PostHog would refuse, without printing (for
+    HogQLMetadata, whose queries may hold placeholders with no values)."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("node") == "Call":
+                functions.resolve(node["name"], node.get("args") or [])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(parse(query))
 
 
 def to_clickhouse(query, values=None, default_limit=100, max_limit=50000):

@@ -396,14 +396,18 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def metadata(query):
+    """HogQLMetadata: PostHog parses and prints the query (posthog/hogql/metadata.py), so an
+    unknown function or a wrong arity is an error here too; the printer's QueryError has no
+    position (start and end null)."""
     try:
-        hogql.parse(query)
+        hogql.check_functions(query)
         return {"isValid": True, "isValidView": True, "errors": [], "warnings": [], "notices": [], "query": query}
-    except hogql.HogQLSyntaxError as e:
+    except (hogql.HogQLSyntaxError, hogql.FunctionError) as e:
+        start, end = getattr(e, "start", None), getattr(e, "end", None)
         return {
             "isValid": False,
             "isValidView": False,
-            "errors": [{"message": e.message, "start": e.start, "end": e.end, "fix": None}],
+            "errors": [{"message": e.message, "start": start, "end": end, "fix": None}],
             "warnings": [],
             "notices": [],
             "query": query,
@@ -417,8 +421,14 @@ def execute(state, q):
     started = time.monotonic()
     try:
         sql, limit = hogql.to_clickhouse(query, values)
+    # posthog/api/query.py raises ValidationError(str(e), e.code_name); drf-exceptions-hog
+    # answers it with that code and "attr": null. code_name is "hogql_syntax_error" for the
+    # parser's SyntaxError and "hogql_query_error" for QueryError (posthog/hogql/errors.py at
+    # 02a0c75c); a PostHog from before code_name existed answers "invalid_input" for both.
     except hogql.HogQLSyntaxError as e:
-        return 400, error_body("validation_error", "invalid", e.message, "query")
+        return 400, error_body("validation_error", "hogql_syntax_error", e.message)
+    except hogql.FunctionError as e:
+        return 400, error_body("validation_error", "hogql_query_error", e.message)
     except hogql.PlaceholderError as e:
         return 400, error_body("validation_error", "invalid", str(e), "query")
     except hogql.UnsupportedError as e:
