@@ -306,21 +306,28 @@ mod tests {
 
     #[test]
     fn many_chunks_keep_line_numbers_and_order() {
-        // Enough lines to span several 4 MiB chunks, with a broken line far in.
+        // Enough lines to span several 1 MiB chunks, with a broken line far in. Each
+        // line names its own tenant, so events out of file order would be seen.
         let n = 30_000;
         let mut text = String::new();
         for i in 1..=n {
             if i == 25_000 {
                 text.push_str("{\"event\": oops}\n");
             } else {
-                text.push_str(GOOD);
+                text.push_str(&GOOD.replace("\"t-1\"", &format!("\"t-{i}\"")));
                 text.push('\n');
             }
         }
+        assert!(text.len() > 8 * CHUNK, "the file must span several chunks");
         let p = read_events(text.as_bytes(), 3).unwrap();
         assert_eq!(p.events.len(), n - 1);
         assert_eq!(p.stats.lines, n as u64);
         assert_eq!(p.stats.broken_samples.first().map(|b| b.line), Some(25_000));
+        let expected = (1..=n).filter(|i| *i != 25_000).map(|i| format!("t-{i}"));
+        for (at, (event, want)) in p.events.iter().zip(expected).enumerate() {
+            let got = p.strings.resolve(event.tenant);
+            assert_eq!(got, want, "event {at} is out of file order");
+        }
     }
 
     #[test]

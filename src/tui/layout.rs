@@ -149,14 +149,67 @@ mod tests {
         assert_eq!(s.panes, vec![(PaneId::Revenue, Rect::new(0, 1, 120, 38))]);
     }
 
+    /// Every rectangle of the screen: header, tabs, panes and footer.
+    fn parts(s: &Screen) -> Vec<(String, Rect)> {
+        let mut out = vec![("header".to_owned(), s.header)];
+        out.extend(s.tabs.map(|t| ("tabs".to_owned(), t)));
+        out.extend(s.panes.iter().map(|(id, r)| (format!("{id:?}"), *r)));
+        out.push(("footer".to_owned(), s.footer));
+        out
+    }
+
+    /// The sizes people run terminals at, the grid's edges, and odd ones in between.
+    fn sizes() -> Vec<(u16, u16)> {
+        let mut sizes = vec![
+            (80, 24),
+            (120, 40),
+            (200, 50),
+            (150, 45),
+            (MIN_WIDTH, MIN_HEIGHT),
+            (99, 29),
+            (100, 30),
+            (101, 31),
+            (81, 25),
+            (133, 37),
+            (211, 61),
+            (397, 113),
+        ];
+        sizes.extend(
+            (MIN_WIDTH..=260)
+                .step_by(7)
+                .flat_map(|w| (MIN_HEIGHT..=90).step_by(5).map(move |h| (w, h))),
+        );
+        sizes
+    }
+
     #[test]
     fn panes_tile_without_overlap() {
-        let s = screen((150, 45), PaneId::Overview, false).unwrap();
-        let area: u32 = s
-            .panes
-            .iter()
-            .map(|(_, r)| u32::from(r.width) * u32::from(r.height))
-            .sum();
-        assert_eq!(area, 150 * 43);
+        for size in sizes() {
+            for zoom in [false, true] {
+                for focus in PaneId::ALL {
+                    let s = screen(size, focus, zoom).unwrap();
+                    let parts = parts(&s);
+                    let whole = Rect::new(0, 0, size.0, size.1);
+                    for (name, r) in &parts {
+                        assert!(
+                            !r.is_empty() && whole.union(*r) == whole,
+                            "{size:?} zoom {zoom}: {name} {r:?} is empty or off screen"
+                        );
+                    }
+                    for (i, (a, ra)) in parts.iter().enumerate() {
+                        for (b, rb) in &parts[i + 1..] {
+                            assert!(
+                                ra.intersection(*rb).is_empty(),
+                                "{size:?} zoom {zoom}: {a} {ra:?} overlaps {b} {rb:?}"
+                            );
+                        }
+                    }
+                    // Nothing overlaps and everything is on screen, so equal areas
+                    // mean the screen is covered with no gap.
+                    let area: u32 = parts.iter().map(|(_, r)| r.area()).sum();
+                    assert_eq!(area, u32::from(size.0) * u32::from(size.1), "{size:?}");
+                }
+            }
+        }
     }
 }

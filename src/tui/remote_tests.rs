@@ -13,6 +13,9 @@ use crate::posthog::error::PostHogError;
 use crate::posthog::queries::{Part, Scope};
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
 use serde_json::json;
 
 fn state() -> AppState {
@@ -44,6 +47,11 @@ fn fetch_generation(effects: &[Effect]) -> Option<u64> {
 }
 
 fn overview_answer() -> Box<QueryResult> {
+    overview_of("acme", 12)
+}
+
+/// An overview answer with one tenant and its revenue signals.
+fn overview_of(tenant: &str, revenue: u32) -> Box<QueryResult> {
     Box::new(QueryResult {
         columns: ["part", "tenant", "v1", "v2", "v3", "a", "b", "c"]
             .map(String::from)
@@ -51,11 +59,11 @@ fn overview_answer() -> Box<QueryResult> {
         rows: vec![
             vec![
                 json!("t"),
-                json!("acme"),
+                json!(tenant),
                 json!(null),
                 json!(null),
                 json!(null),
-                json!(12),
+                json!(revenue),
                 json!(3),
                 json!(1),
             ],
@@ -212,4 +220,61 @@ fn a_failed_refresh_keeps_the_data_and_offline_is_said_once_all_are_in() {
         s.pane_load(PaneId::Overview),
         PaneLoad::Stale { .. }
     ));
+}
+
+/// The whole screen as the user would see it, at the state's terminal size.
+fn screen(s: &AppState) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(s.size.0, s.size.1)).unwrap();
+    terminal.draw(|f| super::ui::draw(f, s)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+#[test]
+fn a_stale_answer_changes_nothing_the_user_sees() {
+    let mut s = state();
+    // Wide enough for the grid, so every pane is on screen.
+    s.size = (120, 40);
+    let g = fetch_generation(&start(&mut s)).unwrap();
+    answer(&mut s, g, Part::Overview, Ok(overview_answer()), 1);
+    for part in [Part::Revenue, Part::Cost, Part::Decisions, Part::Health] {
+        answer(&mut s, g, part, Ok(empty(part)), 1);
+    }
+    let g2 = fetch_generation(&refresh_key(&mut s)).unwrap();
+    let before = screen(&s);
+    let views = s.data.as_ref().unwrap().views.clone();
+    let panes = s.panes.clone();
+    let load = s.load.clone();
+
+    // A late answer of the first refresh, with data unlike what is shown, arrives
+    // while the second refresh is out. It is readable, so only its age keeps it out.
+    answer(&mut s, g, Part::Overview, Ok(overview_of("globex", 99)), 2);
+    let d = s.data.as_ref().unwrap();
+    assert!(
+        std::sync::Arc::ptr_eq(&d.views, &views),
+        "the views were rebuilt from a stale answer"
+    );
+    let rows: Vec<(&str, u32)> = d
+        .views
+        .overview
+        .rows
+        .iter()
+        .map(|r| (d.dataset.strings.resolve(r.tenant), r.revenue))
+        .collect();
+    assert_eq!(rows, [("acme", 12)]);
+    assert_eq!(s.panes, panes, "scroll, selection and filtered rows");
+    assert_eq!(s.load, load);
+    assert_eq!(
+        s.pane_load(PaneId::Overview),
+        &PaneLoad::Refreshing { as_of: at(1) }
+    );
+    assert_eq!(s.in_flight, Some(g2));
+    assert_eq!(s.remote.as_ref().unwrap().fetching.len(), Part::ALL.len());
+    assert_eq!(screen(&s), before, "the screen changed");
+
+    // The same answer under the current generation does reach the screen, so the
+    // comparison above could have seen a change.
+    answer(&mut s, g2, Part::Overview, Ok(overview_of("globex", 99)), 3);
+    assert_ne!(screen(&s), before);
+    let d = s.data.as_ref().unwrap();
+    assert_eq!(d.views.overview.rows[0].revenue, 99);
 }

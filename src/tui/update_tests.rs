@@ -189,7 +189,13 @@ fn period_cycles_and_recomputes_dropping_stale_results() {
     else {
         panic!()
     };
+    let shown = Arc::clone(&s.data.as_ref().unwrap().views);
+    let (panes, load) = (s.panes.clone(), s.load.clone());
     let stale = Arc::new(compute(&dataset, &params));
+    assert_ne!(
+        stale.period.label, shown.period.label,
+        "the stale result must differ from what is shown, or dropping it proves nothing"
+    );
     update(
         &mut s,
         Msg::Computed {
@@ -198,6 +204,15 @@ fn period_cycles_and_recomputes_dropping_stale_results() {
         },
     );
     assert_eq!(s.in_flight, Some(g2));
+    // Nothing the user sees changed: the same views, rows, selection and load state.
+    let views = &s.data.as_ref().unwrap().views;
+    assert!(
+        Arc::ptr_eq(views, &shown),
+        "the stale result was shown: period {}",
+        views.period.label
+    );
+    assert_eq!(s.panes, panes);
+    assert_eq!(s.load, load);
     let fresh = Arc::new(compute(&dataset, &p2));
     update(
         &mut s,
