@@ -54,7 +54,7 @@ pub fn loaded(size: (u16, u16)) -> AppState {
 
 /// The demo evaluated as a refresh would, its alerts and follow-ups as if just saved
 /// (fired at the fixed time) in a writable store.
-fn demo_loaded(params: &EngineParams, at: chrono::DateTime<Utc>) -> (Loaded, Synced) {
+pub fn demo_loaded(params: &EngineParams, at: chrono::DateTime<Utc>) -> (Loaded, Synced) {
     let ds = dataset(DemoOptions::new(today()));
     let views = compute(&ds, params);
     let alerts =

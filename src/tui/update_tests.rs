@@ -356,3 +356,82 @@ fn remapped_keys_drive_the_same_actions() {
     key(&mut s, KeyCode::Char('x'));
     assert!(s.should_quit);
 }
+
+#[test]
+fn a_reload_is_announced_once_its_alerts_are_back_from_the_store() {
+    let mut s = loaded((120, 40));
+    let effects = key(&mut s, KeyCode::Char('R'));
+    let Some(Effect::Load { generation, params }) = effects.into_iter().next() else {
+        panic!("R starts no load");
+    };
+    assert_eq!(s.status.as_ref().unwrap().text, "reloading DEMO DATA");
+    let (loaded_again, synced) = super::fixture::demo_loaded(&params, Utc::now());
+    update(
+        &mut s,
+        Msg::Loaded {
+            generation,
+            result: Ok(Box::new(loaded_again)),
+            at: Utc::now(),
+        },
+    );
+    // The panes are back, but the alerts are not yet: nothing announced.
+    assert_eq!(s.status.as_ref().unwrap().text, "reloading DEMO DATA");
+    let (alerts, followups) = (synced.triage.alerts.len(), synced.triage.followups.len());
+    update(
+        &mut s,
+        Msg::Synced {
+            generation,
+            synced: Box::new(synced),
+        },
+    );
+    assert_eq!(
+        s.status.as_ref().unwrap().text,
+        format!("reloaded DEMO DATA: {alerts} alerts, {followups} follow-ups")
+    );
+    assert!(alerts > 0 && s.reload.is_none());
+}
+
+#[test]
+fn a_triage_key_that_finds_no_row_says_why() {
+    // The panes are loaded, the store has not answered yet: the alerts are not there.
+    let mut s = AppState::new(
+        Origin::Demo,
+        Keymap::default(),
+        Vec::new(),
+        "dark",
+        EngineParams::new(today()),
+    );
+    s.size = (120, 40);
+    let Some(Effect::Load { generation, params }) = start(&mut s).into_iter().next() else {
+        panic!("no first load");
+    };
+    let (first, _) = super::fixture::demo_loaded(&params, Utc::now());
+    update(
+        &mut s,
+        Msg::Loaded {
+            generation,
+            result: Ok(Box::new(first)),
+            at: Utc::now(),
+        },
+    );
+    key(&mut s, KeyCode::Char('5'));
+    for k in ['a', ' ', 'F'] {
+        assert!(key(&mut s, KeyCode::Char(k)).is_empty(), "{k} acted");
+        assert_eq!(
+            s.status.as_ref().unwrap().text,
+            "Alerts are still loading: nothing was changed",
+            "{k}"
+        );
+    }
+    // Loaded, but a filter leaves no row.
+    let mut s = loaded((120, 40));
+    key(&mut s, KeyCode::Char('5'));
+    key(&mut s, KeyCode::Char('/'));
+    chars(&mut s, "tenant:nobody-at-all");
+    key(&mut s, KeyCode::Enter);
+    assert!(key(&mut s, KeyCode::Char('a')).is_empty());
+    assert_eq!(
+        s.status.as_ref().unwrap().text,
+        "no row in Alerts to act on: nothing was changed"
+    );
+}
