@@ -222,3 +222,24 @@ fn a_panic_restores_the_terminal_before_its_message() {
     );
     t.assert_restored();
 }
+
+#[test]
+fn no_way_out_ctrl_c_and_ctrl_backslash_quit_whatever_the_keymap() {
+    // quit moved off q: q no longer quits, but Ctrl-C and Ctrl-\ always do.
+    for key in ["C-c", "C-\\"] {
+        let t = Tmux::start(100, 30);
+        let dir = t.home.path().join("config/bearing");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("config.toml"), "[keys]\nquit = \"x\"\n").unwrap();
+        t.run_bearing("--today 2026-11-28");
+        t.wait_for(POPULATED);
+        t.keys(&["q", "?"]);
+        t.wait_for("show or hide this help");
+        t.keys(&["Escape"]);
+        t.wait_gone("show or hide this help");
+        t.keys(&[key]);
+        let s = t.wait_for("EXIT=");
+        assert!(s.contains("EXIT=0"), "{key}: {s}");
+        t.assert_restored();
+    }
+}

@@ -129,6 +129,19 @@ impl fmt::Display for Key {
     }
 }
 
+/// Keys that always quit, whatever the config binds: Ctrl-C, and Ctrl-\ (which
+/// terminals send as the byte 0x1C, read as Ctrl-4, or with the kitty protocol as
+/// Ctrl-\). In raw mode they reach bearing as keys, not signals, so without them a
+/// config that unbinds quit would leave no way out but a kill from elsewhere.
+pub fn reserved_quit_keys() -> [Key; 3] {
+    let ctrl = |c| Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+        alt: false,
+    };
+    [ctrl('c'), ctrl('\\'), ctrl('4')]
+}
+
 /// Two actions claiming one key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Conflict {
@@ -212,6 +225,25 @@ impl Keymap {
                 by_action.entry(action).or_default().push(key);
             }
         }
+        // There is always a way out: the reserved keys quit whatever the config says.
+        for key in reserved_quit_keys() {
+            match by_key.insert(key, Action::Quit) {
+                Some(other) if other != Action::Quit => {
+                    by_action.entry(other).or_default().retain(|k| *k != key);
+                    conflicts.push(Conflict {
+                        key,
+                        kept: Action::Quit,
+                        dropped: other,
+                    });
+                }
+                Some(_) => continue,
+                None => {}
+            }
+            let keys = by_action.entry(Action::Quit).or_default();
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
         Keymap {
             by_key,
             by_action,
@@ -293,6 +325,23 @@ mod tests {
             "theme's only key was taken"
         );
         assert!(map.conflicts.is_empty());
+    }
+
+    #[test]
+    fn no_way_out_ctrl_c_and_ctrl_backslash_always_quit() {
+        let mut user = BTreeMap::new();
+        user.insert(Action::Quit, Vec::new());
+        user.insert(Action::Zoom, vec![Key::parse("ctrl-c").unwrap()]);
+        let map = Keymap::build(&user);
+        for key in reserved_quit_keys() {
+            assert_eq!(map.action(key), Some(Action::Quit), "{key}");
+        }
+        assert_eq!(map.first_key(Action::Quit), Key::parse("ctrl-c").ok());
+        assert!(map.keys(Action::Zoom).is_empty());
+        assert_eq!(
+            map.conflicts[0].to_string(),
+            "key \"ctrl-c\" is bound to both quit and zoom; it does quit"
+        );
     }
 
     #[test]

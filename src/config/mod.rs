@@ -328,10 +328,24 @@ pub fn apply_file(
             })?;
         let mut parsed = Vec::new();
         for spec in keys.get_ref().specs() {
-            parsed.push(
-                Key::parse(spec)
-                    .map_err(|m| ctx.err(keys.span(), format!("{}: {m}", name.get_ref())))?,
-            );
+            let key = Key::parse(spec)
+                .map_err(|m| ctx.err(keys.span(), format!("{}: {m}", name.get_ref())))?;
+            if action != Action::Quit && keymap::reserved_quit_keys().contains(&key) {
+                return Err(ctx.err(
+                    keys.span(),
+                    format!(
+                        "{} = {spec:?}: {key} always quits bearing and cannot be bound to anything else",
+                        name.get_ref()
+                    ),
+                ));
+            }
+            parsed.push(key);
+        }
+        if action == Action::Quit && parsed.is_empty() {
+            return Err(ctx.err(
+                keys.span(),
+                "quit = []: bearing needs a key to quit (ctrl-c always quits as well; list it, or another key)".to_owned(),
+            ));
         }
         user.insert(action, parsed);
     }

@@ -247,3 +247,19 @@ fn posthog_environment_the_specific_name_wins_and_configures_the_source() {
     let (c, _) = load(Some(&path), &o, &get).unwrap();
     assert_eq!(c.source, SourceSpec::Demo);
 }
+
+#[test]
+fn no_way_out_quit_needs_a_key_and_ctrl_c_cannot_be_taken() {
+    assert_eq!(
+        err("[keys]\nquit = []\n"),
+        "config.toml:2:8: quit = []: bearing needs a key to quit (ctrl-c always quits as well; list it, or another key)"
+    );
+    assert_eq!(
+        err("[keys]\nzoom = \"ctrl-c\"\n"),
+        "config.toml:2:8: zoom = \"ctrl-c\": ctrl-c always quits bearing and cannot be bound to anything else"
+    );
+    // Quit moved to another key: ctrl-c still quits.
+    let c = parse("[keys]\nquit = \"x\"\n").unwrap();
+    let ctrl_c = keymap::Key::parse("ctrl-c").unwrap();
+    assert_eq!(c.keymap.action(ctrl_c), Some(Action::Quit));
+}

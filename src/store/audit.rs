@@ -74,6 +74,17 @@ pub fn next_batch(tx: &Transaction) -> Result<i64, StoreError> {
     Ok(max.unwrap_or(0) + 1)
 }
 
+/// The last record's sequence number and hash, if there is one.
+pub fn last(tx: &Transaction) -> Result<Option<(i64, String)>, StoreError> {
+    Ok(tx
+        .query_row(
+            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
 pub fn append(
     tx: &Transaction,
     actor: &Actor,

@@ -8,14 +8,13 @@
 pub mod alerts;
 pub mod audit;
 pub mod followups;
+pub mod path;
 mod schema;
 pub mod snapshots;
 pub mod undo;
 
 use crate::triage::Refusal;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
-use std::fs::{DirBuilder, OpenOptions};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -55,6 +54,9 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Db(String),
+    /// What is at the database's path is not a file bearing may use.
+    #[error("{0}")]
+    Path(#[from] path::PathRefused),
     /// A database error, kept whole so `write` can tell a full disk from a bad query.
     #[error("{}", describe(.0))]
     Sqlite(rusqlite::Error),
@@ -114,43 +116,63 @@ pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "bearing").map(|d| d.data_dir().join("bearing.db"))
 }
 
-fn prepare_files(path: &Path) -> std::io::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !dir.exists() {
-            DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
-        }
+/// bearing's mark in the SQLite header ("bear"), so that another program's database is
+/// never taken for bearing's.
+pub const APPLICATION_ID: i64 = 0x6265_6172;
+
+/// Refuses a SQLite database that is not bearing's before anything is changed in it: a
+/// database with another program's application id, or with tables but not bearing's.
+/// An empty database is bearing's to set up; one made before bearing set its id is
+/// known by its tables.
+fn ensure_ours(conn: &Connection, shown: &str) -> Result<(), StoreError> {
+    let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if app == APPLICATION_ID {
+        return Ok(());
     }
-    match OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            // Our own file: keep it private even if something loosened it.
-            let meta = std::fs::metadata(path)?;
-            if meta.permissions().mode() & 0o077 != 0 {
-                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
-            }
-            Ok(())
-        }
-        Err(e) => Err(e),
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let bearing_tables = ["alerts", "audit"].iter().all(|t| tables.iter().any(|n| n == t));
+    if app == 0 && (tables.is_empty() || bearing_tables) {
+        return Ok(());
     }
+    let what = if app != 0 {
+        format!("application id {app:#x}")
+    } else {
+        let listed: Vec<String> = tables.iter().take(5).map(|t| crate::domain::sanitize::sanitize(t).into_owned()).collect();
+        format!("tables {}", listed.join(", "))
+    };
+    Err(StoreError::Path(path::PathRefused {
+        path: shown.to_owned(),
+        why: format!("is another program's SQLite database ({what}); bearing will not change it"),
+    }))
 }
 
 impl Store {
     /// Opens (creating if needed) the database for reading and writing.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let shown = path.display().to_string();
-        prepare_files(path)
-            .map_err(|e| StoreError::Db(format!("cannot create the database: {e} ({shown})")))?;
-        let open = || -> rusqlite::Result<Connection> {
-            let conn = Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            conn.busy_timeout(BUSY_TIMEOUT)?;
+        let shown = crate::domain::sanitize::sanitize(&path.display().to_string()).into_owned();
+        let checked = path::check(path, true)?;
+        let failed = |e: rusqlite::Error| StoreError::Db(format!("{} ({shown})", describe(&e)));
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_NOFOLLOW,
+        )
+        .map_err(failed)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(failed)?;
+        // Nothing is changed (no WAL, no tables, no mode) until the file is known to be
+        // bearing's.
+        ensure_ours(&conn, &shown).map_err(|e| match e {
+            StoreError::Sqlite(e) => failed(e),
+            other => other,
+        })?;
+        if !checked.created && checked.make_private().unwrap_or(false) {
+            tracing::warn!("the database was readable by others; made it private (0600) again");
+        }
+        let setup = |conn: &Connection| -> rusqlite::Result<()> {
             let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {
                 return Err(rusqlite::Error::SqliteFailure(
@@ -158,12 +180,10 @@ impl Store {
                     Some(format!("journal mode {mode}")),
                 ));
             }
-            conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
-            Ok(conn)
+            conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
         };
-        let mut conn = open().map_err(|e| StoreError::Db(format!("{} ({shown})", describe(&e))))?;
-        schema::migrate(&mut conn)
-            .map_err(|e| StoreError::Db(format!("{} ({shown})", describe(&e))))?;
+        setup(&conn).map_err(failed)?;
+        schema::migrate(&mut conn).map_err(failed)?;
         // Test hook: cap the database at its current size, which makes SQLite answer
         // SQLITE_FULL exactly as it does on a full disk.
         #[cfg(feature = "test-hooks")]
@@ -191,25 +211,21 @@ impl Store {
     /// Opens the database to read only, e.g. when it cannot be written. `reason` is
     /// what the user is told when they try to change something.
     pub fn open_read_only(path: &Path, reason: String) -> Result<Store, StoreError> {
-        let shown = path.display().to_string();
-        if !path.exists() {
-            return Err(StoreError::Db(format!("no database yet ({shown})")));
-        }
+        let shown = crate::domain::sanitize::sanitize(&path.display().to_string()).into_owned();
+        path::check(path, false)?;
         let try_open = |immutable: bool| -> rusqlite::Result<Connection> {
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NOFOLLOW;
             let conn = if immutable {
                 // A WAL database in a folder we cannot write has no -shm to map; read
                 // the file as it is.
                 let uri = format!("file:{}?immutable=1", path.display());
-                Connection::open_with_flags(
-                    uri,
-                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
-                )?
+                Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)?
             } else {
-                Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?
+                Connection::open_with_flags(path, flags)?
             };
             conn.busy_timeout(BUSY_TIMEOUT)?;
             let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            if version != schema::VERSION {
+            if !(schema::READABLE_FROM..=schema::VERSION).contains(&version) {
                 return Err(rusqlite::Error::SqliteFailure(
                     rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_NOTADB),
                     Some(format!("schema version {version}")),
@@ -221,6 +237,7 @@ impl Store {
         let conn = try_open(false)
             .or_else(|_| try_open(true))
             .map_err(|e| StoreError::Db(format!("{} ({shown})", describe(&e))))?;
+        ensure_ours(&conn, &shown)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -268,12 +285,20 @@ impl Store {
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
             // On error the transaction is dropped, which rolls it back.
             let value = f(&tx, &actor)?;
+            let last = audit::last(&tx)?;
             #[cfg(feature = "test-hooks")]
             hooks::inside_transaction();
             tx.commit()?;
-            Ok(value)
+            Ok((value, last))
         })();
         match result {
+            Ok((value, last)) => match self.confirm(last.as_ref()) {
+                Ok(()) => Ok(value),
+                Err(why) => {
+                    self.read_only = Some(format!("{why}; changes cannot be saved"));
+                    Err(StoreError::Db(format!("not saved: {why}")))
+                }
+            },
             Err(StoreError::Sqlite(e)) => {
                 let message = describe(&e);
                 if is_fatal_for_writes(&e) {
@@ -283,7 +308,33 @@ impl Store {
                     "not saved: {message}; nothing was changed"
                 )))
             }
-            other => other,
+            Err(other) => Err(other),
+        }
+    }
+
+    /// "Saved" means another reader of the file sees it: after each commit, a new
+    /// connection must find the last audit record as written. It does not when the
+    /// database's files were changed under bearing — its -wal removed or replaced while
+    /// it was open — and then the commit went where no one will ever read it.
+    fn confirm(&self, last: Option<&(i64, String)>) -> Result<(), String> {
+        let Some((seq, hash)) = last else {
+            return Ok(());
+        };
+        let lost = "the database's files were changed under bearing (its -wal file removed or replaced?): the last change is not in the database";
+        let reader = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NOFOLLOW,
+        )
+        .and_then(|c| {
+            c.busy_timeout(BUSY_TIMEOUT)?;
+            c.query_row("SELECT hash FROM audit WHERE seq = ?1", [seq], |r| {
+                r.get::<_, String>(0)
+            })
+        });
+        match reader {
+            Ok(h) if &h == hash => Ok(()),
+            Ok(_) | Err(rusqlite::Error::QueryReturnedNoRows) => Err(lost.to_owned()),
+            Err(e) => Err(format!("{lost} ({})", describe(&e))),
         }
     }
 }
@@ -321,6 +372,8 @@ pub fn now_text() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+#[cfg(test)]
+mod attack_tests;
 #[cfg(test)]
 mod audit_tests;
 #[cfg(test)]

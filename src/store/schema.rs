@@ -3,7 +3,9 @@
 
 use rusqlite::{Connection, TransactionBehavior};
 
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
+/// The oldest schema a read-only store can read: V3 only adds indexes and the id.
+pub const READABLE_FROM: i64 = 2;
 
 const V1: &str = "
 CREATE TABLE alerts (
@@ -85,7 +87,14 @@ CREATE TABLE snapshots (
 );
 ";
 
-const STEPS: [&str; 2] = [V1, V2];
+/// Indexes for every lookup the store makes, so loading N alerts is linear in N: each
+/// alert's follow-up is found by `alert_id`. And bearing's mark in the file's header.
+const V3: &str = "
+CREATE INDEX followups_alert ON followups(alert_id);
+PRAGMA application_id = 1650811250;
+";
+
+const STEPS: [&str; 3] = [V1, V2, V3];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -3,6 +3,7 @@
 //! be written.
 
 use super::*;
+use std::os::unix::fs::PermissionsExt;
 use crate::engine::alerts::{AlertCandidate, Evidence, Rule, Severity};
 use crate::triage::{Command, Status};
 use chrono::NaiveDate;
@@ -289,7 +290,7 @@ fn a_damaged_file_is_reported_and_left_untouched() {
         .map(|e| e.to_string())
         .unwrap_or_default();
     assert!(
-        e.starts_with("the database file is damaged or is not a bearing database ("),
+        e.ends_with("bearing.db is damaged or is not a SQLite database; bearing will not write over it"),
         "{e}"
     );
     assert!(Store::open_read_only(&db, String::new()).is_err());

@@ -1,0 +1,168 @@
+//! What an attack on the store's path and files found (issue 9): each case is refused
+//! with its reason and leaves what it found exactly as it was.
+
+use super::tests::{seeded, today};
+use super::{Store, StoreError};
+use crate::triage::Command;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+fn mode(p: &Path) -> u32 {
+    std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+fn refused(path: &Path) -> String {
+    match Store::open(path) {
+        Ok(_) => panic!("{} was opened", path.display()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn the_store_path_a_symlink_is_refused_and_its_target_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("notes.txt");
+    std::fs::write(&target, "mine").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let db = dir.path().join("bearing.db");
+    std::os::unix::fs::symlink(&target, &db).unwrap();
+    let e = refused(&db);
+    assert!(e.ends_with("is a symbolic link; bearing opens its database only at its real path"), "{e}");
+    assert_eq!(mode(&target), 0o644, "the link's target was chmodded");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine");
+    // Nor through a read-only open.
+    assert!(Store::open_read_only(&db, "x".into()).is_err());
+}
+
+#[test]
+fn the_store_path_a_folder_a_device_or_a_fifo_is_refused_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(refused(&folder).ends_with("is a folder, not a database file"));
+    assert_eq!(mode(&folder), 0o755);
+
+    // /dev/null: run as root, the old code made it 0600 for the whole machine.
+    let null = Path::new("/dev/null");
+    let before = mode(null);
+    assert!(refused(null).ends_with("is a device, not a database file"));
+    assert_eq!(mode(null), before);
+
+    // A FIFO is refused at once, never waited on.
+    let fifo = dir.path().join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(refused(&fifo).ends_with("is a FIFO, not a database file"));
+    assert!(Store::open_read_only(&fifo, "x".into()).is_err());
+}
+
+#[test]
+fn the_store_path_another_programs_database_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bearing.db");
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute_batch("CREATE TABLE users (name TEXT); INSERT INTO users VALUES ('ana');")
+            .unwrap();
+    }
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let bytes = std::fs::read(&db).unwrap();
+    let e = refused(&db);
+    assert!(
+        e.ends_with("is another program's SQLite database (tables users); bearing will not change it"),
+        "{e}"
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), bytes, "the file was changed");
+    assert_eq!(mode(&db), 0o644, "the file was chmodded");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "something was created beside it: {names:?}");
+
+    // A database another program marked as its own is refused as well.
+    let other = dir.path().join("other.db");
+    {
+        let c = rusqlite::Connection::open(&other).unwrap();
+        c.execute_batch("PRAGMA application_id = 42;").unwrap();
+    }
+    assert!(refused(&other).contains("application id 0x2a"));
+
+    // A file that is not SQLite at all is not written over.
+    let text = dir.path().join("text.db");
+    std::fs::write(&text, "hello, this is not a database").unwrap();
+    assert!(refused(&text).ends_with("is damaged or is not a SQLite database; bearing will not write over it"));
+    assert_eq!(std::fs::read_to_string(&text).unwrap(), "hello, this is not a database");
+}
+
+#[test]
+fn the_store_path_a_hard_link_or_another_users_file_is_refused() {
+    let (dir, store, _) = seeded(1);
+    let db = store.path.clone();
+    drop(store);
+    let link = dir.path().join("second-name.db");
+    std::fs::hard_link(&db, &link).unwrap();
+    assert!(refused(&db).ends_with("has other hard links; bearing uses only a database file with one name"));
+    std::fs::remove_file(&link).unwrap();
+    Store::open(&db).unwrap();
+    // Only root can give a file away; other users skip this part.
+    if rustix::process::geteuid().is_root() {
+        assert!(
+            std::process::Command::new("chown")
+                .args(["65534:65534", db.to_str().unwrap()])
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert!(refused(&db).contains("belongs to another user (uid 65534)"));
+    }
+}
+
+#[test]
+fn the_store_path_a_loosened_bearing_database_is_made_private_through_its_open_file() {
+    let (_d, store, _) = seeded(1);
+    let db = store.path.clone();
+    drop(store);
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    Store::open(&db).unwrap();
+    assert_eq!(mode(&db), 0o600);
+    let app: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(app, super::APPLICATION_ID);
+}
+
+#[test]
+fn the_wal_removed_under_two_processes_is_noticed_and_nothing_is_called_saved() {
+    let (_d, mut store, ids) = seeded(2);
+    // Another reader holds the database open, as a second bearing would.
+    let other = rusqlite::Connection::open(&store.path).unwrap();
+    let _: i64 = other
+        .query_row("SELECT count(*) FROM alerts", [], |r| r.get(0))
+        .unwrap();
+    store
+        .triage(&ids[..1], &Command::Acknowledge, today())
+        .unwrap();
+    let wal = store.path.with_extension("db-wal");
+    std::fs::remove_file(&wal).unwrap();
+    let e = store
+        .triage(&ids[1..], &Command::Acknowledge, today())
+        .unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Db(m) if m.starts_with("not saved: the database's files were changed under bearing")),
+        "{e}"
+    );
+    // From now on nothing is written, and the user is told why.
+    assert!(store.read_only().is_some_and(|r| r.contains("changes cannot be saved")));
+    let e = store
+        .triage(&ids[..1], &Command::Resolve, today())
+        .unwrap_err();
+    assert!(matches!(e, StoreError::ReadOnly(_)), "{e}");
+}
