@@ -292,13 +292,23 @@ impl Store {
             Ok((value, last))
         })();
         match result {
-            Ok((value, last)) => match self.confirm(last.as_ref()) {
-                Ok(()) => Ok(value),
-                Err(why) => {
-                    self.read_only = Some(format!("{why}; changes cannot be saved"));
-                    Err(StoreError::Db(format!("not saved: {why}")))
+            Ok((value, last)) => {
+                // Copy the commit into the database file itself at once, so it does
+                // not live only in the -wal, which anything may remove (a full
+                // checkpoint waits for no one: readers and writers are not blocked).
+                let _ = self
+                    .conn
+                    .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(0));
+                match self.confirm(last.as_ref()) {
+                    Ok(()) => Ok(value),
+                    Err(why) => {
+                        self.read_only = Some(format!("{why}; changes cannot be saved"));
+                        Err(StoreError::Db(format!(
+                            "cannot confirm this change was saved: {why}"
+                        )))
+                    }
                 }
-            },
+            }
             Err(StoreError::Sqlite(e)) => {
                 let message = describe(&e);
                 if is_fatal_for_writes(&e) {
@@ -314,8 +324,9 @@ impl Store {
 
     /// "Saved" means another reader of the file sees it: after each commit, a new
     /// connection must find the last audit record as written. It does not when the
-    /// database's files were changed under bearing — its -wal removed or replaced while
-    /// it was open — and then the commit went where no one will ever read it.
+    /// database's files were changed under bearing (its -wal removed or replaced while
+    /// it was open, the file swapped) so that the commit went where other readers may
+    /// never look; bearing then stops writing and says so.
     fn confirm(&self, last: Option<&(i64, String)>) -> Result<(), String> {
         let Some((seq, hash)) = last else {
             return Ok(());

@@ -145,7 +145,14 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "latency":
             time.sleep(fault.get("latency_ms", 3000) / 1000)
             return fault, False
-        if mode in ("drop", "truncate", "malformed"):
+        if mode == "drop":
+            # The connection dies before any answer is computed, as when a proxy or
+            # load balancer resets it: nothing is run, nothing is sent.
+            self.close_connection = True
+            self.connection.close()
+            self.logged(kind, 0, 0, received, fault=fault)
+            return fault, True
+        if mode in ("truncate", "malformed"):
             return fault, False  # applied to the real answer in send()
         status, body, headers = {
             "500": (500, error_body("server_error", "error", "A server error occurred."), {}),
