@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod engine;
+pub mod files;
 pub mod logging;
 pub mod posthog;
 pub mod refresh;

@@ -4,8 +4,8 @@
 //! to the cockpit. Without it nothing is collected. The key cannot appear: it lives in
 //! a type with no Display and travels only as a header marked sensitive.
 
-use std::fs::OpenOptions;
-use std::path::PathBuf;
+use std::fs::File;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tracing_subscriber::EnvFilter;
 
@@ -15,6 +15,40 @@ pub fn default_file() -> Option<PathBuf> {
         .state_dir()
         .map_or_else(|| dirs.data_local_dir().to_path_buf(), |d| d.to_path_buf());
     Some(dir.join("bearing.log"))
+}
+
+/// Opens the log for appending. It may hold what bearing saw of a user's data, so a new
+/// log is 0600 in a folder made 0700; a symlink put at its path is refused rather than
+/// followed (it could point the log at any file the user can write), and so is anything
+/// that is not a regular file (a FIFO would block the open).
+fn open(path: &Path) -> std::io::Result<File> {
+    use rustix::fs::{Mode, OFlags};
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::files::create_private_dir(dir)?;
+    }
+    let fd = rustix::fs::open(
+        path,
+        OFlags::WRONLY
+            | OFlags::APPEND
+            | OFlags::CREATE
+            | OFlags::NOFOLLOW
+            | OFlags::NONBLOCK
+            | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o600),
+    )
+    .map_err(|e| {
+        if e == rustix::io::Errno::LOOP {
+            std::io::Error::other("is a symbolic link; bearing does not follow one for its log")
+        } else {
+            e.into()
+        }
+    })?;
+    let file = File::from(fd);
+    // O_NONBLOCK changes nothing for a regular file, the only kind kept.
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("is not a regular file"));
+    }
+    Ok(file)
 }
 
 /// Starts logging if asked to; returns a problem to tell the user, if any.
@@ -28,12 +62,12 @@ pub fn init(get: &dyn Fn(&str) -> Option<String>) -> Option<String> {
         .filter(|p| !p.is_empty())
         .map(PathBuf::from)
         .or_else(default_file)?;
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    let file = match OpenOptions::new().create(true).append(true).open(&path) {
+    let file = match open(&path) {
         Ok(f) => f,
-        Err(e) => return Some(format!("log file {}: {e}", path.display())),
+        Err(e) => {
+            let shown = crate::domain::sanitize::sanitize(&path.display().to_string()).into_owned();
+            return Some(format!("log file {shown}: {e}"));
+        }
     };
     let result = tracing_subscriber::fmt()
         .with_env_filter(filter)

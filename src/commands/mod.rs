@@ -15,7 +15,6 @@ use crate::refresh;
 use crate::source::{self, LoadOptions, demo::DemoOptions, export};
 use crate::tui::{app, state::AppState};
 use chrono::{NaiveDate, Utc};
-use std::fs::File;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -146,7 +145,7 @@ fn write_out(
     match out {
         Some(path) => {
             let mut f = io::BufWriter::new(
-                File::create(path)
+                crate::files::create_private(path)
                     .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?,
             );
             write(&mut f)?;
@@ -178,10 +177,10 @@ fn demo_data(today: NaiveDate, events: usize, out: &Path, seed: Option<u64>) -> 
         };
     }
     let subs = source::sibling_subscriptions(out);
-    let written = File::create(out)
+    let written = crate::files::create_private(out)
         .and_then(|f| export::write_events(opts, f))
         .and_then(|n| {
-            File::create(&subs)
+            crate::files::create_private(&subs)
                 .and_then(|f| export::write_subscriptions(opts, f))
                 .map(|()| n)
         });
@@ -238,23 +237,23 @@ fn config_command(
     }
 }
 
-fn config_init(path: &PathBuf, force: bool) -> ExitCode {
-    if path.exists() && !force {
-        return fail(format!(
-            "{} exists; use --force to overwrite it",
-            path.display()
-        ));
-    }
-    if let Some(dir) = path.parent()
-        && let Err(e) = std::fs::create_dir_all(dir)
+fn config_init(path: &Path, force: bool) -> ExitCode {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Err(e) = crate::files::create_private_dir(dir)
     {
         return fail(format!("{}: {e}", dir.display()));
     }
-    match std::fs::write(path, DEFAULT_TEXT) {
+    let written = crate::files::create_own(path, force)
+        .and_then(|mut f| f.write_all(DEFAULT_TEXT.as_bytes()));
+    match written {
         Ok(()) => {
             println!("wrote {}", path.display());
             ExitCode::SUCCESS
         }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => fail(format!(
+            "{} exists; use --force to overwrite it",
+            path.display()
+        )),
         Err(e) => fail(format!("{}: {e}", path.display())),
     }
 }

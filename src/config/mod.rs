@@ -125,37 +125,39 @@ pub fn theme_names(config_dir: Option<&Path>) -> Vec<String> {
         .iter()
         .map(|(n, _)| (*n).to_owned())
         .collect();
-    for (name, _) in user_themes(config_dir) {
-        if !names.contains(&name) {
+    // An unreadable theme is no choice; `load_themes` says why it cannot be read.
+    for (name, text) in user_themes(config_dir) {
+        if text.is_ok() && !names.contains(&name) {
             names.push(name);
         }
     }
     names
 }
 
-/// `themes/*.toml` in the config dir, as (name, text), sorted by name.
-fn user_themes(config_dir: Option<&Path>) -> Vec<(String, String)> {
+/// `themes/*.toml` in the config dir, as (name, text or why it cannot be read), sorted
+/// by name. Any of them may be a link to `/dev/zero` or a FIFO: `files` refuses those.
+fn user_themes(config_dir: Option<&Path>) -> Vec<(String, std::io::Result<String>)> {
     let Some(dir) = config_dir.map(|d| d.join("themes")) else {
         return Vec::new();
     };
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut out: Vec<(String, String)> = entries
+    let mut out: Vec<(String, std::io::Result<String>)> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .filter_map(|p| {
             let name = p.file_stem()?.to_string_lossy().into_owned();
-            std::fs::read_to_string(&p).ok().map(|t| (name, t))
+            Some((name, crate::files::read_text(&p, crate::files::Kind::Theme)))
         })
         .collect();
-    out.sort();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
 
-/// Every theme ready to draw, in cycle order; a user theme that fails to parse is
-/// reported and skipped, never fatal.
+/// Every theme ready to draw, in cycle order; a user theme that cannot be read or
+/// parsed is reported and skipped, never fatal.
 pub fn load_themes(config_dir: Option<&Path>, depth: ColorDepth) -> (Vec<Theme>, Vec<String>) {
     let mut themes = Vec::new();
     let mut problems = Vec::new();
@@ -166,7 +168,8 @@ pub fn load_themes(config_dir: Option<&Path>, depth: ColorDepth) -> (Vec<Theme>,
         }
     }
     for (name, text) in user_themes(config_dir) {
-        match theme::parse_theme(&text, depth) {
+        let text = text.map_err(|e| e.to_string());
+        match text.and_then(|text| theme::parse_theme(&text, depth)) {
             Ok(mut t) => {
                 t.name = name;
                 match themes.iter_mut().find(|x| x.name == t.name) {
@@ -174,7 +177,10 @@ pub fn load_themes(config_dir: Option<&Path>, depth: ColorDepth) -> (Vec<Theme>,
                     None => themes.push(t),
                 }
             }
-            Err(e) => problems.push(format!("theme file themes/{name}.toml: {e}")),
+            Err(e) => problems.push(format!(
+                "theme file themes/{}.toml: {e}",
+                crate::domain::sanitize::sanitize(&name)
+            )),
         }
     }
     (themes, problems)
@@ -457,12 +463,15 @@ pub fn load(
     let themes = theme_names(config_dir);
     let mut config = Config::default();
     if let Some(p) = &path {
-        match std::fs::read_to_string(p) {
-            Ok(text) => apply_file(&mut config, &p.display().to_string(), &text, &themes)?,
+        // A FIFO or `/dev/zero` named as the config is refused, not waited on or read
+        // for ever; a leading BOM is dropped.
+        let shown = crate::domain::sanitize::sanitize(&p.display().to_string()).into_owned();
+        match crate::files::read_text(p, crate::files::Kind::Config) {
+            Ok(text) => apply_file(&mut config, &shown, &text, &themes)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {}
             Err(e) => {
                 return Err(ConfigError::Io {
-                    path: p.display().to_string(),
+                    path: shown,
                     message: e.to_string(),
                 });
             }

@@ -80,9 +80,12 @@ pub fn read_key_file(path: &Path) -> Result<ApiKey, KeyError> {
         path: shown.clone(),
         message: e.to_string(),
     };
-    let meta = std::fs::metadata(path).map_err(io)?;
+    // Opened first and checked through the open file: a FIFO never blocks the open,
+    // and the mode checked is that of the very file then read (at most 4 KiB of it).
+    let file = crate::files::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
     check_mode(&meta, &shown)?;
-    let text = std::fs::read_to_string(path).map_err(io)?;
+    let text = crate::files::text_of(file, crate::files::Kind::KeyFile).map_err(io)?;
     ApiKey::new(&text)
 }
 
@@ -145,5 +148,30 @@ mod tests {
             "phx_file_key"
         );
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_utf8_bom_in_the_key_file_is_ignored() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key");
+        std::fs::write(&path, "\u{feff}phx_bom_key\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let key = read_key_file(&path).unwrap();
+        assert_eq!(key.expose_for_test(), "phx_bom_key");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_file_over_4_kib_is_refused_naming_the_limit() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key");
+        std::fs::write(&path, format!("phx_{}", "k".repeat(5000))).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let e = read_key_file(&path).unwrap_err().to_string();
+        assert!(e.contains("larger than 4 KiB"), "{e}");
+        assert!(!e.contains("kkkk"), "the key is never shown: {e}");
     }
 }

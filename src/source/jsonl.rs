@@ -151,6 +151,11 @@ fn split_chunks<R: Read>(mut reader: R, tx: SyncSender<Chunk>) -> io::Result<Ing
         let n = read_full(&mut reader, &mut buf[start..])?;
         buf.truncate(start + n);
         let eof = n == 0;
+        // A byte-order mark before the first line would make that line unreadable.
+        if index == 0 && line == 0 && start == 0 && buf.starts_with(crate::files::BOM) {
+            buf.drain(..crate::files::BOM.len());
+            stats.bytes += crate::files::BOM.len() as u64;
+        }
         if skipping_long_line {
             // Drop bytes up to the end of an over-long line.
             match buf.iter().position(|b| *b == b'\n') {
@@ -254,20 +259,34 @@ fn merge_in_order(rx: Receiver<ChunkResult>) -> Parsed {
     }
 }
 
-/// Reads a subscriptions table from JSON Lines; unreadable rows are skipped and counted.
+/// Reads a subscriptions table from JSON Lines. A row that cannot be read — not UTF-8,
+/// not JSON, no tenant_id — is skipped and counted, never the end of the table; only
+/// the reader failing (the size limit, a disk error) fails the read.
 pub fn read_subscriptions<R: io::BufRead>(
-    reader: R,
+    mut reader: R,
     strings: &mut Interner,
 ) -> io::Result<(Vec<Subscription>, u64)> {
     let mut ing = Ingestor::with_strings(std::mem::take(strings));
     let mut rows = Vec::new();
     let mut bad = 0;
-    for line in reader.lines() {
-        let line = line?;
-        if line.trim().is_empty() {
+    // Bytes, not `lines()`: one invalid byte must cost its line, not the table.
+    let mut line = Vec::new();
+    let mut first = true;
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        let mut row = line.as_slice();
+        if first {
+            row = crate::files::strip_bom(row);
+            first = false;
+        }
+        if row.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match serde_json::from_str::<RawSubscription>(&line)
+        // from_slice checks UTF-8 itself, so an invalid byte is one more unreadable row.
+        match serde_json::from_slice::<RawSubscription>(row)
             .ok()
             .and_then(|r| ing.subscription(&r))
         {
@@ -343,6 +362,16 @@ mod tests {
         assert_eq!(p.stats.broken, 1);
         assert_eq!(p.stats.broken_samples[0].line, 2);
         assert_eq!(p.stats.lines, 3);
+    }
+
+    #[test]
+    fn a_utf8_bom_does_not_lose_the_first_event() {
+        // Windows tools write a byte-order mark before the first line.
+        let text = format!("\u{feff}{GOOD}\n{GOOD}\n");
+        let p = read_events(text.as_bytes(), 2).unwrap();
+        assert_eq!(p.stats.broken, 0, "{:?}", p.stats.broken_samples);
+        assert_eq!(p.events.len(), 2);
+        assert_eq!(p.stats.lines, 2);
     }
 
     #[test]

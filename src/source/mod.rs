@@ -9,10 +9,10 @@ pub mod record;
 
 use crate::domain::sanitize::sanitize;
 use crate::domain::{Dataset, Origin};
+use crate::files;
 use chrono::NaiveDate;
 use std::fmt;
-use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, ErrorKind};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -148,7 +148,8 @@ impl Source for FileSource {
             let path = shown(path);
             move |source| SourceError::Io { path, source }
         };
-        let file = File::open(&self.path).map_err(io_err(&self.path))?;
+        // A regular file only: `/dev/zero` or a FIFO would never end or never open.
+        let file = files::open(&self.path).map_err(io_err(&self.path))?;
         let workers = if opts.workers == 0 {
             std::thread::available_parallelism().map_or(2, |n| n.get())
         } else {
@@ -161,14 +162,20 @@ impl Source for FileSource {
             .subscriptions
             .clone()
             .unwrap_or_else(|| sibling_subscriptions(&self.path));
-        let subscriptions = match File::open(&sub_path) {
+        let mut ingest = parsed.stats;
+        let subscriptions = match files::open(&sub_path) {
             Ok(f) => {
-                let (rows, _bad) = jsonl::read_subscriptions(BufReader::new(f), &mut strings)
-                    .map_err(io_err(&sub_path))?;
+                let reader = BufReader::new(files::limited(f, files::Kind::Subscriptions));
+                let (rows, bad) =
+                    jsonl::read_subscriptions(reader, &mut strings).map_err(io_err(&sub_path))?;
+                ingest.subscriptions_broken = bad;
                 Some(rows)
             }
-            // An explicitly named table must exist; the default one is optional.
-            Err(e) if self.subscriptions.is_some() => return Err(io_err(&sub_path)(e)),
+            // An explicitly named table must exist; the default one is optional, but
+            // something there that is not a file (a FIFO, a folder) is a mistake to tell.
+            Err(e) if self.subscriptions.is_some() || e.kind() != ErrorKind::NotFound => {
+                return Err(io_err(&sub_path)(e));
+            }
             Err(_) => None,
         };
         Ok(Dataset {
@@ -176,7 +183,7 @@ impl Source for FileSource {
             events: parsed.events,
             strings,
             subscriptions,
-            ingest: parsed.stats,
+            ingest,
             custom: parsed.custom,
         })
     }
@@ -210,6 +217,88 @@ mod tests {
             sibling_subscriptions(Path::new("x/ev.jsonl")),
             PathBuf::from("x/ev.subscriptions.jsonl")
         );
+    }
+
+    const EVENT: &str = r#"{"event":"cost_optimization_trend","timestamp":"2026-01-02T00:00:00Z","properties":{"tenant_id":"acme"}}"#;
+
+    /// Loads an events file with `subs` as its subscriptions table.
+    fn load_with_subscriptions(subs: &[u8]) -> Result<Dataset, SourceError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.jsonl");
+        std::fs::write(&path, format!("{EVENT}\n")).unwrap();
+        std::fs::write(sibling_subscriptions(&path), subs).unwrap();
+        let src = FileSource {
+            path,
+            subscriptions: None,
+        };
+        src.load(&LoadOptions::new(NaiveDate::MIN))
+    }
+
+    fn plans(ds: &Dataset) -> Vec<(&str, &str)> {
+        let rows = ds.subscriptions.as_deref().unwrap_or_default();
+        rows.iter()
+            .map(|s| (ds.resolve(s.tenant), ds.resolve(s.plan)))
+            .collect()
+    }
+
+    #[test]
+    fn a_utf8_bom_does_not_lose_the_first_subscription() {
+        let ds = load_with_subscriptions(
+            b"\xef\xbb\xbf{\"tenant_id\":\"acme\",\"plan_name\":\"Pro\"}\n{\"tenant_id\":\"beta\",\"plan_name\":\"Team\"}\n",
+        )
+        .unwrap();
+        assert_eq!(plans(&ds), vec![("acme", "Pro"), ("beta", "Team")]);
+        assert_eq!(ds.ingest.subscriptions_broken, 0);
+    }
+
+    #[test]
+    fn one_invalid_byte_in_the_subscriptions_file_skips_only_its_line_and_is_counted() {
+        let ds = load_with_subscriptions(
+            b"{\"tenant_id\":\"acme\",\"plan_name\":\"Pro\"}\n{\"tenant_id\":\"x\xff\"}\n{broken\n{\"plan_name\":\"no tenant\"}\n\n{\"tenant_id\":\"beta\",\"plan_name\":\"Team\"}",
+        )
+        .unwrap();
+        assert_eq!(plans(&ds), vec![("acme", "Pro"), ("beta", "Team")]);
+        assert_eq!(
+            ds.ingest.subscriptions_broken, 3,
+            "bad byte, bad JSON, no tenant"
+        );
+        // Data health carries the count to the pane and the report.
+        let views = crate::engine::compute(
+            &ds,
+            &crate::engine::EngineParams {
+                today: NaiveDate::from_ymd_opt(2026, 1, 10).unwrap(),
+                period: crate::domain::PeriodSpec::Trailing(90),
+                dead_band: 0.1,
+                activity: Default::default(),
+            },
+        );
+        assert_eq!(views.health.ingest.subscriptions_broken, 3);
+    }
+
+    #[test]
+    fn unreadable_subscription_rows_show_in_the_data_health_pane() {
+        use crate::config::theme::ColorDepth;
+        use crate::tui::rows::HealthItem;
+        let ds = load_with_subscriptions(
+            b"{\"tenant_id\":\"acme\"}\n{broken\n{\"tenant_id\":\"b\xff\"}\n",
+        )
+        .unwrap();
+        let views = crate::engine::compute(
+            &ds,
+            &crate::engine::EngineParams {
+                today: NaiveDate::from_ymd_opt(2026, 1, 10).unwrap(),
+                period: crate::domain::PeriodSpec::Trailing(90),
+                dead_band: 0.1,
+                activity: Default::default(),
+            },
+        );
+        let (themes, _) = crate::config::load_themes(None, ColorDepth::TrueColor);
+        let theme = &themes[0];
+        let cells =
+            crate::tui::ui::health::item_cells(&views.health, &HealthItem::Subscriptions, theme);
+        let shown: Vec<&str> = cells.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(shown, ["Subscriptions", "1 rows · 2 unreadable, skipped"]);
+        assert_eq!(cells[1].style, theme.bad(), "shown as a problem");
     }
 
     #[test]

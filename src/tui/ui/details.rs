@@ -358,6 +358,7 @@ fn health(d: &mut Doc, v: &Views, row: usize) -> Option<String> {
             );
             d.bullet("Events without a date: neither timestamp nor tracking_date could be read; they count for data health but fall in no period.");
             d.bullet("Subscriptions table: joins plans to tenants; without one, the overview lists every tenant with activity.");
+            d.bullet("Unreadable subscription rows (not UTF-8, not JSON, or without a tenant_id) are skipped and counted; their tenants show no plan.");
             Some("Data health".to_owned())
         }
     }

@@ -103,6 +103,18 @@ pub fn item_cells(h: &Health, item: &HealthItem, theme: &Theme) -> Vec<Cell> {
             ]
         }
         HealthItem::Subscriptions => match h.subscriptions {
+            // Skipped rows leave their tenants without a plan: say so, as a problem.
+            Some(n) if h.ingest.subscriptions_broken > 0 => vec![
+                Cell::new("Subscriptions"),
+                Cell::styled(
+                    format!(
+                        "{} rows · {} unreadable, skipped",
+                        count(n as u64),
+                        count(h.ingest.subscriptions_broken)
+                    ),
+                    theme.bad(),
+                ),
+            ],
             Some(n) => vec![
                 Cell::new("Subscriptions"),
                 Cell::new(format!("{} rows", count(n as u64))),
