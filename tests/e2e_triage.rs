@@ -306,11 +306,10 @@ fn a_read_only_database_folder_gives_a_read_only_cockpit() {
         "s=$(stty -g); {prefix}'{BIN}' --today 2026-11-28; printf '\\105XIT=%s\\n' $?"
     ));
     t.wait_for(POPULATED);
-    let s = t.wait_for("READ-ONLY");
-    assert!(
-        s.contains("read-only: cannot save changes: the database cannot be"),
-        "{s}"
-    );
+    t.wait_until("the READ-ONLY badge and why", |s| {
+        s.contains("READ-ONLY")
+            && s.contains("read-only: cannot save changes: the database cannot be")
+    });
     open_alerts(&t);
     t.keys(&["a"]);
     t.wait_for("nothing was changed");
@@ -382,8 +381,9 @@ fn a_damaged_database_file_is_reported_and_left_as_it_was() {
     std::fs::write(&db, &garbage).unwrap();
     t.run_bearing("--today 2026-11-28");
     t.wait_for(POPULATED);
-    let s = t.wait_for("READ-ONLY");
-    assert!(s.contains("damaged"), "{s}");
+    t.wait_until("the READ-ONLY badge and why", |s| {
+        s.contains("READ-ONLY") && s.contains("damaged")
+    });
     t.keys(&["5"]);
     let s = t.wait_row(ALERTS, 1);
     assert!(s.contains(" new "), "the alerts are still shown:\n{s}");

@@ -239,8 +239,9 @@ impl Keymap {
                 Some(_) => continue,
                 None => {}
             }
+            // Ctrl-C is shown in the help and hints; Ctrl-\ stays a quiet extra.
             let keys = by_action.entry(Action::Quit).or_default();
-            if !keys.contains(&key) {
+            if key.code == KeyCode::Char('c') && !keys.contains(&key) {
                 keys.push(key);
             }
         }

@@ -9,7 +9,7 @@ use crossterm::{Command, cursor, execute};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::fmt;
-use std::io::{self, Stdout};
+use std::io::{self, BufWriter, Stdout};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -33,7 +33,14 @@ impl Command for DisableMouse {
     }
 }
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+/// The terminal, written through a buffer large enough for a whole frame: ratatui
+/// flushes once per frame, so a frame leaves in one write instead of stdout's 1 KiB
+/// pieces, which over SSH means fewer packets and never a half-drawn screen between
+/// two of them.
+pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Bytes buffered per frame; a full 200×50 frame with colours fits.
+const FRAME_BUFFER: usize = 256 * 1024;
 
 pub struct TerminalGuard {
     pub terminal: Term,
@@ -86,7 +93,8 @@ impl TerminalGuard {
             restore();
             return Err(e);
         }
-        match Terminal::new(CrosstermBackend::new(io::stdout())) {
+        let out = BufWriter::with_capacity(FRAME_BUFFER, io::stdout());
+        match Terminal::new(CrosstermBackend::new(out)) {
             Ok(terminal) => Ok(TerminalGuard { terminal }),
             Err(e) => {
                 restore();

@@ -159,8 +159,16 @@ impl Tmux {
         let start = Instant::now();
         loop {
             let s = self.screen();
+            // A capture can catch a frame half drawn (the rows above updated, the rows
+            // below not yet): take the screen once it reads the same twice, so what
+            // the test then asserts about other rows belongs to the same frame.
             if pred(&s) {
-                return s;
+                std::thread::sleep(Duration::from_millis(30));
+                let again = self.screen();
+                if again == s {
+                    return s;
+                }
+                continue;
             }
             if start.elapsed() > patience {
                 panic!("waited {patience:?} for {what}; the screen was:\n{s}");
