@@ -19,8 +19,14 @@ use std::process::Command;
 
 /// Runs doctor with a clean environment plus `env`; returns (exit code, output).
 fn doctor(home: &Path, env: &[(&str, String)]) -> (i32, String) {
+    bearing(home, env, &["doctor"])
+}
+
+/// Runs bearing with `args`, a clean environment plus `env`; returns (exit code, output).
+fn bearing(home: &Path, env: &[(&str, String)], args: &[&str]) -> (i32, String) {
     let mut cmd = Command::new(support::BIN);
-    cmd.args(["--today", "2026-11-28", "doctor"])
+    cmd.args(["--today", "2026-11-28"])
+        .args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", home)
@@ -246,4 +252,148 @@ fn an_unreadable_row_count_is_not_an_empty_table() {
             "only the count was garbled:\n{out}"
         );
     }
+}
+
+/// The line of doctor's output about `what`, with the "try:" line under it if any.
+fn check(out: &str, what: &str) -> String {
+    let lines: Vec<&str> = out.lines().collect();
+    let i = lines
+        .iter()
+        .position(|l| {
+            l.get(8..)
+                .is_some_and(|l| l.starts_with(&format!("{what} ")))
+        })
+        .unwrap_or_else(|| panic!("no {what} line in:\n{out}"));
+    let mut text = lines[i].to_owned();
+    if let Some(next) = lines
+        .get(i + 1)
+        .filter(|l| l.trim_start().starts_with("try:"))
+    {
+        text.push('\n');
+        text.push_str(next);
+    }
+    text
+}
+
+/// The key travels in a header: over plain http to a host on the internet, anyone on
+/// the way reads it. Only the loopback may be plain http, unless the analyst opts in
+/// for a private PostHog; doctor, report and the cockpit all refuse without it.
+#[test]
+fn doctor_refuses_plain_http_to_a_host_on_the_internet() {
+    let home = tempfile::tempdir().unwrap();
+    let plain = project("http://posthog.example.com", KEY);
+    let (code, out) = doctor(home.path(), &plain);
+    assert_eq!(code, 1, "{out}");
+    let fix = check(&out, "config");
+    assert!(
+        fix.contains("FIX")
+            && fix.contains("http://posthog.example.com")
+            && fix.contains("https://")
+            && fix.contains("BEARING_POSTHOG_ALLOW_PLAIN_HTTP=1")
+            && fix.contains("allow_plain_http = true"),
+        "a FIX line naming https and the opt-out:\n{out}"
+    );
+    assert!(!out.contains("  ok    project"), "{out}");
+    // The cockpit (no command) and a report refuse it before any request.
+    for args in [&["report", "--source", "posthog"][..], &[]] {
+        let (code, out) = bearing(home.path(), &plain, args);
+        assert_ne!(code, 0, "{args:?}: {out}");
+        assert!(
+            out.contains("https://") && out.contains("BEARING_POSTHOG_ALLOW_PLAIN_HTTP"),
+            "{args:?}: {out}"
+        );
+    }
+    // A config file's host is held to the same rule, at its line and column.
+    let config = home.path().join("plain.toml");
+    std::fs::write(
+        &config,
+        "[posthog]\nhost = \"http://posthog.example.com\"\nproject_id = 1\n",
+    )
+    .unwrap();
+    let with_file = |extra: &[(&'static str, String)]| {
+        let mut env = vec![
+            ("BEARING_CONFIG", config.display().to_string()),
+            ("POSTHOG_PERSONAL_API_KEY", KEY.to_owned()),
+        ];
+        env.extend_from_slice(extra);
+        doctor(home.path(), &env)
+    };
+    let (code, out) = with_file(&[]);
+    assert_eq!(code, 1, "{out}");
+    let fix = check(&out, "config");
+    assert!(
+        fix.contains("plain.toml:2:8: ") && fix.contains("allow_plain_http = true"),
+        "{out}"
+    );
+
+    // Opted out, in the environment or the file: doctor goes on to connect (and the
+    // name does not resolve here, which is fine).
+    let mut opted = plain.clone();
+    opted.push(("BEARING_POSTHOG_ALLOW_PLAIN_HTTP", "1".to_owned()));
+    std::fs::write(
+        &config,
+        "[posthog]\nhost = \"http://posthog.example.com\"\nproject_id = 1\nallow_plain_http = true\n",
+    )
+    .unwrap();
+    for (how, (code, out)) in [
+        ("the environment", doctor(home.path(), &opted)),
+        ("the file", with_file(&[])),
+    ] {
+        assert_eq!(code, 1, "{how}: {out}");
+        assert!(
+            check(&out, "project").starts_with("  ok    project    http://posthog.example.com"),
+            "{how}: {out}"
+        );
+        assert!(check(&out, "reachable").contains("FIX"), "{how}: {out}");
+    }
+    // The loopback needs no opt-out.
+    for host in ["http://localhost:1", "http://[::1]:1", "http://127.1.2.3:1"] {
+        let (_, out) = doctor(home.path(), &project(host, KEY));
+        assert!(
+            check(&out, "project").starts_with(&format!("  ok    project    {host}")),
+            "{host}: {out}"
+        );
+    }
+}
+
+/// A user name and password in the host URL would be sent with every request and
+/// written wherever the host is shown or logged: refused, and never echoed.
+#[test]
+fn a_host_with_user_and_password_is_refused() {
+    let home = tempfile::tempdir().unwrap();
+    for host in [
+        "https://analyst:s3cretPassw0rd@us.posthog.com",
+        "http://s3cretPassw0rd@127.0.0.1:1",
+    ] {
+        let env = project(host, KEY);
+        let (code, out) = doctor(home.path(), &env);
+        assert_eq!(code, 1, "{host}: {out}");
+        let fix = check(&out, "config");
+        assert!(
+            fix.contains("FIX") && fix.contains("user name or password"),
+            "{host}: {out}"
+        );
+        let (code, report) = bearing(home.path(), &env, &["report", "--source", "posthog"]);
+        assert_ne!(code, 0, "{host}: {report}");
+        for text in [&out, &report] {
+            assert!(!text.contains("s3cretPassw0rd"), "{host}: {text}");
+        }
+    }
+    let config = home.path().join("userinfo.toml");
+    std::fs::write(
+        &config,
+        "[posthog]\nproject_id = 1\nhost = \"https://analyst:s3cretPassw0rd@us.posthog.com\"\n",
+    )
+    .unwrap();
+    let (code, out) = bearing(
+        home.path(),
+        &[],
+        &["--config", &config.display().to_string(), "config", "check"],
+    );
+    assert_ne!(code, 0, "{out}");
+    assert!(
+        out.contains("userinfo.toml:3:8: ") && out.contains("user name or password"),
+        "{out}"
+    );
+    assert!(!out.contains("s3cretPassw0rd"), "{out}");
 }

@@ -87,17 +87,20 @@ pub enum ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        let text = match self {
             ConfigError::File {
                 path,
                 line,
                 column,
                 message,
-            } => write!(f, "{path}:{line}:{column}: {message}"),
-            ConfigError::Env { var, message } => write!(f, "environment variable {var}: {message}"),
-            ConfigError::Cli { flag, message } => write!(f, "{flag}: {message}"),
-            ConfigError::Io { path, message } => write!(f, "{path}: {message}"),
-        }
+            } => format!("{path}:{line}:{column}: {message}"),
+            ConfigError::Env { var, message } => format!("environment variable {var}: {message}"),
+            ConfigError::Cli { flag, message } => format!("{flag}: {message}"),
+            ConfigError::Io { path, message } => format!("{path}: {message}"),
+        };
+        // Whatever value an error quotes, a personal API key pasted into the wrong
+        // setting is not shown.
+        f.write_str(&crate::posthog::redact::tokens(&text))
     }
 }
 
@@ -227,8 +230,12 @@ pub fn apply_file(
             .chars()
             .take(40)
             .collect();
-        let mut message = e.message().trim().to_owned();
-        if !snippet.trim().is_empty() && !message.contains(snippet.trim()) {
+        let mut message = posthog::without_secrets(text, e.message().trim());
+        // The excerpt of a key written as a list, a table or an unclosed string is the key.
+        if !snippet.trim().is_empty()
+            && !message.contains(snippet.trim())
+            && !posthog::touches_secret(text, &span)
+        {
             message = format!("{message} (found {:?})", snippet.trim());
         }
         ctx.err(span, message)
@@ -365,9 +372,12 @@ fn check_theme(name: &str, themes: &[String]) -> Result<(), String> {
     if themes.iter().any(|t| t == name) {
         Ok(())
     } else {
+        // Both come from outside: the name typed or configured, the list from file names.
+        let sanitize = crate::domain::sanitize::sanitize;
         Err(format!(
-            "unknown theme {name:?} (available: {})",
-            themes.join(", ")
+            "unknown theme \"{}\" (available: {})",
+            sanitize(name),
+            sanitize(&themes.join(", "))
         ))
     }
 }

@@ -7,6 +7,7 @@
 use super::budget::Budget;
 use super::error::{PostHogError, from_reqwest, from_status, shorten};
 use super::key::ApiKey;
+use super::redact::Redactor;
 use super::settings::{MAX_CONCURRENT, PostHogSettings, QueryMode};
 use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use serde::Deserialize;
@@ -101,6 +102,8 @@ pub struct Client {
     base: String,
     host: String,
     auth: HeaderValue,
+    /// Cuts the key out of everything read back: a server may echo the header.
+    redact: Redactor,
     mode: QueryMode,
     budget: Arc<Budget>,
     attempts: u32,
@@ -121,6 +124,9 @@ impl Client {
         let (Some(base), Some(host)) = (settings.api_base(), settings.host.clone()) else {
             return Err(PostHogError::NotConfigured(missing.join(", ")));
         };
+        // The key travels in a header: in clear text only to this machine, or where
+        // the analyst said the network is theirs.
+        settings.check_transport().map_err(PostHogError::Insecure)?;
         let auth = key.bearer().map_err(|e| PostHogError::Key(e.to_string()))?;
         tls_provider();
         let http = reqwest::Client::builder()
@@ -138,6 +144,7 @@ impl Client {
             base,
             host,
             auth,
+            redact: key.redactor(),
             mode: settings.mode,
             budget: Arc::new(Budget::new(settings.queries_per_hour, MAX_CONCURRENT)),
             attempts: ATTEMPTS,
@@ -169,7 +176,12 @@ impl Client {
         let mut rng = Jitter::seeded();
         loop {
             let started = Instant::now();
-            let result = self.attempt(q, progress).await;
+            // Decoded text can hold the key where the bytes did not (a JSON escape),
+            // so each error is redacted again before it is logged, shown or retried.
+            let result = self
+                .attempt(q, progress)
+                .await
+                .map_err(|e| e.map_text(|t| self.redact.text(t).into_owned()));
             match &result {
                 Ok(r) => tracing::debug!(
                     query = %q.name,
@@ -234,7 +246,7 @@ impl Client {
             .map_err(|e| from_reqwest(&e, &self.host, TOTAL_TIMEOUT))?;
         let (status, retry_after, bytes) = self.read(resp).await?;
         match status {
-            200 => parse_answer(&bytes),
+            200 => parse_answer(&bytes).map(|r| self.redacted(r)),
             202 => {
                 let answer: Answer = serde_json::from_slice(&bytes)
                     .map_err(|e| PostHogError::BadResponse(shorten(&e.to_string())))?;
@@ -262,7 +274,21 @@ impl Client {
             .bytes()
             .await
             .map_err(|e| from_reqwest(&e, &self.host, TOTAL_TIMEOUT))?;
-        Ok((status, retry_after, bytes.to_vec()))
+        Ok((status, retry_after, self.redact.bytes(bytes.to_vec())))
+    }
+
+    /// An answer's decoded strings, redacted like its bytes were.
+    fn redacted(&self, mut r: QueryResult) -> QueryResult {
+        r.columns = r
+            .columns
+            .iter()
+            .map(|c| self.redact.text(c).into_owned())
+            .collect();
+        r.rows
+            .iter_mut()
+            .flatten()
+            .for_each(|v| self.redact.value(v));
+        r
     }
 
     /// Polls an async query until it completes; dropping the future cancels it.
@@ -293,7 +319,7 @@ impl Client {
                 let answer = status.results.ok_or_else(|| {
                     PostHogError::BadResponse("a finished query without results".to_owned())
                 })?;
-                return into_result(*answer, 0);
+                return into_result(*answer, 0).map(|r| self.redacted(r));
             }
             if let Some(p) = &status.query_progress {
                 progress(Progress::Running {

@@ -1,7 +1,9 @@
 //! What can go wrong talking to PostHog, as short messages an analyst can act on.
 //! PostHog's own error bodies (`{"type","code","detail","attr"}`) supply the detail;
-//! it is sanitised and shortened, and no message ever holds the key.
+//! it is sanitised and shortened, and no message ever holds the key: the client
+//! redacts what it reads, and every text shortened here loses its `phx_…` tokens.
 
+use super::redact;
 use crate::domain::sanitize::sanitize;
 use serde::Deserialize;
 use std::time::Duration;
@@ -12,6 +14,9 @@ pub enum PostHogError {
     NotConfigured(String),
     #[error("{0}")]
     Key(String),
+    /// The host would carry the key where others can read it.
+    #[error("{0}")]
+    Insecure(String),
     #[error("cannot reach PostHog at {host}: {reason}")]
     Unreachable { host: String, reason: String },
     #[error("PostHog did not answer within {0} s")]
@@ -55,6 +60,39 @@ impl PostHogError {
         )
     }
 
+    /// The same error with `f` applied to every text in it. Matched in full, so that a
+    /// new variant's text cannot miss the client's redaction.
+    pub fn map_text(self, f: impl Fn(&str) -> String) -> PostHogError {
+        use PostHogError as E;
+        match self {
+            E::NotConfigured(s) => E::NotConfigured(f(&s)),
+            E::Key(s) => E::Key(f(&s)),
+            E::Insecure(s) => E::Insecure(f(&s)),
+            E::Unreachable { host, reason } => E::Unreachable {
+                host: f(&host),
+                reason: f(&reason),
+            },
+            E::Unauthorized { detail } => E::Unauthorized { detail: f(&detail) },
+            E::Forbidden { detail } => E::Forbidden { detail: f(&detail) },
+            E::BadQuery { name, detail } => E::BadQuery {
+                name: f(&name),
+                detail: f(&detail),
+            },
+            E::Server { status, detail } => E::Server {
+                status,
+                detail: f(&detail),
+            },
+            E::BadResponse(s) => E::BadResponse(f(&s)),
+            E::QueryFailed { name, detail } => E::QueryFailed {
+                name: f(&name),
+                detail: f(&detail),
+            },
+            E::Timeout(_) | E::NotFound | E::Throttled { .. } | E::Budget { .. } | E::Cancelled => {
+                self
+            }
+        }
+    }
+
     /// Whether PostHog could not be reached at all (the cockpit then says OFFLINE).
     pub fn is_offline(&self) -> bool {
         matches!(
@@ -87,7 +125,7 @@ pub fn detail_of(body: &[u8]) -> String {
 
 pub fn shorten(text: &str) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let clean = sanitize(&one_line).into_owned();
+    let clean = sanitize(&redact::tokens(&one_line)).into_owned();
     if clean.chars().count() > DETAIL_CHARS {
         let cut: String = clean.chars().take(DETAIL_CHARS - 1).collect();
         format!("{cut}…")
@@ -203,6 +241,17 @@ mod tests {
         assert!(!e.is_transient());
         let long = "x".repeat(500);
         assert_eq!(shorten(&long).chars().count(), DETAIL_CHARS);
+        // A decoded detail (the client redacted the bytes) still loses any key.
+        let e = from_status(
+            401,
+            br#"{"detail":"\u0070hx_0therKey42 is invalid"}"#,
+            "q",
+            None,
+        );
+        assert!(
+            e.to_string().contains("(401: [redacted key] is invalid)"),
+            "{e}"
+        );
         let e = from_status(502, b"<html>bad gateway</html>", "q", None);
         assert_eq!(
             e.to_string(),

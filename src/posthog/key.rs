@@ -66,6 +66,11 @@ impl ApiKey {
         }
     }
 
+    /// What cuts this key out of what a server sends back.
+    pub fn redactor(&self) -> super::redact::Redactor {
+        super::redact::Redactor::for_key(&self.0)
+    }
+
     /// For tests that must prove the key is nowhere: the only way to see it.
     #[cfg(test)]
     pub fn expose_for_test(&self) -> &str {

@@ -7,4 +7,5 @@ pub mod error;
 pub mod fetch;
 pub mod key;
 pub mod queries;
+pub mod redact;
 pub mod settings;
