@@ -2,5 +2,9 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    bearing::commands::main(bearing::cli::Cli::parse())
+    match bearing::cli::Cli::try_parse() {
+        Ok(cli) => bearing::commands::main(cli),
+        // Printed inert: a usage error quotes what was typed.
+        Err(e) => bearing::commands::usage_error(e),
+    }
 }

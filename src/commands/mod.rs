@@ -10,6 +10,7 @@ use crate::cli::DebugCommand;
 use crate::cli::{AuditCommand, Cli, Command, ConfigCommand, Format};
 use crate::config::theme::ColorDepth;
 use crate::config::{self, Config, Overrides, file::DEFAULT_TEXT};
+use crate::domain::sanitize::sanitize_lines;
 use crate::engine::{self, EngineParams};
 use crate::refresh;
 use crate::source::{self, LoadOptions, demo::DemoOptions, export};
@@ -24,14 +25,39 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
+/// Every message bearing writes to stderr passes here. A message can quote a path, a
+/// flag's value, a server's answer or a string from the database, and none of those
+/// may drive the terminal; one layer, so that no call site has to remember.
+pub(crate) fn warn(message: impl std::fmt::Display) {
+    eprintln!("bearing: {}", sanitize_lines(&message.to_string()));
+}
+
 fn fail(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("bearing: {message}");
+    warn(message);
     ExitCode::FAILURE
+}
+
+/// clap's own errors quote what was typed (`unrecognized subcommand '…'`), and on a
+/// terminal clap lets escape sequences through: they are printed inert like the rest.
+/// Help and version are bearing's own text and print as clap prints them.
+pub fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let code = ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            // Nothing useful to do if stdout is gone (`bearing --help | head`).
+            let _ = e.print();
+        }
+        _ => eprint!("{}", sanitize_lines(&e.to_string())),
+    }
+    code
 }
 
 pub fn main(cli: Cli) -> ExitCode {
     if let Some(problem) = crate::logging::init(&env) {
-        eprintln!("bearing: {problem}");
+        warn(problem);
     }
     let today = cli.today.unwrap_or_else(|| Utc::now().date_naive());
     let overrides = Overrides {
@@ -126,9 +152,7 @@ fn report(
         Format::Json => {
             let report = crate::report::json::build(&ds, &views, as_of, rows);
             write_out(out, |w| {
-                serde_json::to_writer_pretty(&mut *w, &report)
-                    .map_err(io::Error::from)
-                    .and_then(|()| writeln!(w))
+                crate::report::json::write_pretty(&mut *w, &report).and_then(|()| writeln!(w))
             })
         }
     };

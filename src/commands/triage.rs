@@ -1,6 +1,6 @@
 //! `bearing alerts`, `bearing followups` and `bearing audit verify`.
 
-use super::{engine_params, fail, load_options};
+use super::{engine_params, fail, load_options, warn};
 use crate::config::Config;
 use crate::engine::alerts::Severity;
 use crate::refresh::{self, StoreStatus};
@@ -18,8 +18,8 @@ pub const NEW_URGENT_ALERTS: u8 = 3;
 fn refreshed(config: &Config, today: NaiveDate) -> Result<(refresh::Triage, StoreStatus), String> {
     let (alerts, followups) = if config.source == source::SourceSpec::PostHog {
         // The rules read events one by one, and PostHog's stay in PostHog.
-        eprintln!(
-            "bearing: over PostHog no alert rules run; these are the stored alerts (run on an export to evaluate)"
+        warn(
+            "over PostHog no alert rules run; these are the stored alerts (run on an export to evaluate)",
         );
         (Vec::new(), Vec::new())
     } else {
@@ -36,13 +36,13 @@ fn refreshed(config: &Config, today: NaiveDate) -> Result<(refresh::Triage, Stor
     let (mut store, status) = refresh::open_store(config.db.clone(), config.read_only);
     let (triage, _, warning) = refresh::sync_and_read(store.as_mut(), &alerts, &followups, today);
     if let Some(w) = warning {
-        eprintln!("bearing: {w}");
+        warn(w);
     }
     let status = refresh::status_of(store.as_ref(), &status);
     if let Some(why) = status.reason() {
-        eprintln!(
-            "bearing: read-only ({why}): alerts shown as the data has them, triage state may be missing"
-        );
+        warn(format!(
+            "read-only ({why}): alerts shown as the data has them, triage state may be missing"
+        ));
     }
     Ok((triage, status))
 }
@@ -73,7 +73,7 @@ pub fn alerts(config: &Config, today: NaiveDate, json: bool, state: Option<Statu
         .collect();
     let printed = print(|w| {
         if json {
-            serde_json::to_writer_pretty(&mut *w, &rows).map_err(io::Error::from)?;
+            crate::report::json::write_pretty(&mut *w, &rows)?;
             return writeln!(w);
         }
         writeln!(
@@ -122,13 +122,13 @@ pub fn followups(config: &Config, today: NaiveDate, json: bool) -> ExitCode {
     };
     print(|w| {
         if json {
-            serde_json::to_writer_pretty(&mut *w, &triage.followups).map_err(io::Error::from)?;
+            crate::report::json::write_pretty(&mut *w, &triage.followups)?;
             return writeln!(w);
         }
         writeln!(
             w,
-            "{:<10} {:<9} {:<10} FOLLOW-UP  [ID]",
-            "DUE", "STATUS", "OWNER"
+            "{:<10} {:<9} {:<18} {:<10} FOLLOW-UP  [ID]",
+            "DUE", "STATUS", "TENANT", "OWNER"
         )?;
         for f in &triage.followups {
             let status = if f.state.is_overdue(today) {

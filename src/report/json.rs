@@ -11,6 +11,80 @@ use crate::engine::impact::Impact;
 use crate::engine::overview::ActivityLevel;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
+use std::io;
+
+/// serde_json's pretty printer, with every character the sanitiser calls a hazard
+/// written as `\uXXXX`. serde_json escapes only C0 controls; C1 codes (U+009B starts a
+/// CSI on many terminals), DEL, bidi overrides and invisible characters would reach
+/// whoever runs `bearing … --json` in a terminal or `cat`s the file. Escaped, they are
+/// still the same JSON strings to any parser. A second layer: bearing's strings are
+/// already inert, this holds even where one was missed.
+pub struct InertFormatter(PrettyFormatter<'static>);
+
+impl Formatter for InertFormatter {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut plain = 0;
+        for (at, c) in fragment.char_indices() {
+            if crate::domain::sanitize::is_hazard(c) {
+                w.write_all(&fragment.as_bytes()[plain..at])?;
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    write!(w, "\\u{unit:04x}")?;
+                }
+                plain = at + c.len_utf8();
+            }
+        }
+        w.write_all(&fragment.as_bytes()[plain..])
+    }
+
+    // The layout is the pretty printer's.
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+/// Writes `value` as pretty JSON with no character a terminal could act on or hide
+/// (see [`InertFormatter`]); every JSON output of bearing goes through here.
+pub fn write_pretty<W: io::Write, T: ?Sized + Serialize>(w: W, value: &T) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(w, InertFormatter(PrettyFormatter::new()));
+    value.serialize(&mut ser).map_err(io::Error::from)
+}
 
 #[derive(Serialize)]
 pub struct Report<'a> {
@@ -280,5 +354,31 @@ pub fn build<'a>(
             overall_rate: v.health.overall_rate(),
             health: &v.health,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_output_escapes_every_control_and_invisible_character() {
+        let hostile = "a\u{1b}[2J\u{7}\u{7f}\u{85}\u{9b}2J\u{ad}\u{200b}\u{202e}\u{2066}\u{feff}\u{e0041}b ü 日本 ❤\u{fe0f}";
+        let mut out = Vec::new();
+        write_pretty(&mut out, &serde_json::json!({ hostile: [hostile] }))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = String::from_utf8(out).unwrap_or_else(|e| panic!("{e}"));
+        for c in text.chars() {
+            assert!(
+                c == '\n' || !crate::domain::sanitize::is_hazard(c),
+                "U+{:04X} raw in {text}",
+                c as u32
+            );
+        }
+        assert!(text.contains(r"a\u001b[2J\u0007\u007f\u0085\u009b2J\u00ad\u200b\u202e\u2066\ufeff\udb40\udc41b ü 日本 ❤\ufe0f"), "{text}");
+        assert!(text.starts_with("{\n  \""), "pretty, as before: {text}");
+        // The same strings to any JSON reader.
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back[hostile][0], hostile);
     }
 }

@@ -3,6 +3,7 @@
 
 use super::audit::{self, Change};
 use super::{Store, StoreError, now_text};
+use crate::domain::sanitize::sanitize;
 use crate::engine::alerts::{AlertCandidate, Evidence, Rule, Severity};
 use crate::triage::{self, Command, Status, TriageState};
 use chrono::NaiveDate;
@@ -58,6 +59,49 @@ impl AlertRow {
 
 pub fn target(id: &str) -> String {
     format!("alert:{id}")
+}
+
+/// Text read back from the database, made inert for the terminal. The database is
+/// outside input too: a shared or copied file can hold anything, written by anything.
+pub(super) fn inert(s: String) -> String {
+    match sanitize(&s) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(clean) => clean,
+    }
+}
+
+pub(super) fn inert_opt(s: Option<String>) -> Option<String> {
+    s.map(inert)
+}
+
+fn inert_evidence(e: Evidence) -> Evidence {
+    Evidence {
+        figures: e
+            .figures
+            .into_iter()
+            .map(|(name, value)| (inert(name), inert(value)))
+            .collect(),
+        events: e
+            .events
+            .into_iter()
+            .map(|ev| crate::engine::alerts::EvidenceEvent {
+                uuid: inert_opt(ev.uuid),
+                event: inert(ev.event),
+                summary: inert(ev.summary),
+                ..ev
+            })
+            .collect(),
+        ..e
+    }
+}
+
+fn read_note(r: &rusqlite::Row) -> rusqlite::Result<Note> {
+    Ok(Note {
+        id: r.get(0)?,
+        at: inert(r.get(1)?),
+        who: inert(r.get(2)?),
+        text: inert(r.get(3)?),
+    })
 }
 
 pub fn state_json(s: &TriageState) -> String {
@@ -262,14 +306,7 @@ impl Store {
             .conn
             .prepare("SELECT id, at, who, text FROM notes WHERE target = ?1 ORDER BY id")?;
         let notes = stmt
-            .query_map([target], |r| {
-                Ok(Note {
-                    id: r.get(0)?,
-                    at: r.get(1)?,
-                    who: r.get(2)?,
-                    text: r.get(3)?,
-                })
-            })?
+            .query_map([target], read_note)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(notes)
     }
@@ -284,34 +321,39 @@ impl Store {
         )?;
         let mut rows: Vec<AlertRow> = stmt
             .query_map([], |r| {
+                // Every text made inert here, as it leaves the database; the id once its
+                // notes are found by it, below.
                 Ok(AlertRow {
                     id: r.get(0)?,
                     rule: Rule::parse(&r.get::<_, String>(1)?).unwrap_or(Rule::CustomEvent),
-                    tenant: r.get(2)?,
-                    subject: r.get(3)?,
-                    period: r.get(4)?,
+                    tenant: inert(r.get(2)?),
+                    subject: inert_opt(r.get(3)?),
+                    period: inert(r.get(4)?),
                     severity: Severity::parse(&r.get::<_, String>(5)?).unwrap_or(Severity::Low),
-                    title: r.get(6)?,
-                    evidence: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
-                    first_seen: r.get(8)?,
-                    last_seen: r.get(9)?,
+                    title: inert(r.get(6)?),
+                    evidence: inert_evidence(
+                        serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
+                    ),
+                    first_seen: inert(r.get(8)?),
+                    last_seen: inert(r.get(9)?),
                     triage: TriageState {
                         status: Status::parse(&r.get::<_, String>(10)?).unwrap_or_default(),
                         snoozed_until: r.get::<_, Option<String>>(11)?.and_then(|u| u.parse().ok()),
                         snoozed_from: r
                             .get::<_, Option<String>>(12)?
                             .and_then(|f| Status::parse(&f)),
-                        dismiss_reason: r.get(13)?,
-                        owner: r.get(14)?,
+                        dismiss_reason: inert_opt(r.get(13)?),
+                        owner: inert_opt(r.get(14)?),
                     },
                     notes: Vec::new(),
-                    followup: r.get(15)?,
+                    followup: inert_opt(r.get(15)?),
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut notes = self.all_notes("alert:")?;
         for row in &mut rows {
             row.notes = notes.remove(&target(&row.id)).unwrap_or_default();
+            row.id = inert(std::mem::take(&mut row.id));
         }
         sort_alerts(&mut rows);
         Ok(rows)
@@ -327,17 +369,8 @@ impl Store {
         )?;
         let mut out: std::collections::HashMap<String, Vec<Note>> =
             std::collections::HashMap::new();
-        let rows = stmt.query_map([prefix], |r| {
-            Ok((
-                r.get::<_, String>(4)?,
-                Note {
-                    id: r.get(0)?,
-                    at: r.get(1)?,
-                    who: r.get(2)?,
-                    text: r.get(3)?,
-                },
-            ))
-        })?;
+        // The target stays as stored: it is the key rows find their notes by.
+        let rows = stmt.query_map([prefix], |r| Ok((r.get::<_, String>(4)?, read_note(r)?)))?;
         for row in rows {
             let (target, note) = row?;
             out.entry(target).or_default().push(note);

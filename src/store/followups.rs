@@ -2,7 +2,7 @@
 //! one, then done, cancelled, reopened, given an owner or a new due date, each change
 //! audited.
 
-use super::alerts::{Note, Outcome, read_state};
+use super::alerts::{Note, Outcome, inert, inert_opt, read_state};
 use super::audit::{self, Change};
 use super::{Actor, Store, StoreError, now_text};
 use crate::domain::values::Cadence;
@@ -221,22 +221,24 @@ impl Store {
             .prepare("SELECT id, origin, alert_id, tenant, title, cadence, created, status, due, owner FROM followups")?;
         let mut rows: Vec<FollowUpRow> = stmt
             .query_map([], |r| {
+                // Every text made inert as it leaves the database (a shared or copied
+                // file can hold anything); the id once its notes are found by it.
                 Ok(FollowUpRow {
                     id: r.get(0)?,
-                    origin: r.get(1)?,
-                    alert_id: r.get(2)?,
-                    tenant: r.get(3)?,
-                    title: r.get(4)?,
+                    origin: inert(r.get(1)?),
+                    alert_id: inert_opt(r.get(2)?),
+                    tenant: inert(r.get(3)?),
+                    title: inert(r.get(4)?),
                     cadence: if r.get::<_, String>(5)? == "quarterly" {
                         Cadence::Quarterly
                     } else {
                         Cadence::Monthly
                     },
-                    created: r.get(6)?,
+                    created: inert(r.get(6)?),
                     state: FollowState {
                         status: parse_status(&r.get::<_, String>(7)?),
                         due: r.get::<_, String>(8)?.parse().unwrap_or_default(),
-                        owner: r.get(9)?,
+                        owner: inert_opt(r.get(9)?),
                     },
                     notes: Vec::new(),
                 })
@@ -245,6 +247,7 @@ impl Store {
         let mut notes = self.all_notes("followup:")?;
         for row in &mut rows {
             row.notes = notes.remove(&target(&row.id)).unwrap_or_default();
+            row.id = inert(std::mem::take(&mut row.id));
         }
         sort_followups(&mut rows);
         Ok(rows)

@@ -2,7 +2,7 @@
 //! screen (a million-row pane costs the same to draw as a ten-row one), each cell cut
 //! to its column with an ellipsis, numbers right-aligned.
 
-use super::widgets::{fit, row_style, widths};
+use super::widgets::{cells, fit, row_style, terminal_pieces, widths};
 use crate::config::theme::Theme;
 use crate::tui::layout;
 use crate::tui::pane::PaneId;
@@ -12,7 +12,6 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use unicode_width::UnicodeWidthStr;
 
 pub struct Col {
     pub title: &'static str,
@@ -108,7 +107,8 @@ impl Cell {
 
 fn pad(text: &str, width: usize, right: bool) -> String {
     let cut = fit(text, width);
-    let gap = width.saturating_sub(cut.width());
+    // Measured as ratatui will draw it, so the next column starts where it should.
+    let gap = width.saturating_sub(cells(&cut));
     if right {
         format!("{}{cut}", " ".repeat(gap))
     } else {
@@ -127,10 +127,12 @@ fn line(cols: &[Col], keep: &[usize], widths: &[u16], cells: Vec<Cell>) -> Line<
             .get_mut(i)
             .and_then(Option::take)
             .unwrap_or_else(|| Cell::new(""));
-        spans.push(Span::styled(
-            pad(&cell.text, usize::from(*w), cols[i].right),
-            cell.style,
-        ));
+        let text = pad(&cell.text, usize::from(*w), cols[i].right);
+        spans.extend(
+            terminal_pieces(&text)
+                .into_iter()
+                .map(|piece| Span::styled(piece, cell.style)),
+        );
     }
     Line::from(spans)
 }

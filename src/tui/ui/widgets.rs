@@ -6,29 +6,140 @@ use crate::tui::layout;
 use crate::tui::pane::PaneId;
 use crate::tui::state::{AppState, PaneLoad};
 use ratatui::Frame;
+use ratatui::buffer::CellWidth;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use std::borrow::Cow;
 use unicode_width::UnicodeWidthChar;
 
-/// Cuts `s` to `width` terminal cells, ending with `…` when it had to cut.
+fn printable_ascii(s: &str) -> bool {
+    s.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+/// How wide a terminal that adds up code points (tmux 3.3, xterm, the Linux console)
+/// draws `s`.
+fn code_point_width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// Whether every grapheme of `s` is as wide for ratatui as for such a terminal.
+fn agrees(s: &str) -> bool {
+    Span::raw(s)
+        .styled_graphemes(Style::default())
+        .all(|g| usize::from(g.symbol.cell_width()) == code_point_width(g.symbol))
+}
+
+/// A grapheme in a form every terminal draws at the width ratatui gives it. ratatui
+/// measures a cluster whole (`❤` with VS16 is 2 cells, a thumbs-up with a skin tone 2,
+/// a ZWJ family 2, a keycap 2) where tmux and most terminals add up its code points
+/// (1, 4, 6, 1): the rest of the row then lands where ratatui did not put it, or
+/// overwrites it. Where the two disagree, the code points that make them disagree
+/// (presentation selectors, joiners, skin-tone modifiers) are dropped, which every
+/// terminal draws alike; failing that, the cluster's first code point stands for it.
+fn drawable(g: &str) -> Cow<'_, str> {
+    if usize::from(g.cell_width()) == code_point_width(g) {
+        return Cow::Borrowed(g);
+    }
+    let plain: String = g
+        .chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{FE0E}' | '\u{FE0F}' | '\u{200D}' | '\u{1F3FB}'..='\u{1F3FF}'
+            )
+        })
+        .collect();
+    if !plain.is_empty() && agrees(&plain) {
+        return Cow::Owned(plain);
+    }
+    match g.chars().next() {
+        Some(c) if agrees(c.encode_utf8(&mut [0; 4])) => Cow::Owned(c.to_string()),
+        _ => Cow::Borrowed("\u{FFFD}"),
+    }
+}
+
+/// The cells `s` takes when ratatui draws it, grapheme by grapheme (controls are not
+/// drawn). Text from [`fit`] takes as many on the terminal.
+pub fn cells(s: &str) -> usize {
+    if printable_ascii(s) {
+        return s.len();
+    }
+    Span::raw(s)
+        .styled_graphemes(Style::default())
+        .map(|g| usize::from(g.symbol.cell_width()))
+        .sum()
+}
+
+/// `s` cut where a code-point-adding terminal starts a new cell inside one of ratatui's
+/// graphemes: between a flag's two regional indicators, before a Devanagari vowel sign.
+/// ratatui keeps such a grapheme in one buffer cell and takes the next for empty; tmux
+/// puts the parts in two cells, and the second stays on screen when ratatui later
+/// redraws only the first. Drawn as separate spans (graphemes never cross spans), each
+/// part gets the cell the terminal gives it, and ratatui's picture is the terminal's.
+pub fn terminal_pieces(s: &str) -> Vec<String> {
+    if printable_ascii(s) {
+        return vec![s.to_owned()];
+    }
+    let mut pieces = Vec::new();
+    let mut piece = String::new();
+    for g in Span::raw(s).styled_graphemes(Style::default()) {
+        let parts = g.symbol.chars().filter(|c| c.width().unwrap_or(0) > 0);
+        if parts.count() <= 1 {
+            piece.push_str(g.symbol);
+            continue;
+        }
+        // Each part on its own, the last too: a regional indicator left next to the
+        // following one would pair with it into another flag.
+        for c in g.symbol.chars() {
+            if c.width().unwrap_or(0) > 0 && !piece.is_empty() {
+                pieces.push(std::mem::take(&mut piece));
+            }
+            piece.push(c);
+        }
+        pieces.push(std::mem::take(&mut piece));
+    }
+    if !piece.is_empty() || pieces.is_empty() {
+        pieces.push(piece);
+    }
+    pieces
+}
+
+/// Cuts `s` to `width` terminal cells, ending with `…` when it had to cut. Measured and
+/// cut by grapheme, as ratatui draws and a terminal shows it, so a flag or a wide
+/// character is never split and a column never ends anywhere but at `width`.
 pub fn fit(s: &str, width: usize) -> String {
-    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if printable_ascii(s) {
+        return match s.len() {
+            n if n <= width => s.to_owned(),
+            _ if width == 0 => String::new(),
+            _ => format!("{}…", &s[..width - 1]),
+        };
+    }
+    let span = Span::raw(s);
+    let parts: Vec<(Cow<'_, str>, usize)> = span
+        .styled_graphemes(Style::default())
+        .map(|g| {
+            let part = drawable(g.symbol);
+            let w = code_point_width(&part);
+            (part, w)
+        })
+        .collect();
+    let total: usize = parts.iter().map(|(_, w)| w).sum();
     if total <= width {
-        return s.to_owned();
+        return parts.into_iter().map(|(p, _)| p).collect();
     }
     if width == 0 {
         return String::new();
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
+    for (part, w) in parts {
         if used + w > width - 1 {
             break;
         }
-        out.push(c);
+        out.push_str(&part);
         used += w;
     }
     out.push('…');
@@ -199,6 +310,20 @@ mod tests {
         assert_eq!(fit("zürich-reisen", 6), "züric…");
         assert_eq!(fit("日本語テキスト", 5), "日本…");
         assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn fit_cuts_by_grapheme_as_the_terminal_draws_it() {
+        // A flag is never cut in half; where tmux and ratatui disagree on a cluster's
+        // width, the parts that make them disagree are left out.
+        assert_eq!(fit("🇺🇸🇩🇪", 3), "🇺🇸…");
+        assert_eq!(fit("❤\u{fe0f}❤\u{fe0f}", 10), "❤❤");
+        assert_eq!(fit("👍🏽 ok", 10), "👍 ok");
+        assert_eq!(fit("日本語", 4), "日…");
+        assert_eq!(cells(&fit(&"1\u{fe0f}\u{20e3}".repeat(9), 6)), 6);
+        assert_eq!(terminal_pieces("a🇺🇸b"), ["a", "🇺", "🇸", "b"]);
+        assert_eq!(terminal_pieces("कि"), ["क", "ि"]);
+        assert_eq!(terminal_pieces("plain"), ["plain"]);
     }
 
     #[test]
