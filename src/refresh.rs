@@ -150,13 +150,13 @@ pub fn read(
         },
         None => Triage::default(),
     };
-    let known: HashSet<String> = t.alerts.iter().map(|a| a.id.clone()).collect();
-    t.alerts.extend(
-        alerts
-            .iter()
-            .filter(|c| !known.contains(&c.id))
-            .map(AlertRow::unsaved),
-    );
+    let known: HashSet<&str> = t.alerts.iter().map(|a| a.id.as_str()).collect();
+    let unsaved: Vec<AlertRow> = alerts
+        .iter()
+        .filter(|c| !known.contains(c.id.as_str()))
+        .map(AlertRow::unsaved)
+        .collect();
+    t.alerts.extend(unsaved);
     let known: HashSet<String> = t.followups.iter().map(|f| f.id.clone()).collect();
     t.followups.extend(
         followups

@@ -3,11 +3,11 @@
 //! be written.
 
 use super::*;
-use std::os::unix::fs::PermissionsExt;
 use crate::engine::alerts::{AlertCandidate, Evidence, Rule, Severity};
 use crate::triage::{Command, Status};
 use chrono::NaiveDate;
 use proptest::prelude::*;
+use std::os::unix::fs::PermissionsExt;
 
 pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
@@ -290,7 +290,9 @@ fn a_damaged_file_is_reported_and_left_untouched() {
         .map(|e| e.to_string())
         .unwrap_or_default();
     assert!(
-        e.ends_with("bearing.db is damaged or is not a SQLite database; bearing will not write over it"),
+        e.ends_with(
+            "bearing.db is damaged or is not a SQLite database; bearing will not write over it"
+        ),
         "{e}"
     );
     assert!(Store::open_read_only(&db, String::new()).is_err());
@@ -529,4 +531,46 @@ proptest! {
             prop_assert!(audit::verify(store.conn()).is_ok(), "{:?}", audit::verify(store.conn()));
         }
     }
+}
+
+#[test]
+fn alerts_sort_open_first_then_severity_then_recent_period_then_identity() {
+    use crate::store::alerts::{AlertRow, sort_alerts};
+    let mut rows: Vec<AlertRow> = Vec::new();
+    let mut seed = 7u64;
+    for i in 0..500 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let pick = |n: u64| ((seed >> 33) % n) as usize;
+        let mut c = candidate(
+            &format!("t{}", pick(9)),
+            ["2026-09", "2026-10", "2026-11"][pick(3)],
+        );
+        c.id = format!("{}:{i}", c.id);
+        c.severity = [
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ][pick(4)];
+        let mut row = AlertRow::unsaved(&c);
+        row.triage.status = [Status::New, Status::Resolved, Status::Acknowledged][pick(3)];
+        rows.push(row);
+    }
+    let mut expected = rows.clone();
+    expected.sort_by(|a, b| {
+        b.triage
+            .status
+            .is_open()
+            .cmp(&a.triage.status.is_open())
+            .then(b.severity.cmp(&a.severity))
+            .then(b.period.cmp(&a.period))
+            .then(a.id.cmp(&b.id))
+    });
+    sort_alerts(&mut rows);
+    assert_eq!(rows, expected);
+    // Already in order: unchanged.
+    sort_alerts(&mut rows);
+    assert_eq!(rows, expected);
 }
