@@ -32,6 +32,11 @@ pub(crate) fn warn(message: impl std::fmt::Display) {
     eprintln!("bearing: {}", sanitize_lines(&message.to_string()));
 }
 
+/// A path as bearing prints it: made inert, since a file name can hold any byte.
+fn shown(path: &Path) -> String {
+    crate::domain::sanitize::sanitize(&path.display().to_string()).into_owned()
+}
+
 fn fail(message: impl std::fmt::Display) -> ExitCode {
     warn(message);
     ExitCode::FAILURE
@@ -214,10 +219,10 @@ fn demo_data(today: NaiveDate, events: usize, out: &Path, seed: Option<u64>) -> 
             eprintln!(
                 "wrote {n} events ({:.1} MB) to {} and the subscriptions table to {}",
                 size as f64 / 1e6,
-                out.display(),
-                subs.display()
+                shown(out),
+                shown(&subs)
             );
-            eprintln!("open them with: bearing --source file:{}", out.display());
+            eprintln!("open them with: bearing --source file:{}", shown(out));
             ExitCode::SUCCESS
         }
         Err(e) => fail(format!("{}: {e}", out.display())),
@@ -235,7 +240,7 @@ fn config_command(
     };
     match action {
         ConfigCommand::Path => {
-            println!("{}", path.display());
+            println!("{}", shown(&path));
             ExitCode::SUCCESS
         }
         ConfigCommand::Init { force } => config_init(&path, *force),
@@ -250,7 +255,7 @@ fn config_command(
                     println!("conflict: {c}");
                 }
                 if c.keymap.conflicts.is_empty() {
-                    println!("ok: {}", path.display());
+                    println!("ok: {}", shown(&path));
                     ExitCode::SUCCESS
                 } else {
                     ExitCode::FAILURE
@@ -271,7 +276,7 @@ fn config_init(path: &Path, force: bool) -> ExitCode {
         .and_then(|mut f| f.write_all(DEFAULT_TEXT.as_bytes()));
     match written {
         Ok(()) => {
-            println!("wrote {}", path.display());
+            println!("wrote {}", shown(path));
             ExitCode::SUCCESS
         }
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => fail(format!(

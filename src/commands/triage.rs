@@ -84,12 +84,12 @@ pub fn alerts(config: &Config, today: NaiveDate, json: bool, state: Option<Statu
         for a in &rows {
             writeln!(
                 w,
-                "{:<9} {:<14} {:<8} {:<18} {:<10} {}  [{}]",
+                "{:<9} {} {} {} {} {}  [{}]",
                 a.severity.name(),
-                crate::tui::ui::alerts::state_text(&a.triage),
-                a.period,
-                a.tenant,
-                a.triage.owner.as_deref().unwrap_or("-"),
+                col(&crate::tui::ui::alerts::state_text(&a.triage), 14),
+                col(&a.period, 8),
+                col(&a.tenant, 18),
+                col(a.triage.owner.as_deref().unwrap_or("-"), 10),
                 a.title,
                 a.id
             )?;
@@ -138,11 +138,11 @@ pub fn followups(config: &Config, today: NaiveDate, json: bool) -> ExitCode {
             };
             writeln!(
                 w,
-                "{:<10} {:<9} {:<18} {:<10} {}  [{}]",
+                "{:<10} {:<9} {} {} {}  [{}]",
                 f.state.due,
                 status,
-                f.tenant,
-                f.state.owner.as_deref().unwrap_or("-"),
+                col(&f.tenant, 18),
+                col(f.state.owner.as_deref().unwrap_or("-"), 10),
                 f.title,
                 f.id
             )?;
@@ -185,4 +185,11 @@ pub fn audit_verify(config: &Config) -> ExitCode {
         }
         Err(e) => fail(format!("audit verification FAILED: {e}")),
     }
+}
+
+/// `text` padded to `width` terminal cells: `{:<18}` counts characters, and a wide
+/// character or an escape shown as `\x1b` would shift every column after it.
+fn col(text: &str, width: usize) -> String {
+    let used = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(used)))
 }
