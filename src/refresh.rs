@@ -150,10 +150,18 @@ pub fn read(
         },
         None => Triage::default(),
     };
-    let known: HashSet<&str> = t.alerts.iter().map(|a| a.id.as_str()).collect();
+    // The candidates the store does not hold: usually none (the sync saved them), so
+    // the stored rows are scanned against the few candidates, not the other way round.
+    let mut missing: rustc_hash::FxHashSet<&str> = alerts.iter().map(|c| c.id.as_str()).collect();
+    for a in &t.alerts {
+        if missing.is_empty() {
+            break;
+        }
+        missing.remove(a.id.as_str());
+    }
     let unsaved: Vec<AlertRow> = alerts
         .iter()
-        .filter(|c| !known.contains(c.id.as_str()))
+        .filter(|c| missing.contains(c.id.as_str()))
         .map(AlertRow::unsaved)
         .collect();
     t.alerts.extend(unsaved);

@@ -317,7 +317,7 @@ impl Store {
             "SELECT a.id, a.rule, a.tenant, a.subject, a.period, a.severity, a.title, a.evidence, a.first_seen, a.last_seen,
                     a.status, a.snoozed_until, a.snoozed_from, a.dismiss_reason, a.owner,
                     (SELECT f.id FROM followups f WHERE f.alert_id = a.id)
-             FROM alerts a",
+             FROM alerts a ORDER BY a.id",
         )?;
         let mut rows: Vec<AlertRow> = stmt
             .query_map([], |r| {
@@ -352,28 +352,29 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut notes = self.all_notes("alert:")?;
         for row in &mut rows {
-            row.notes = notes.remove(&target(&row.id)).unwrap_or_default();
+            row.notes = notes.remove(row.id.as_str()).unwrap_or_default();
             row.id = inert(std::mem::take(&mut row.id));
         }
         sort_alerts(&mut rows);
         Ok(rows)
     }
 
-    /// Notes of every target with the prefix, by target.
+    /// Notes of every target with the prefix, by the target's id (the target without
+    /// the prefix), so rows find theirs without building a key each.
     pub(super) fn all_notes(
         &self,
         prefix: &str,
-    ) -> Result<std::collections::HashMap<String, Vec<Note>>, StoreError> {
+    ) -> Result<rustc_hash::FxHashMap<String, Vec<Note>>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT id, at, who, text, target FROM notes WHERE target LIKE ?1 || '%' ORDER BY id",
         )?;
-        let mut out: std::collections::HashMap<String, Vec<Note>> =
-            std::collections::HashMap::new();
+        let mut out: rustc_hash::FxHashMap<String, Vec<Note>> = Default::default();
         // The target stays as stored: it is the key rows find their notes by.
         let rows = stmt.query_map([prefix], |r| Ok((r.get::<_, String>(4)?, read_note(r)?)))?;
         for row in rows {
             let (target, note) = row?;
-            out.entry(target).or_default().push(note);
+            let id = target.strip_prefix(prefix).unwrap_or(&target).to_owned();
+            out.entry(id).or_default().push(note);
         }
         Ok(out)
     }
@@ -381,20 +382,35 @@ impl Store {
 
 /// Open alerts first, then the most severe, the most recent period, and by identity.
 ///
-/// Rows are large; moving them about while sorting 300,000 cost more than reading them
-/// from the database. So positions are sorted by a key borrowed from the rows, and the
-/// rows are moved once, into that order (and not at all when they are in it already).
+/// Rows are large and many (300,000 after years of triage): moving them while sorting,
+/// and comparing their long identities, cost more than reading them from the database.
+/// So positions are sorted by one number per row (open, severity, the period's rank
+/// among the periods present) and the rows moved once; rows that arrive in identity
+/// order, as the store reads them, keep it through the stable sort, so identities are
+/// compared only when they do not.
 pub fn sort_alerts(rows: &mut Vec<AlertRow>) {
-    fn key(a: &AlertRow) -> (bool, Severity, &str) {
-        (a.triage.status.is_open(), a.severity, a.period.as_str())
-    }
+    let mut periods: Vec<&str> = rows.iter().map(|a| a.period.as_str()).collect();
+    periods.sort_unstable();
+    periods.dedup();
+    let rank = |p: &str| periods.binary_search(&p).unwrap_or(0) as u64;
+    // Descending in all three: larger is earlier.
+    let keys: Vec<u64> = rows
+        .iter()
+        .map(|a| {
+            let open = u64::from(a.triage.status.is_open());
+            (open << 40) | ((a.severity as u64) << 32) | rank(&a.period)
+        })
+        .collect();
     let mut order: Vec<usize> = (0..rows.len()).collect();
-    // Descending by the key, then ascending by identity.
-    order.sort_by(|&i, &j| {
-        key(&rows[j])
-            .cmp(&key(&rows[i]))
-            .then_with(|| rows[i].id.cmp(&rows[j].id))
-    });
+    if rows.windows(2).all(|w| w[0].id <= w[1].id) {
+        order.sort_by(|&i, &j| keys[j].cmp(&keys[i]));
+    } else {
+        order.sort_by(|&i, &j| {
+            keys[j]
+                .cmp(&keys[i])
+                .then_with(|| rows[i].id.cmp(&rows[j].id))
+        });
+    }
     if order.iter().enumerate().all(|(at, &i)| at == i) {
         return;
     }

@@ -246,7 +246,7 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut notes = self.all_notes("followup:")?;
         for row in &mut rows {
-            row.notes = notes.remove(&target(&row.id)).unwrap_or_default();
+            row.notes = notes.remove(row.id.as_str()).unwrap_or_default();
             row.id = inert(std::mem::take(&mut row.id));
         }
         sort_followups(&mut rows);
