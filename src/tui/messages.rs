@@ -26,6 +26,9 @@ pub enum Msg {
         result: Result<Box<Loaded>, String>,
         at: DateTime<Utc>,
     },
+    /// What the store held when it opened, read while the data loads: the alerts and
+    /// follow-ups of earlier sessions are on screen before this load's rules have run.
+    Stored(Box<Synced>),
     /// The store met the load's alerts and follow-ups.
     Synced {
         generation: u64,

@@ -84,6 +84,22 @@ pub fn spawn(
         .name("bearing-store".into())
         .spawn(move || {
             let (store, status) = refresh::open_store(db, read_only);
+            // Earlier sessions' alerts go on screen while the data loads and its rules
+            // run; the sync after them brings what is new. (Nothing to show is nothing
+            // to send.)
+            if let Ok(triage) = refresh::read(store.as_ref(), &[], &[])
+                && !(triage.alerts.is_empty() && triage.followups.is_empty())
+            {
+                let stored = Synced {
+                    triage,
+                    store: status.clone(),
+                    warning: None,
+                    fired: 0,
+                };
+                if msgs.send(Msg::Stored(Box::new(stored))).is_err() {
+                    return;
+                }
+            }
             let mut w = Worker {
                 store,
                 status,

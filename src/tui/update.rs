@@ -134,6 +134,19 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Stored(stored) => {
+            // Only until the first sync answers: after it, its rows are newer.
+            if state.load[PaneId::Alerts.index()] == PaneLoad::Loading {
+                state.triage = stored.triage;
+                state.store = stored.store;
+                let as_of = Utc::now();
+                for pane in [PaneId::Alerts, PaneId::FollowUps] {
+                    state.load[pane.index()] = PaneLoad::Refreshing { as_of };
+                    refilter_keeping(state, pane);
+                }
+            }
+            Vec::new()
+        }
         Msg::Synced { generation, synced } => {
             if state.syncing != Some(generation) {
                 return Vec::new();

@@ -435,3 +435,64 @@ fn a_triage_key_that_finds_no_row_says_why() {
         "no row in Alerts to act on: nothing was changed"
     );
 }
+
+#[test]
+fn stored_alerts_show_while_the_data_loads_and_never_over_a_sync() {
+    let mut s = AppState::new(
+        Origin::Demo,
+        Keymap::default(),
+        Vec::new(),
+        "dark",
+        EngineParams::new(today()),
+    );
+    s.size = (120, 40);
+    let Some(Effect::Load { generation, params }) = start(&mut s).into_iter().next() else {
+        panic!("no first load");
+    };
+    let (loaded, synced) = super::fixture::demo_loaded(&params, Utc::now());
+    let stored = Box::new(super::update::Synced {
+        triage: synced.triage.clone(),
+        store: synced.store.clone(),
+        warning: None,
+        fired: 0,
+    });
+    update(&mut s, Msg::Stored(stored));
+    // The stored alerts are there before the data, marked as still refreshing.
+    assert!(s.data.is_none());
+    assert_eq!(
+        s.pane(PaneId::Alerts).visible.len(),
+        synced.triage.alerts.len()
+    );
+    assert!(matches!(
+        s.pane_load(PaneId::Alerts),
+        PaneLoad::Refreshing { .. }
+    ));
+    update(
+        &mut s,
+        Msg::Loaded {
+            generation,
+            result: Ok(Box::new(loaded)),
+            at: Utc::now(),
+        },
+    );
+    let mut newer = synced.triage.clone();
+    newer.alerts.truncate(3);
+    let (_, mut synced) = super::fixture::demo_loaded(&params, Utc::now());
+    synced.triage = newer;
+    update(
+        &mut s,
+        Msg::Synced {
+            generation,
+            synced: Box::new(synced),
+        },
+    );
+    assert_eq!(s.pane(PaneId::Alerts).visible.len(), 3);
+    assert!(matches!(
+        s.pane_load(PaneId::Alerts),
+        PaneLoad::Loaded { .. }
+    ));
+    // A late read of the store never replaces what the sync brought.
+    let (_, late) = super::fixture::demo_loaded(&params, Utc::now());
+    update(&mut s, Msg::Stored(Box::new(late)));
+    assert_eq!(s.pane(PaneId::Alerts).visible.len(), 3);
+}
