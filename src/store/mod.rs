@@ -133,14 +133,20 @@ fn ensure_ours(conn: &Connection, shown: &str) -> Result<(), StoreError> {
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let bearing_tables = ["alerts", "audit"].iter().all(|t| tables.iter().any(|n| n == t));
+    let bearing_tables = ["alerts", "audit"]
+        .iter()
+        .all(|t| tables.iter().any(|n| n == t));
     if app == 0 && (tables.is_empty() || bearing_tables) {
         return Ok(());
     }
     let what = if app != 0 {
         format!("application id {app:#x}")
     } else {
-        let listed: Vec<String> = tables.iter().take(5).map(|t| crate::domain::sanitize::sanitize(t).into_owned()).collect();
+        let listed: Vec<String> = tables
+            .iter()
+            .take(5)
+            .map(|t| crate::domain::sanitize::sanitize(t).into_owned())
+            .collect();
         format!("tables {}", listed.join(", "))
     };
     Err(StoreError::Path(path::PathRefused {

@@ -95,7 +95,10 @@ pub fn check(path: &Path, create: bool) -> Result<Checked, PathRefused> {
         | rustix::fs::OFlags::CLOEXEC;
     let fd = rustix::fs::open(path, flags, rustix::fs::Mode::empty()).map_err(|e| {
         if e == rustix::io::Errno::LOOP {
-            refuse(path, "is a symbolic link; bearing opens its database only at its real path")
+            refuse(
+                path,
+                "is a symbolic link; bearing opens its database only at its real path",
+            )
         } else {
             io(e.into())
         }
