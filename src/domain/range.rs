@@ -134,7 +134,15 @@ fn figures(lower: &str) -> Option<Vec<Figure>> {
             {
                 i += 1;
             }
-            let digits: String = lower[start..i].chars().filter(|c| *c != ',').collect();
+            // A comma glued to the front (",5") leaves a number whose reading is a guess.
+            if start > 0 && bytes[start - 1] == b',' {
+                return None;
+            }
+            let run = &lower[start..i];
+            if run.contains(',') && !grouped(run) {
+                return None;
+            }
+            let digits: String = run.chars().filter(|c| *c != ',').collect();
             let number: f64 = digits.parse().ok()?;
             let mut multiplier = 1.0;
             // A multiplier may follow directly or after one space ("5 k").
@@ -159,6 +167,17 @@ fn figures(lower: &str) -> Option<Vec<Figure>> {
         }
     }
     if out.is_empty() { None } else { Some(out) }
+}
+
+/// Whether the commas of a run of digits are thousands separators: between groups of
+/// exactly three digits, after a first group of one to three, and none after the
+/// decimal point (`1,000`, `12,345,678.5`). Anything else (`1,,,,,,2`, `1,2`, `1,000,`,
+/// the European `1.000,50`) is not a number bearing can read without guessing.
+fn grouped(run: &str) -> bool {
+    let (int, frac) = run.split_once('.').unwrap_or((run, ""));
+    let mut groups = int.split(',');
+    let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()));
+    first_ok && groups.all(|g| g.len() == 3) && !frac.contains(',')
 }
 
 fn multiplier_of(c: u8) -> Option<f64> {
@@ -269,6 +288,32 @@ mod tests {
         assert_eq!(parse_range("1-2-3"), RangeParse::Invalid);
         assert_eq!(parse_range("1000 or 5000"), RangeParse::Invalid);
         assert_eq!(parse_range("9".repeat(400).as_str()), RangeParse::Invalid);
+    }
+
+    #[test]
+    fn one_comma_comma_two_is_not_read_as_12_dollars() {
+        // A thousands separator is only one between groups of three digits; anything
+        // else is not a number, and bearing does not guess which one was meant.
+        for text in [
+            "$1,,,,,,2",
+            "1,2",
+            ",5",
+            "$,5",
+            "1,0000",
+            "1234,567",
+            "1,000,",
+            "1.000,50",
+        ] {
+            assert_eq!(parse_range(text), RangeParse::Invalid, "{text:?}");
+        }
+        assert_eq!(parse_range("5-1,2K"), RangeParse::Invalid);
+        assert_eq!(known("1,000"), (1000.0, 1000.0, Unit::Plain));
+        assert_eq!(
+            known("12,345,678"),
+            (12_345_678.0, 12_345_678.0, Unit::Plain)
+        );
+        assert_eq!(known("$1,000.50-2,000"), (1000.5, 2000.0, Unit::Dollars));
+        assert_eq!(known("999,999 to 1,000,000"), (999_999.0, 1e6, Unit::Plain));
     }
 
     #[test]

@@ -58,6 +58,16 @@ impl Fields<'_, '_> {
         }
     }
 
+    /// The tenant is what every pane groups by, so an object or array in its place is
+    /// unreadable, never a tenant: as text they would all become one shared tenant.
+    fn tenant(&mut self) -> Sym {
+        if matches!(self.props.tenant_id, Some(Scalar::Nested)) {
+            self.flag_invalid("tenant_id", false);
+            return Sym::EMPTY;
+        }
+        self.text("tenant_id")
+    }
+
     fn range(&mut self, name: &str) -> Sym {
         let sym = self.text(name);
         if !sym.is_empty() {
@@ -165,7 +175,7 @@ impl Ingestor {
             missing: 0,
             invalid: 0,
         };
-        let tenant = f.text("tenant_id");
+        let tenant = f.tenant();
         let tracked = f.date("tracking_date");
         let details = match kind {
             EventKind::Revenue => Details::Revenue(RevenueDetails {
@@ -236,7 +246,7 @@ impl Ingestor {
             .tenant_id
             .as_ref()
             .or(raw.distinct_id.as_ref())
-            .and_then(Scalar::text)
+            .and_then(readable_text)
             .map_or(Sym::EMPTY, |t| self.strings.intern(&sanitize(&t)));
         let name = self.strings.intern(&sanitize(name));
         Ingested::Custom(CustomEvent { name, tenant, at })
@@ -246,7 +256,7 @@ impl Ingestor {
     pub fn subscription(&mut self, raw: &RawSubscription<'_>) -> Option<Subscription> {
         let mut text = |v: &Option<Scalar<'_>>| {
             v.as_ref()
-                .and_then(Scalar::text)
+                .and_then(readable_text)
                 .map_or(Sym::EMPTY, |t| self.strings.intern(&sanitize(&t)))
         };
         let tenant = text(&raw.tenant_id);
@@ -267,6 +277,15 @@ impl Ingestor {
             status,
             current_period_start,
         })
+    }
+}
+
+/// A value's text where a nested value has none: used for the tenant of custom events
+/// and subscriptions, which must not share a tenant named after a placeholder.
+fn readable_text<'s>(v: &'s Scalar<'_>) -> Option<std::borrow::Cow<'s, str>> {
+    match v {
+        Scalar::Nested => None,
+        v => v.text(),
     }
 }
 
@@ -322,6 +341,9 @@ pub fn remap(event: &mut Event, map: &[Sym]) {
 pub fn date_ts(d: NaiveDate) -> i64 {
     crate::domain::values::midnight(d)
 }
+
+#[cfg(test)]
+mod attack_tests;
 
 #[cfg(test)]
 mod tests {

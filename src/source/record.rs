@@ -3,7 +3,7 @@
 //! borrowed from the line where JSON allows it, so reading a large file allocates
 //! little. Only the properties bearing knows are read; the rest are skipped.
 
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
@@ -20,7 +20,7 @@ pub enum Scalar<'a> {
     Nested,
 }
 
-impl Scalar<'_> {
+impl<'a> Scalar<'a> {
     /// The value as text, or None when it is null or empty.
     pub fn text(&self) -> Option<Cow<'_, str>> {
         match self {
@@ -31,6 +31,19 @@ impl Scalar<'_> {
             Scalar::Float(f) => Some(Cow::Owned(f.to_string())),
             Scalar::Null => None,
             Scalar::Nested => Some(Cow::Borrowed("[nested value]")),
+        }
+    }
+
+    /// The value as text, keeping a borrowed string borrowed; None when it is null,
+    /// blank or nested (an object has no text a reader could use).
+    pub fn into_text(self) -> Option<Cow<'a, str>> {
+        match self {
+            Scalar::Str(s) if s.trim().is_empty() => None,
+            Scalar::Str(s) => Some(s),
+            Scalar::Bool(b) => Some(Cow::Borrowed(if b { "true" } else { "false" })),
+            Scalar::Int(i) => Some(Cow::Owned(i.to_string())),
+            Scalar::Float(f) => Some(Cow::Owned(f.to_string())),
+            Scalar::Null | Scalar::Nested => None,
         }
     }
 
@@ -121,12 +134,46 @@ impl Serialize for Scalar<'_> {
 macro_rules! props {
     ($($name:ident),* $(,)?) => {
         /// Every property of the three strategic events; others are ignored.
-        #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, Serialize)]
         pub struct RawProps<'a> {
             $(
-                #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+                #[serde(skip_serializing_if = "Option::is_none")]
                 pub $name: Option<Scalar<'a>>,
             )*
+        }
+
+        /// The properties bearing reads, as keys of an object.
+        #[allow(non_camel_case_types)]
+        enum PropKey { $($name,)* }
+
+        fn prop_key(key: &str) -> Option<PropKey> {
+            match key {
+                $(stringify!($name) => Some(PropKey::$name),)*
+                _ => None,
+            }
+        }
+
+        impl<'de: 'a, 'a> Deserialize<'de> for RawProps<'a> {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = RawProps<'de>;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str("an object of properties")
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                        let mut p = RawProps::default();
+                        while let Some(key) = map.next_key_seed(Key(prop_key))? {
+                            match key {
+                                $(Some(PropKey::$name) => p.$name = map.next_value()?,)*
+                                None => skip(&mut map)?,
+                            }
+                        }
+                        Ok(p)
+                    }
+                }
+                d.deserialize_map(V)
+            }
         }
 
         impl RawProps<'_> {
@@ -205,32 +252,165 @@ impl Serialize for PropsField<'_> {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct RawEvent<'a> {
-    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
     pub event: Option<Cow<'a, str>>,
-    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub distinct_id: Option<Scalar<'a>>,
-    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<Scalar<'a>>,
-    #[serde(borrow, default)]
     pub properties: PropsField<'a>,
+}
+
+enum EventKey {
+    Uuid,
+    Event,
+    DistinctId,
+    Timestamp,
+    Properties,
+}
+
+fn event_key(key: &str) -> Option<EventKey> {
+    match key {
+        "uuid" => Some(EventKey::Uuid),
+        "event" => Some(EventKey::Event),
+        "distinct_id" => Some(EventKey::DistinctId),
+        "timestamp" => Some(EventKey::Timestamp),
+        "properties" => Some(EventKey::Properties),
+        _ => None,
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawEvent<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawEvent<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an event object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut e = RawEvent::default();
+                while let Some(key) = map.next_key_seed(Key(event_key))? {
+                    match key {
+                        // Some exports write the uuid as a number; it is read as its
+                        // text (and is then no uuid, rather than a lost event).
+                        Some(EventKey::Uuid) => {
+                            e.uuid = map
+                                .next_value::<Option<Scalar>>()?
+                                .and_then(Scalar::into_text);
+                        }
+                        Some(EventKey::Event) => {
+                            e.event = match map.next_value::<Option<Scalar>>()? {
+                                None => None,
+                                Some(Scalar::Str(s)) => Some(s),
+                                Some(_) => {
+                                    return Err(de::Error::custom(
+                                        "the event name is not a string",
+                                    ));
+                                }
+                            };
+                        }
+                        Some(EventKey::DistinctId) => e.distinct_id = map.next_value()?,
+                        Some(EventKey::Timestamp) => e.timestamp = map.next_value()?,
+                        Some(EventKey::Properties) => e.properties = map.next_value()?,
+                        None => skip(&mut map)?,
+                    }
+                }
+                Ok(e)
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// A row of the subscriptions table (in PostHog a data-warehouse table; in files a
 /// JSON Lines file next to the events).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct RawSubscription<'a> {
-    #[serde(borrow, default)]
     pub tenant_id: Option<Scalar<'a>>,
-    #[serde(borrow, default)]
     pub plan_name: Option<Scalar<'a>>,
-    #[serde(borrow, default)]
     pub status: Option<Scalar<'a>>,
-    #[serde(borrow, default)]
     pub current_period_start: Option<Scalar<'a>>,
+}
+
+enum SubscriptionKey {
+    TenantId,
+    PlanName,
+    Status,
+    CurrentPeriodStart,
+}
+
+fn subscription_key(key: &str) -> Option<SubscriptionKey> {
+    match key {
+        "tenant_id" => Some(SubscriptionKey::TenantId),
+        "plan_name" => Some(SubscriptionKey::PlanName),
+        "status" => Some(SubscriptionKey::Status),
+        "current_period_start" => Some(SubscriptionKey::CurrentPeriodStart),
+        _ => None,
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawSubscription<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawSubscription<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a subscription object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut s = RawSubscription::default();
+                while let Some(key) = map.next_key_seed(Key(subscription_key))? {
+                    match key {
+                        Some(SubscriptionKey::TenantId) => s.tenant_id = map.next_value()?,
+                        Some(SubscriptionKey::PlanName) => s.plan_name = map.next_value()?,
+                        Some(SubscriptionKey::Status) => s.status = map.next_value()?,
+                        Some(SubscriptionKey::CurrentPeriodStart) => {
+                            s.current_period_start = map.next_value()?;
+                        }
+                        None => skip(&mut map)?,
+                    }
+                }
+                Ok(s)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Reads an object key as one of the fields a record knows (None for any other key).
+/// Records are read by hand rather than by serde's derive because the derive rejects
+/// a repeated key, dropping the whole event, where JavaScript's `JSON.parse` and
+/// PostHog's ingestion keep the last value: every field above is assigned again when
+/// its key repeats.
+struct Key<F>(fn(&str) -> Option<F>);
+
+impl<'de, F> DeserializeSeed<'de> for Key<F> {
+    type Value = Option<F>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl<'de, F> Visitor<'de> for Key<F> {
+    type Value = Option<F>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok((self.0)(v))
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+        Ok(std::str::from_utf8(v).ok().and_then(self.0))
+    }
+}
+
+/// Skips the value of a key bearing does not read.
+fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(|_| ())
 }
 
 #[cfg(test)]
