@@ -88,6 +88,8 @@ SUPPORTED = {
     "toStartOfMonth": Fn("toStartOfMonth", 1, 1),
     "addDays": Fn("addDays", 2, 2),
     "addMonths": Fn("addMonths", 2, 2),
+    # clickhouse/json.py. PostHog passes `properties` through as the event's JSON text.
+    "JSONType": Fn("JSONType", 1, 6),
     # clickhouse/strings.py
     "lower": Fn("lower", 1, 1),
     "match": Fn("match", 2, 2),

@@ -34,7 +34,7 @@ EVENTS = [
         "event": "e",
         "distinct_id": "d2",
         "timestamp": "2026-11-02T10:00:00Z",
-        "properties": {"tenant": "", "flag": False},
+        "properties": {"tenant": "", "flag": False, "o": {"k": "v"}, "a": [1, 2]},
     },
     {
         "uuid": "00000000-0000-4000-8000-000000000003",
@@ -183,6 +183,17 @@ class SimulatorTest(unittest.TestCase):
         posthog/hogql/printer.py); its escapes stay: \\" \\t \\\\ come back as typed in JSON."""
         got = self.rows("SELECT properties['s'] FROM events WHERE distinct_id = 'd1'")
         self.assertEqual(got, [['say \\"hi\\"\\tnow\\\\']])
+
+    def test_a_nested_property_is_its_json_text_and_json_type_tells_it__printer_py(self):
+        """An object or array property comes back as its JSON text, like a string holding
+        the same text (posthog/hogql/printer.py); JSONType(properties, 'x')
+        (functions/clickhouse/json.py, passed through) is how a query tells them apart."""
+        got = self.rows(
+            "SELECT properties.o, JSONType(properties, 'o'), JSONType(properties, 'a'), "
+            "JSONType(properties, 'tenant'), JSONType(properties, 'absent') IN ('Object', 'Array') "
+            "FROM events WHERE distinct_id = 'd2'"
+        )
+        self.assertEqual(got, [['{"k":"v"}', "Object", "Array", "String", 0]])
 
     # ---- placeholders, limits, syntax --------------------------------------------------
     def test_placeholders_bind_from_values_and_are_escaped__escape_sql_py(self):

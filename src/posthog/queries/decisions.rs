@@ -8,7 +8,8 @@
 //! other spelling come back grouped by their raw text and bearing reads them itself.
 
 use super::text::{
-    blank, canonical_date, normalized_timeframe, plain, prop, regex_values, timeframe, timeframe_n,
+    blank, canonical_date, normalized_timeframe, plain, prop, regex_values, tenant, timeframe,
+    timeframe_n,
 };
 use super::{Bounds, Rows, Scope, count, int, property, sym, text};
 use crate::domain::event::parse_uuid;
@@ -29,7 +30,7 @@ fn cte(v: &mut Map<String, Value>) -> String {
         "SELECT toUnixTimestamp(timestamp) AS ts, uuid, {} AS tenant, {} AS cat, {} AS lvl, \
          {} AS why, {} AS outcome, {} AS tf, {} AS fu, {} AS td \
          FROM events WHERE event = {{event}}",
-        prop("tenant_id"),
+        tenant(),
         prop("decision_category"),
         prop("decision_maker_level"),
         prop("strategic_justification"),

@@ -2,7 +2,7 @@
 //! period and the one before, the latest event, and the period's values of the
 //! properties bearing reads itself, counted.
 
-use super::text::prop;
+use super::text::{prop, tenant};
 use super::{Bounds, Rows, count, int, property, sym, text};
 use crate::domain::values::{Priority, parse_bool};
 use crate::domain::{EventKind, Interner, Sym};
@@ -73,7 +73,7 @@ pub fn query(s: &Shape, b: &Bounds) -> HogQl {
          toUnixTimestamp(timestamp) AS ts FROM events \
          WHERE event = {{event}} AND timestamp >= toDateTime({{lo}})) \
          SELECT * FROM ({}) LIMIT {}",
-        prop("tenant_id"),
+        tenant(),
         prop(s.group),
         prop(s.range),
         prop(s.label),

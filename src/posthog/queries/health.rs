@@ -3,7 +3,7 @@
 //! read itself to call them valid. Tracking dates in a form the query recognises as
 //! valid come back as NULL; only odd ones travel.
 
-use super::text::{blank, canonical_date, prop, regex_values};
+use super::text::{blank, canonical_date, nested, prop, regex_values};
 use super::{Rows, count, property, text};
 use crate::domain::EventKind;
 use crate::domain::range::{RangeParse, parse_range};
@@ -22,6 +22,9 @@ fn validated(kind: EventKind) -> (&'static str, &'static str) {
         EventKind::Decision => ("expected_outcome_range", "review_timeframe"),
     }
 }
+
+/// The mask bit of an event whose `tenant_id` is an object or an array.
+const NESTED_TENANT: i64 = 1 << 16;
 
 /// Per kind, five small groupings rather than one joint one, so the answer saturates
 /// quickly and stays flat as events grow: the missing-property masks (`m`); the raw
@@ -42,6 +45,10 @@ pub fn query() -> HogQl {
             .enumerate()
             .map(|(bit, p)| format!("{} * {}", blank(&prop(p)), 1u32 << bit))
             .collect();
+        // A nested tenant is no tenant: counted invalid (the bit above the missing ones)
+        // and so never conforming, as bearing's reader counts it.
+        let mut mask = mask;
+        mask.push(format!("{} * {NESTED_TENANT}", nested("tenant_id")));
         let (v1, v2) = validated(kind);
         let td = prop("tracking_date");
         let cte = format!(
@@ -114,10 +121,14 @@ pub fn read(rows: &Rows) -> Result<HealthRollup, String> {
         let bad_td = property(text(row, td)).is_some_and(|t| parse_timestamp(&t).is_none());
         match text(row, part) {
             Some("m") => {
-                let missing = u16::try_from(super::int(row, mask).unwrap_or(0)).unwrap_or(0);
+                let bits = super::int(row, mask).unwrap_or(0);
+                let missing = u16::try_from(bits & 0xFFFF).unwrap_or(0);
                 c.total += n;
                 for bit in 0..16 {
                     c.missing[bit] += n * u64::from(missing >> bit & 1);
+                }
+                if bits & NESTED_TENANT != 0 {
+                    c.invalid[bit_of(k, "tenant_id")] += n;
                 }
             }
             Some("v1") if bad1 => c.invalid[bit_of(k, p1)] += n,

@@ -1,7 +1,7 @@
 //! The overview: per tenant the three events of the last 90 days, the money ranges of
 //! those days, and the subscriptions table when the project has one.
 
-use super::text::prop;
+use super::text::{prop, tenant};
 use super::{Bounds, Rows, Scope, count, plain_sym, sym, text};
 use crate::domain::values::{date_of, parse_timestamp};
 use crate::domain::{EventKind, Interner, Subscription, Sym};
@@ -44,7 +44,7 @@ pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
          WHERE event IN {{events}} AND timestamp >= toDateTime({{s90}}) \
          AND timestamp < toDateTime({{e90}})) \
          SELECT * FROM ({}) LIMIT {}",
-        prop("tenant_id"),
+        tenant(),
         prop("approximate_impact_range"),
         prop("approximate_savings_range"),
         parts.join(" UNION ALL "),

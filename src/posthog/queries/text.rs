@@ -10,6 +10,17 @@ pub fn prop(name: &str) -> String {
     format!("properties.{name}")
 }
 
+/// The tenant every pane groups by. An object or array in its place is unreadable (the
+/// file reader counts it as an invalid `tenant_id`), never a tenant named after its JSON.
+pub fn tenant() -> String {
+    format!("if({}, NULL, {})", nested("tenant_id"), prop("tenant_id"))
+}
+
+/// Whether a property holds an object or an array, as 1 or 0.
+pub fn nested(name: &str) -> String {
+    format!("(JSONType(properties, '{name}') IN ('Object', 'Array'))")
+}
+
 /// What the file reader calls missing: absent, or only whitespace, which in PostHog's
 /// answer may still be JSON escapes (`\t`, `\u00a0`). Rust's `char::is_whitespace`
 /// set, spelled out: RE2's `\s` is ASCII only.
