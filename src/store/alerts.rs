@@ -315,8 +315,7 @@ impl Store {
     pub fn alerts(&self) -> Result<Vec<AlertRow>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT a.id, a.rule, a.tenant, a.subject, a.period, a.severity, a.title, a.evidence, a.first_seen, a.last_seen,
-                    a.status, a.snoozed_until, a.snoozed_from, a.dismiss_reason, a.owner,
-                    (SELECT f.id FROM followups f WHERE f.alert_id = a.id)
+                    a.status, a.snoozed_until, a.snoozed_from, a.dismiss_reason, a.owner
              FROM alerts a ORDER BY a.id",
         )?;
         let mut rows: Vec<AlertRow> = stmt
@@ -346,17 +345,31 @@ impl Store {
                         owner: inert_opt(r.get(14)?),
                     },
                     notes: Vec::new(),
-                    followup: inert_opt(r.get(15)?),
+                    followup: None,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut notes = self.all_notes("alert:")?;
+        let mut followups = self.followup_ids()?;
         for row in &mut rows {
             row.notes = notes.remove(row.id.as_str()).unwrap_or_default();
+            row.followup = followups.remove(row.id.as_str()).map(inert);
             row.id = inert(std::mem::take(&mut row.id));
         }
         sort_alerts(&mut rows);
         Ok(rows)
+    }
+
+    /// Each alert's follow-up, by alert id: one scan of the follow-ups rather than a
+    /// lookup per alert (a seek per row was a sixth of loading 300,000 alerts).
+    fn followup_ids(&self) -> Result<rustc_hash::FxHashMap<String, String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT alert_id, id FROM followups WHERE alert_id IS NOT NULL")?;
+        let ids = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
     }
 
     /// Notes of every target with the prefix, by the target's id (the target without
@@ -389,9 +402,11 @@ impl Store {
 /// order, as the store reads them, keep it through the stable sort, so identities are
 /// compared only when they do not.
 pub fn sort_alerts(rows: &mut Vec<AlertRow>) {
-    let mut periods: Vec<&str> = rows.iter().map(|a| a.period.as_str()).collect();
+    // The few distinct periods, ranked: sorting 300,000 copies of a dozen strings was a
+    // tenth of the load.
+    let distinct: rustc_hash::FxHashSet<&str> = rows.iter().map(|a| a.period.as_str()).collect();
+    let mut periods: Vec<&str> = distinct.into_iter().collect();
     periods.sort_unstable();
-    periods.dedup();
     let rank = |p: &str| periods.binary_search(&p).unwrap_or(0) as u64;
     // Descending in all three: larger is earlier.
     let keys: Vec<u64> = rows
