@@ -247,15 +247,21 @@ fn a_quadratic_alert_load_costs_sqlite_steps_in_proportion_to_alerts() {
         // Called every 100 instructions: the count is in hundreds.
         let count = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let c2 = std::sync::Arc::clone(&count);
-        store.conn().progress_handler(
-            100,
-            Some(move || {
-                c2.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                false
-            }),
-        );
+        store
+            .conn()
+            .progress_handler(
+                100,
+                Some(move || {
+                    c2.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    false
+                }),
+            )
+            .unwrap();
         let alerts = store.alerts().unwrap();
-        store.conn().progress_handler(100, None::<fn() -> bool>);
+        store
+            .conn()
+            .progress_handler(100, None::<fn() -> bool>)
+            .unwrap();
         assert_eq!(alerts.len(), n);
         assert_eq!(
             alerts.iter().filter(|a| a.followup.is_some()).count(),
