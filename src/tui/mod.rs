@@ -5,12 +5,12 @@ pub mod action;
 pub mod app;
 #[cfg(any(test, feature = "test-hooks"))]
 pub mod fixture;
+pub mod input;
 pub mod layout;
 pub mod messages;
 pub mod navigate;
-pub mod pane;
+pub mod panes;
 pub mod remote;
-pub mod rows;
 pub mod state;
 pub mod store_worker;
 pub mod terminal;
@@ -19,6 +19,8 @@ pub mod ui;
 pub mod update;
 pub mod watchdog;
 
+#[cfg(test)]
+mod hint_tests;
 #[cfg(test)]
 mod remote_tests;
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The cockpit over PostHog, driven headless: answers arrive pane by pane, a failure
 //! keeps the data, a refresh is never started twice, stale answers are dropped.
 
-use super::pane::PaneId;
+use super::panes::PaneId;
 use super::remote::Remote;
 use super::state::{AppState, PaneLoad};
 use super::update::{Effect, Msg, start, update};

@@ -2,7 +2,7 @@
 
 use super::action::Action;
 use super::fixture::{loaded, today};
-use super::pane::PaneId;
+use super::panes::PaneId;
 use super::state::{AppState, Mode, PaneLoad};
 use super::update::{Effect, Msg, start, update};
 use crate::config::keymap::Keymap;
