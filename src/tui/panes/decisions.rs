@@ -13,12 +13,13 @@ use ratatui::layout::Constraint;
 
 pub struct Decisions;
 
-const COLS: [Col; 7] = [
+const COLS: [Col; 8] = [
     Col::left("Date", Constraint::Length(10)),
     Col::left("Tenant", Constraint::Fill(2)).min(12),
     Col::left("Decision", Constraint::Fill(2)).min(12),
     Col::left("Level", Constraint::Length(9)).drop(2),
     Col::left("Outcome", Constraint::Fill(1)).min(10).drop(3),
+    Col::left("Timeframe", Constraint::Length(10)).drop(4),
     Col::left("Review on", Constraint::Length(10)),
     Col::left("Review", Constraint::Length(8)),
 ];
@@ -64,6 +65,7 @@ impl Pane for Decisions {
             Cell::new(ds.shown(r.entry.category)),
             Cell::new(ds.shown(r.entry.maker_level)),
             Cell::new(ds.shown(r.entry.outcome)),
+            Cell::new(ds.shown(r.entry.timeframe)),
             Cell::new(r.next_review.map_or("—".to_owned(), |d| d.to_string())),
             Cell::styled(r.status.word(), status_style),
         ]
