@@ -13,6 +13,7 @@ pub mod config;
 pub mod domain;
 pub mod engine;
 pub mod files;
+pub mod keys;
 pub mod logging;
 pub mod posthog;
 pub mod refresh;

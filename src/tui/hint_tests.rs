@@ -1,12 +1,12 @@
 //! What the cockpit says about its keys follows the live keymap, and the filter finds
 //! what each pane draws.
 
-use super::action::Action;
 use super::fixture::loaded;
 use super::panes::{self, PaneId};
 use super::state::AppState;
 use super::update::{Msg, update};
-use crate::config::keymap::{Key, Keymap};
+use crate::keys::Action;
+use crate::keys::keymap::{Key, Keymap};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -1,7 +1,6 @@
 //! The cockpit: state, pure `update`, drawing, and the loop that ties them to the
 //! terminal and the workers.
 
-pub mod action;
 pub mod app;
 #[cfg(any(test, feature = "test-hooks"))]
 pub mod fixture;

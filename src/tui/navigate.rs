@@ -1,12 +1,12 @@
 //! Moving around: focus, selection and scrolling, filters re-applied, and the mouse.
 //! Part of `update`: pure, no IO.
 
-use super::action::Action;
 use super::layout;
 use super::panes;
 use super::panes::PaneId;
 use super::state::{AppState, Mode};
 use super::update::on_action;
+use crate::keys::Action;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
 pub fn focus_pane(state: &mut AppState, pane: PaneId) {

@@ -1,13 +1,13 @@
 //! Everything the cockpit shows, in one place. Rendering borrows it; only `update`
 //! changes it.
 
-use super::action::Action;
 use super::panes::{self, PANES, PaneId};
 use super::triage::TriageRequest;
-use crate::config::keymap::Keymap;
 use crate::config::theme::Theme;
 use crate::domain::{Dataset, Origin, PeriodSpec};
 use crate::engine::{EngineParams, Views};
+use crate::keys::Action;
+use crate::keys::keymap::Keymap;
 use crate::refresh::{StoreStatus, Triage};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;

@@ -2,11 +2,11 @@
 //! bulk requests wait for a y/n, text is typed into a prompt, and the store worker's
 //! reply updates the panes. Nothing here touches the store.
 
-use super::action::Action;
 use super::input::Edit;
 use super::panes::PaneId;
 use super::state::{AppState, Level, Mode, PromptKind};
 use super::update::Effect;
+use crate::keys::Action;
 use crate::refresh::{StoreStatus, Triage};
 use crate::triage::followup::FollowCommand;
 use crate::triage::{Command, SnoozeFor};

@@ -1,7 +1,6 @@
 //! `update(state, msg) -> effects`: every change to the cockpit's state happens here,
 //! with no IO. Workers perform the effects and report back with messages.
 
-use super::action::Action;
 use super::input::{self, Edit};
 use super::navigate::{
     focus_pane, keep_selection_visible, move_selection, on_mouse, page, refilter, refilter_all,
@@ -11,9 +10,10 @@ use super::panes::PaneId;
 use super::remote;
 use super::state::{AppState, Data, Level, Mode, PaneLoad};
 use super::triage::{self};
-use crate::config::keymap::Key;
 use crate::domain::PeriodSpec;
 use crate::domain::period::CYCLE;
+use crate::keys::Action;
+use crate::keys::keymap::Key;
 use chrono::Utc;
 use crossterm::event::{KeyEvent, KeyEventKind};
 use std::sync::Arc;

@@ -4,9 +4,9 @@
 use super::{Pane, PaneId, Rows};
 use crate::config::theme::Theme;
 use crate::engine::alerts::Severity;
+use crate::keys::action::Action;
 use crate::store::alerts::AlertRow;
 use crate::triage::{Status, TriageState};
-use crate::tui::action::Action;
 use crate::tui::state::AppState;
 use crate::tui::ui::details::Doc;
 use crate::tui::ui::table::{Cell, Col};

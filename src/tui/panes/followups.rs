@@ -2,9 +2,9 @@
 
 use super::{Pane, PaneId, Rows};
 use crate::config::theme::Theme;
+use crate::keys::action::Action;
 use crate::store::followups::FollowUpRow;
 use crate::triage::followup::FollowStatus;
-use crate::tui::action::Action;
 use crate::tui::state::AppState;
 use crate::tui::ui::details::Doc;
 use crate::tui::ui::table::{Cell, Col};

@@ -14,12 +14,12 @@ mod revenue;
 pub use alerts::{severity_style, state_text};
 pub use health::{HealthItem, health_items, item_cells};
 
-use super::action::Action;
 use super::state::{AppState, Data};
 use super::ui::details::Doc;
 use super::ui::table::{self, Cell, Col};
 use super::ui::widgets::{pane_block, placeholder};
 use crate::config::theme::Theme;
+use crate::keys::Action;
 use crate::refresh::Triage;
 use chrono::NaiveDate;
 use ratatui::Frame;

@@ -1,8 +1,8 @@
 //! The footer: key hints generated from the keymap, and the last action echoed.
 
 use crate::config::theme::Theme;
+use crate::keys::action::Action;
 use crate::triage::SnoozeFor;
-use crate::tui::action::Action;
 use crate::tui::input::{CANCEL, CLEAR, SUBMIT};
 use crate::tui::state::{AppState, Level, Mode};
 use ratatui::Frame;

@@ -1,7 +1,7 @@
 //! A centred, bordered box drawn over the cockpit, used by help and details.
 
 use crate::config::theme::Theme;
-use crate::tui::action::Action;
+use crate::keys::action::Action;
 use crate::tui::state::AppState;
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -1,6 +1,6 @@
 //! Shown instead of the cockpit when the terminal is below the minimum size.
 
-use crate::tui::action::Action;
+use crate::keys::action::Action;
 use crate::tui::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::tui::state::AppState;
 use ratatui::Frame;

@@ -267,7 +267,7 @@ pub fn placeholder(
                 format!(
                     "No rows match \"{}\". {} clears the filter.",
                     state.pane(pane).filter,
-                    state.key_name(crate::tui::action::Action::Close)
+                    state.key_name(crate::keys::action::Action::Close)
                 )
             };
             Some((why, theme.muted()))
