@@ -1,5 +1,7 @@
-//! Where events come from: the built-in demo, an exported JSON Lines file, and (later)
-//! PostHog. Every source produces the same [`Dataset`] for the same engine.
+//! Local sources of events: the built-in demo and an exported JSON Lines file (with an
+//! optional subscriptions file). Each produces a [`Dataset`] the local executor turns
+//! into rollups; PostHog's events stay in PostHog and its rollups come from HogQL
+//! (`crate::posthog::queries`).
 
 pub mod demo;
 pub mod export;
