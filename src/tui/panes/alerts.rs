@@ -1,7 +1,7 @@
 //! Alerts: what fired, how severe, and where its triage stands. Marked rows (Space)
 //! take bulk actions.
 
-use super::{Pane, PaneId, Rows};
+use super::{Meta, Pane, PaneId, Rows};
 use crate::config::theme::Theme;
 use crate::engine::alerts::Severity;
 use crate::keys::action::Action;
@@ -100,18 +100,16 @@ fn field(a: &AlertRow, key: &str, value: &str) -> Option<bool> {
     })
 }
 
+const META: Meta = Meta {
+    id: PaneId::Alerts,
+    title: "Alerts",
+    short: "Alerts",
+    columns: &COLS,
+};
+
 impl Pane for Alerts {
-    fn id(&self) -> PaneId {
-        PaneId::Alerts
-    }
-    fn title(&self) -> &'static str {
-        "Alerts"
-    }
-    fn short(&self) -> &'static str {
-        "Alerts"
-    }
-    fn columns(&self) -> &'static [Col] {
-        &COLS
+    fn meta(&self) -> &'static Meta {
+        &META
     }
     fn is_triage(&self) -> bool {
         true

@@ -1,7 +1,7 @@
 //! Cost opportunities: per tenant and optimization type, the approximate savings of
 //! the period and how many need strategic review.
 
-use super::{Pane, PaneId, Rows};
+use super::{Meta, Pane, PaneId, Rows};
 use crate::config::theme::Theme;
 use crate::engine::direction::Direction;
 use crate::tui::state::AppState;
@@ -22,18 +22,16 @@ const COLS: [Col; 7] = [
     Col::right("Review", Constraint::Length(6)).drop(3),
 ];
 
+const META: Meta = Meta {
+    id: PaneId::Cost,
+    title: "Cost opportunities",
+    short: "Cost",
+    columns: &COLS,
+};
+
 impl Pane for Cost {
-    fn id(&self) -> PaneId {
-        PaneId::Cost
-    }
-    fn title(&self) -> &'static str {
-        "Cost opportunities"
-    }
-    fn short(&self) -> &'static str {
-        "Cost"
-    }
-    fn columns(&self) -> &'static [Col] {
-        &COLS
+    fn meta(&self) -> &'static Meta {
+        &META
     }
 
     fn count(&self, src: Rows) -> usize {

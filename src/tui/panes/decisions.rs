@@ -1,6 +1,6 @@
 //! Decision log: every strategic decision, newest first, with its review date.
 
-use super::{Pane, PaneId, Rows};
+use super::{Meta, Pane, PaneId, Rows};
 use crate::config::theme::Theme;
 use crate::domain::values::date_of;
 use crate::engine::decisions::ReviewStatus;
@@ -24,18 +24,16 @@ const COLS: [Col; 8] = [
     Col::left("Review", Constraint::Length(8)),
 ];
 
+const META: Meta = Meta {
+    id: PaneId::Decisions,
+    title: "Decision log",
+    short: "Decisions",
+    columns: &COLS,
+};
+
 impl Pane for Decisions {
-    fn id(&self) -> PaneId {
-        PaneId::Decisions
-    }
-    fn title(&self) -> &'static str {
-        "Decision log"
-    }
-    fn short(&self) -> &'static str {
-        "Decisions"
-    }
-    fn columns(&self) -> &'static [Col] {
-        &COLS
+    fn meta(&self) -> &'static Meta {
+        &META
     }
 
     fn count(&self, src: Rows) -> usize {

@@ -1,6 +1,6 @@
 //! Follow-ups: process tasks with owners and due dates; overdue ones stand out.
 
-use super::{Pane, PaneId, Rows};
+use super::{Meta, Pane, PaneId, Rows};
 use crate::config::theme::Theme;
 use crate::keys::action::Action;
 use crate::store::followups::FollowUpRow;
@@ -54,18 +54,16 @@ fn overdue(t: &Theme) -> Style {
     t.bad().add_modifier(Modifier::BOLD)
 }
 
+const META: Meta = Meta {
+    id: PaneId::FollowUps,
+    title: "Follow-ups",
+    short: "Follow-ups",
+    columns: &COLS,
+};
+
 impl Pane for FollowUps {
-    fn id(&self) -> PaneId {
-        PaneId::FollowUps
-    }
-    fn title(&self) -> &'static str {
-        "Follow-ups"
-    }
-    fn short(&self) -> &'static str {
-        "Follow-ups"
-    }
-    fn columns(&self) -> &'static [Col] {
-        &COLS
+    fn meta(&self) -> &'static Meta {
+        &META
     }
     fn is_triage(&self) -> bool {
         true

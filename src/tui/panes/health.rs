@@ -1,7 +1,7 @@
 //! Data health: schema conformance per event kind against the seed's 95% target, the
 //! properties missing most, and what could not be read at all.
 
-use super::{Pane, PaneId, Rows};
+use super::{Meta, Pane, PaneId, Rows};
 use crate::config::theme::Theme;
 use crate::engine::health::{Health as HealthView, TARGET};
 use crate::tui::state::AppState;
@@ -164,18 +164,16 @@ pub fn item_cells(h: &HealthView, item: &HealthItem) -> Vec<Cell> {
     }
 }
 
+const META: Meta = Meta {
+    id: PaneId::Health,
+    title: "Data health",
+    short: "Health",
+    columns: &COLS,
+};
+
 impl Pane for Health {
-    fn id(&self) -> PaneId {
-        PaneId::Health
-    }
-    fn title(&self) -> &'static str {
-        "Data health"
-    }
-    fn short(&self) -> &'static str {
-        "Health"
-    }
-    fn columns(&self) -> &'static [Col] {
-        &COLS
+    fn meta(&self) -> &'static Meta {
+        &META
     }
     /// No column header: each line says what it is.
     fn top_lines(&self) -> u16 {

@@ -49,14 +49,19 @@ pub struct Rows<'a> {
     pub today: NaiveDate,
 }
 
+/// What a pane is called and the columns of its table.
+pub struct Meta {
+    pub id: PaneId,
+    /// The title on its border.
+    pub title: &'static str,
+    /// The name on its tab.
+    pub short: &'static str,
+    pub columns: &'static [Col],
+}
+
 /// One pane: what it is called, its rows and how they read, its details and its drawing.
 pub trait Pane: Sync {
-    fn id(&self) -> PaneId;
-    /// The title on its border.
-    fn title(&self) -> &'static str;
-    /// The name on its tab.
-    fn short(&self) -> &'static str;
-    fn columns(&self) -> &'static [Col];
+    fn meta(&self) -> &'static Meta;
     fn count(&self, src: Rows) -> usize;
     /// The cells of row `row`: what the table draws and what the filter searches.
     fn cells(&self, src: Rows, row: usize) -> Vec<Cell>;
@@ -93,14 +98,14 @@ pub trait Pane: Sync {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-        let id = self.id();
+        let id = self.meta().id;
         frame.render_widget(pane_block(state, id, theme, &self.subtitle(state)), area);
         if placeholder(frame, area, state, id, theme) {
             return;
         }
         self.draw_top(frame, area, state, theme);
         let src = state.rows(id);
-        table::draw(frame, area, state, id, theme, self.columns(), |i| {
+        table::draw(frame, area, state, id, theme, self.meta().columns, |i| {
             self.cells(src, i)
         });
     }
@@ -185,12 +190,12 @@ impl PaneId {
     ];
 
     pub fn title(self) -> &'static str {
-        pane(self).title()
+        pane(self).meta().title
     }
 
     /// The short name in the tab row.
     pub fn short(self) -> &'static str {
-        pane(self).short()
+        pane(self).meta().short
     }
 
     /// The number key that focuses the pane.
@@ -226,5 +231,19 @@ impl PaneId {
     /// Panes whose rows can be triaged.
     pub fn is_triage(self) -> bool {
         pane(self).is_triage()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_gives_each_id_its_own_pane() {
+        for id in PaneId::ALL {
+            assert_eq!(pane(id).meta().id, id);
+        }
+        let titles: BTreeSet<&str> = PaneId::ALL.iter().map(|p| p.title()).collect();
+        assert_eq!(titles.len(), PANES, "two panes share a title");
     }
 }

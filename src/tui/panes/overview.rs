@@ -1,7 +1,7 @@
 //! Overview: tenants by strategic activity over the last 90 days (the seed's strategic
 //! overview), with the key figures above.
 
-use super::{Pane, PaneId, Rows};
+use super::{Meta, Pane, PaneId, Rows};
 use crate::config::theme::Theme;
 use crate::domain::Sym;
 use crate::engine::overview::ActivityLevel;
@@ -45,18 +45,16 @@ pub fn level_mark(level: ActivityLevel) -> &'static str {
     }
 }
 
+const META: Meta = Meta {
+    id: PaneId::Overview,
+    title: "Overview",
+    short: "Overview",
+    columns: &COLS,
+};
+
 impl Pane for Overview {
-    fn id(&self) -> PaneId {
-        PaneId::Overview
-    }
-    fn title(&self) -> &'static str {
-        "Overview"
-    }
-    fn short(&self) -> &'static str {
-        "Overview"
-    }
-    fn columns(&self) -> &'static [Col] {
-        &COLS
+    fn meta(&self) -> &'static Meta {
+        &META
     }
     /// Three lines of key figures, then the column header.
     fn top_lines(&self) -> u16 {

@@ -1,7 +1,7 @@
 //! Revenue trends: per tenant and trend category, a 12-month sparkline, the signals in
 //! the period with their direction, and the approximate impact.
 
-use super::{Pane, PaneId, Rows};
+use super::{Meta, Pane, PaneId, Rows};
 use crate::config::theme::Theme;
 use crate::domain::values::date_of;
 use crate::engine::direction::Direction;
@@ -33,18 +33,16 @@ pub fn risk_style(d: Direction) -> fn(&Theme) -> Style {
     }
 }
 
+const META: Meta = Meta {
+    id: PaneId::Revenue,
+    title: "Revenue trends",
+    short: "Revenue",
+    columns: &COLS,
+};
+
 impl Pane for Revenue {
-    fn id(&self) -> PaneId {
-        PaneId::Revenue
-    }
-    fn title(&self) -> &'static str {
-        "Revenue trends"
-    }
-    fn short(&self) -> &'static str {
-        "Revenue"
-    }
-    fn columns(&self) -> &'static [Col] {
-        &COLS
+    fn meta(&self) -> &'static Meta {
+        &META
     }
 
     fn count(&self, src: Rows) -> usize {
