@@ -115,7 +115,7 @@ impl Workers {
                 if let Some(p) = &self.posthog {
                     self.store.send(StoreJob::LoadSnapshots {
                         source: remote::source_key(&p.origin),
-                        period: format!("{period:?}"),
+                        period: period.to_string(),
                     });
                 }
             }
@@ -141,7 +141,7 @@ impl Workers {
             return;
         };
         let bounds = queries::Bounds::new(&params);
-        let period = format!("{:?}", params.period);
+        let period = params.period.to_string();
         for part in parts {
             let q = queries::query(part, &bounds, &project.scope);
             let (tx, store, project) = (self.tx.clone(), self.store.clone(), Arc::clone(project));
