@@ -12,7 +12,6 @@ use crate::store::followups::FollowUpRow;
 use crate::store::{Store, StoreError};
 use crate::triage::followup::{FollowState, FollowStatus};
 use std::collections::HashSet;
-use std::path::PathBuf;
 
 /// Data and what the rules make of it, before the store is involved.
 pub struct Evaluated {
@@ -48,67 +47,6 @@ pub fn rules(
     let alerts = alerts::evaluate(dataset, params.today, params.dead_band, alert_cfg);
     let followups = engine_followups::from_events(dataset, params.today);
     (alerts, followups)
-}
-
-/// Whether triage changes can be saved.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum StoreStatus {
-    Writable,
-    /// Readable, not writable: `--read-only`, a read-only file, a full disk.
-    ReadOnly(String),
-    /// No database at all (damaged, or cannot be created); alerts are not saved.
-    Unavailable(String),
-}
-
-impl StoreStatus {
-    pub fn is_writable(&self) -> bool {
-        *self == StoreStatus::Writable
-    }
-
-    /// Why changes cannot be saved, if they cannot.
-    pub fn reason(&self) -> Option<&str> {
-        match self {
-            StoreStatus::Writable => None,
-            StoreStatus::ReadOnly(r) | StoreStatus::Unavailable(r) => Some(r),
-        }
-    }
-}
-
-/// Opens the database: writable unless `read_only`, falling back to reading it, and
-/// saying why when it cannot be written. Never deletes or recreates a damaged file.
-pub fn open_store(path: Option<PathBuf>, read_only: bool) -> (Option<Store>, StoreStatus) {
-    let Some(path) = path.or_else(crate::store::default_path) else {
-        return (
-            None,
-            StoreStatus::Unavailable("no data directory (is HOME set?); pass --db FILE".into()),
-        );
-    };
-    if read_only {
-        let reason = "read-only mode".to_owned();
-        return match Store::open_read_only(&path, reason.clone()) {
-            Ok(s) => (Some(s), StoreStatus::ReadOnly(reason)),
-            Err(_) => (None, StoreStatus::ReadOnly(reason)),
-        };
-    }
-    match Store::open(&path) {
-        Ok(s) => (Some(s), StoreStatus::Writable),
-        Err(e) => {
-            let reason = format!("cannot save changes: {e}");
-            match Store::open_read_only(&path, reason.clone()) {
-                Ok(s) => (Some(s), StoreStatus::ReadOnly(reason)),
-                Err(_) => (None, StoreStatus::Unavailable(reason)),
-            }
-        }
-    }
-}
-
-pub fn status_of(store: Option<&Store>, before: &StoreStatus) -> StoreStatus {
-    match (store, before) {
-        (Some(s), _) => s.read_only().map_or(StoreStatus::Writable, |r| {
-            StoreStatus::ReadOnly(r.to_owned())
-        }),
-        (None, other) => other.clone(),
-    }
 }
 
 /// The alerts and follow-ups the cockpit shows.

@@ -12,7 +12,6 @@ use crate::config::theme::ColorDepth;
 use crate::config::{self, Config, Overrides, file::DEFAULT_TEXT};
 use crate::domain::sanitize::sanitize_lines;
 use crate::engine::{self, EngineParams};
-use crate::refresh;
 use crate::source::{self, LoadOptions, demo::DemoOptions, export};
 use crate::tui::{app, state::AppState};
 use chrono::{NaiveDate, Utc};
@@ -333,7 +332,7 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, today: NaiveDate) -> Ex
     // The store thread opens the database and reports what it found; until then a
     // read-only start says so already.
     if config.read_only {
-        state.store = refresh::StoreStatus::ReadOnly("read-only mode".into());
+        state.store = crate::store::open::StoreStatus::ReadOnly("read-only mode".into());
     }
     if let Some(c) = config.keymap.conflicts.first() {
         state.say(crate::tui::state::Level::Warn, format!("config: {c}"));

@@ -3,8 +3,9 @@
 use super::{engine_params, fail, load_options, warn};
 use crate::config::Config;
 use crate::engine::alerts::Severity;
-use crate::refresh::{self, StoreStatus};
+use crate::refresh;
 use crate::source;
+use crate::store::open::{self, StoreStatus};
 use crate::store::{Store, audit};
 use crate::triage::Status;
 use chrono::NaiveDate;
@@ -33,12 +34,12 @@ fn refreshed(config: &Config, today: NaiveDate) -> Result<(refresh::Triage, Stor
         .map_err(|e| e.to_string())?;
         (ev.alerts, ev.followups)
     };
-    let (mut store, status) = refresh::open_store(config.db.clone(), config.read_only);
+    let (mut store, status) = open::open_store(config.db.clone(), config.read_only);
     let (triage, _, warning) = refresh::sync_and_read(store.as_mut(), &alerts, &followups, today);
     if let Some(w) = warning {
         warn(w);
     }
-    let status = refresh::status_of(store.as_ref(), &status);
+    let status = open::status_of(store.as_ref(), &status);
     if let Some(why) = status.reason() {
         warn(format!(
             "read-only ({why}): alerts shown as the data has them, triage state may be missing"

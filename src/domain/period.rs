@@ -107,6 +107,23 @@ impl PeriodSpec {
     }
 }
 
+/// The period in the words `parse` reads (`90d`, `this-month`, `2026-11`, `2026-Q4`),
+/// so that text written down, such as the store's snapshot keys, reads back as the same
+/// period whatever becomes of the enum's names or its `Debug` form.
+impl fmt::Display for PeriodSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PeriodSpec::Trailing(n) => write!(f, "{n}d"),
+            PeriodSpec::ThisMonth => f.write_str("this-month"),
+            PeriodSpec::LastMonth => f.write_str("last-month"),
+            PeriodSpec::ThisQuarter => f.write_str("this-quarter"),
+            PeriodSpec::LastQuarter => f.write_str("last-quarter"),
+            PeriodSpec::Month { year, month } => write!(f, "{year:04}-{month:02}"),
+            PeriodSpec::Quarter { year, quarter } => write!(f, "{year:04}-Q{quarter}"),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodUnit {
@@ -232,6 +249,23 @@ pub fn month_starts(today: NaiveDate, n: u32) -> Vec<NaiveDate> {
     (0..n).rev().map(|i| sub_months(last, i)).collect()
 }
 
+/// One of each variant at the edges `parse` accepts, and some in between.
+#[cfg(test)]
+pub(crate) fn every_kind() -> Vec<PeriodSpec> {
+    let mut all = vec![
+        PeriodSpec::ThisMonth,
+        PeriodSpec::LastMonth,
+        PeriodSpec::ThisQuarter,
+        PeriodSpec::LastQuarter,
+    ];
+    all.extend([1, 7, 90, 365, 3660].map(PeriodSpec::Trailing));
+    for year in [1970, 2026, 9999] {
+        all.extend((1..=12).map(|month| PeriodSpec::Month { year, month }));
+        all.extend((1..=4).map(|quarter| PeriodSpec::Quarter { year, quarter }));
+    }
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,6 +295,36 @@ mod tests {
         assert!(PeriodSpec::parse("2026-Q5").is_err());
         assert!(PeriodSpec::parse("0d").is_err());
         assert!(PeriodSpec::parse("soon").is_err());
+    }
+
+    #[test]
+    fn display_reads_back_as_the_same_period() {
+        for p in every_kind() {
+            let text = p.to_string();
+            assert_eq!(PeriodSpec::parse(&text), Ok(p), "{text}");
+        }
+        // The forms a user types, unchanged.
+        let shown: Vec<String> = CYCLE.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "90d",
+                "this-month",
+                "last-month",
+                "this-quarter",
+                "last-quarter"
+            ]
+        );
+        let nov = PeriodSpec::Month {
+            year: 2026,
+            month: 11,
+        };
+        assert_eq!(nov.to_string(), "2026-11");
+        let q4 = PeriodSpec::Quarter {
+            year: 2026,
+            quarter: 4,
+        };
+        assert_eq!(q4.to_string(), "2026-Q4");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use super::budget::Budget;
 use super::error::{PostHogError, from_reqwest, from_status, shorten};
+use super::inflight::{Cancel, InFlight};
 use super::key::ApiKey;
 use super::redact::Redactor;
 use super::settings::{MAX_CONCURRENT, PostHogSettings, QueryMode};
@@ -107,6 +108,8 @@ pub struct Client {
     mode: QueryMode,
     budget: Arc<Budget>,
     attempts: u32,
+    /// The async queries it runs in PostHog, and the tasks that wait for them.
+    in_flight: InFlight,
 }
 
 /// reqwest is built without a TLS crypto provider of its own; ring is installed once.
@@ -148,6 +151,7 @@ impl Client {
             mode: settings.mode,
             budget: Arc::new(Budget::new(settings.queries_per_hour, MAX_CONCURRENT)),
             attempts: ATTEMPTS,
+            in_flight: InFlight::default(),
         })
     }
 
@@ -163,6 +167,11 @@ impl Client {
 
     pub fn budget(&self) -> &Budget {
         &self.budget
+    }
+
+    /// What this client has under way, to run tasks beside it and to end them all.
+    pub fn in_flight(&self) -> &InFlight {
+        &self.in_flight
     }
 
     /// Runs a query, retrying what is worth retrying.
@@ -299,17 +308,16 @@ impl Client {
         progress: OnProgress<'_>,
     ) -> Result<QueryResult, PostHogError> {
         let url = format!("{}/query/{}/", self.base, status.id);
-        let mut guard = CancelOnDrop {
+        let guard = self.in_flight.running(Cancel {
             http: self.http.clone(),
             url: url.clone(),
             auth: self.auth.clone(),
-            armed: true,
-        };
+        });
         let mut interval = Duration::from_millis(200);
         let deadline = Instant::now() + TOTAL_TIMEOUT;
         loop {
             if status.complete {
-                guard.armed = false;
+                guard.disarm();
                 if status.error {
                     return Err(PostHogError::QueryFailed {
                         name: q.name.clone(),
@@ -357,50 +365,6 @@ impl Client {
             }
         }
     }
-}
-
-/// Asks PostHog to stop a query bearing no longer waits for (quit, a newer refresh).
-struct CancelOnDrop {
-    http: reqwest::Client,
-    url: String,
-    auth: HeaderValue,
-    armed: bool,
-}
-
-impl Drop for CancelOnDrop {
-    fn drop(&mut self) {
-        if !self.armed {
-            return;
-        }
-        let Ok(rt) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
-        let req = self
-            .http
-            .delete(&self.url)
-            .header(AUTHORIZATION, self.auth.clone())
-            .timeout(Duration::from_secs(3));
-        let handle = rt.spawn(async move {
-            let _ = req.send().await;
-        });
-        if let Ok(mut pending) = CANCELLING.lock() {
-            pending.retain(|h| !h.is_finished());
-            pending.push(handle);
-        }
-    }
-}
-
-/// Cancellations under way, so that quitting can wait for them to reach PostHog.
-static CANCELLING: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>> =
-    std::sync::Mutex::new(Vec::new());
-
-/// Waits (at most `patience`) for the cancellations of abandoned async queries.
-pub async fn settle(patience: Duration) {
-    let pending: Vec<_> = CANCELLING
-        .lock()
-        .map(|mut p| p.drain(..).collect())
-        .unwrap_or_default();
-    let _ = tokio::time::timeout(patience, futures_util::future::join_all(pending)).await;
 }
 
 fn parse_answer(bytes: &[u8]) -> Result<QueryResult, PostHogError> {

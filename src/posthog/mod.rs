@@ -6,6 +6,7 @@ pub mod budget;
 pub mod client;
 pub mod error;
 pub mod fetch;
+pub mod inflight;
 pub mod key;
 pub mod queries;
 pub mod redact;

@@ -8,6 +8,7 @@
 pub mod alerts;
 pub mod audit;
 pub mod followups;
+pub mod open;
 pub mod path;
 mod schema;
 pub mod snapshots;

@@ -1,10 +1,13 @@
 //! Schema migrations by `PRAGMA user_version`: each step runs once, in order, inside
 //! one transaction with the version bump.
 
-use rusqlite::{Connection, TransactionBehavior};
+use crate::domain::PeriodSpec;
+use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
-pub const VERSION: i64 = 3;
-/// The oldest schema a read-only store can read: V3 only adds indexes and the id.
+pub const VERSION: i64 = 4;
+/// The oldest schema a read-only store can read: V3 only adds indexes and the id, V4
+/// only renames snapshot keys (read from a V2 or V3 file, an old key just finds no
+/// snapshot, and the panes wait for PostHog as they would without one).
 pub const READABLE_FROM: i64 = 2;
 
 const V1: &str = "
@@ -94,9 +97,71 @@ CREATE INDEX followups_alert ON followups(alert_id);
 PRAGMA application_id = 1650811250;
 ";
 
-const STEPS: [&str; 3] = [V1, V2, V3];
+/// Snapshots were keyed by the period's `Debug` text (`Trailing(90)`,
+/// `Month { year: 2026, month: 11 }`), which renaming a variant or a field would have
+/// silently orphaned. They are keyed by the period as the user writes it (`90d`,
+/// `2026-11`), which `PeriodSpec` displays and parses alike. A key that is not one of
+/// the old spellings is left as it is: a cache row that no period reads is harmless.
+fn v4(tx: &Transaction) -> rusqlite::Result<()> {
+    let keys: Vec<String> = tx
+        .prepare("SELECT DISTINCT period FROM snapshots")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    // OR IGNORE: a row already under the new key (none at V3, but a migration must not
+    // fail on a cache) keeps its place, and the old one stays unread.
+    let mut rename = tx.prepare("UPDATE OR IGNORE snapshots SET period = ?2 WHERE period = ?1")?;
+    for old in keys {
+        if let Some(spec) = from_debug(&old) {
+            rename.execute(params![old, spec.to_string()])?;
+        }
+    }
+    Ok(())
+}
+
+/// Reads back what `format!("{:?}", spec)` printed for `PeriodSpec` up to schema V3
+/// (the derived `Debug`; the test holds this to the enum's real output).
+fn from_debug(old: &str) -> Option<PeriodSpec> {
+    match old {
+        "ThisMonth" => return Some(PeriodSpec::ThisMonth),
+        "LastMonth" => return Some(PeriodSpec::LastMonth),
+        "ThisQuarter" => return Some(PeriodSpec::ThisQuarter),
+        "LastQuarter" => return Some(PeriodSpec::LastQuarter),
+        _ => {}
+    }
+    if let Some(n) = old.strip_prefix("Trailing(") {
+        return n.strip_suffix(')')?.parse().ok().map(PeriodSpec::Trailing);
+    }
+    let (variant, fields) = old.strip_suffix(" }")?.split_once(" { ")?;
+    let (year, rest) = fields.strip_prefix("year: ")?.split_once(", ")?;
+    let year = year.parse().ok()?;
+    match variant {
+        "Month" => Some(PeriodSpec::Month {
+            year,
+            month: rest.strip_prefix("month: ")?.parse().ok()?,
+        }),
+        "Quarter" => Some(PeriodSpec::Quarter {
+            year,
+            quarter: rest.strip_prefix("quarter: ")?.parse().ok()?,
+        }),
+        _ => None,
+    }
+}
+
+/// A step is SQL, or code where the change needs Rust's reading of the old values.
+enum Step {
+    Sql(&'static str),
+    Code(fn(&Transaction) -> rusqlite::Result<()>),
+}
+
+const STEPS: [Step; 4] = [Step::Sql(V1), Step::Sql(V2), Step::Sql(V3), Step::Code(v4)];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    migrate_to(conn, VERSION)
+}
+
+/// Migrates up to schema `to`: `migrate` goes all the way; tests stop earlier to build
+/// the files an older bearing left behind.
+pub(super) fn migrate_to(conn: &mut Connection, to: i64) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > VERSION {
@@ -109,10 +174,17 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     for (i, step) in STEPS.iter().enumerate() {
         let target = i as i64 + 1;
-        if version < target {
-            tx.execute_batch(step)?;
+        if version < target && target <= to {
+            match step {
+                Step::Sql(sql) => tx.execute_batch(sql)?,
+                Step::Code(run) => run(&tx)?,
+            }
             tx.pragma_update(None, "user_version", target)?;
         }
     }
     tx.commit()
 }
+
+#[cfg(test)]
+#[path = "schema_tests.rs"]
+mod tests;

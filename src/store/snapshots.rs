@@ -1,5 +1,6 @@
 //! Offline snapshots of PostHog answers, one per (source, pane query, period). The
-//! source is the host and project, never the key.
+//! source is the host and project, never the key; the period is `PeriodSpec`'s
+//! `Display` text (`90d`, `2026-11`), which its parser reads back, never its `Debug`.
 
 use super::{Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};

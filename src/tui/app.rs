@@ -9,12 +9,13 @@ use super::store_worker::{self, StoreJob, StoreWorker};
 use super::terminal::TerminalGuard;
 use super::ui;
 use super::update::{Effect, Loaded, Msg, start, update};
-use super::watchdog;
+use super::watchdog::{self, Shutdown};
 use crate::engine::alerts::AlertConfig;
 use crate::engine::rollup::Cursor;
 use crate::engine::{self, EngineParams};
 use crate::posthog::client::Progress;
 use crate::posthog::fetch::Project;
+use crate::posthog::inflight::InFlight;
 use crate::posthog::queries::{self, Part};
 use crate::refresh;
 use crate::source::{LoadOptions, Source};
@@ -46,8 +47,9 @@ struct Workers {
     alerts: AlertConfig,
     store: StoreWorker,
     posthog: Option<Arc<Project>>,
-    /// PostHog queries in flight, aborted on quit (which cancels async ones there).
-    tasks: std::cell::RefCell<Vec<tokio::task::JoinHandle<()>>>,
+    /// The PostHog client's queries under way: the tasks run there, so that the one
+    /// shutdown finds and cancels them.
+    in_flight: InFlight,
 }
 
 impl Workers {
@@ -115,24 +117,20 @@ impl Workers {
                 if let Some(p) = &self.posthog {
                     self.store.send(StoreJob::LoadSnapshots {
                         source: remote::source_key(&p.origin),
-                        period: format!("{period:?}"),
+                        period: period.to_string(),
                     });
                 }
             }
-            Effect::Quit => {
-                for t in self.tasks.borrow_mut().drain(..) {
-                    t.abort();
-                }
-            }
+            // The loop ends on `should_quit`, and what has to stop stops after it, in
+            // the shutdown that every way out runs.
+            Effect::Quit => {}
         }
     }
 }
 
 impl Workers {
     fn spawn(&self, task: impl std::future::Future<Output = ()> + Send + 'static) {
-        let mut tasks = self.tasks.borrow_mut();
-        tasks.retain(|t| !t.is_finished());
-        tasks.push(tokio::spawn(task));
+        self.in_flight.spawn(task);
     }
 
     /// One task per pane query; each answer is reported (and snapshotted) on its own.
@@ -141,7 +139,7 @@ impl Workers {
             return;
         };
         let bounds = queries::Bounds::new(&params);
-        let period = format!("{:?}", params.period);
+        let period = params.period.to_string();
         for part in parts {
             let q = queries::query(part, &bounds, &project.scope);
             let (tx, store, project) = (self.tx.clone(), self.store.clone(), Arc::clone(project));
@@ -237,9 +235,16 @@ pub struct Setup {
 
 pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
     let (tx, mut rx) = unbounded_channel();
-    let _watchdog = watchdog::start(tx.clone())?;
-    let mut guard = TerminalGuard::enter(setup.mouse)?;
     let store = store_worker::spawn(setup.db, setup.read_only, state.params.today, tx.clone());
+    let in_flight = (setup.posthog.as_ref())
+        .map(|p| p.client.in_flight().clone())
+        .unwrap_or_default();
+    let shutdown = Shutdown {
+        in_flight: in_flight.clone(),
+        store: store.clone(),
+    };
+    let _watchdog = watchdog::start(tx.clone(), shutdown.clone())?;
+    let mut guard = TerminalGuard::enter(setup.mouse)?;
     let workers = Workers {
         tx,
         source: setup.source,
@@ -247,7 +252,7 @@ pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
         alerts: setup.alerts,
         store,
         posthog: setup.posthog,
-        tasks: std::cell::RefCell::new(Vec::new()),
+        in_flight,
     };
     let size = guard.terminal.size()?;
     state.size = (size.width, size.height);
@@ -315,13 +320,11 @@ pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
             break;
         }
     }
-    // One way out, whether the user quit, a signal asked, or the terminal went away.
+    // One way out, whether the user quit, a signal asked, or the terminal went away;
+    // the watchdog runs the same shutdown when it ends the process itself.
     drop(guard);
-    // Async queries abandoned on quit are cancelled in PostHog.
-    tokio::task::yield_now().await;
-    crate::posthog::client::settle(Duration::from_secs(2)).await;
-    // Jobs already sent are written, then the database is closed, which checkpoints
-    // its WAL and removes the -wal and -shm files.
-    workers.store.close(Duration::from_secs(2));
+    // Off the runtime, which keeps driving cancellations already on their way while
+    // the shutdown waits for them.
+    let _ = tokio::task::spawn_blocking(move || shutdown.run()).await;
     Ok(state.exit_signal)
 }

@@ -75,7 +75,7 @@ pub fn demo_loaded(params: &EngineParams, at: chrono::DateTime<Utc>) -> (Loaded,
     };
     let synced = Synced {
         triage,
-        store: crate::refresh::StoreStatus::Writable,
+        store: crate::store::open::StoreStatus::Writable,
         warning: None,
         fired: 0,
     };

@@ -6,8 +6,9 @@ use super::triage::{TriageReply, TriageRequest};
 use super::update::{Msg, Synced};
 use crate::engine::alerts::AlertCandidate;
 use crate::engine::followups::FollowUpCandidate;
-use crate::refresh::{self, StoreStatus};
+use crate::refresh;
 use crate::store::alerts::Outcome;
+use crate::store::open::{self, StoreStatus};
 use crate::store::{Store, StoreError};
 use crate::triage::Command;
 use crate::triage::followup::FollowCommand;
@@ -83,7 +84,7 @@ pub fn spawn(
     let _ = std::thread::Builder::new()
         .name("bearing-store".into())
         .spawn(move || {
-            let (store, status) = refresh::open_store(db, read_only);
+            let (store, status) = open::open_store(db, read_only);
             // Earlier sessions' alerts go on screen while the data loads and its rules
             // run; the sync after them brings what is new. (Nothing to show is nothing
             // to send.)
@@ -201,7 +202,7 @@ impl Worker {
     ) -> Msg {
         let (triage, report, mut warning) =
             refresh::sync_and_read(self.store.as_mut(), &alerts, &followups, self.today);
-        self.status = refresh::status_of(self.store.as_ref(), &self.status);
+        self.status = open::status_of(self.store.as_ref(), &self.status);
         if warning.is_none()
             && !self.told_read_only
             && let Some(why) = self.status.reason()
@@ -225,7 +226,7 @@ impl Worker {
 
     fn triage(&mut self, request: TriageRequest) -> Result<TriageReply, String> {
         let result = self.perform(request);
-        self.status = refresh::status_of(self.store.as_ref(), &self.status);
+        self.status = open::status_of(self.store.as_ref(), &self.status);
         let (message, batch) = result.map_err(|e| e.to_string())?;
         let triage = refresh::read(self.store.as_ref(), &self.alerts, &self.followups)
             .map_err(|e| e.to_string())?;
