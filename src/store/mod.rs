@@ -411,4 +411,6 @@ mod attack_tests;
 #[cfg(test)]
 mod audit_tests;
 #[cfg(test)]
+mod error_tests;
+#[cfg(test)]
 mod tests;

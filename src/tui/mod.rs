@@ -20,6 +20,8 @@ pub mod update;
 pub mod watchdog;
 
 #[cfg(test)]
+mod error_tests;
+#[cfg(test)]
 mod remote_tests;
 #[cfg(test)]
 pub mod update_tests;
