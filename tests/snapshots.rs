@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use bearing::tui::fixture::loaded;
-use bearing::tui::pane::PaneId;
+use bearing::tui::panes::PaneId;
 use bearing::tui::state::AppState;
 use bearing::tui::ui::draw;
 use bearing::tui::update::{Msg, update};

@@ -86,7 +86,7 @@ pub fn alerts(config: &Config, today: NaiveDate, json: bool, state: Option<Statu
                 w,
                 "{:<9} {} {} {} {} {}  [{}]",
                 a.severity.name(),
-                col(&crate::tui::ui::alerts::state_text(&a.triage), 14),
+                col(&crate::tui::panes::state_text(&a.triage), 14),
                 col(&a.period, 8),
                 col(&a.tenant, 18),
                 col(a.triage.owner.as_deref().unwrap_or("-"), 10),

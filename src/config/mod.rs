@@ -3,19 +3,18 @@
 //! reported with the file, line and column it came from, and the value itself.
 
 pub mod file;
-pub mod keymap;
 mod posthog;
 pub mod theme;
 
 use crate::domain::PeriodSpec;
 use crate::engine::alerts::AlertConfig;
 use crate::engine::overview::ActivityThresholds;
+use crate::keys::action::Action;
+use crate::keys::{Key, Keymap, keymap};
 use crate::posthog::redact::tokens;
 use crate::posthog::settings::PostHogSettings;
 use crate::source::SourceSpec;
-use crate::tui::action::Action;
 use file::ConfigFile;
-use keymap::{Key, Keymap};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use theme::{ColorDepth, Theme};

@@ -1,4 +1,4 @@
-//! Follow-ups that events ask for (DESIGN §5): revenue signals whose
+//! Follow-ups that events ask for (the process tasks of the review cycles): revenue signals whose
 //! `follow_up_action` asks for a process or strategic review, cost opportunities with
 //! `strategic_review_required`, and decisions with an `outcome_follow_up` whose review
 //! falls in the month. One process task per tenant, kind and month, due at the next

@@ -8,7 +8,8 @@ use super::rollup::GroupsRollup;
 use super::series::{Series, ranked};
 use crate::domain::{Interner, Priority, Sym};
 
-/// Follow-up actions that ask for a process task (DESIGN §5).
+/// The `follow_up_action` values that ask for a process task (a follow-up, due at the
+/// next review).
 pub const FOLLOW_UP_ACTIONS: [&str; 2] = ["process_review_required", "strategic_review_required"];
 
 #[derive(Clone, Debug, PartialEq)]

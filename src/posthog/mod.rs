@@ -1,5 +1,6 @@
 //! PostHog: the settings that say where a project is, the key that opens it, and the
-//! query client that talks to it as `../shared/posthog-api.md` describes.
+//! query client that talks to it over PostHog's query API (`POST /api/projects/{id}/query/`,
+//! HogQL, personal API key), and the HogQL executor that asks it for each pane's rollups.
 
 pub mod budget;
 pub mod client;

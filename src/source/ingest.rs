@@ -11,7 +11,6 @@ use crate::domain::{
     CostDetails, CustomEvent, DecisionDetails, Details, Event, EventKind, IngestStats, Interner,
     RevenueDetails, Subscription, Sym,
 };
-use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
 /// The result of reading one record.
@@ -335,11 +334,6 @@ pub fn remap(event: &mut Event, map: &[Sym]) {
             }
         }
     }
-}
-
-/// For tests and the demo world: a date's Unix seconds.
-pub fn date_ts(d: NaiveDate) -> i64 {
-    crate::domain::values::midnight(d)
 }
 
 #[cfg(test)]

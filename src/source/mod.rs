@@ -1,5 +1,7 @@
-//! Where events come from: the built-in demo, an exported JSON Lines file, and (later)
-//! PostHog. Every source produces the same [`Dataset`] for the same engine.
+//! Local sources of events: the built-in demo and an exported JSON Lines file (with an
+//! optional subscriptions file). Each produces a [`Dataset`] the local executor turns
+//! into rollups; PostHog's events stay in PostHog and its rollups come from HogQL
+//! (`crate::posthog::queries`).
 
 pub mod demo;
 pub mod export;
@@ -278,7 +280,7 @@ mod tests {
     #[test]
     fn unreadable_subscription_rows_show_in_the_data_health_pane() {
         use crate::config::theme::ColorDepth;
-        use crate::tui::rows::HealthItem;
+        use crate::tui::panes::HealthItem;
         let ds = load_with_subscriptions(
             b"{\"tenant_id\":\"acme\"}\n{broken\n{\"tenant_id\":\"b\xff\"}\n",
         )
@@ -294,11 +296,10 @@ mod tests {
         );
         let (themes, _) = crate::config::load_themes(None, ColorDepth::TrueColor);
         let theme = &themes[0];
-        let cells =
-            crate::tui::ui::health::item_cells(&views.health, &HealthItem::Subscriptions, theme);
+        let cells = crate::tui::panes::item_cells(&views.health, &HealthItem::Subscriptions);
         let shown: Vec<&str> = cells.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(shown, ["Subscriptions", "1 rows · 2 unreadable, skipped"]);
-        assert_eq!(cells[1].style, theme.bad(), "shown as a problem");
+        assert_eq!((cells[1].style)(theme), theme.bad(), "shown as a problem");
     }
 
     #[test]

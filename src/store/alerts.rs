@@ -301,16 +301,6 @@ impl Store {
         })
     }
 
-    pub fn notes_for(&self, target: &str) -> Result<Vec<Note>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, at, who, text FROM notes WHERE target = ?1 ORDER BY id")?;
-        let notes = stmt
-            .query_map([target], read_note)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(notes)
-    }
-
     /// Every alert, open ones first, then by severity and period.
     pub fn alerts(&self) -> Result<Vec<AlertRow>, StoreError> {
         let mut stmt = self.conn.prepare(

@@ -2,13 +2,13 @@
 //! store's), and read there exactly as they did when they travelled as text.
 
 use super::fixture::today;
-use super::pane::PaneId;
+use super::panes::PaneId;
 use super::remote::{Remote, pane_of};
 use super::state::{AppState, LoadError, PaneLoad};
 use super::update::{Effect, Msg, start, update};
-use crate::config::keymap::Keymap;
 use crate::domain::Origin;
 use crate::engine::EngineParams;
+use crate::keys::keymap::Keymap;
 use crate::posthog::error::PostHogError;
 use crate::posthog::queries::{Part, Scope};
 use crate::refresh::StoreStatus;

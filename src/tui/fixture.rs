@@ -3,10 +3,10 @@
 
 use super::state::AppState;
 use super::update::{Effect, Loaded, Msg, Synced, start, update};
-use crate::config::keymap::Keymap;
 use crate::config::theme::{BUILTIN, ColorDepth, parse_theme};
 use crate::domain::Origin;
 use crate::engine::{EngineParams, compute};
+use crate::keys::keymap::Keymap;
 use crate::source::demo::{DemoOptions, dataset};
 use chrono::{NaiveDate, TimeZone, Utc};
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! focus. Rendering draws into these areas; `update` uses them for scrolling and the
 //! mouse, so both always agree.
 
-use super::pane::PaneId;
+use super::panes::PaneId;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 /// Below this the cockpit shows a "terminal too small" screen instead.
@@ -96,12 +96,7 @@ pub fn screen(size: (u16, u16), focus: PaneId, zoom: bool) -> Option<Screen> {
 
 /// Lines a pane draws above its rows, inside its border.
 pub fn top_lines(pane: PaneId) -> u16 {
-    match pane {
-        // Three lines of key figures, then the column header.
-        PaneId::Overview => 4,
-        PaneId::Health => 0,
-        _ => 1,
-    }
+    super::panes::pane(pane).top_lines()
 }
 
 /// The part of a pane's area that holds its rows.

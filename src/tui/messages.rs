@@ -1,11 +1,11 @@
 //! What flows through the loop: messages into `update`, effects out of it to the
 //! workers.
 
-use super::action::Action;
 use super::triage::{TriageReply, TriageRequest};
 use crate::domain::{Dataset, PeriodSpec};
 use crate::engine::rollup::Cursor;
 use crate::engine::{EngineParams, Views};
+use crate::keys::Action;
 use crate::posthog::client::QueryResult;
 use crate::posthog::error::PostHogError;
 use crate::posthog::queries::Part;

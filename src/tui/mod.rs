@@ -1,16 +1,15 @@
 //! The cockpit: state, pure `update`, drawing, and the loop that ties them to the
 //! terminal and the workers.
 
-pub mod action;
 pub mod app;
 #[cfg(any(test, feature = "test-hooks"))]
 pub mod fixture;
+pub mod input;
 pub mod layout;
 pub mod messages;
 pub mod navigate;
-pub mod pane;
+pub mod panes;
 pub mod remote;
-pub mod rows;
 pub mod state;
 pub mod store_worker;
 pub mod terminal;
@@ -21,6 +20,8 @@ pub mod watchdog;
 
 #[cfg(test)]
 mod error_tests;
+#[cfg(test)]
+mod hint_tests;
 #[cfg(test)]
 mod remote_tests;
 #[cfg(test)]

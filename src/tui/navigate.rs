@@ -1,12 +1,12 @@
 //! Moving around: focus, selection and scrolling, filters re-applied, and the mouse.
 //! Part of `update`: pure, no IO.
 
-use super::action::Action;
 use super::layout;
-use super::pane::PaneId;
-use super::rows;
+use super::panes;
+use super::panes::PaneId;
 use super::state::{AppState, Mode};
 use super::update::on_action;
+use crate::keys::Action;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
 pub fn focus_pane(state: &mut AppState, pane: PaneId) {
@@ -47,7 +47,7 @@ pub fn keep_selection_visible(state: &mut AppState, pane: PaneId) {
 }
 
 pub fn refilter(state: &mut AppState, pane: PaneId) {
-    let visible = rows::filter(state.rows(), pane, &state.pane(pane).filter);
+    let visible = panes::filter(state.rows(pane), pane, &state.pane(pane).filter);
     let p = state.pane_mut(pane);
     p.visible = visible;
     p.selected = 0;
@@ -59,16 +59,16 @@ pub fn refilter(state: &mut AppState, pane: PaneId) {
 pub fn refilter_keeping(state: &mut AppState, pane: PaneId) {
     let before = state
         .selected_row(pane)
-        .and_then(|r| rows::row_id(state.rows(), pane, r));
+        .and_then(|r| panes::row_id(state.rows(pane), pane, r));
     let (selected, offset) = (state.pane(pane).selected, state.pane(pane).offset);
     refilter(state, pane);
-    let src = state.rows();
+    let src = state.rows(pane);
     let found = before.and_then(|id| {
         state
             .pane(pane)
             .visible
             .iter()
-            .position(|&r| rows::row_id(src, pane, r as usize).as_deref() == Some(id.as_str()))
+            .position(|&r| panes::row_id(src, pane, r as usize).as_deref() == Some(id.as_str()))
     });
     let p = state.pane_mut(pane);
     p.selected = found.unwrap_or(selected);

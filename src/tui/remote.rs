@@ -6,7 +6,7 @@
 //! must join the dataset's interner; that is a few milliseconds of pure work.
 
 use super::navigate::refilter_keeping;
-use super::pane::PaneId;
+use super::panes::PaneId;
 use super::state::{AppState, Data, Level, PaneLoad};
 use super::update::Effect;
 use crate::domain::{Interner, Origin};

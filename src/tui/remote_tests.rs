@@ -1,13 +1,13 @@
 //! The cockpit over PostHog, driven headless: answers arrive pane by pane, a failure
 //! keeps the data, a refresh is never started twice, stale answers are dropped.
 
-use super::pane::PaneId;
+use super::panes::PaneId;
 use super::remote::Remote;
 use super::state::{AppState, PaneLoad};
 use super::update::{Effect, Msg, start, update};
-use crate::config::keymap::Keymap;
 use crate::domain::Origin;
 use crate::engine::EngineParams;
+use crate::keys::keymap::Keymap;
 use crate::posthog::client::QueryResult;
 use crate::posthog::error::PostHogError;
 use crate::posthog::queries::{Part, Scope};

@@ -1,13 +1,13 @@
 //! Everything the cockpit shows, in one place. Rendering borrows it; only `update`
 //! changes it.
 
-use super::pane::{PANES, PaneId};
-use super::rows;
+use super::panes::{self, PANES, PaneId};
 use super::triage::TriageRequest;
-use crate::config::keymap::Keymap;
 use crate::config::theme::Theme;
 use crate::domain::{Dataset, Origin, PeriodSpec};
 use crate::engine::{EngineParams, Views};
+use crate::keys::Action;
+use crate::keys::keymap::Keymap;
 use crate::posthog::error::PostHogError;
 use crate::refresh::{StoreStatus, Triage};
 use crate::source::SourceError;
@@ -252,12 +252,22 @@ impl AppState {
         self.params.period
     }
 
-    /// What the rows of every pane are read from.
-    pub fn rows(&self) -> rows::Rows<'_> {
-        rows::Rows {
+    /// What the rows of a pane are read from.
+    pub fn rows(&self, id: PaneId) -> panes::Rows<'_> {
+        panes::Rows {
             data: self.data.as_ref(),
             triage: &self.triage,
+            marked: &self.pane(id).marked,
+            today: self.params.today,
         }
+    }
+
+    /// The key that does `action` now, as the help writes it, for messages and hints
+    /// that name it (a rebinding never leaves one naming the old key).
+    pub fn key_name(&self, action: Action) -> String {
+        self.keymap
+            .first_key(action)
+            .map_or_else(|| "(unbound)".to_owned(), |k| k.to_string())
     }
 
     /// The index of the selected row of a pane, if any.

@@ -2,10 +2,11 @@
 //! bulk requests wait for a y/n, text is typed into a prompt, and the store worker's
 //! reply updates the panes. Nothing here touches the store.
 
-use super::action::Action;
-use super::pane::PaneId;
+use super::input::Edit;
+use super::panes::PaneId;
 use super::state::{AppState, Level, Mode, PromptKind};
 use super::update::Effect;
+use crate::keys::Action;
 use crate::refresh::{StoreStatus, Triage};
 use crate::store::StoreError;
 use crate::triage::followup::FollowCommand;
@@ -89,7 +90,7 @@ fn targets(state: &AppState, pane: PaneId) -> Vec<String> {
 fn current(state: &AppState, pane: PaneId) -> Option<String> {
     state
         .selected_row(pane)
-        .and_then(|row| super::rows::row_id(state.rows(), pane, row))
+        .and_then(|row| super::panes::row_id(state.rows(pane), pane, row))
 }
 
 fn send(state: &mut AppState, request: TriageRequest) -> Vec<Effect> {
@@ -134,10 +135,12 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         };
     }
     if !pane.is_triage() {
-        state.say(
-            Level::Info,
-            "triage keys work in Alerts (5) and Follow-ups (6)",
+        let text = format!(
+            "triage keys work in Alerts ({}) and Follow-ups ({})",
+            state.key_name(Action::PaneAlerts),
+            state.key_name(Action::PaneFollowUps)
         );
+        state.say(Level::Info, text);
         return Vec::new();
     }
     if action == Action::Select {
@@ -239,10 +242,16 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         (PaneId::FollowUps, _) => {
-            state.say(
-                Level::Info,
-                "follow-ups take x (done), d (cancel), r (reopen), o (owner), n (note)",
+            let key = |a| state.key_name(a);
+            let text = format!(
+                "follow-ups take {} (done), {} (cancel), {} (reopen), {} (owner), {} (note)",
+                key(Action::Resolve),
+                key(Action::Dismiss),
+                key(Action::Reopen),
+                key(Action::Owner),
+                key(Action::Note)
             );
+            state.say(Level::Info, text);
             Vec::new()
         }
         _ => Vec::new(),
@@ -320,21 +329,13 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             pane,
             targets,
         } => {
-            match key.code {
-                KeyCode::Esc => return cancel(state),
-                KeyCode::Char('c') if ctrl => return cancel(state),
-                KeyCode::Char('u') if ctrl => input.clear(),
-                KeyCode::Backspace => {
-                    input.pop();
-                }
-                KeyCode::Enter => {
+            match super::input::edit(&mut input, 500, key) {
+                Edit::Cancel => return cancel(state),
+                Edit::Submit => {
                     state.mode = Mode::Normal;
                     return submit(state, kind, input, pane, targets);
                 }
-                KeyCode::Char(c) if !ctrl && !c.is_control() && input.chars().count() < 500 => {
-                    input.push(c)
-                }
-                _ => {}
+                Edit::Changed | Edit::Unchanged => {}
             }
             state.mode = Mode::Prompt {
                 kind,

@@ -1,20 +1,21 @@
 //! `update(state, msg) -> effects`: every change to the cockpit's state happens here,
 //! with no IO. Workers perform the effects and report back with messages.
 
-use super::action::Action;
+use super::input::{self, Edit};
 use super::navigate::{
     focus_pane, keep_selection_visible, move_selection, on_mouse, page, refilter, refilter_all,
     refilter_keeping,
 };
-use super::pane::PaneId;
+use super::panes::PaneId;
 use super::remote;
 use super::state::{AppState, Data, Level, Mode, PaneLoad};
 use super::triage::{self};
-use crate::config::keymap::Key;
 use crate::domain::PeriodSpec;
 use crate::domain::period::CYCLE;
+use crate::keys::Action;
+use crate::keys::keymap::Key;
 use chrono::Utc;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 use std::sync::Arc;
 
 pub use super::messages::{Effect, Loaded, Msg, Synced};
@@ -221,14 +222,17 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
 }
 
 fn edit_filter(state: &mut AppState, pane: PaneId, before: String, key: KeyEvent) {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Esc => {
+    // A filter is a search, not a document: 80 characters.
+    let mut text = std::mem::take(&mut state.pane_mut(pane).filter);
+    let edit = input::edit(&mut text, 80, key);
+    state.pane_mut(pane).filter = text;
+    match edit {
+        Edit::Cancel => {
             state.pane_mut(pane).filter = before;
             state.mode = Mode::Normal;
             state.status = None;
         }
-        KeyCode::Enter => {
+        Edit::Submit => {
             state.mode = Mode::Normal;
             let p = state.pane(pane);
             let text = if p.filter.is_empty() {
@@ -244,21 +248,8 @@ fn edit_filter(state: &mut AppState, pane: PaneId, before: String, key: KeyEvent
             state.say(Level::Info, text);
             return;
         }
-        KeyCode::Backspace => {
-            state.pane_mut(pane).filter.pop();
-        }
-        KeyCode::Char('u') if ctrl => state.pane_mut(pane).filter.clear(),
-        KeyCode::Char('c') if ctrl => {
-            state.pane_mut(pane).filter = before;
-            state.mode = Mode::Normal;
-        }
-        KeyCode::Char(c) if !ctrl && !c.is_control() => {
-            // A filter is a search, not a document: cap it so a paste cannot bloat it.
-            if state.pane(pane).filter.chars().count() < 80 {
-                state.pane_mut(pane).filter.push(c);
-            }
-        }
-        _ => return,
+        Edit::Changed => {}
+        Edit::Unchanged => return,
     }
     refilter(state, pane);
 }

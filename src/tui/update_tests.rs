@@ -1,14 +1,14 @@
 //! The cockpit driven headless through `update`, as a user would drive it.
 
-use super::action::Action;
 use super::error_tests::gone;
 use super::fixture::{loaded, today};
-use super::pane::PaneId;
+use super::panes::PaneId;
 use super::state::{AppState, Mode, PaneLoad};
 use super::update::{Effect, Msg, start, update};
-use crate::config::keymap::Keymap;
 use crate::domain::{Origin, PeriodSpec};
 use crate::engine::{EngineParams, compute};
+use crate::keys::Action;
+use crate::keys::keymap::Keymap;
 use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use std::sync::Arc;
@@ -348,7 +348,7 @@ fn remapped_keys_drive_the_same_actions() {
     let mut user = std::collections::BTreeMap::new();
     user.insert(
         Action::Quit,
-        vec![crate::config::keymap::Key::parse("x").unwrap()],
+        vec![crate::keys::keymap::Key::parse("x").unwrap()],
     );
     let mut s = loaded((120, 40));
     s.keymap = Arc::new(Keymap::build(&user));

@@ -1,4 +1,4 @@
-//! Alert rules (DESIGN §5), pure. Each rule follows a review cycle of the seed, monthly
+//! Alert rules, pure: the eight rules of the monthly and quarterly review cycles. Each rule follows a review cycle of the seed, monthly
 //! or quarterly, and yields candidates with a stable identity
 //! `rule:tenant[:subject]:period`, a severity from priority and impact, and the
 //! evidence (events and figures) that made it fire. The store keeps their triage state

@@ -1,9 +1,9 @@
 //! The footer: key hints generated from the keymap, and the last action echoed.
 
 use crate::config::theme::Theme;
+use crate::keys::action::Action;
 use crate::triage::SnoozeFor;
-use crate::tui::action::Action;
-use crate::tui::pane::PaneId;
+use crate::tui::input::{CANCEL, CLEAR, SUBMIT};
 use crate::tui::state::{AppState, Level, Mode};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -11,66 +11,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-/// The hints of the data panes, in order; the first keys of these actions fill the
-/// bar left to right until it is full.
-const HINTS: [Action; 9] = [
-    Action::Help,
-    Action::Quit,
-    Action::Filter,
-    Action::Details,
-    Action::Zoom,
-    Action::NextPane,
-    Action::Period,
-    Action::Theme,
-    Action::Refresh,
-];
-
-const ALERT_HINTS: [Action; 12] = [
-    Action::Help,
-    Action::Quit,
-    Action::Acknowledge,
-    Action::Snooze,
-    Action::Resolve,
-    Action::Dismiss,
-    Action::Owner,
-    Action::Note,
-    Action::FollowUp,
-    Action::Select,
-    Action::Undo,
-    Action::Details,
-];
-
-const FOLLOW_UP_HINTS: [Action; 9] = [
-    Action::Help,
-    Action::Quit,
-    Action::Resolve,
-    Action::Dismiss,
-    Action::Owner,
-    Action::Note,
-    Action::Select,
-    Action::Undo,
-    Action::Details,
-];
-
-/// The hint word, which on the follow-ups pane says what the key does there.
-fn word(pane: PaneId, action: Action) -> Option<&'static str> {
-    match (pane, action) {
-        (PaneId::FollowUps, Action::Resolve) => Some("done"),
-        (PaneId::FollowUps, Action::Dismiss) => Some("cancel"),
-        _ => action.hint(),
-    }
-}
-
 pub fn hint_spans(state: &AppState, theme: &Theme, width: usize) -> Vec<Span<'static>> {
-    let hints: &[Action] = match state.focus {
-        PaneId::Alerts => &ALERT_HINTS,
-        PaneId::FollowUps => &FOLLOW_UP_HINTS,
-        _ => &HINTS,
-    };
+    let pane = crate::tui::panes::pane(state.focus);
     let mut spans = Vec::new();
     let mut used = 0;
-    for &action in hints {
-        let (Some(key), Some(word)) = (state.keymap.first_key(action), word(state.focus, action))
+    for &action in pane.hints() {
+        let (Some(key), Some(word)) = (state.keymap.first_key(action), pane.hint_word(action))
         else {
             continue;
         };
@@ -114,9 +60,9 @@ fn input_line(state: &AppState, theme: &Theme, width: usize) -> Option<Line<'sta
     };
     match &state.mode {
         Mode::Filter { pane, .. } => Some(field(
-            "/".into(),
+            state.key_name(Action::Filter),
             &state.pane(*pane).filter,
-            "enter keep · esc cancel · ctrl-u clear",
+            &format!("{SUBMIT} keep · {CANCEL} cancel · {CLEAR} clear"),
         )),
         Mode::Prompt {
             kind,
@@ -129,7 +75,11 @@ fn input_line(state: &AppState, theme: &Theme, width: usize) -> Option<Line<'sta
             } else {
                 format!("{}:", kind.label())
             };
-            Some(field(label, input, "enter save · esc cancel"))
+            Some(field(
+                label,
+                input,
+                &format!("{SUBMIT} save · {CANCEL} cancel"),
+            ))
         }
         Mode::Confirm { question, .. } => Some(Line::from(vec![
             Span::styled(
@@ -154,7 +104,7 @@ fn input_line(state: &AppState, theme: &Theme, width: usize) -> Option<Line<'sta
                 spans.push(Span::styled(format!("  {}", s.key()), theme.accent()));
                 spans.push(Span::styled(format!(" {}", s.label()), theme.muted()));
             }
-            spans.push(Span::styled("  esc cancel", theme.muted()));
+            spans.push(Span::styled(format!("  {CANCEL} cancel"), theme.muted()));
             Some(Line::from(spans))
         }
         _ => None,

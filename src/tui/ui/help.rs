@@ -1,7 +1,7 @@
 //! The help overlay, generated from the keymap: what you see is what is bound.
 
 use crate::config::theme::Theme;
-use crate::tui::action::{Action, Group};
+use crate::keys::action::{Action, Group};
 use crate::tui::state::AppState;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
@@ -58,7 +58,7 @@ pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
 }
 
 /// The default keys as a Markdown table, for the README (a test keeps the two equal).
-pub fn markdown_table(keymap: &crate::config::keymap::Keymap) -> String {
+pub fn markdown_table(keymap: &crate::keys::keymap::Keymap) -> String {
     let mut out = String::from("| keys | action |\n|---|---|\n");
     for group in Group::ALL {
         for action in Action::all().filter(|a| a.group() == group) {
@@ -82,7 +82,7 @@ mod tests {
     #[test]
     fn the_readme_lists_the_default_keys() {
         let readme = include_str!("../../../README.md");
-        let table = super::markdown_table(&crate::config::keymap::Keymap::default());
+        let table = super::markdown_table(&crate::keys::keymap::Keymap::default());
         assert!(
             readme.contains(&table),
             "README.md's key table is out of date; it should read:\n{table}"

@@ -1,25 +1,16 @@
 //! Drawing. Every function here borrows the state and never changes it.
 
-pub mod alerts;
-pub mod cost;
-pub mod decisions;
 pub mod details;
-pub mod details_triage;
-pub mod followups;
 pub mod footer;
 pub mod header;
-pub mod health;
 pub mod help;
 pub mod overlay;
-pub mod overview;
-pub mod revenue;
 pub mod table;
 pub mod tabs;
 pub mod too_small;
 pub mod widgets;
 
 use super::layout;
-use super::pane::PaneId;
 use super::state::{AppState, Mode};
 use crate::config::theme::Theme;
 use ratatui::Frame;
@@ -41,7 +32,7 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
     let area = frame.area();
     frame.render_widget(Block::default().style(theme.base()), area);
     let Some(screen) = layout::screen((area.width, area.height), state.focus, state.zoom) else {
-        too_small::render(frame, area);
+        too_small::render(frame, area, state);
         return;
     };
     header::render(frame, screen.header, state, theme);
@@ -49,21 +40,14 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
         tabs::render(frame, tabs, state, theme);
     }
     for (pane, rect) in &screen.panes {
-        match pane {
-            PaneId::Overview => overview::render(frame, *rect, state, theme),
-            PaneId::Revenue => revenue::render(frame, *rect, state, theme),
-            PaneId::Cost => cost::render(frame, *rect, state, theme),
-            PaneId::Decisions => decisions::render(frame, *rect, state, theme),
-            PaneId::Alerts => alerts::render(frame, *rect, state, theme),
-            PaneId::FollowUps => followups::render(frame, *rect, state, theme),
-            PaneId::Health => health::render(frame, *rect, state, theme),
-        }
+        super::panes::pane(*pane).render(frame, *rect, state, theme);
     }
     footer::render(frame, screen.footer, state, theme);
     match &state.mode {
         Mode::Help { scroll } => overlay::render(
             frame,
             area,
+            state,
             theme,
             "Keys",
             help::lines(state, theme),
@@ -71,7 +55,7 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
         ),
         Mode::Details { scroll } => {
             if let Some((title, lines)) = details::content(state, theme) {
-                overlay::render(frame, area, theme, &title, lines, *scroll);
+                overlay::render(frame, area, state, theme, &title, lines, *scroll);
             }
         }
         Mode::Normal

@@ -1,6 +1,8 @@
 //! A centred, bordered box drawn over the cockpit, used by help and details.
 
 use crate::config::theme::Theme;
+use crate::keys::action::Action;
+use crate::tui::state::AppState;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -22,6 +24,7 @@ pub fn centered(area: Rect, max_width: u16, margin: u16) -> Rect {
 pub fn render(
     frame: &mut Frame,
     area: Rect,
+    state: &AppState,
     theme: &Theme,
     title: &str,
     lines: Vec<Line<'static>>,
@@ -29,7 +32,13 @@ pub fn render(
 ) {
     let rect = centered(area, 96, 2);
     frame.render_widget(Clear, rect);
-    let hint = " j/k scroll · esc close ";
+    let key = |a| state.key_name(a);
+    let hint = format!(
+        " {}/{} scroll · {} close ",
+        key(Action::Down),
+        key(Action::Up),
+        key(Action::Close)
+    );
     let block = Block::bordered()
         .border_type(BorderType::Thick)
         .border_style(theme.border(true))

@@ -5,7 +5,7 @@
 use super::widgets::{cells, fit, row_style, terminal_pieces, widths};
 use crate::config::theme::Theme;
 use crate::tui::layout;
-use crate::tui::pane::PaneId;
+use crate::tui::panes::PaneId;
 use crate::tui::state::AppState;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -84,23 +84,36 @@ pub fn fitting(cols: &[Col], width: u16) -> Vec<usize> {
     keep
 }
 
+/// A cell of a row: its text, its style in any theme, and whether the filter searches
+/// it (a mark or a sparkline is drawn, not searched).
 pub struct Cell {
     pub text: String,
-    pub style: Style,
+    pub style: fn(&Theme) -> Style,
+    pub search: bool,
+}
+
+fn plain(_: &Theme) -> Style {
+    Style::default()
 }
 
 impl Cell {
     pub fn new(text: impl Into<String>) -> Cell {
-        Cell {
-            text: text.into(),
-            style: Style::default(),
-        }
+        Cell::styled(text, plain)
     }
 
-    pub fn styled(text: impl Into<String>, style: Style) -> Cell {
+    pub fn styled(text: impl Into<String>, style: fn(&Theme) -> Style) -> Cell {
         Cell {
             text: text.into(),
             style,
+            search: true,
+        }
+    }
+
+    /// A cell that is drawn but not searched.
+    pub fn glyph(text: impl Into<String>, style: fn(&Theme) -> Style) -> Cell {
+        Cell {
+            search: false,
+            ..Cell::styled(text, style)
         }
     }
 }
@@ -116,7 +129,13 @@ fn pad(text: &str, width: usize, right: bool) -> String {
     }
 }
 
-fn line(cols: &[Col], keep: &[usize], widths: &[u16], cells: Vec<Cell>) -> Line<'static> {
+fn line(
+    cols: &[Col],
+    keep: &[usize],
+    widths: &[u16],
+    cells: Vec<Cell>,
+    theme: &Theme,
+) -> Line<'static> {
     let mut cells: Vec<Option<Cell>> = cells.into_iter().map(Some).collect();
     let mut spans = Vec::with_capacity(keep.len() * 2);
     for (n, (&i, w)) in keep.iter().zip(widths).enumerate() {
@@ -131,7 +150,7 @@ fn line(cols: &[Col], keep: &[usize], widths: &[u16], cells: Vec<Cell>) -> Line<
         spans.extend(
             terminal_pieces(&text)
                 .into_iter()
-                .map(|piece| Span::styled(piece, cell.style)),
+                .map(|piece| Span::styled(piece, (cell.style)(theme))),
         );
     }
     Line::from(spans)
@@ -164,7 +183,7 @@ pub fn draw(
         let titles = cols.iter().map(|c| Cell::new(c.title)).collect();
         let style = theme.muted().add_modifier(Modifier::BOLD);
         frame.render_widget(
-            Paragraph::new(line(cols, &keep, &w, titles)).style(style),
+            Paragraph::new(line(cols, &keep, &w, titles, theme)).style(style),
             header,
         );
     }
@@ -179,7 +198,7 @@ pub fn draw(
             height: 1,
             ..rows
         };
-        let l = line(cols, &keep, &w, cells(row as usize))
+        let l = line(cols, &keep, &w, cells(row as usize), theme)
             .patch_style(row_style(state, pane, position, theme));
         frame.render_widget(Paragraph::new(l), r);
     }

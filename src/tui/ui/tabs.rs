@@ -1,7 +1,7 @@
 //! The tab row shown when one pane fills the screen (narrow terminals, or zoom).
 
 use crate::config::theme::Theme;
-use crate::tui::pane::PaneId;
+use crate::tui::panes::PaneId;
 use crate::tui::state::AppState;
 use ratatui::Frame;
 use ratatui::layout::Rect;

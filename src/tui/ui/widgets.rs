@@ -3,7 +3,7 @@
 
 use crate::config::theme::Theme;
 use crate::tui::layout;
-use crate::tui::pane::PaneId;
+use crate::tui::panes::PaneId;
 use crate::tui::state::{AppState, PaneLoad};
 use ratatui::Frame;
 use ratatui::buffer::CellWidth;
@@ -265,8 +265,9 @@ pub fn placeholder(
                 "Nothing to show: no events of this kind.".to_owned()
             } else {
                 format!(
-                    "No rows match \"{}\". Esc clears the filter.",
-                    state.pane(pane).filter
+                    "No rows match \"{}\". {} clears the filter.",
+                    state.pane(pane).filter,
+                    state.key_name(crate::keys::action::Action::Close)
                 )
             };
             Some((why, theme.muted()))

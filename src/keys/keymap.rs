@@ -1,7 +1,7 @@
 //! Key bindings: parsing `"ctrl-r"`-style key names, the default map, user overrides
 //! and the conflicts they cause.
 
-use crate::tui::action::Action;
+use crate::keys::action::Action;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;

@@ -1,0 +1,153 @@
+//! What the cockpit says about its keys follows the live keymap, and the filter finds
+//! what each pane draws.
+
+use super::fixture::loaded;
+use super::panes::{self, PaneId};
+use super::state::AppState;
+use super::update::{Msg, update};
+use crate::keys::Action;
+use crate::keys::keymap::{Key, Keymap};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::sync::Arc;
+
+/// The screen as text, one line per row.
+fn screen(s: &AppState) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(s.size.0, s.size.1)).unwrap();
+    terminal.draw(|f| super::ui::draw(f, s)).unwrap();
+    let buf = terminal.backend().buffer().clone();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn press(s: &mut AppState, code: KeyCode) {
+    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+#[test]
+fn rebinding_quit_resolve_and_dismiss_changes_every_message_and_hint_that_names_them() {
+    let mut user = std::collections::BTreeMap::new();
+    for (action, key) in [
+        (Action::Quit, "f10"),
+        (Action::Resolve, "f11"),
+        (Action::Dismiss, "f12"),
+    ] {
+        user.insert(action, vec![Key::parse(key).unwrap()]);
+    }
+    let mut s = loaded((200, 50));
+    s.keymap = Arc::new(Keymap::build(&user));
+
+    // The hint bar of a data pane, of the alerts and of the follow-ups.
+    let data = screen(&s);
+    assert!(data.contains("f10 quit"), "{data}");
+    press(&mut s, KeyCode::Char('5'));
+    let alerts = screen(&s);
+    for hint in ["f10 quit", "f11 resolve", "f12 dismiss"] {
+        assert!(alerts.contains(hint), "{hint} missing:\n{alerts}");
+    }
+    press(&mut s, KeyCode::Char('6'));
+    let followups = screen(&s);
+    for hint in ["f10 quit", "f11 done", "f12 cancel"] {
+        assert!(followups.contains(hint), "{hint} missing:\n{followups}");
+    }
+    // A key the follow-ups do not take says which ones they do.
+    press(&mut s, KeyCode::Char('a'));
+    let said = s
+        .status
+        .as_ref()
+        .map(|st| st.text.clone())
+        .unwrap_or_default();
+    assert!(
+        said.starts_with("follow-ups take f11 (done), f12 (cancel)"),
+        "{said}"
+    );
+    // The too-small screen says how to leave.
+    s.size = (40, 10);
+    let small = screen(&s);
+    let words = small.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("press f10 to quit"), "{small}");
+    for old in [
+        " q quit",
+        "press q",
+        "x (done)",
+        "d (cancel)",
+        " x resolve",
+        " d dismiss",
+    ] {
+        for text in [&data, &alerts, &followups, &small, &said] {
+            assert!(!text.contains(old), "{old:?} still shown");
+        }
+    }
+}
+
+#[test]
+fn moving_the_pane_keys_changes_the_message_that_names_them() {
+    let mut user = std::collections::BTreeMap::new();
+    user.insert(Action::PaneAlerts, vec![Key::parse("f5").unwrap()]);
+    user.insert(Action::PaneFollowUps, vec![Key::parse("f6").unwrap()]);
+    let mut s = loaded((200, 50));
+    s.keymap = Arc::new(Keymap::build(&user));
+    press(&mut s, KeyCode::Char('a'));
+    let said = s
+        .status
+        .as_ref()
+        .map(|st| st.text.clone())
+        .unwrap_or_default();
+    assert_eq!(said, "triage keys work in Alerts (f5) and Follow-ups (f6)");
+}
+
+#[test]
+fn filtering_by_a_word_a_row_shows_keeps_that_row_and_only_rows_showing_it() {
+    let mut s = loaded((200, 50));
+    for id in PaneId::ALL {
+        let p = panes::pane(id);
+        let src = s.rows(id);
+        let n = p.count(src);
+        assert!(n > 0, "{id:?} has no rows in the fixture");
+        // The longest word of the last row's searchable cells: rare enough to narrow.
+        let row = n - 1;
+        let word = p
+            .cells(src, row)
+            .into_iter()
+            .filter(|c| c.search)
+            .flat_map(|c| {
+                c.text
+                    .split_whitespace()
+                    .map(str::to_lowercase)
+                    .collect::<Vec<_>>()
+            })
+            .max_by_key(|w| w.chars().count())
+            .unwrap();
+        let kept = panes::filter(src, id, &word);
+        assert!(
+            kept.contains(&(row as u32)),
+            "{id:?}: {word:?} lost its row"
+        );
+        for r in &kept {
+            let shown: String = p
+                .cells(src, *r as usize)
+                .iter()
+                .map(|c| c.text.to_lowercase())
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(
+                shown.contains(&word),
+                "{id:?}: row {r} kept for {word:?}: {shown}"
+            );
+        }
+        // And the pane draws the row: the filter typed, the word is on screen.
+        s.focus = id;
+        s.zoom = true;
+        s.pane_mut(id).filter = word.clone();
+        super::navigate::refilter(&mut s, id);
+        let text = screen(&s).to_lowercase();
+        assert!(text.contains(&word), "{id:?}: {word:?} not on screen");
+    }
+}

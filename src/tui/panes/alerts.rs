@@ -1,0 +1,248 @@
+//! Alerts: what fired, how severe, and where its triage stands. Marked rows (Space)
+//! take bulk actions.
+
+use super::{Pane, PaneId, Rows};
+use crate::config::theme::Theme;
+use crate::engine::alerts::Severity;
+use crate::keys::action::Action;
+use crate::store::alerts::AlertRow;
+use crate::triage::{Status, TriageState};
+use crate::tui::state::AppState;
+use crate::tui::ui::details::Doc;
+use crate::tui::ui::table::{Cell, Col};
+use ratatui::layout::Constraint;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+
+pub struct Alerts;
+
+const COLS: [Col; 7] = [
+    Col::left("", Constraint::Length(1)),
+    Col::left("Severity", Constraint::Length(8)),
+    Col::left("State", Constraint::Length(9)),
+    Col::left("Tenant", Constraint::Fill(2)).min(10),
+    Col::left("Alert", Constraint::Fill(4)).min(16),
+    Col::left("Period", Constraint::Length(7)).drop(2),
+    Col::left("Owner", Constraint::Length(10)).drop(3),
+];
+
+const HINTS: [Action; 12] = [
+    Action::Help,
+    Action::Quit,
+    Action::Acknowledge,
+    Action::Snooze,
+    Action::Resolve,
+    Action::Dismiss,
+    Action::Owner,
+    Action::Note,
+    Action::FollowUp,
+    Action::Select,
+    Action::Undo,
+    Action::Details,
+];
+
+pub fn severity_style(s: Severity) -> fn(&Theme) -> Style {
+    match s {
+        Severity::Critical => |t| t.bad().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        Severity::High => |t| t.bad().add_modifier(Modifier::BOLD),
+        Severity::Medium => Theme::warn,
+        Severity::Low => Theme::muted,
+        Severity::Info => Theme::accent,
+    }
+}
+
+/// "new", "ack", "snoozed→12-01": short enough for a column.
+pub fn state_text(t: &TriageState) -> String {
+    match t.status {
+        Status::Acknowledged => "ack".into(),
+        Status::Snoozed => t.snoozed_until.map_or("snoozed".into(), |u| {
+            format!("snoozed→{}", u.format("%m-%d"))
+        }),
+        s => s.name().into(),
+    }
+}
+
+/// The state in a narrow column; the snooze date is in the details.
+fn short_state(t: &TriageState) -> &'static str {
+    match t.status {
+        Status::Acknowledged => "ack",
+        s => s.name(),
+    }
+}
+
+fn state_style(s: Status) -> fn(&Theme) -> Style {
+    match s {
+        Status::New => |t| t.accent().add_modifier(Modifier::BOLD),
+        Status::Acknowledged => |_| Style::default(),
+        Status::Snoozed | Status::Resolved | Status::Dismissed => Theme::muted,
+    }
+}
+
+/// `state:new`, `severity:high`, `owner:ana`, `rule:cost_roi`: exact fields of an alert.
+fn field(a: &AlertRow, key: &str, value: &str) -> Option<bool> {
+    let v = value.to_lowercase();
+    Some(match key {
+        "state" | "status" => {
+            a.triage.status.name() == v || (v == "ack" && a.triage.status.name() == "acknowledged")
+        }
+        "severity" | "sev" => a.severity.name() == v,
+        "owner" => {
+            a.triage
+                .owner
+                .as_deref()
+                .is_some_and(|o| o.to_lowercase() == v)
+                || (v == "none" && a.triage.owner.is_none())
+        }
+        "rule" => a.rule.id() == v,
+        "tenant" => a.tenant.to_lowercase() == v,
+        "period" => a.period.to_lowercase() == v,
+        _ => return None,
+    })
+}
+
+impl Pane for Alerts {
+    fn id(&self) -> PaneId {
+        PaneId::Alerts
+    }
+    fn title(&self) -> &'static str {
+        "Alerts"
+    }
+    fn short(&self) -> &'static str {
+        "Alerts"
+    }
+    fn columns(&self) -> &'static [Col] {
+        &COLS
+    }
+    fn is_triage(&self) -> bool {
+        true
+    }
+    fn hints(&self) -> &'static [Action] {
+        &HINTS
+    }
+
+    fn count(&self, src: Rows) -> usize {
+        src.triage.alerts.len()
+    }
+
+    fn row_id(&self, src: Rows, row: usize) -> Option<String> {
+        src.triage.alerts.get(row).map(|a| a.id.clone())
+    }
+
+    fn field(&self, src: Rows, row: usize, key: &str, value: &str) -> Option<bool> {
+        src.triage
+            .alerts
+            .get(row)
+            .and_then(|a| field(a, key, value))
+    }
+
+    fn cells(&self, src: Rows, row: usize) -> Vec<Cell> {
+        let Some(a) = src.triage.alerts.get(row) else {
+            return Vec::new();
+        };
+        let mark = if src.marked.contains(&a.id) {
+            "●"
+        } else {
+            " "
+        };
+        vec![
+            Cell::glyph(mark, Theme::accent),
+            Cell::styled(a.severity.name(), severity_style(a.severity)),
+            Cell::styled(short_state(&a.triage), state_style(a.triage.status)),
+            Cell::new(a.tenant.clone()),
+            Cell::new(a.title.clone()),
+            Cell::styled(a.period.clone(), Theme::muted),
+            Cell::new(a.triage.owner.clone().unwrap_or_default()),
+        ]
+    }
+
+    fn subtitle(&self, state: &AppState) -> String {
+        let open = state
+            .triage
+            .alerts
+            .iter()
+            .filter(|a| a.triage.status.is_open())
+            .count();
+        match state.pane(PaneId::Alerts).marked.len() {
+            0 => format!("{open} open"),
+            n => format!("{open} open · {n} selected"),
+        }
+    }
+
+    fn details(&self, d: &mut Doc, state: &AppState, row: usize) -> Option<String> {
+        let a = state.triage.alerts.get(row)?;
+        d.heading("Alert");
+        d.kv(
+            "Rule",
+            format!("{} ({:?} review)", a.rule, a.rule.cadence()).to_lowercase(),
+        );
+        d.kv("Tenant", a.tenant.clone());
+        if let Some(s) = &a.subject {
+            d.kv("Subject", s.clone());
+        }
+        d.kv("Period", a.period.clone());
+        d.kv("Severity", a.severity.name());
+        d.kv("Identity", a.id.clone());
+        d.heading("Triage");
+        d.kv("State", a.triage.status.name());
+        if a.triage.status == Status::Snoozed {
+            d.kv(
+                "Snoozed until",
+                a.triage
+                    .snoozed_until
+                    .map(|u| u.to_string())
+                    .unwrap_or_default(),
+            );
+            d.kv(
+                "Then back to",
+                a.triage.snoozed_from.map_or("new", Status::name),
+            );
+        }
+        if let Some(r) = &a.triage.dismiss_reason {
+            d.kv("Dismissed because", r.clone());
+        }
+        d.kv(
+            "Owner",
+            a.triage
+                .owner
+                .clone()
+                .unwrap_or_else(|| format!("— ({} sets one)", state.key_name(Action::Owner))),
+        );
+        d.kv(
+            "Follow-up",
+            a.followup
+                .clone()
+                .unwrap_or_else(|| format!("— ({} creates one)", state.key_name(Action::FollowUp))),
+        );
+        if a.first_seen.is_empty() {
+            d.kv("Saved", "no: the database cannot be written");
+        } else {
+            d.kv("First fired", a.first_seen.clone());
+            d.kv("Last seen in the data", a.last_seen.clone());
+        }
+        d.heading("Evidence");
+        for (k, v) in &a.evidence.figures {
+            d.kv(k, v.clone());
+        }
+        if !a.evidence.events.is_empty() {
+            d.lines.push(Line::raw(""));
+        }
+        for e in &a.evidence.events {
+            let date = e.date.map(|x| x.to_string()).unwrap_or_default();
+            let uuid = e
+                .uuid
+                .as_deref()
+                .map(|u| format!(" [{}]", &u[..u.len().min(8)]))
+                .unwrap_or_default();
+            d.bullet(format!("{date} {}{uuid}: {}", e.event, e.summary));
+        }
+        let shown = a.evidence.events.len() as u32;
+        if a.evidence.total_events > shown {
+            d.muted(&format!(
+                "… and {} more events",
+                a.evidence.total_events - shown
+            ));
+        }
+        d.notes(&a.notes, &state.key_name(Action::Note));
+        Some(a.title.clone())
+    }
+}

@@ -1,0 +1,230 @@
+//! The panes of the cockpit. Each is one module that owns its rows, their cells (drawn
+//! and searched alike, so the filter finds what the screen shows), its details and its
+//! drawing, behind [`Pane`]; [`pane`] is the registry. Numbered 1 Overview … 5 Alerts,
+//! 6 Follow-ups, 7 Data health, as the number keys focus them.
+
+mod alerts;
+mod cost;
+mod decisions;
+mod followups;
+mod health;
+mod overview;
+mod revenue;
+
+pub use alerts::{severity_style, state_text};
+pub use health::{HealthItem, health_items, item_cells};
+
+use super::state::{AppState, Data};
+use super::ui::details::Doc;
+use super::ui::table::{self, Cell, Col};
+use super::ui::widgets::{pane_block, placeholder};
+use crate::config::theme::Theme;
+use crate::keys::Action;
+use crate::refresh::Triage;
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use std::collections::BTreeSet;
+
+/// The registry: each pane's module, by id.
+pub fn pane(id: PaneId) -> &'static dyn Pane {
+    match id {
+        PaneId::Overview => &overview::Overview,
+        PaneId::Revenue => &revenue::Revenue,
+        PaneId::Cost => &cost::Cost,
+        PaneId::Decisions => &decisions::Decisions,
+        PaneId::Alerts => &alerts::Alerts,
+        PaneId::FollowUps => &followups::FollowUps,
+        PaneId::Health => &health::Health,
+    }
+}
+
+/// Where every pane's rows come from, and what their cells depend on.
+#[derive(Clone, Copy)]
+pub struct Rows<'a> {
+    pub data: Option<&'a Data>,
+    pub triage: &'a Triage,
+    /// The rows marked for a bulk action in this pane (alert or follow-up ids).
+    pub marked: &'a BTreeSet<String>,
+    pub today: NaiveDate,
+}
+
+/// One pane: what it is called, its rows and how they read, its details and its drawing.
+pub trait Pane: Sync {
+    fn id(&self) -> PaneId;
+    /// The title on its border.
+    fn title(&self) -> &'static str;
+    /// The name on its tab.
+    fn short(&self) -> &'static str;
+    fn columns(&self) -> &'static [Col];
+    fn count(&self, src: Rows) -> usize;
+    /// The cells of row `row`: what the table draws and what the filter searches.
+    fn cells(&self, src: Rows, row: usize) -> Vec<Cell>;
+    /// A `key:value` filter word on one of the row's fields: None when the pane has no
+    /// such field (the word is then searched as text).
+    fn field(&self, _src: Rows, _row: usize, _key: &str, _value: &str) -> Option<bool> {
+        None
+    }
+    /// The id a triage row is known by (for marks and for the store).
+    fn row_id(&self, _src: Rows, _row: usize) -> Option<String> {
+        None
+    }
+    /// Whether its rows can be triaged.
+    fn is_triage(&self) -> bool {
+        false
+    }
+    /// What follows the title on the border.
+    fn subtitle(&self, state: &AppState) -> String;
+    /// Lines a pane draws above its rows, inside its border: the column header, and
+    /// whatever `draw_top` draws above it.
+    fn top_lines(&self) -> u16 {
+        1
+    }
+    fn draw_top(&self, _frame: &mut Frame, _area: Rect, _state: &AppState, _theme: &Theme) {}
+    /// Writes the details of row `row` into `d`; returns their title.
+    fn details(&self, d: &mut Doc, state: &AppState, row: usize) -> Option<String>;
+    /// The actions the hint bar offers here, in order.
+    fn hints(&self) -> &'static [Action] {
+        &DATA_HINTS
+    }
+    /// The hint word of an action here, when it differs from the action's own.
+    fn hint_word(&self, action: Action) -> Option<&'static str> {
+        action.hint()
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+        let id = self.id();
+        frame.render_widget(pane_block(state, id, theme, &self.subtitle(state)), area);
+        if placeholder(frame, area, state, id, theme) {
+            return;
+        }
+        self.draw_top(frame, area, state, theme);
+        let src = state.rows(id);
+        table::draw(frame, area, state, id, theme, self.columns(), |i| {
+            self.cells(src, i)
+        });
+    }
+}
+
+/// The hints of the data panes: the first keys of these actions fill the bar left to
+/// right until it is full.
+const DATA_HINTS: [Action; 9] = [
+    Action::Help,
+    Action::Quit,
+    Action::Filter,
+    Action::Details,
+    Action::Zoom,
+    Action::NextPane,
+    Action::Period,
+    Action::Theme,
+    Action::Refresh,
+];
+
+/// The id a triage row is known by (for marks and for the store).
+pub fn row_id(src: Rows, id: PaneId, row: usize) -> Option<String> {
+    pane(id).row_id(src, row)
+}
+
+/// The text a filter is matched against: the row's cells as drawn.
+pub fn haystack(src: Rows, id: PaneId, row: usize) -> String {
+    let cells = pane(id).cells(src, row);
+    let words: Vec<&str> = cells
+        .iter()
+        .filter(|c| c.search)
+        .map(|c| c.text.as_str())
+        .collect();
+    words.join(" ")
+}
+
+/// Rows passing a filter: every word must appear, in any case; a `key:value` word must
+/// match that field exactly where the pane has the field.
+pub fn filter(src: Rows, id: PaneId, filter: &str) -> Vec<u32> {
+    let p = pane(id);
+    let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
+    (0..p.count(src))
+        .filter(|&i| {
+            let mut hay: Option<String> = None;
+            words.iter().all(|w| {
+                if let Some((key, value)) = w
+                    .split_once(':')
+                    .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+                    && let Some(hit) = p.field(src, i, key, value)
+                {
+                    return hit;
+                }
+                hay.get_or_insert_with(|| haystack(src, id, i).to_lowercase())
+                    .contains(w.as_str())
+            })
+        })
+        .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+        .collect()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PaneId {
+    Overview,
+    Revenue,
+    Cost,
+    Decisions,
+    Alerts,
+    FollowUps,
+    Health,
+}
+
+pub const PANES: usize = 7;
+
+impl PaneId {
+    pub const ALL: [PaneId; PANES] = [
+        PaneId::Overview,
+        PaneId::Revenue,
+        PaneId::Cost,
+        PaneId::Decisions,
+        PaneId::Alerts,
+        PaneId::FollowUps,
+        PaneId::Health,
+    ];
+
+    pub fn title(self) -> &'static str {
+        pane(self).title()
+    }
+
+    /// The short name in the tab row.
+    pub fn short(self) -> &'static str {
+        pane(self).short()
+    }
+
+    /// The number key that focuses the pane.
+    pub fn number(self) -> u8 {
+        self.index() as u8 + 1
+    }
+
+    pub fn index(self) -> usize {
+        PaneId::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    pub fn from_action(a: Action) -> Option<PaneId> {
+        match a {
+            Action::PaneOverview => Some(PaneId::Overview),
+            Action::PaneRevenue => Some(PaneId::Revenue),
+            Action::PaneCost => Some(PaneId::Cost),
+            Action::PaneDecisions => Some(PaneId::Decisions),
+            Action::PaneAlerts => Some(PaneId::Alerts),
+            Action::PaneFollowUps => Some(PaneId::FollowUps),
+            Action::PaneHealth => Some(PaneId::Health),
+            _ => None,
+        }
+    }
+
+    pub fn next(self) -> PaneId {
+        PaneId::ALL[(self.index() + 1) % PANES]
+    }
+
+    pub fn prev(self) -> PaneId {
+        PaneId::ALL[(self.index() + PANES - 1) % PANES]
+    }
+
+    /// Panes whose rows can be triaged.
+    pub fn is_triage(self) -> bool {
+        pane(self).is_triage()
+    }
+}

@@ -1,0 +1,189 @@
+//! Overview: tenants by strategic activity over the last 90 days (the seed's strategic
+//! overview), with the key figures above.
+
+use super::{Pane, PaneId, Rows};
+use crate::config::theme::Theme;
+use crate::domain::Sym;
+use crate::engine::overview::ActivityLevel;
+use crate::engine::summaries::executive_summary;
+use crate::tui::state::AppState;
+use crate::tui::ui::details::{Doc, yes_no};
+use crate::tui::ui::table::{Cell, Col};
+use crate::tui::ui::widgets::count;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub struct Overview;
+
+const COLS: [Col; 7] = [
+    Col::left("Tenant", Constraint::Fill(3)).min(13),
+    Col::left("Activity", Constraint::Length(12)),
+    Col::right("Rev", Constraint::Length(3)),
+    Col::right("Cost", Constraint::Length(4)),
+    Col::right("Dec", Constraint::Length(3)),
+    Col::left("Plan", Constraint::Fill(1)).min(9).drop(2),
+    Col::left("Status", Constraint::Fill(1)).min(8).drop(3),
+];
+
+fn level_style(level: ActivityLevel) -> fn(&Theme) -> Style {
+    match level {
+        ActivityLevel::High => |t| t.accent().add_modifier(Modifier::BOLD),
+        ActivityLevel::Moderate => Theme::accent,
+        ActivityLevel::Low => Theme::muted,
+    }
+}
+
+/// Three marks and the word: readable without colour.
+pub fn level_mark(level: ActivityLevel) -> &'static str {
+    match level {
+        ActivityLevel::High => "●●● High",
+        ActivityLevel::Moderate => "●●○ Moderate",
+        ActivityLevel::Low => "●○○ Low",
+    }
+}
+
+impl Pane for Overview {
+    fn id(&self) -> PaneId {
+        PaneId::Overview
+    }
+    fn title(&self) -> &'static str {
+        "Overview"
+    }
+    fn short(&self) -> &'static str {
+        "Overview"
+    }
+    fn columns(&self) -> &'static [Col] {
+        &COLS
+    }
+    /// Three lines of key figures, then the column header.
+    fn top_lines(&self) -> u16 {
+        4
+    }
+
+    fn count(&self, src: Rows) -> usize {
+        src.data.map_or(0, |d| d.views.overview.rows.len())
+    }
+
+    fn cells(&self, src: Rows, row: usize) -> Vec<Cell> {
+        let Some(data) = src.data else {
+            return Vec::new();
+        };
+        let ds = &data.dataset;
+        let Some(r) = data.views.overview.rows.get(row) else {
+            return Vec::new();
+        };
+        let name = |s: Option<Sym>| s.map_or("—", |s| ds.shown(s)).to_owned();
+        vec![
+            Cell::new(ds.tenant(r.tenant)),
+            Cell::styled(level_mark(r.level), level_style(r.level)),
+            Cell::new(r.revenue.to_string()),
+            Cell::new(r.cost.to_string()),
+            Cell::new(r.decisions.to_string()),
+            Cell::new(name(r.plan)),
+            Cell::styled(name(r.status), Theme::muted),
+        ]
+    }
+
+    fn subtitle(&self, _state: &AppState) -> String {
+        "last 90 days".to_owned()
+    }
+
+    fn draw_top(&self, frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+        let Some(data) = &state.data else { return };
+        let v = &data.views;
+        let o = &v.overview;
+        let inner = Rect {
+            x: area.x + 1,
+            y: area.y + 1,
+            width: area.width.saturating_sub(2),
+            height: 3.min(area.height.saturating_sub(2)),
+        };
+        let levels = |l| o.rows.iter().filter(|r| r.level == l).count() as u64;
+        let bold = theme.accent().add_modifier(Modifier::BOLD);
+        let kpi1 = Line::from(vec![
+            Span::styled(count(o.rows.len() as u64), bold),
+            Span::raw(" tenants, "),
+            Span::styled(count(u64::from(o.events)), bold),
+            Span::raw(" events: "),
+            Span::styled(levels(ActivityLevel::High).to_string(), bold),
+            Span::raw(" High · "),
+            Span::styled(levels(ActivityLevel::Moderate).to_string(), theme.accent()),
+            Span::raw(" Moderate · "),
+            Span::styled(levels(ActivityLevel::Low).to_string(), theme.accent()),
+            Span::raw(" Low"),
+        ]);
+        let kpi2 = Line::from(vec![
+            Span::raw("Revenue at risk "),
+            Span::styled(o.revenue_impact.range(), theme.bad()),
+            Span::raw(" · savings "),
+            Span::styled(o.savings.range(), theme.good()),
+        ]);
+        let mut kpi3 = vec![
+            Span::styled(v.decisions.due_this_month.to_string(), theme.warn()),
+            Span::raw(" reviews due this month"),
+        ];
+        if o.without_active_subscription > 0 {
+            kpi3.push(Span::styled(
+                format!(" · {} inactive not shown", o.without_active_subscription),
+                theme.muted(),
+            ));
+        }
+        if !o.has_subscriptions {
+            kpi3.push(Span::styled(
+                " · no plans (no subscriptions table)",
+                theme.muted(),
+            ));
+        }
+        frame.render_widget(Paragraph::new(vec![kpi1, kpi2, Line::from(kpi3)]), inner);
+    }
+
+    fn details(&self, d: &mut Doc, state: &AppState, row: usize) -> Option<String> {
+        let data = state.data.as_ref()?;
+        let (ds, v) = (&*data.dataset, &*data.views);
+        let r = v.overview.rows.get(row)?;
+        let s = executive_summary(ds, v, r.tenant);
+        d.heading("Last 90 days");
+        d.kv(
+            "Strategic activity",
+            format!("{} ({} events)", r.level.label(), r.total()),
+        );
+        d.kv("Revenue trends", r.revenue.to_string());
+        d.kv("Cost optimization", r.cost.to_string());
+        d.kv("Strategic decisions", r.decisions.to_string());
+        d.kv("Plan", r.plan.map_or("—", |p| ds.resolve(p)));
+        d.kv("Subscription", r.status.map_or("—", |p| ds.resolve(p)));
+        d.kv(
+            "Current period start",
+            r.current_period_start
+                .map_or("—".to_owned(), |p| p.to_string()),
+        );
+        let rp = &s.revenue_protection;
+        d.heading(format!("Revenue protection · {}", s.timeframe));
+        d.kv("Approximate impact", rp.approximate_impact.clone());
+        d.kv("Process follow-up", yes_no(rp.process_follow_up_required));
+        d.lines.push(Line::raw("  Directional risk indicators:"));
+        d.bullets(&rp.directional_risk_indicators, "none in this period");
+        d.lines.push(Line::raw("  Recommendations:"));
+        d.bullets(&rp.strategic_recommendations, "");
+        let co = &s.cost_optimization;
+        d.heading(format!("Cost optimization · {}", s.timeframe));
+        d.kv("Approximate savings", co.approximate_savings.clone());
+        d.kv("Process follow-up", yes_no(co.process_follow_up_required));
+        d.lines.push(Line::raw("  Opportunities:"));
+        d.bullets(&co.optimization_opportunities, "none in this period");
+        d.lines.push(Line::raw("  Recommendations:"));
+        d.bullets(&co.strategic_recommendations, "");
+        let sp = &s.strategic_planning;
+        d.heading(format!("Strategic planning · {}", s.timeframe));
+        d.kv("Decisions tracked", sp.decisions_tracked.to_string());
+        d.kv("Process follow-up", yes_no(sp.process_follow_up_required));
+        d.lines.push(Line::raw("  Patterns:"));
+        d.bullets(&sp.decision_patterns, "no decisions in this period");
+        d.lines.push(Line::raw("  Recommendations:"));
+        d.bullets(&sp.strategic_recommendations, "");
+        Some(format!("{} · executive summary", s.tenant_id))
+    }
+}

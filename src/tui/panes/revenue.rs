@@ -1,0 +1,113 @@
+//! Revenue trends: per tenant and trend category, a 12-month sparkline, the signals in
+//! the period with their direction, and the approximate impact.
+
+use super::{Pane, PaneId, Rows};
+use crate::config::theme::Theme;
+use crate::domain::values::date_of;
+use crate::engine::direction::Direction;
+use crate::tui::state::AppState;
+use crate::tui::ui::details::Doc;
+use crate::tui::ui::table::{Cell, Col};
+use crate::tui::ui::widgets::sparkline;
+use ratatui::layout::Constraint;
+use ratatui::style::Style;
+
+pub struct Revenue;
+
+const COLS: [Col; 7] = [
+    Col::left("Tenant", Constraint::Fill(2)).min(12),
+    Col::left("Category", Constraint::Fill(2)).min(12),
+    Col::left("12 months", Constraint::Length(12)).drop(2),
+    Col::right("Now", Constraint::Length(4)),
+    Col::left("Trend", Constraint::Length(9)),
+    Col::right("Impact", Constraint::Length(10)),
+    Col::right("Urgent", Constraint::Length(6)).drop(3),
+];
+
+/// For risk signals, rising is bad news.
+pub fn risk_style(d: Direction) -> fn(&Theme) -> Style {
+    match d {
+        Direction::Rising => Theme::bad,
+        Direction::Falling => Theme::good,
+        Direction::Flat => Theme::muted,
+    }
+}
+
+impl Pane for Revenue {
+    fn id(&self) -> PaneId {
+        PaneId::Revenue
+    }
+    fn title(&self) -> &'static str {
+        "Revenue trends"
+    }
+    fn short(&self) -> &'static str {
+        "Revenue"
+    }
+    fn columns(&self) -> &'static [Col] {
+        &COLS
+    }
+
+    fn count(&self, src: Rows) -> usize {
+        src.data.map_or(0, |d| d.views.revenue.len())
+    }
+
+    fn cells(&self, src: Rows, row: usize) -> Vec<Cell> {
+        let Some(data) = src.data else {
+            return Vec::new();
+        };
+        let (ds, v) = (&data.dataset, &data.views);
+        let Some(r) = v.revenue.get(row) else {
+            return Vec::new();
+        };
+        vec![
+            Cell::new(ds.tenant(r.tenant)),
+            Cell::new(ds.shown(r.category)),
+            Cell::glyph(sparkline(&r.series.monthly), Theme::spark),
+            Cell::new(r.series.current.to_string()),
+            Cell::styled(r.direction.label(), risk_style(r.direction)),
+            Cell::new(r.impact.range()),
+            if r.urgent > 0 {
+                Cell::styled(format!("{} !", r.urgent), Theme::bad)
+            } else {
+                Cell::glyph("·", Theme::muted)
+            },
+        ]
+    }
+
+    fn subtitle(&self, state: &AppState) -> String {
+        state
+            .data
+            .as_ref()
+            .map_or(String::new(), |d| d.views.period.label.clone())
+    }
+
+    fn details(&self, d: &mut Doc, state: &AppState, row: usize) -> Option<String> {
+        let data = state.data.as_ref()?;
+        let (ds, v) = (&*data.dataset, &*data.views);
+        let r = v.revenue.get(row)?;
+        d.heading(format!("{} vs {}", v.period.label, v.previous.label));
+        d.kv(
+            "Signals",
+            format!("{} now, {} before", r.series.current, r.series.previous),
+        );
+        d.kv("Direction", r.direction.label());
+        d.kv("Approximate impact", r.impact.phrase("potential impact"));
+        d.kv("High or critical", r.urgent.to_string());
+        d.kv(
+            "Highest priority",
+            r.highest_priority.map_or("—", |p| p.name()),
+        );
+        d.kv("Asking for review", r.follow_ups.to_string());
+        d.kv(
+            "Last seen",
+            date_of(r.last_seen).map_or("—".to_owned(), |x| x.to_string()),
+        );
+        d.counted("Directional signals in the period", ds, &r.signals);
+        d.months(v, &r.series.monthly);
+        Some(format!(
+            "{} · {}",
+            ds.tenant(r.tenant),
+            ds.shown(r.category)
+        ))
+    }
+}
