@@ -56,14 +56,14 @@ pub fn check(path: &Path, create: bool) -> Result<Checked, PathRefused> {
     let io = |e: std::io::Error| refuse(path, format!("cannot be opened: {e}"));
     let mut created = false;
     if create {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if std::fs::symlink_metadata(dir).is_err() {
-                DirBuilder::new()
-                    .recursive(true)
-                    .mode(0o700)
-                    .create(dir)
-                    .map_err(|e| refuse(dir, format!("cannot be created: {e}")))?;
-            }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && std::fs::symlink_metadata(dir).is_err()
+        {
+            DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(|e| refuse(dir, format!("cannot be created: {e}")))?;
         }
         // O_CREAT|O_EXCL never follows a symlink, dangling or not.
         match rustix::fs::open(

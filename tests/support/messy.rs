@@ -163,7 +163,7 @@ pub fn write(dir: &Path, events: usize, seed: u64) -> PathBuf {
         let mut props = serde_json::Map::new();
         let mut put = |k: &str, val: Value, r: &mut Lcg| {
             // One property in twelve is left out altogether.
-            if r.next() % 12 != 0 {
+            if !r.next().is_multiple_of(12) {
                 props.insert(k.to_owned(), val);
             }
         };
