@@ -11,11 +11,11 @@ use crate::engine::alerts::AlertConfig;
 use crate::engine::overview::ActivityThresholds;
 use crate::keys::action::Action;
 use crate::keys::{Key, Keymap, keymap};
+use crate::posthog::redact::tokens;
 use crate::posthog::settings::PostHogSettings;
 use crate::source::SourceSpec;
 use file::ConfigFile;
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 use theme::{ColorDepth, Theme};
 
@@ -59,9 +59,12 @@ impl Default for Config {
     }
 }
 
-#[derive(Debug, PartialEq)]
+/// Whatever value an error quotes, a personal API key pasted into the wrong setting is
+/// not shown: every message passes through `redact::tokens`.
+#[derive(Debug, PartialEq, thiserror::Error)]
 pub enum ConfigError {
     /// A bad value in the config file, at a line and column.
+    #[error("{}", tokens(&format!("{path}:{line}:{column}: {message}")))]
     File {
         path: String,
         line: usize,
@@ -69,41 +72,14 @@ pub enum ConfigError {
         message: String,
     },
     /// A bad environment variable.
-    Env {
-        var: String,
-        message: String,
-    },
+    #[error("{}", tokens(&format!("environment variable {var}: {message}")))]
+    Env { var: String, message: String },
     /// A bad command-line value (one clap could not check itself).
-    Cli {
-        flag: String,
-        message: String,
-    },
-    Io {
-        path: String,
-        message: String,
-    },
+    #[error("{}", tokens(&format!("{flag}: {message}")))]
+    Cli { flag: String, message: String },
+    #[error("{}", tokens(&format!("{path}: {message}")))]
+    Io { path: String, message: String },
 }
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = match self {
-            ConfigError::File {
-                path,
-                line,
-                column,
-                message,
-            } => format!("{path}:{line}:{column}: {message}"),
-            ConfigError::Env { var, message } => format!("environment variable {var}: {message}"),
-            ConfigError::Cli { flag, message } => format!("{flag}: {message}"),
-            ConfigError::Io { path, message } => format!("{path}: {message}"),
-        };
-        // Whatever value an error quotes, a personal API key pasted into the wrong
-        // setting is not shown.
-        f.write_str(&crate::posthog::redact::tokens(&text))
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 /// Where bearing keeps its config, unless `--config` or `BEARING_CONFIG` says otherwise.
 pub fn default_path() -> Option<PathBuf> {

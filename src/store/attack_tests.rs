@@ -219,7 +219,8 @@ fn a_change_nobody_else_can_read_is_not_called_saved() {
         .triage(&ids[..1], &Command::Acknowledge, today())
         .unwrap_err();
     assert!(
-        matches!(&e, StoreError::Db(m) if m.starts_with("cannot confirm this change was saved: the database's files were changed under bearing")),
+        matches!(&e, StoreError::Unconfirmed(_))
+            && e.to_string().starts_with("cannot confirm this change was saved: the database's files were changed under bearing"),
         "{e}"
     );
     assert!(

@@ -53,15 +53,39 @@ pub enum StoreError {
     Refused(#[from] Refusal),
     #[error("{0}")]
     NotFound(String),
-    #[error("{0}")]
-    Db(String),
+    /// A database error, kept whole so `write` can tell a full disk from a bad query.
+    #[error("{}", describe(.0))]
+    Db(#[from] rusqlite::Error),
+    /// The database at `path` could not be opened or set up.
+    #[error("{} ({path})", describe(.source))]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+    /// A write failed and was rolled back.
+    #[error("not saved: {}; nothing was changed", describe(.0))]
+    NotSaved(#[source] rusqlite::Error),
+    /// A write committed, but no other reader of the file finds it.
+    #[error("cannot confirm this change was saved: {0}")]
+    Unconfirmed(#[source] ChangeLost),
+    /// An undo met a state in the audit log it cannot read back.
+    #[error("the audit log holds an unreadable state for {target}")]
+    UnreadableState { target: String },
     /// What is at the database's path is not a file bearing may use.
     #[error("{0}")]
     Path(#[from] path::PathRefused),
-    /// A database error, kept whole so `write` can tell a full disk from a bad query.
-    #[error("{}", describe(.0))]
-    Sqlite(rusqlite::Error),
 }
+
+/// The last change is not in the database as another connection reads it: the
+/// database's files were changed under bearing (its -wal removed or replaced while it
+/// was open, the file swapped), so the commit went where other readers may never look.
+/// Holds what that connection met, if it failed rather than finding the change gone.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the database's files were changed under bearing (its -wal file removed or replaced?): the last change is not in the database{}",
+    .0.as_ref().map(|e| format!(" ({})", describe(e))).unwrap_or_default()
+)]
+pub struct ChangeLost(#[source] Option<rusqlite::Error>);
 
 /// A database error in words a user can act on.
 pub fn describe(e: &rusqlite::Error) -> String {
@@ -82,12 +106,6 @@ pub fn describe(e: &rusqlite::Error) -> String {
         }
         Some(ErrorCode::SystemIoFailure) => "the disk could not be written".into(),
         _ => e.to_string(),
-    }
-}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        StoreError::Sqlite(e)
     }
 }
 
@@ -161,7 +179,10 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let shown = crate::domain::sanitize::sanitize(&path.display().to_string()).into_owned();
         let checked = path::check(path, true)?;
-        let failed = |e: rusqlite::Error| StoreError::Db(format!("{} ({shown})", describe(&e)));
+        let failed = |source: rusqlite::Error| StoreError::Open {
+            path: shown.clone(),
+            source,
+        };
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -173,7 +194,7 @@ impl Store {
         // Nothing is changed (no WAL, no tables, no mode) until the file is known to be
         // bearing's.
         ensure_ours(&conn, &shown).map_err(|e| match e {
-            StoreError::Sqlite(e) => failed(e),
+            StoreError::Db(e) => failed(e),
             other => other,
         })?;
         if !checked.created && checked.make_private().unwrap_or(false) {
@@ -243,7 +264,10 @@ impl Store {
         };
         let conn = try_open(false)
             .or_else(|_| try_open(true))
-            .map_err(|e| StoreError::Db(format!("{} ({shown})", describe(&e))))?;
+            .map_err(|source| StoreError::Open {
+                path: shown.clone(),
+                source,
+            })?;
         ensure_ours(&conn, &shown)?;
         Ok(Store {
             conn,
@@ -310,20 +334,15 @@ impl Store {
                     Ok(()) => Ok(value),
                     Err(why) => {
                         self.read_only = Some(format!("{why}; changes cannot be saved"));
-                        Err(StoreError::Db(format!(
-                            "cannot confirm this change was saved: {why}"
-                        )))
+                        Err(StoreError::Unconfirmed(why))
                     }
                 }
             }
-            Err(StoreError::Sqlite(e)) => {
-                let message = describe(&e);
+            Err(StoreError::Db(e)) => {
                 if is_fatal_for_writes(&e) {
-                    self.read_only = Some(format!("{message}; changes cannot be saved"));
+                    self.read_only = Some(format!("{}; changes cannot be saved", describe(&e)));
                 }
-                Err(StoreError::Db(format!(
-                    "not saved: {message}; nothing was changed"
-                )))
+                Err(StoreError::NotSaved(e))
             }
             Err(other) => Err(other),
         }
@@ -331,14 +350,12 @@ impl Store {
 
     /// "Saved" means another reader of the file sees it: after each commit, a new
     /// connection must find the last audit record as written. It does not when the
-    /// database's files were changed under bearing (its -wal removed or replaced while
-    /// it was open, the file swapped) so that the commit went where other readers may
-    /// never look; bearing then stops writing and says so.
-    fn confirm(&self, last: Option<&(i64, String)>) -> Result<(), String> {
+    /// database's files were changed under bearing; bearing then stops writing and
+    /// says so.
+    fn confirm(&self, last: Option<&(i64, String)>) -> Result<(), ChangeLost> {
         let Some((seq, hash)) = last else {
             return Ok(());
         };
-        let lost = "the database's files were changed under bearing (its -wal file removed or replaced?): the last change is not in the database";
         let reader = Connection::open_with_flags(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NOFOLLOW,
@@ -351,8 +368,8 @@ impl Store {
         });
         match reader {
             Ok(h) if &h == hash => Ok(()),
-            Ok(_) | Err(rusqlite::Error::QueryReturnedNoRows) => Err(lost.to_owned()),
-            Err(e) => Err(format!("{lost} ({})", describe(&e))),
+            Ok(_) | Err(rusqlite::Error::QueryReturnedNoRows) => Err(ChangeLost(None)),
+            Err(e) => Err(ChangeLost(Some(e))),
         }
     }
 }
@@ -394,5 +411,7 @@ pub fn now_text() -> String {
 mod attack_tests;
 #[cfg(test)]
 mod audit_tests;
+#[cfg(test)]
+mod error_tests;
 #[cfg(test)]
 mod tests;

@@ -42,13 +42,13 @@ impl Store {
                     s.body
                 ],
             )
-            .map_err(|e| StoreError::Db(super::describe(&e)))?;
+            .map_err(StoreError::Db)?;
         Ok(())
     }
 
     /// Every pane's latest snapshot for a source and period.
     pub fn snapshots(&self, source: &str, period: &str) -> Result<Vec<Snapshot>, StoreError> {
-        let db = |e: rusqlite::Error| StoreError::Db(super::describe(&e));
+        let db = StoreError::Db;
         let mut stmt = self
             .conn()
             .prepare(

@@ -101,10 +101,8 @@ fn state_of(tx: &Transaction, target: &str) -> Result<Option<String>, StoreError
 
 /// Puts a target back to `state` (None removes it).
 fn restore(tx: &Transaction, target: &str, state: Option<&str>) -> Result<(), StoreError> {
-    let bad = || {
-        StoreError::Db(format!(
-            "the audit log holds an unreadable state for {target}"
-        ))
+    let bad = || StoreError::UnreadableState {
+        target: target.to_owned(),
     };
     if let Some(id) = target.strip_prefix("alert:") {
         let s: TriageState = serde_json::from_str(

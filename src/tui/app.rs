@@ -65,7 +65,7 @@ impl Workers {
                         Err(e) => {
                             let _ = tx.send(Msg::Loaded {
                                 generation,
-                                result: Err(e.to_string()),
+                                result: Err(e),
                                 at: Utc::now(),
                             });
                             return;

@@ -10,6 +10,8 @@ use crate::posthog::client::QueryResult;
 use crate::posthog::error::PostHogError;
 use crate::posthog::queries::Part;
 use crate::refresh::Triage;
+use crate::source::SourceError;
+use crate::store::StoreError;
 use crate::store::open::StoreStatus;
 use crate::store::snapshots::Snapshot;
 use chrono::{DateTime, Utc};
@@ -24,7 +26,7 @@ pub enum Msg {
     Action(Action),
     Loaded {
         generation: u64,
-        result: Result<Box<Loaded>, String>,
+        result: Result<Box<Loaded>, SourceError>,
         at: DateTime<Utc>,
     },
     /// What the store held when it opened, read while the data loads: the alerts and
@@ -37,7 +39,7 @@ pub enum Msg {
     },
     /// The store worker's answer to a triage request.
     TriageDone {
-        result: Result<TriageReply, String>,
+        result: Result<TriageReply, StoreError>,
         store: StoreStatus,
     },
     Computed {

@@ -19,6 +19,8 @@ pub mod update;
 pub mod watchdog;
 
 #[cfg(test)]
+mod error_tests;
+#[cfg(test)]
 mod hint_tests;
 #[cfg(test)]
 mod remote_tests;

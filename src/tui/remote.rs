@@ -185,7 +185,7 @@ pub fn on_fetched(
                     as_of,
                     error: e.to_string(),
                 },
-                None => PaneLoad::Failed(e.to_string()),
+                None => PaneLoad::Failed(e.clone().into()),
             };
             if let Some(r) = state.remote.as_mut() {
                 r.failures.push((part, e));

@@ -8,7 +8,9 @@ use crate::domain::{Dataset, Origin, PeriodSpec};
 use crate::engine::{EngineParams, Views};
 use crate::keys::Action;
 use crate::keys::keymap::Keymap;
+use crate::posthog::error::PostHogError;
 use crate::refresh::Triage;
+use crate::source::SourceError;
 use crate::store::open::StoreStatus;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
@@ -106,7 +108,39 @@ pub enum PaneLoad {
         as_of: DateTime<Utc>,
         error: String,
     },
-    Failed(String),
+    Failed(LoadError),
+}
+
+/// Why a pane has nothing to show, kept whole; the pane shows its `Display`.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The data could not be read. Shared, since every pane shows the same failure
+    /// and an I/O error cannot be copied.
+    #[error(transparent)]
+    Source(Arc<SourceError>),
+    /// PostHog did not answer this pane's query.
+    #[error(transparent)]
+    PostHog(#[from] PostHogError),
+}
+
+impl From<SourceError> for LoadError {
+    fn from(e: SourceError) -> Self {
+        LoadError::Source(Arc::new(e))
+    }
+}
+
+/// An I/O error has no equality, so two source failures are the same when they read
+/// the same: that is all a pane shows of them.
+impl PartialEq for LoadError {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (LoadError::Source(a), LoadError::Source(b)) => {
+                Arc::ptr_eq(a, b) || a.to_string() == b.to_string()
+            }
+            (LoadError::PostHog(a), LoadError::PostHog(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 impl PaneLoad {

@@ -224,12 +224,11 @@ impl Worker {
         }
     }
 
-    fn triage(&mut self, request: TriageRequest) -> Result<TriageReply, String> {
+    fn triage(&mut self, request: TriageRequest) -> Result<TriageReply, StoreError> {
         let result = self.perform(request);
         self.status = open::status_of(self.store.as_ref(), &self.status);
-        let (message, batch) = result.map_err(|e| e.to_string())?;
-        let triage = refresh::read(self.store.as_ref(), &self.alerts, &self.followups)
-            .map_err(|e| e.to_string())?;
+        let (message, batch) = result?;
+        let triage = refresh::read(self.store.as_ref(), &self.alerts, &self.followups)?;
         Ok(TriageReply {
             triage,
             message,

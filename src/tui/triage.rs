@@ -8,6 +8,7 @@ use super::state::{AppState, Level, Mode, PromptKind};
 use super::update::Effect;
 use crate::keys::Action;
 use crate::refresh::Triage;
+use crate::store::StoreError;
 use crate::store::open::StoreStatus;
 use crate::triage::followup::FollowCommand;
 use crate::triage::{Command, SnoozeFor};
@@ -418,7 +419,7 @@ fn submit(
 
 /// The store worker's answer, with the store's status after it (a failed write may
 /// have made it read-only).
-pub fn on_reply(state: &mut AppState, result: Result<TriageReply, String>, store: StoreStatus) {
+pub fn on_reply(state: &mut AppState, result: Result<TriageReply, StoreError>, store: StoreStatus) {
     state.store = store;
     match result {
         Ok(reply) => {
@@ -432,6 +433,6 @@ pub fn on_reply(state: &mut AppState, result: Result<TriageReply, String>, store
             }
             state.say(Level::Info, reply.message);
         }
-        Err(e) => state.say(Level::Error, e),
+        Err(e) => state.say(Level::Error, e.to_string()),
     }
 }

@@ -122,6 +122,7 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                     }
                 }
                 Err(e) => {
+                    let e = super::state::LoadError::from(e);
                     if state.data.is_some() {
                         state.say(
                             Level::Error,
@@ -129,7 +130,7 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                         );
                     } else {
                         state.load = std::array::from_fn(|_| PaneLoad::Failed(e.clone()));
-                        state.say(Level::Error, e);
+                        state.say(Level::Error, e.to_string());
                     }
                 }
             }

@@ -1,5 +1,6 @@
 //! The cockpit driven headless through `update`, as a user would drive it.
 
+use super::error_tests::gone;
 use super::fixture::{loaded, today};
 use super::panes::PaneId;
 use super::state::{AppState, Mode, PaneLoad};
@@ -253,7 +254,7 @@ fn a_failed_reload_keeps_the_data_a_failed_first_load_says_why() {
         &mut s,
         Msg::Loaded {
             generation,
-            result: Err("cannot read x: gone".into()),
+            result: Err(gone()),
             at,
         },
     );
@@ -278,13 +279,13 @@ fn a_failed_reload_keeps_the_data_a_failed_first_load_says_why() {
         &mut fresh,
         Msg::Loaded {
             generation,
-            result: Err("cannot read x: gone".into()),
+            result: Err(gone()),
             at,
         },
     );
     assert_eq!(
         fresh.pane_load(PaneId::Overview),
-        &PaneLoad::Failed("cannot read x: gone".into())
+        &PaneLoad::Failed(gone().into())
     );
 }
 
