@@ -1,4 +1,4 @@
-//! The query client: HogQL over `POST …/query/`, as `../shared/posthog-api.md` has it.
+//! The query client: HogQL over PostHog's query API (`POST /api/projects/{id}/query/`, personal API key).
 //! A 10 s connect and 90 s total timeout, redirects off (a redirect could carry the
 //! key elsewhere), the key as a sensitive header, up to five attempts with full-jitter
 //! backoff that honours `Retry-After`, a budget that keeps inside PostHog's limits, and

@@ -414,4 +414,6 @@ mod audit_tests;
 #[cfg(test)]
 mod error_tests;
 #[cfg(test)]
+mod model_tests;
+#[cfg(test)]
 mod tests;

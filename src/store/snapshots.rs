@@ -4,7 +4,7 @@
 
 use super::{Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Snapshot {
@@ -79,19 +79,5 @@ impl Store {
                 })
             })
             .collect())
-    }
-
-    /// When the newest snapshot of a source was taken, for `bearing doctor`.
-    pub fn newest_snapshot(&self, source: &str) -> Option<String> {
-        self.conn()
-            .query_row(
-                "SELECT max(fetched_at) FROM snapshots WHERE source = ?1",
-                [source],
-                |r| r.get::<_, Option<String>>(0),
-            )
-            .optional()
-            .ok()
-            .flatten()
-            .flatten()
     }
 }

@@ -1,6 +1,7 @@
 //! Entering and leaving the full-screen terminal, in layers: a guard whose `Drop`
 //! restores the terminal, a panic hook that restores it before the panic message is
-//! printed, and signal handling in the app loop so SIGTERM and SIGHUP end cleanly.
+//! printed; signals and a vanished terminal are the watchdog's (`watchdog.rs`), which
+//! ends through the same shutdown as a quit.
 
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
