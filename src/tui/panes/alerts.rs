@@ -137,13 +137,8 @@ impl Pane for Alerts {
         let Some(a) = src.triage.alerts.get(row) else {
             return Vec::new();
         };
-        let mark = if src.marked.contains(&a.id) {
-            "●"
-        } else {
-            " "
-        };
         vec![
-            Cell::glyph(mark, Theme::accent),
+            super::mark(src, &a.id),
             Cell::styled(a.severity.name(), severity_style(a.severity)),
             Cell::styled(short_state(&a.triage), state_style(a.triage.status)),
             Cell::new(a.tenant.clone()),

@@ -39,11 +39,7 @@ impl Pane for Cost {
     }
 
     fn cells(&self, src: Rows, row: usize) -> Vec<Cell> {
-        let Some(data) = src.data else {
-            return Vec::new();
-        };
-        let (ds, v) = (&data.dataset, &data.views);
-        let Some(r) = v.cost.get(row) else {
+        let Some((ds, r)) = super::data_row(src, |v| &v.cost, row) else {
             return Vec::new();
         };
         // More opportunities is neither good nor bad news; only colour-code reviews.
@@ -68,22 +64,14 @@ impl Pane for Cost {
     }
 
     fn subtitle(&self, state: &AppState) -> String {
-        state
-            .data
-            .as_ref()
-            .map_or(String::new(), |d| d.views.period.label.clone())
+        super::period_label(state)
     }
 
     fn details(&self, d: &mut Doc, state: &AppState, row: usize) -> Option<String> {
         let data = state.data.as_ref()?;
         let (ds, v) = (&*data.dataset, &*data.views);
         let r = v.cost.get(row)?;
-        d.heading(format!("{} vs {}", v.period.label, v.previous.label));
-        d.kv(
-            "Opportunities",
-            format!("{} now, {} before", r.series.current, r.series.previous),
-        );
-        d.kv("Direction", r.direction.label());
+        super::comparison(d, v, "Opportunities", &r.series, r.direction);
         d.kv("Approximate savings", r.savings.phrase("estimated savings"));
         d.kv(
             "Average estimate",

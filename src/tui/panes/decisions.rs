@@ -41,11 +41,7 @@ impl Pane for Decisions {
     }
 
     fn cells(&self, src: Rows, row: usize) -> Vec<Cell> {
-        let Some(data) = src.data else {
-            return Vec::new();
-        };
-        let (ds, v) = (&data.dataset, &data.views);
-        let Some(r) = v.decisions.rows.get(row) else {
+        let Some((ds, r)) = super::data_row(src, |v| &v.decisions.rows, row) else {
             return Vec::new();
         };
         let status_style = match r.status {

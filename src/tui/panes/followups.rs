@@ -99,11 +99,6 @@ impl Pane for FollowUps {
         let Some(f) = src.triage.followups.get(row) else {
             return Vec::new();
         };
-        let mark = if src.marked.contains(&f.id) {
-            "●"
-        } else {
-            " "
-        };
         let (status, style): (String, fn(&Theme) -> Style) = if f.state.is_overdue(src.today) {
             ("overdue".to_owned(), overdue)
         } else if f.state.status == FollowStatus::Open {
@@ -112,7 +107,7 @@ impl Pane for FollowUps {
             (f.state.status.name().to_owned(), Theme::muted)
         };
         vec![
-            Cell::glyph(mark, Theme::accent),
+            super::mark(src, &f.id),
             Cell::styled(f.state.due.to_string(), style),
             Cell::styled(status, style),
             Cell::new(f.tenant.clone()),

@@ -19,6 +19,10 @@ use super::ui::details::Doc;
 use super::ui::table::{self, Cell, Col};
 use super::ui::widgets::{pane_block, placeholder};
 use crate::config::theme::Theme;
+use crate::domain::Dataset;
+use crate::engine::Views;
+use crate::engine::direction::Direction;
+use crate::engine::series::Series;
 use crate::keys::Action;
 use crate::refresh::Triage;
 use chrono::NaiveDate;
@@ -109,6 +113,42 @@ pub trait Pane: Sync {
             self.cells(src, i)
         });
     }
+}
+
+/// The border subtitle of a pane of the period's signals: the period.
+fn period_label(state: &AppState) -> String {
+    state
+        .data
+        .as_ref()
+        .map_or(String::new(), |d| d.views.period.label.clone())
+}
+
+/// The details' opening of a row of signals: this period against the one before.
+fn comparison(d: &mut Doc, v: &Views, what: &str, series: &Series, direction: Direction) {
+    d.heading(format!("{} vs {}", v.period.label, v.previous.label));
+    d.kv(
+        what,
+        format!("{} now, {} before", series.current, series.previous),
+    );
+    d.kv("Direction", direction.label());
+}
+
+/// Row `row` of a data pane's list, with the dataset its symbols resolve in.
+fn data_row<'a, T>(
+    src: Rows<'a>,
+    list: impl Fn(&'a Views) -> &'a [T],
+    row: usize,
+) -> Option<(&'a Dataset, &'a T)> {
+    let data = src.data?;
+    Some((&*data.dataset, list(&data.views).get(row)?))
+}
+
+/// The mark of a row selected for a bulk action.
+fn mark(src: Rows, id: &str) -> Cell {
+    Cell::glyph(
+        if src.marked.contains(id) { "●" } else { " " },
+        Theme::accent,
+    )
 }
 
 /// The hints of the data panes: the first keys of these actions fill the bar left to

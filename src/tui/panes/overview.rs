@@ -159,29 +159,63 @@ impl Pane for Overview {
                 .map_or("—".to_owned(), |p| p.to_string()),
         );
         let rp = &s.revenue_protection;
-        d.heading(format!("Revenue protection · {}", s.timeframe));
-        d.kv("Approximate impact", rp.approximate_impact.clone());
-        d.kv("Process follow-up", yes_no(rp.process_follow_up_required));
-        d.lines.push(Line::raw("  Directional risk indicators:"));
-        d.bullets(&rp.directional_risk_indicators, "none in this period");
-        d.lines.push(Line::raw("  Recommendations:"));
-        d.bullets(&rp.strategic_recommendations, "");
+        part(
+            d,
+            format!("Revenue protection · {}", s.timeframe),
+            ("Approximate impact", &rp.approximate_impact),
+            rp.process_follow_up_required,
+            (
+                "Directional risk indicators:",
+                &rp.directional_risk_indicators,
+                "none in this period",
+            ),
+            &rp.strategic_recommendations,
+        );
         let co = &s.cost_optimization;
-        d.heading(format!("Cost optimization · {}", s.timeframe));
-        d.kv("Approximate savings", co.approximate_savings.clone());
-        d.kv("Process follow-up", yes_no(co.process_follow_up_required));
-        d.lines.push(Line::raw("  Opportunities:"));
-        d.bullets(&co.optimization_opportunities, "none in this period");
-        d.lines.push(Line::raw("  Recommendations:"));
-        d.bullets(&co.strategic_recommendations, "");
+        part(
+            d,
+            format!("Cost optimization · {}", s.timeframe),
+            ("Approximate savings", &co.approximate_savings),
+            co.process_follow_up_required,
+            (
+                "Opportunities:",
+                &co.optimization_opportunities,
+                "none in this period",
+            ),
+            &co.strategic_recommendations,
+        );
         let sp = &s.strategic_planning;
-        d.heading(format!("Strategic planning · {}", s.timeframe));
-        d.kv("Decisions tracked", sp.decisions_tracked.to_string());
-        d.kv("Process follow-up", yes_no(sp.process_follow_up_required));
-        d.lines.push(Line::raw("  Patterns:"));
-        d.bullets(&sp.decision_patterns, "no decisions in this period");
-        d.lines.push(Line::raw("  Recommendations:"));
-        d.bullets(&sp.strategic_recommendations, "");
+        part(
+            d,
+            format!("Strategic planning · {}", s.timeframe),
+            ("Decisions tracked", &sp.decisions_tracked.to_string()),
+            sp.process_follow_up_required,
+            (
+                "Patterns:",
+                &sp.decision_patterns,
+                "no decisions in this period",
+            ),
+            &sp.strategic_recommendations,
+        );
         Some(format!("{} · executive summary", s.tenant_id))
     }
+}
+
+/// One part of a tenant's executive summary: its figure, whether it needs a process
+/// follow-up, what it found and what it recommends.
+fn part(
+    d: &mut Doc,
+    heading: String,
+    (name, figure): (&str, &str),
+    follow_up: bool,
+    (label, found, none): (&str, &[String], &str),
+    recommendations: &[String],
+) {
+    d.heading(heading);
+    d.kv(name, figure.to_owned());
+    d.kv("Process follow-up", yes_no(follow_up));
+    d.lines.push(Line::raw(format!("  {label}")));
+    d.bullets(found, none);
+    d.lines.push(Line::raw("  Recommendations:"));
+    d.bullets(recommendations, "");
 }

@@ -50,11 +50,7 @@ impl Pane for Revenue {
     }
 
     fn cells(&self, src: Rows, row: usize) -> Vec<Cell> {
-        let Some(data) = src.data else {
-            return Vec::new();
-        };
-        let (ds, v) = (&data.dataset, &data.views);
-        let Some(r) = v.revenue.get(row) else {
+        let Some((ds, r)) = super::data_row(src, |v| &v.revenue, row) else {
             return Vec::new();
         };
         vec![
@@ -73,22 +69,14 @@ impl Pane for Revenue {
     }
 
     fn subtitle(&self, state: &AppState) -> String {
-        state
-            .data
-            .as_ref()
-            .map_or(String::new(), |d| d.views.period.label.clone())
+        super::period_label(state)
     }
 
     fn details(&self, d: &mut Doc, state: &AppState, row: usize) -> Option<String> {
         let data = state.data.as_ref()?;
         let (ds, v) = (&*data.dataset, &*data.views);
         let r = v.revenue.get(row)?;
-        d.heading(format!("{} vs {}", v.period.label, v.previous.label));
-        d.kv(
-            "Signals",
-            format!("{} now, {} before", r.series.current, r.series.previous),
-        );
-        d.kv("Direction", r.direction.label());
+        super::comparison(d, v, "Signals", &r.series, r.direction);
         d.kv("Approximate impact", r.impact.phrase("potential impact"));
         d.kv("High or critical", r.urgent.to_string());
         d.kv(
