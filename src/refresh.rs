@@ -102,6 +102,8 @@ pub fn read(
         .filter(|c| missing.contains(c.id.as_str()))
         .map(AlertRow::unsaved)
         .collect();
+    // The store's rows come sorted; only candidates it does not hold need placing.
+    let resort = !unsaved.is_empty();
     t.alerts.extend(unsaved);
     let known: HashSet<String> = t.followups.iter().map(|f| f.id.clone()).collect();
     t.followups.extend(
@@ -110,7 +112,9 @@ pub fn read(
             .filter(|c| !known.contains(&c.id))
             .map(unsaved_followup),
     );
-    sort_alerts(&mut t.alerts);
+    if resort {
+        sort_alerts(&mut t.alerts);
+    }
     crate::store::followups::sort_followups(&mut t.followups);
     Ok(t)
 }

@@ -306,7 +306,7 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT a.id, a.rule, a.tenant, a.subject, a.period, a.severity, a.title, a.evidence, a.first_seen, a.last_seen,
                     a.status, a.snoozed_until, a.snoozed_from, a.dismiss_reason, a.owner
-             FROM alerts a ORDER BY a.id",
+             FROM alerts a",
         )?;
         let mut rows: Vec<AlertRow> = stmt
             .query_map([], |r| {
@@ -389,8 +389,9 @@ impl Store {
 /// and comparing their long identities, cost more than reading them from the database.
 /// So positions are sorted by one number per row (open, severity, the period's rank
 /// among the periods present) and the rows moved once; rows that arrive in identity
-/// order, as the store reads them, keep it through the stable sort, so identities are
-/// compared only when they do not.
+/// order keep it through the stable sort, so identities are compared only when they do
+/// not. The store reads rows in table order: asking SQLite for identity order cost a
+/// seek into the table per row, through the identity's index (a sixth of the load).
 pub fn sort_alerts(rows: &mut Vec<AlertRow>) {
     // The few distinct periods, ranked: sorting 300,000 copies of a dozen strings was a
     // tenth of the load.
