@@ -58,8 +58,10 @@ impl Shutdown {
 }
 
 fn end_now(signal: i32, shutdown: &Shutdown) -> ! {
-    terminal::restore();
     shutdown.run();
+    // Restored last, right before the exit: while the shutdown waits the loop may still
+    // draw a frame, which hides the cursor again.
+    terminal::restore();
     std::process::exit(128 + signal)
 }
 
