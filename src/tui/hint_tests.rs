@@ -31,18 +31,32 @@ fn press(s: &mut AppState, code: KeyCode) {
     update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
+/// The loaded cockpit with `keys` bound by the user.
+fn bound(keys: &[(Action, &str)]) -> AppState {
+    let user = keys
+        .iter()
+        .map(|(action, key)| (*action, vec![Key::parse(key).unwrap()]))
+        .collect();
+    let mut s = loaded((200, 50));
+    s.keymap = Arc::new(Keymap::build(&user));
+    s
+}
+
+/// What the status line says.
+fn said(s: &AppState) -> String {
+    s.status
+        .as_ref()
+        .map(|st| st.text.clone())
+        .unwrap_or_default()
+}
+
 #[test]
 fn rebinding_quit_resolve_and_dismiss_changes_every_message_and_hint_that_names_them() {
-    let mut user = std::collections::BTreeMap::new();
-    for (action, key) in [
+    let mut s = bound(&[
         (Action::Quit, "f10"),
         (Action::Resolve, "f11"),
         (Action::Dismiss, "f12"),
-    ] {
-        user.insert(action, vec![Key::parse(key).unwrap()]);
-    }
-    let mut s = loaded((200, 50));
-    s.keymap = Arc::new(Keymap::build(&user));
+    ]);
 
     // The hint bar of a data pane, of the alerts and of the follow-ups.
     let data = screen(&s);
@@ -59,11 +73,7 @@ fn rebinding_quit_resolve_and_dismiss_changes_every_message_and_hint_that_names_
     }
     // A key the follow-ups do not take says which ones they do.
     press(&mut s, KeyCode::Char('a'));
-    let said = s
-        .status
-        .as_ref()
-        .map(|st| st.text.clone())
-        .unwrap_or_default();
+    let said = said(&s);
     assert!(
         said.starts_with("follow-ups take f11 (done), f12 (cancel)"),
         "{said}"
@@ -89,17 +99,9 @@ fn rebinding_quit_resolve_and_dismiss_changes_every_message_and_hint_that_names_
 
 #[test]
 fn moving_the_pane_keys_changes_the_message_that_names_them() {
-    let mut user = std::collections::BTreeMap::new();
-    user.insert(Action::PaneAlerts, vec![Key::parse("f5").unwrap()]);
-    user.insert(Action::PaneFollowUps, vec![Key::parse("f6").unwrap()]);
-    let mut s = loaded((200, 50));
-    s.keymap = Arc::new(Keymap::build(&user));
+    let mut s = bound(&[(Action::PaneAlerts, "f5"), (Action::PaneFollowUps, "f6")]);
     press(&mut s, KeyCode::Char('a'));
-    let said = s
-        .status
-        .as_ref()
-        .map(|st| st.text.clone())
-        .unwrap_or_default();
+    let said = said(&s);
     assert_eq!(said, "triage keys work in Alerts (f5) and Follow-ups (f6)");
 }
 
