@@ -172,18 +172,19 @@ fn async_queries_show_progress_and_quitting_cancels_them_in_posthog() {
     let s = t.wait_for("TTY=");
     assert!(s.contains("EXIT=0") && s.contains("TTY=restored"), "{s}");
     let log = sim.requests();
-    let started = log
-        .iter()
-        .filter(|r| r["status"] == 202 && r["kind"] == "query")
-        .count();
-    let cancelled = log
-        .iter()
-        .filter(|r| r["method"] == "DELETE" && r["kind"] == "query_cancel" && r["status"] == 204)
-        .count();
-    assert!(started >= 1, "{log:?}");
-    assert_eq!(
-        cancelled, started,
-        "every running query is cancelled on quit: {log:?}"
+    let ids = |kind: &str| -> std::collections::BTreeSet<String> {
+        log.iter()
+            .filter(|r| r["kind"] == kind && r["status"].as_u64().is_some_and(|s| s < 300))
+            .filter_map(|r| r["query_id"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let (started, cancelled) = (ids("query"), ids("query_cancel"));
+    assert!(!started.is_empty(), "{log:?}");
+    // Each one by the name it runs under, the ones whose answer was still on its way
+    // when q was pressed included.
+    assert!(
+        started.is_subset(&cancelled),
+        "every query running in PostHog is cancelled on quit: {log:?}"
     );
 }
 

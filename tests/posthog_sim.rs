@@ -378,22 +378,30 @@ fn limits_async_queries_metadata_and_capture() {
         done.json()["query_status"]["results"]["results"],
         json!([[3000]])
     );
-    let r = sim.query_with(KEY, &body).unwrap();
-    let id = r.json()["query_status"]["id"].as_str().unwrap().to_owned();
-    let path = format!("/api/projects/1/query/{id}/");
-    assert_eq!(
-        sim.request("DELETE", &path, &[("Authorization", &auth)], b"")
+    // PostHog runs it under the client's id (api/query.py: `client_query_id or
+    // uuid7().hex`); a cancel (execute_async.py, cancel_query) answers 200 and deletes
+    // the status, so the next GET is "not found"; an id it never saw is cancelled alike.
+    let mut named = body.clone();
+    named["client_query_id"] = json!("bearing0123456789abcdef");
+    let r = sim.query_with(KEY, &named).unwrap();
+    assert_eq!(r.json()["query_status"]["id"], "bearing0123456789abcdef");
+    let path = "/api/projects/1/query/bearing0123456789abcdef/";
+    let delete = |path: &str| {
+        sim.request("DELETE", path, &[("Authorization", &auth)], b"")
             .unwrap()
-            .status,
-        204
-    );
+    };
+    assert_eq!(delete(path).status, 200);
     let r = sim
-        .request("GET", &path, &[("Authorization", &auth)], b"")
+        .request("GET", path, &[("Authorization", &auth)], b"")
         .unwrap();
     assert_eq!(
-        (r.status, r.json()["query_status"]["error_message"].clone()),
-        (400, json!("Query cancelled"))
+        (r.status, r.json()["detail"].clone()),
+        (
+            404,
+            json!("Query bearing0123456789abcdef not found for team 1")
+        )
     );
+    assert_eq!(delete("/api/projects/1/query/neverstarted/").status, 200);
 
     // HogQLMetadata validates without running.
     let meta = |q: &str| {

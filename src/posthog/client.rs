@@ -6,7 +6,7 @@
 
 use super::budget::Budget;
 use super::error::{PostHogError, from_reqwest, from_status, shorten};
-use super::inflight::{Cancel, InFlight};
+use super::inflight::{Cancel, CancelOnDrop, InFlight};
 use super::key::ApiKey;
 use super::redact::Redactor;
 use super::settings::{MAX_CONCURRENT, PostHogSettings, QueryMode};
@@ -14,6 +14,7 @@ use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -237,11 +238,18 @@ impl Client {
             QueryMode::Blocking => "blocking",
             QueryMode::Async => "async",
         };
+        let id = client_query_id();
         let body = serde_json::json!({
             "query": {"kind": "HogQLQuery", "query": q.text, "values": q.values},
             "name": q.name,
             "refresh": refresh,
+            "client_query_id": id,
         });
+        // PostHog runs an async query under our id from the moment the request lands,
+        // which can be before its answer reaches us: it is noted as running now, so a
+        // quit while the answer is on its way still cancels it.
+        let guard =
+            (self.mode == QueryMode::Async).then(|| self.in_flight.running(self.cancel(&id)));
         let values = Value::Object(q.values.clone());
         tracing::trace!(query = %q.name, hogql = %q.text, values = %values, "sending query");
         let url = format!("{}/query/", self.base);
@@ -254,17 +262,33 @@ impl Client {
             .await
             .map_err(|e| from_reqwest(&e, &self.host, TOTAL_TIMEOUT))?;
         let (status, retry_after, bytes) = self.read(resp).await?;
-        match status {
-            200 => parse_answer(&bytes).map(|r| self.redacted(r)),
-            202 => {
+        match (status, guard) {
+            (202, guard) => {
                 let answer: Answer = serde_json::from_slice(&bytes)
                     .map_err(|e| PostHogError::BadResponse(shorten(&e.to_string())))?;
                 let status = answer.query_status.ok_or_else(|| {
                     PostHogError::BadResponse("202 without a query status".to_owned())
                 })?;
-                self.poll(q, status, progress).await
+                let guard = match guard {
+                    // A PostHog that predates client ids names the query itself.
+                    Some(g) if status.id != id => {
+                        g.retarget(self.cancel(&status.id));
+                        g
+                    }
+                    Some(g) => g,
+                    // A blocking query PostHog chose to run async all the same.
+                    None => self.in_flight.running(self.cancel(&status.id)),
+                };
+                self.poll(q, status, guard, progress).await
             }
-            s => Err(from_status(s, &bytes, &q.name, retry_after)),
+            (s, guard) => {
+                // Answered (or refused) at once: nothing runs on in PostHog.
+                guard.inspect(|g| g.disarm());
+                match s {
+                    200 => parse_answer(&bytes).map(|r| self.redacted(r)),
+                    s => Err(from_status(s, &bytes, &q.name, retry_after)),
+                }
+            }
         }
     }
 
@@ -300,19 +324,25 @@ impl Client {
         r
     }
 
-    /// Polls an async query until it completes; dropping the future cancels it.
+    /// What stops the query PostHog runs under `id`.
+    fn cancel(&self, id: &str) -> Cancel {
+        Cancel {
+            http: self.http.clone(),
+            url: format!("{}/query/{id}/", self.base),
+            auth: self.auth.clone(),
+        }
+    }
+
+    /// Polls an async query until it completes; dropping the future (or the guard)
+    /// cancels it.
     async fn poll(
         &self,
         q: &HogQl,
         mut status: Status,
+        guard: CancelOnDrop,
         progress: OnProgress<'_>,
     ) -> Result<QueryResult, PostHogError> {
         let url = format!("{}/query/{}/", self.base, status.id);
-        let guard = self.in_flight.running(Cancel {
-            http: self.http.clone(),
-            url: url.clone(),
-            auth: self.auth.clone(),
-        });
         let mut interval = Duration::from_millis(200);
         let deadline = Instant::now() + TOTAL_TIMEOUT;
         loop {
@@ -387,6 +417,18 @@ fn into_result(a: Answer, bytes: usize) -> Result<QueryResult, PostHogError> {
         rows,
         bytes,
     })
+}
+
+/// A name for one attempt at one query, never reused: PostHog runs an async query
+/// under it (so bearing knows what to cancel before the answer arrives), and would
+/// answer a reused one with the status it still keeps for the old query.
+fn client_query_id() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    format!("{nanos:016x}{:08x}{n:08x}", std::process::id())
 }
 
 /// Full-jitter exponential backoff (a uniform wait up to base·2ⁿ, capped), seeded from

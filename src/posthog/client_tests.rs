@@ -228,3 +228,13 @@ fn a_failure_on_every_request_stops_after_exactly_five_attempts() {
         .collect();
     assert_eq!(attempts, [2, 3, 4, 5]);
 }
+
+#[test]
+fn every_attempt_is_sent_under_a_new_id() {
+    let ids: std::collections::HashSet<String> = (0..1000).map(|_| client_query_id()).collect();
+    assert_eq!(ids.len(), 1000);
+    assert!(
+        ids.iter()
+            .all(|i| i.len() == 32 && i.bytes().all(|b| b.is_ascii_hexdigit()))
+    );
+}

@@ -161,6 +161,13 @@ impl CancelOnDrop {
     pub fn disarm(&self) {
         self.owner.lock().running.remove(&self.ticket);
     }
+
+    /// PostHog runs the query under another name than the one it was sent with.
+    pub fn retarget(&self, cancel: Cancel) {
+        if let Some(c) = self.owner.lock().running.get_mut(&self.ticket) {
+            *c = cancel;
+        }
+    }
 }
 
 impl Drop for CancelOnDrop {

@@ -9,15 +9,28 @@ use crate::posthog::settings::{KeySource, PostHogSettings, QueryMode};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 
+/// How the local PostHog names and answers a new async query.
+#[derive(Clone, Copy, PartialEq)]
+enum Posts {
+    /// As PostHog does: runs it under the request's `client_query_id` and says so.
+    UnderTheClientsId,
+    /// As a PostHog before client ids: runs it as `q1`.
+    AsQ1,
+    /// Runs it, but its answer never leaves (a slow link, a quit at the wrong moment).
+    Unanswered,
+}
+
 /// A PostHog whose async queries never finish: every POST and GET answers 202 with
-/// query `q1` still running, every DELETE 204. Each request line is noted before the
-/// answer goes out.
-fn endless_posthog() -> (String, Arc<Mutex<Vec<String>>>) {
+/// the query still running, every DELETE 204. Each request line is noted (a POST with
+/// the id it asked for) before any answer goes out.
+fn endless_posthog(posts: Posts) -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = Arc::clone(&seen);
     std::thread::spawn(move || {
+        // Unanswered requests stay open: a closed one would read as a network error.
+        let mut held = Vec::new();
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { return };
             let mut reader = BufReader::new(&mut stream);
@@ -25,7 +38,7 @@ fn endless_posthog() -> (String, Arc<Mutex<Vec<String>>>) {
             if reader.read_line(&mut line).unwrap_or(0) == 0 {
                 continue;
             }
-            let request = line.trim_end().to_owned();
+            let mut request = line.trim_end().to_owned();
             loop {
                 let mut h = String::new();
                 if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim_end().is_empty() {
@@ -39,12 +52,29 @@ fn endless_posthog() -> (String, Arc<Mutex<Vec<String>>>) {
             }
             let mut body = vec![0; length];
             let _ = reader.read_exact(&mut body);
-            let (status, body) = if request.starts_with("DELETE ") {
-                (204, "")
-            } else {
-                (202, r#"{"query_status":{"id":"q1","complete":false}}"#)
+            let asked = serde_json::from_slice::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|b| b["client_query_id"].as_str().map(str::to_owned));
+            if let Some(id) = &asked {
+                request = format!("{request} client_query_id={id}");
+            }
+            let id = match posts {
+                Posts::AsQ1 => "q1".to_owned(),
+                _ => asked.unwrap_or_else(|| "q1".to_owned()),
             };
-            log.lock().unwrap().push(request);
+            let (status, body) = if request.starts_with("DELETE ") {
+                (204, String::new())
+            } else {
+                (
+                    202,
+                    format!(r#"{{"query_status":{{"id":"{id}","complete":false}}}}"#),
+                )
+            };
+            log.lock().unwrap().push(request.clone());
+            if posts == Posts::Unanswered && request.starts_with("POST ") {
+                held.push(stream);
+                continue;
+            }
             let head = format!(
                 "HTTP/1.1 {status} Canned\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                 body.len()
@@ -78,8 +108,13 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-/// Starts one query as the cockpit does and drives the runtime until PostHog runs it.
-fn query_running_in_posthog(rt: &tokio::runtime::Runtime, client: &Arc<Client>) {
+/// Starts one query as the cockpit does and drives the runtime until PostHog has it;
+/// returns the id the query was sent with.
+fn query_running_in_posthog(
+    rt: &tokio::runtime::Runtime,
+    client: &Arc<Client>,
+    seen: &Mutex<Vec<String>>,
+) -> String {
     let c = Arc::clone(client);
     rt.block_on(async {
         client.in_flight().spawn(async move {
@@ -90,10 +125,20 @@ fn query_running_in_posthog(rt: &tokio::runtime::Runtime, client: &Arc<Client>) 
             };
             let _ = c.query(&q, &|_| {}).await;
         });
-        while client.in_flight().running_count() == 0 {
+        while posted(seen).is_none() {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     });
+    posted(seen).unwrap()
+}
+
+/// The id the first POST asked PostHog to run its query under.
+fn posted(seen: &Mutex<Vec<String>>) -> Option<String> {
+    let seen = seen.lock().unwrap();
+    seen.iter()
+        .find(|r| r.starts_with("POST "))
+        .and_then(|r| r.split_once("client_query_id="))
+        .map(|(_, id)| id.to_owned())
 }
 
 fn deletes(seen: &Mutex<Vec<String>>) -> Vec<String> {
@@ -106,10 +151,10 @@ fn deletes(seen: &Mutex<Vec<String>>) -> Vec<String> {
 
 #[test]
 fn a_query_abandoned_at_quit_is_cancelled_before_shutdown_returns() {
-    let (base, seen) = endless_posthog();
+    let (base, seen) = endless_posthog(Posts::UnderTheClientsId);
     let client = async_client(&base);
     let rt = runtime();
-    query_running_in_posthog(&rt, &client);
+    let id = query_running_in_posthog(&rt, &client, &seen);
     assert!(deletes(&seen).is_empty());
     // As the loop ends: the shutdown runs beside the runtime, which keeps going.
     let in_flight = client.in_flight().clone();
@@ -120,24 +165,58 @@ fn a_query_abandoned_at_quit_is_cancelled_before_shutdown_returns() {
     });
     let sent = deletes(&seen);
     assert_eq!(sent.len(), 1, "{sent:?}");
-    assert!(sent[0].contains("/query/q1/"), "{sent:?}");
+    assert!(sent[0].contains(&format!("/query/{id}/")), "{sent:?}");
     assert_eq!(client.in_flight().running_count(), 0);
 }
 
 #[test]
 fn a_query_abandoned_when_the_terminal_vanished_is_cancelled_with_the_runtime_stuck() {
-    let (base, seen) = endless_posthog();
+    let (base, seen) = endless_posthog(Posts::UnderTheClientsId);
     let client = async_client(&base);
     let rt = runtime();
-    query_running_in_posthog(&rt, &client);
+    let id = query_running_in_posthog(&rt, &client, &seen);
     // As the watchdog does: from its own thread, while nothing drives the runtime.
     client.in_flight().shutdown(Duration::from_secs(2));
     let sent = deletes(&seen);
     assert_eq!(sent.len(), 1, "{sent:?}");
-    assert!(sent[0].contains("/query/q1/"), "{sent:?}");
+    assert!(sent[0].contains(&format!("/query/{id}/")), "{sent:?}");
     // The aborted task, dropped with the runtime, asks for nothing more.
     drop(rt);
     assert_eq!(deletes(&seen).len(), 1);
+}
+
+#[test]
+fn a_query_whose_answer_is_still_on_its_way_is_cancelled_under_the_id_it_was_sent_with() {
+    let (base, seen) = endless_posthog(Posts::Unanswered);
+    let client = async_client(&base);
+    let rt = runtime();
+    let id = query_running_in_posthog(&rt, &client, &seen);
+    client.in_flight().shutdown(Duration::from_secs(2));
+    let sent = deletes(&seen);
+    assert_eq!(
+        sent.len(),
+        1,
+        "PostHog runs it though bearing never heard back: {sent:?}"
+    );
+    assert!(sent[0].contains(&format!("/query/{id}/")), "{sent:?}");
+}
+
+#[test]
+fn a_posthog_that_names_the_query_itself_is_asked_to_cancel_that_name() {
+    let (base, seen) = endless_posthog(Posts::AsQ1);
+    let client = async_client(&base);
+    let rt = runtime();
+    query_running_in_posthog(&rt, &client, &seen);
+    // Until its answer is read the query is known only by the id it was sent with.
+    rt.block_on(async {
+        while !seen.lock().unwrap().iter().any(|r| r.starts_with("GET ")) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    });
+    client.in_flight().shutdown(Duration::from_secs(2));
+    let sent = deletes(&seen);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].contains("/query/q1/"), "{sent:?}");
 }
 
 #[test]

@@ -282,16 +282,19 @@ class Handler(BaseHTTPRequestHandler):
             return
         refresh = payload.get("refresh") or "blocking"
         if refresh in ("async", "force_async", "lazy_async", "async_except_on_cache_miss"):
-            status_body = self.start_async(q, name)
-            self.logged("query", 202, self.send(202, {"query_status": status_body}, fault=fault), received, name, fault)
+            # PostHog (api/query.py, _process_query_request): the query runs under the
+            # client's id when it sends one, `client_query_id or uuid7().hex`.
+            qid = payload.get("client_query_id") or uuidlib.uuid4().hex
+            status_body = self.start_async(q, str(qid))
+            sent = self.send(202, {"query_status": status_body}, fault=fault)
+            self.logged("query", 202, sent, received, name, fault, {"query_id": status_body["id"]})
             return
         status, body = execute(self.state, q)
         sent = self.send(status, body, fault=fault)
         rows = len(body.get("results", [])) if isinstance(body, dict) else 0
         self.logged("query", status, sent, received, name, fault, {"rows": rows})
 
-    def start_async(self, q, name):
-        qid = uuidlib.uuid4().hex
+    def start_async(self, q, qid):
         status = {
             "id": qid,
             "team_id": int(self.state.args.project_id),
@@ -341,19 +344,26 @@ class Handler(BaseHTTPRequestHandler):
         if not self.authorized(project, received, "query_status"):
             return
         with self.state.lock:
-            status = self.state.async_queries.get(qid)
-            if status is not None and cancel:
-                status["cancelled"] = True
-                status["complete"] = True
-                status["error"] = True
-                status["error_message"] = "Query cancelled"
+            if cancel:
+                # PostHog (execute_async.py, cancel_query): stops the task and the
+                # ClickHouse query, deletes the status (a later GET is "not found"),
+                # and does all this for an id it does not know as well.
+                status = self.state.async_queries.pop(qid, None)
+                if status is not None:
+                    status["cancelled"] = True
+            else:
+                status = self.state.async_queries.get(qid)
             snapshot = dict(status) if status else None
-        if snapshot is None:
-            body = error_body("invalid_request", "not_found", "Query not found.")
-            self.logged("query_status", 404, self.send(404, body, fault=fault), received)
-            return
         if cancel:
-            self.logged("query_cancel", 204, self.send(204, b""), received)
+            # api/query.py, destroy: 200 and a message on current versions (its text
+            # is not relied on).
+            sent = self.send(200, {"message": "Query cancelled"})
+            self.logged("query_cancel", 200, sent, received, None, None, {"query_id": qid, "known": snapshot is not None})
+            return
+        if snapshot is None:
+            # QueryStatusManager.get_query_status raises QueryNotFoundError (a NotFound).
+            body = error_body("invalid_request", "not_found", f"Query {qid} not found for team {self.state.args.project_id}")
+            self.logged("query_status", 404, self.send(404, body, fault=fault), received)
             return
         code = 202 if not snapshot["complete"] else (400 if snapshot["error"] else 200)
         self.logged("query_status", code, self.send(code, {"query_status": snapshot}, fault=fault), received)
