@@ -96,7 +96,7 @@ pub fn screen(size: (u16, u16), focus: PaneId, zoom: bool) -> Option<Screen> {
 
 /// Lines a pane draws above its rows, inside its border.
 pub fn top_lines(pane: PaneId) -> u16 {
-    super::panes::pane(pane).top_lines()
+    super::panes::pane(pane).meta().top
 }
 
 /// The part of a pane's area that holds its rows.

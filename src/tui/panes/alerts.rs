@@ -1,10 +1,12 @@
 //! Alerts: what fired, how severe, and where its triage stands. Marked rows (Space)
 //! take bulk actions.
 
-use super::{Meta, Pane, PaneId, Rows};
+use super::listing::{Item, Listing, owner_is, owner_line};
+use super::{Meta, PaneId, Rows};
 use crate::config::theme::Theme;
 use crate::engine::alerts::Severity;
 use crate::keys::action::Action;
+use crate::refresh::Triage;
 use crate::store::alerts::AlertRow;
 use crate::triage::{Status, TriageState};
 use crate::tui::state::AppState;
@@ -79,64 +81,37 @@ fn state_style(s: Status) -> fn(&Theme) -> Style {
 }
 
 /// `state:new`, `severity:high`, `owner:ana`, `rule:cost_roi`: exact fields of an alert.
-fn field(a: &AlertRow, key: &str, value: &str) -> Option<bool> {
-    let v = value.to_lowercase();
-    Some(match key {
-        "state" | "status" => {
-            a.triage.status.name() == v || (v == "ack" && a.triage.status.name() == "acknowledged")
-        }
-        "severity" | "sev" => a.severity.name() == v,
-        "owner" => {
-            a.triage
-                .owner
-                .as_deref()
-                .is_some_and(|o| o.to_lowercase() == v)
-                || (v == "none" && a.triage.owner.is_none())
-        }
-        "rule" => a.rule.id() == v,
-        "tenant" => a.tenant.to_lowercase() == v,
-        "period" => a.period.to_lowercase() == v,
-        _ => return None,
-    })
+impl Item for AlertRow {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn field(&self, key: &str, v: &str) -> Option<bool> {
+        Some(match key {
+            "state" | "status" => {
+                self.triage.status.name() == v
+                    || (v == "ack" && self.triage.status == Status::Acknowledged)
+            }
+            "severity" | "sev" => self.severity.name() == v,
+            "owner" => owner_is(self.triage.owner.as_deref(), v),
+            "rule" => self.rule.id() == v,
+            "tenant" => self.tenant.to_lowercase() == v,
+            "period" => self.period.to_lowercase() == v,
+            _ => return None,
+        })
+    }
 }
 
-const META: Meta = Meta {
-    id: PaneId::Alerts,
-    title: "Alerts",
-    short: "Alerts",
-    columns: &COLS,
-};
-
-impl Pane for Alerts {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-    fn is_triage(&self) -> bool {
-        true
-    }
+impl Listing for Alerts {
+    const META: Meta = Meta::new(PaneId::Alerts, "Alerts", "Alerts", &COLS);
+    type Item = AlertRow;
     fn hints(&self) -> &'static [Action] {
         &HINTS
     }
-
-    fn count(&self, src: Rows) -> usize {
-        src.triage.alerts.len()
+    fn items<'a>(&self, triage: &'a Triage) -> &'a [AlertRow] {
+        &triage.alerts
     }
 
-    fn row_id(&self, src: Rows, row: usize) -> Option<String> {
-        src.triage.alerts.get(row).map(|a| a.id.clone())
-    }
-
-    fn field(&self, src: Rows, row: usize, key: &str, value: &str) -> Option<bool> {
-        src.triage
-            .alerts
-            .get(row)
-            .and_then(|a| field(a, key, value))
-    }
-
-    fn cells(&self, src: Rows, row: usize) -> Vec<Cell> {
-        let Some(a) = src.triage.alerts.get(row) else {
-            return Vec::new();
-        };
+    fn cells(&self, src: Rows, a: &AlertRow) -> Vec<Cell> {
         vec![
             super::mark(src, &a.id),
             Cell::styled(a.severity.name(), severity_style(a.severity)),
@@ -161,8 +136,7 @@ impl Pane for Alerts {
         }
     }
 
-    fn details(&self, d: &mut Doc, state: &AppState, row: usize) -> Option<String> {
-        let a = state.triage.alerts.get(row)?;
+    fn details(&self, d: &mut Doc, state: &AppState, a: &AlertRow) -> String {
         d.heading("Alert");
         d.kv(
             "Rule",
@@ -193,13 +167,7 @@ impl Pane for Alerts {
         if let Some(r) = &a.triage.dismiss_reason {
             d.kv("Dismissed because", r.clone());
         }
-        d.kv(
-            "Owner",
-            a.triage
-                .owner
-                .clone()
-                .unwrap_or_else(|| format!("— ({} sets one)", state.key_name(Action::Owner))),
-        );
+        owner_line(d, state, a.triage.owner.as_deref());
         d.kv(
             "Follow-up",
             a.followup
@@ -236,6 +204,6 @@ impl Pane for Alerts {
             ));
         }
         d.notes(&a.notes, &state.key_name(Action::Note));
-        Some(a.title.clone())
+        a.title.clone()
     }
 }

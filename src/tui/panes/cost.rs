@@ -1,14 +1,19 @@
 //! Cost opportunities: per tenant and optimization type, the approximate savings of
 //! the period and how many need strategic review.
 
-use super::{Meta, Pane, PaneId, Rows};
+use super::listing::SignalList;
+use super::{Meta, PaneId};
 use crate::config::theme::Theme;
+use crate::domain::Dataset;
+use crate::engine::Views;
+use crate::engine::cost::CostRow;
 use crate::engine::direction::Direction;
 use crate::tui::state::AppState;
 use crate::tui::ui::details::Doc;
 use crate::tui::ui::table::{Cell, Col};
 use crate::tui::ui::widgets::sparkline;
 use ratatui::layout::Constraint;
+use std::borrow::Cow;
 
 pub struct Cost;
 
@@ -22,26 +27,15 @@ const COLS: [Col; 7] = [
     Col::right("Review", Constraint::Length(6)).drop(3),
 ];
 
-const META: Meta = Meta {
-    id: PaneId::Cost,
-    title: "Cost opportunities",
-    short: "Cost",
-    columns: &COLS,
-};
+impl SignalList for Cost {
+    const META: Meta = Meta::new(PaneId::Cost, "Cost opportunities", "Cost", &COLS);
+    type Row = CostRow;
 
-impl Pane for Cost {
-    fn meta(&self) -> &'static Meta {
-        &META
+    fn rows<'a>(&self, v: &'a Views) -> Cow<'a, [CostRow]> {
+        Cow::Borrowed(&v.cost)
     }
 
-    fn count(&self, src: Rows) -> usize {
-        src.data.map_or(0, |d| d.views.cost.len())
-    }
-
-    fn cells(&self, src: Rows, row: usize) -> Vec<Cell> {
-        let Some((ds, r)) = super::data_row(src, |v| &v.cost, row) else {
-            return Vec::new();
-        };
+    fn cells(&self, ds: &Dataset, _: &Views, r: &CostRow) -> Vec<Cell> {
         // More opportunities is neither good nor bad news; only colour-code reviews.
         let trend_style = if r.direction == Direction::Flat {
             Theme::muted
@@ -67,10 +61,7 @@ impl Pane for Cost {
         super::period_label(state)
     }
 
-    fn details(&self, d: &mut Doc, state: &AppState, row: usize) -> Option<String> {
-        let data = state.data.as_ref()?;
-        let (ds, v) = (&*data.dataset, &*data.views);
-        let r = v.cost.get(row)?;
+    fn details(&self, d: &mut Doc, ds: &Dataset, v: &Views, r: &CostRow) -> String {
         super::comparison(d, v, "Opportunities", &r.series, r.direction);
         d.kv("Approximate savings", r.savings.phrase("estimated savings"));
         d.kv(
@@ -89,10 +80,6 @@ impl Pane for Cost {
         d.counted("Vendor contexts", ds, &r.vendors);
         d.counted("Implementation feasibility", ds, &r.feasibility);
         d.months(v, &r.series.monthly);
-        Some(format!(
-            "{} · {}",
-            ds.tenant(r.tenant),
-            ds.shown(r.optimization)
-        ))
+        format!("{} · {}", ds.tenant(r.tenant), ds.shown(r.optimization))
     }
 }

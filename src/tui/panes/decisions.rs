@@ -1,8 +1,12 @@
 //! Decision log: every strategic decision, newest first, with its review date.
 
-use super::{Meta, Pane, PaneId, Rows};
+use super::listing::SignalList;
+use super::{Meta, PaneId};
 use crate::config::theme::Theme;
+use crate::domain::Dataset;
 use crate::domain::values::date_of;
+use crate::engine::Views;
+use crate::engine::decisions::DecisionRow;
 use crate::engine::decisions::ReviewStatus;
 use crate::tui::state::AppState;
 use crate::tui::ui::details::Doc;
@@ -10,6 +14,7 @@ use crate::tui::ui::table::{Cell, Col};
 use crate::tui::ui::widgets::count;
 use chrono::Datelike;
 use ratatui::layout::Constraint;
+use std::borrow::Cow;
 
 pub struct Decisions;
 
@@ -24,26 +29,15 @@ const COLS: [Col; 8] = [
     Col::left("Review", Constraint::Length(8)),
 ];
 
-const META: Meta = Meta {
-    id: PaneId::Decisions,
-    title: "Decision log",
-    short: "Decisions",
-    columns: &COLS,
-};
+impl SignalList for Decisions {
+    const META: Meta = Meta::new(PaneId::Decisions, "Decision log", "Decisions", &COLS);
+    type Row = DecisionRow;
 
-impl Pane for Decisions {
-    fn meta(&self) -> &'static Meta {
-        &META
+    fn rows<'a>(&self, v: &'a Views) -> Cow<'a, [DecisionRow]> {
+        Cow::Borrowed(&v.decisions.rows)
     }
 
-    fn count(&self, src: Rows) -> usize {
-        src.data.map_or(0, |d| d.views.decisions.rows.len())
-    }
-
-    fn cells(&self, src: Rows, row: usize) -> Vec<Cell> {
-        let Some((ds, r)) = super::data_row(src, |v| &v.decisions.rows, row) else {
-            return Vec::new();
-        };
+    fn cells(&self, ds: &Dataset, _: &Views, r: &DecisionRow) -> Vec<Cell> {
         let status_style = match r.status {
             ReviewStatus::DueThisMonth => Theme::warn,
             ReviewStatus::Upcoming => Theme::accent,
@@ -74,10 +68,7 @@ impl Pane for Decisions {
         })
     }
 
-    fn details(&self, d: &mut Doc, state: &AppState, row: usize) -> Option<String> {
-        let data = state.data.as_ref()?;
-        let (ds, v) = (&*data.dataset, &*data.views);
-        let r = v.decisions.rows.get(row)?;
+    fn details(&self, d: &mut Doc, ds: &Dataset, v: &Views, r: &DecisionRow) -> String {
         let or_dash = |s| ds.shown(s).to_owned();
         d.heading("Decision");
         d.kv(
@@ -135,10 +126,10 @@ impl Pane for Decisions {
             d.kv("Missing", names(e.missing).join(", "));
             d.kv("Unreadable", names(e.invalid).join(", "));
         }
-        Some(format!(
+        format!(
             "{} · {}",
             ds.tenant(r.entry.tenant),
             ds.shown(r.entry.category)
-        ))
+        )
     }
 }

@@ -1,8 +1,10 @@
 //! Follow-ups: process tasks with owners and due dates; overdue ones stand out.
 
-use super::{Meta, Pane, PaneId, Rows};
+use super::listing::{Item, Listing, owner_is, owner_line};
+use super::{Meta, PaneId, Rows};
 use crate::config::theme::Theme;
 use crate::keys::action::Action;
+use crate::refresh::Triage;
 use crate::store::followups::FollowUpRow;
 use crate::triage::followup::FollowStatus;
 use crate::tui::state::AppState;
@@ -34,40 +36,27 @@ const HINTS: [Action; 9] = [
     Action::Details,
 ];
 
-fn field(f: &FollowUpRow, key: &str, value: &str) -> Option<bool> {
-    let v = value.to_lowercase();
-    Some(match key {
-        "state" | "status" => f.state.status.name() == v,
-        "owner" => {
-            f.state
-                .owner
-                .as_deref()
-                .is_some_and(|o| o.to_lowercase() == v)
-                || (v == "none" && f.state.owner.is_none())
-        }
-        "tenant" => f.tenant.to_lowercase() == v,
-        _ => return None,
-    })
+impl Item for FollowUpRow {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn field(&self, key: &str, v: &str) -> Option<bool> {
+        Some(match key {
+            "state" | "status" => self.state.status.name() == v,
+            "owner" => owner_is(self.state.owner.as_deref(), v),
+            "tenant" => self.tenant.to_lowercase() == v,
+            _ => return None,
+        })
+    }
 }
 
 fn overdue(t: &Theme) -> Style {
     t.bad().add_modifier(Modifier::BOLD)
 }
 
-const META: Meta = Meta {
-    id: PaneId::FollowUps,
-    title: "Follow-ups",
-    short: "Follow-ups",
-    columns: &COLS,
-};
-
-impl Pane for FollowUps {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-    fn is_triage(&self) -> bool {
-        true
-    }
+impl Listing for FollowUps {
+    const META: Meta = Meta::new(PaneId::FollowUps, "Follow-ups", "Follow-ups", &COLS);
+    type Item = FollowUpRow;
     fn hints(&self) -> &'static [Action] {
         &HINTS
     }
@@ -79,26 +68,11 @@ impl Pane for FollowUps {
             _ => action.hint(),
         }
     }
-
-    fn count(&self, src: Rows) -> usize {
-        src.triage.followups.len()
+    fn items<'a>(&self, triage: &'a Triage) -> &'a [FollowUpRow] {
+        &triage.followups
     }
 
-    fn row_id(&self, src: Rows, row: usize) -> Option<String> {
-        src.triage.followups.get(row).map(|f| f.id.clone())
-    }
-
-    fn field(&self, src: Rows, row: usize, key: &str, value: &str) -> Option<bool> {
-        src.triage
-            .followups
-            .get(row)
-            .and_then(|f| field(f, key, value))
-    }
-
-    fn cells(&self, src: Rows, row: usize) -> Vec<Cell> {
-        let Some(f) = src.triage.followups.get(row) else {
-            return Vec::new();
-        };
+    fn cells(&self, src: Rows, f: &FollowUpRow) -> Vec<Cell> {
         let (status, style): (String, fn(&Theme) -> Style) = if f.state.is_overdue(src.today) {
             ("overdue".to_owned(), overdue)
         } else if f.state.status == FollowStatus::Open {
@@ -134,8 +108,7 @@ impl Pane for FollowUps {
         }
     }
 
-    fn details(&self, d: &mut Doc, state: &AppState, row: usize) -> Option<String> {
-        let f = state.triage.followups.get(row)?;
+    fn details(&self, d: &mut Doc, state: &AppState, f: &FollowUpRow) -> String {
         d.heading("Follow-up");
         d.kv("Tenant", f.tenant.clone());
         d.kv(
@@ -155,17 +128,11 @@ impl Pane for FollowUps {
             },
         );
         d.kv("Status", f.state.status.name());
-        d.kv(
-            "Owner",
-            f.state
-                .owner
-                .clone()
-                .unwrap_or_else(|| format!("— ({} sets one)", state.key_name(Action::Owner))),
-        );
+        owner_line(d, state, f.state.owner.as_deref());
         if !f.created.is_empty() {
             d.kv("Created", f.created.clone());
         }
         d.notes(&f.notes, &state.key_name(Action::Note));
-        Some(f.title.clone())
+        f.title.clone()
     }
 }

@@ -1,8 +1,11 @@
 //! Data health: schema conformance per event kind against the seed's 95% target, the
 //! properties missing most, and what could not be read at all.
 
-use super::{Meta, Pane, PaneId, Rows};
+use super::listing::SignalList;
+use super::{Meta, PaneId};
 use crate::config::theme::Theme;
+use crate::domain::Dataset;
+use crate::engine::Views;
 use crate::engine::health::{Health as HealthView, TARGET};
 use crate::tui::state::AppState;
 use crate::tui::ui::details::{Doc, yes_no};
@@ -11,6 +14,7 @@ use crate::tui::ui::widgets::{count, percent};
 use ratatui::layout::Constraint;
 use ratatui::style::Style;
 use ratatui::text::Line;
+use std::borrow::Cow;
 
 pub struct Health;
 
@@ -164,34 +168,17 @@ pub fn item_cells(h: &HealthView, item: &HealthItem) -> Vec<Cell> {
     }
 }
 
-const META: Meta = Meta {
-    id: PaneId::Health,
-    title: "Data health",
-    short: "Health",
-    columns: &COLS,
-};
-
-impl Pane for Health {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
+impl SignalList for Health {
     /// No column header: each line says what it is.
-    fn top_lines(&self) -> u16 {
-        0
+    const META: Meta = Meta::new(PaneId::Health, "Data health", "Health", &COLS).top(0);
+    type Row = HealthItem;
+
+    fn rows<'a>(&self, v: &'a Views) -> Cow<'a, [HealthItem]> {
+        Cow::Owned(health_items(&v.health))
     }
 
-    fn count(&self, src: Rows) -> usize {
-        src.data.map_or(0, |d| health_items(&d.views.health).len())
-    }
-
-    fn cells(&self, src: Rows, row: usize) -> Vec<Cell> {
-        let Some(data) = src.data else {
-            return Vec::new();
-        };
-        let h = &data.views.health;
-        health_items(h)
-            .get(row)
-            .map_or_else(Vec::new, |item| item_cells(h, item))
+    fn cells(&self, _: &Dataset, v: &Views, item: &HealthItem) -> Vec<Cell> {
+        item_cells(&v.health, item)
     }
 
     fn subtitle(&self, state: &AppState) -> String {
@@ -202,13 +189,13 @@ impl Pane for Health {
             .map_or(String::new(), |r| format!("{} conform", percent(r)))
     }
 
-    fn details(&self, d: &mut Doc, state: &AppState, row: usize) -> Option<String> {
-        let v = &*state.data.as_ref()?.views;
+    fn details(&self, d: &mut Doc, _: &Dataset, v: &Views, item: &HealthItem) -> String {
         let h = &v.health;
-        let item = health_items(h).get(row)?.clone();
-        match item {
+        match *item {
             HealthItem::Kind(k) | HealthItem::Property { kind: k, .. } => {
-                let kind = h.kinds.get(k)?;
+                let Some(kind) = h.kinds.get(k) else {
+                    return "Data health".to_owned();
+                };
                 d.heading(format!(
                     "Schema conformance against the {:.0}% target",
                     TARGET * 100.0
@@ -236,7 +223,7 @@ impl Pane for Health {
                     "  {}",
                     kind.kind.properties().join(", ")
                 )));
-                Some(kind.event.to_owned())
+                kind.event.to_owned()
             }
             HealthItem::Lines | HealthItem::Broken(_) => {
                 let i = &h.ingest;
@@ -254,7 +241,7 @@ impl Pane for Health {
                     .map(|b| format!("line {}: {}", b.line, b.reason))
                     .collect();
                 d.bullets(&b, "none");
-                Some("Lines that could not be read".to_owned())
+                "Lines that could not be read".to_owned()
             }
             HealthItem::OtherEvents | HealthItem::Untimed | HealthItem::Subscriptions => {
                 d.heading("What this counts");
@@ -264,7 +251,7 @@ impl Pane for Health {
                 d.bullet("Events without a date: neither timestamp nor tracking_date could be read; they count for data health but fall in no period.");
                 d.bullet("Subscriptions table: joins plans to tenants; without one, the overview lists every tenant with activity.");
                 d.bullet("Unreadable subscription rows (not UTF-8, not JSON, or without a tenant_id) are skipped and counted; their tenants show no plan.");
-                Some("Data health".to_owned())
+                "Data health".to_owned()
             }
         }
     }

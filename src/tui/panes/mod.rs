@@ -8,18 +8,19 @@ mod cost;
 mod decisions;
 mod followups;
 mod health;
+mod listing;
 mod overview;
 mod revenue;
 
 pub use alerts::{severity_style, state_text};
 pub use health::{HealthItem, health_items, item_cells};
+use listing::{Listed, Signals};
 
 use super::state::{AppState, Data};
 use super::ui::details::Doc;
 use super::ui::table::{self, Cell, Col};
 use super::ui::widgets::{pane_block, placeholder};
 use crate::config::theme::Theme;
-use crate::domain::Dataset;
 use crate::engine::Views;
 use crate::engine::direction::Direction;
 use crate::engine::series::Series;
@@ -33,13 +34,13 @@ use std::collections::BTreeSet;
 /// The registry: each pane's module, by id.
 pub fn pane(id: PaneId) -> &'static dyn Pane {
     match id {
-        PaneId::Overview => &overview::Overview,
-        PaneId::Revenue => &revenue::Revenue,
-        PaneId::Cost => &cost::Cost,
-        PaneId::Decisions => &decisions::Decisions,
-        PaneId::Alerts => &alerts::Alerts,
-        PaneId::FollowUps => &followups::FollowUps,
-        PaneId::Health => &health::Health,
+        PaneId::Overview => &Signals(overview::Overview),
+        PaneId::Revenue => &Signals(revenue::Revenue),
+        PaneId::Cost => &Signals(cost::Cost),
+        PaneId::Decisions => &Signals(decisions::Decisions),
+        PaneId::Alerts => &Listed(alerts::Alerts),
+        PaneId::FollowUps => &Listed(followups::FollowUps),
+        PaneId::Health => &Signals(health::Health),
     }
 }
 
@@ -61,6 +62,30 @@ pub struct Meta {
     /// The name on its tab.
     pub short: &'static str,
     pub columns: &'static [Col],
+    /// Lines it draws above its rows, inside its border: the column header, and what
+    /// the pane draws above it.
+    pub top: u16,
+}
+
+impl Meta {
+    const fn new(
+        id: PaneId,
+        title: &'static str,
+        short: &'static str,
+        columns: &'static [Col],
+    ) -> Meta {
+        Meta {
+            id,
+            title,
+            short,
+            columns,
+            top: 1,
+        }
+    }
+
+    const fn top(self, lines: u16) -> Meta {
+        Meta { top: lines, ..self }
+    }
 }
 
 /// One pane: what it is called, its rows and how they read, its details and its drawing.
@@ -84,11 +109,6 @@ pub trait Pane: Sync {
     }
     /// What follows the title on the border.
     fn subtitle(&self, state: &AppState) -> String;
-    /// Lines a pane draws above its rows, inside its border: the column header, and
-    /// whatever `draw_top` draws above it.
-    fn top_lines(&self) -> u16 {
-        1
-    }
     fn draw_top(&self, _frame: &mut Frame, _area: Rect, _state: &AppState, _theme: &Theme) {}
     /// Writes the details of row `row` into `d`; returns their title.
     fn details(&self, d: &mut Doc, state: &AppState, row: usize) -> Option<String>;
@@ -131,16 +151,6 @@ fn comparison(d: &mut Doc, v: &Views, what: &str, series: &Series, direction: Di
         format!("{} now, {} before", series.current, series.previous),
     );
     d.kv("Direction", direction.label());
-}
-
-/// Row `row` of a data pane's list, with the dataset its symbols resolve in.
-fn data_row<'a, T>(
-    src: Rows<'a>,
-    list: impl Fn(&'a Views) -> &'a [T],
-    row: usize,
-) -> Option<(&'a Dataset, &'a T)> {
-    let data = src.data?;
-    Some((&*data.dataset, list(&data.views).get(row)?))
 }
 
 /// The mark of a row selected for a bulk action.

@@ -1,10 +1,13 @@
 //! Overview: tenants by strategic activity over the last 90 days (the seed's strategic
 //! overview), with the key figures above.
 
-use super::{Meta, Pane, PaneId, Rows};
+use super::listing::SignalList;
+use super::{Meta, PaneId};
 use crate::config::theme::Theme;
+use crate::domain::Dataset;
 use crate::domain::Sym;
-use crate::engine::overview::ActivityLevel;
+use crate::engine::Views;
+use crate::engine::overview::{ActivityLevel, OverviewRow};
 use crate::engine::summaries::executive_summary;
 use crate::tui::state::AppState;
 use crate::tui::ui::details::{Doc, yes_no};
@@ -15,6 +18,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use std::borrow::Cow;
 
 pub struct Overview;
 
@@ -45,34 +49,16 @@ pub fn level_mark(level: ActivityLevel) -> &'static str {
     }
 }
 
-const META: Meta = Meta {
-    id: PaneId::Overview,
-    title: "Overview",
-    short: "Overview",
-    columns: &COLS,
-};
-
-impl Pane for Overview {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
+impl SignalList for Overview {
     /// Three lines of key figures, then the column header.
-    fn top_lines(&self) -> u16 {
-        4
+    const META: Meta = Meta::new(PaneId::Overview, "Overview", "Overview", &COLS).top(4);
+    type Row = OverviewRow;
+
+    fn rows<'a>(&self, v: &'a Views) -> Cow<'a, [OverviewRow]> {
+        Cow::Borrowed(&v.overview.rows)
     }
 
-    fn count(&self, src: Rows) -> usize {
-        src.data.map_or(0, |d| d.views.overview.rows.len())
-    }
-
-    fn cells(&self, src: Rows, row: usize) -> Vec<Cell> {
-        let Some(data) = src.data else {
-            return Vec::new();
-        };
-        let ds = &data.dataset;
-        let Some(r) = data.views.overview.rows.get(row) else {
-            return Vec::new();
-        };
+    fn cells(&self, ds: &Dataset, _: &Views, r: &OverviewRow) -> Vec<Cell> {
         let name = |s: Option<Sym>| s.map_or("—", |s| ds.shown(s)).to_owned();
         vec![
             Cell::new(ds.tenant(r.tenant)),
@@ -138,10 +124,7 @@ impl Pane for Overview {
         frame.render_widget(Paragraph::new(vec![kpi1, kpi2, Line::from(kpi3)]), inner);
     }
 
-    fn details(&self, d: &mut Doc, state: &AppState, row: usize) -> Option<String> {
-        let data = state.data.as_ref()?;
-        let (ds, v) = (&*data.dataset, &*data.views);
-        let r = v.overview.rows.get(row)?;
+    fn details(&self, d: &mut Doc, ds: &Dataset, v: &Views, r: &OverviewRow) -> String {
         let s = executive_summary(ds, v, r.tenant);
         d.heading("Last 90 days");
         d.kv(
@@ -197,7 +180,7 @@ impl Pane for Overview {
             ),
             &sp.strategic_recommendations,
         );
-        Some(format!("{} · executive summary", s.tenant_id))
+        format!("{} · executive summary", s.tenant_id)
     }
 }
 

@@ -1,16 +1,21 @@
 //! Revenue trends: per tenant and trend category, a 12-month sparkline, the signals in
 //! the period with their direction, and the approximate impact.
 
-use super::{Meta, Pane, PaneId, Rows};
+use super::listing::SignalList;
+use super::{Meta, PaneId};
 use crate::config::theme::Theme;
+use crate::domain::Dataset;
 use crate::domain::values::date_of;
+use crate::engine::Views;
 use crate::engine::direction::Direction;
+use crate::engine::trends::TrendRow;
 use crate::tui::state::AppState;
 use crate::tui::ui::details::Doc;
 use crate::tui::ui::table::{Cell, Col};
 use crate::tui::ui::widgets::sparkline;
 use ratatui::layout::Constraint;
 use ratatui::style::Style;
+use std::borrow::Cow;
 
 pub struct Revenue;
 
@@ -33,26 +38,15 @@ pub fn risk_style(d: Direction) -> fn(&Theme) -> Style {
     }
 }
 
-const META: Meta = Meta {
-    id: PaneId::Revenue,
-    title: "Revenue trends",
-    short: "Revenue",
-    columns: &COLS,
-};
+impl SignalList for Revenue {
+    const META: Meta = Meta::new(PaneId::Revenue, "Revenue trends", "Revenue", &COLS);
+    type Row = TrendRow;
 
-impl Pane for Revenue {
-    fn meta(&self) -> &'static Meta {
-        &META
+    fn rows<'a>(&self, v: &'a Views) -> Cow<'a, [TrendRow]> {
+        Cow::Borrowed(&v.revenue)
     }
 
-    fn count(&self, src: Rows) -> usize {
-        src.data.map_or(0, |d| d.views.revenue.len())
-    }
-
-    fn cells(&self, src: Rows, row: usize) -> Vec<Cell> {
-        let Some((ds, r)) = super::data_row(src, |v| &v.revenue, row) else {
-            return Vec::new();
-        };
+    fn cells(&self, ds: &Dataset, _: &Views, r: &TrendRow) -> Vec<Cell> {
         vec![
             Cell::new(ds.tenant(r.tenant)),
             Cell::new(ds.shown(r.category)),
@@ -72,10 +66,7 @@ impl Pane for Revenue {
         super::period_label(state)
     }
 
-    fn details(&self, d: &mut Doc, state: &AppState, row: usize) -> Option<String> {
-        let data = state.data.as_ref()?;
-        let (ds, v) = (&*data.dataset, &*data.views);
-        let r = v.revenue.get(row)?;
+    fn details(&self, d: &mut Doc, ds: &Dataset, v: &Views, r: &TrendRow) -> String {
         super::comparison(d, v, "Signals", &r.series, r.direction);
         d.kv("Approximate impact", r.impact.phrase("potential impact"));
         d.kv("High or critical", r.urgent.to_string());
@@ -90,10 +81,6 @@ impl Pane for Revenue {
         );
         d.counted("Directional signals in the period", ds, &r.signals);
         d.months(v, &r.series.monthly);
-        Some(format!(
-            "{} · {}",
-            ds.tenant(r.tenant),
-            ds.shown(r.category)
-        ))
+        format!("{} · {}", ds.tenant(r.tenant), ds.shown(r.category))
     }
 }

@@ -1,0 +1,148 @@
+//! The panes that are one list: the store's triage items (alerts, follow-ups) and the
+//! period's signal rows (revenue, cost, decisions). Each says which list it shows and
+//! how one row reads; [`Listed`] and [`Signals`] make a [`Pane`] of it, so counting,
+//! ids, `key:value` fields and the missing-row cases are written once.
+
+use super::{Meta, Pane, Rows};
+use crate::config::theme::Theme;
+use crate::domain::Dataset;
+use crate::engine::Views;
+use crate::keys::Action;
+use crate::refresh::Triage;
+use crate::tui::state::AppState;
+use crate::tui::ui::details::Doc;
+use crate::tui::ui::table::Cell;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use std::borrow::Cow;
+
+/// One triage item: the id the store and the marks know it by, and its exact fields.
+pub(super) trait Item {
+    fn id(&self) -> &str;
+    /// Whether field `key` is `value` (lowercase); None when it has no such field.
+    fn field(&self, key: &str, value: &str) -> Option<bool>;
+}
+
+/// A pane over one list of triage items.
+pub(super) trait Listing: Sync {
+    const META: Meta;
+    type Item: Item;
+    fn items<'a>(&self, triage: &'a Triage) -> &'a [Self::Item];
+    fn cells(&self, src: Rows, item: &Self::Item) -> Vec<Cell>;
+    fn subtitle(&self, state: &AppState) -> String;
+    /// Writes the item's details into `d`; returns their title.
+    fn details(&self, d: &mut Doc, state: &AppState, item: &Self::Item) -> String;
+    fn hints(&self) -> &'static [Action];
+    fn hint_word(&self, action: Action) -> Option<&'static str> {
+        action.hint()
+    }
+}
+
+/// The pane of a [`Listing`].
+pub(super) struct Listed<L>(pub L);
+
+impl<L: Listing> Pane for Listed<L> {
+    fn meta(&self) -> &'static Meta {
+        &L::META
+    }
+    fn is_triage(&self) -> bool {
+        true
+    }
+    fn count(&self, src: Rows) -> usize {
+        self.0.items(src.triage).len()
+    }
+    fn row_id(&self, src: Rows, row: usize) -> Option<String> {
+        Some(self.0.items(src.triage).get(row)?.id().to_owned())
+    }
+    fn field(&self, src: Rows, row: usize, key: &str, value: &str) -> Option<bool> {
+        let item = self.0.items(src.triage).get(row)?;
+        item.field(key, &value.to_lowercase())
+    }
+    fn cells(&self, src: Rows, row: usize) -> Vec<Cell> {
+        self.0
+            .items(src.triage)
+            .get(row)
+            .map_or_else(Vec::new, |item| self.0.cells(src, item))
+    }
+    fn subtitle(&self, state: &AppState) -> String {
+        self.0.subtitle(state)
+    }
+    fn details(&self, d: &mut Doc, state: &AppState, row: usize) -> Option<String> {
+        let item = self.0.items(&state.triage).get(row)?;
+        Some(self.0.details(d, state, item))
+    }
+    fn hints(&self) -> &'static [Action] {
+        self.0.hints()
+    }
+    fn hint_word(&self, action: Action) -> Option<&'static str> {
+        self.0.hint_word(action)
+    }
+}
+
+/// `owner:ana` (any case) or `owner:none`.
+pub(super) fn owner_is(owner: Option<&str>, value: &str) -> bool {
+    match owner {
+        Some(o) => o.to_lowercase() == value,
+        None => value == "none",
+    }
+}
+
+/// The owner line of an item's details, or the key that sets one.
+pub(super) fn owner_line(d: &mut Doc, state: &AppState, owner: Option<&str>) {
+    d.kv(
+        "Owner",
+        owner.map_or_else(
+            || format!("— ({} sets one)", state.key_name(Action::Owner)),
+            str::to_owned,
+        ),
+    );
+}
+
+/// A pane over one list of the period's views.
+pub(super) trait SignalList: Sync {
+    const META: Meta;
+    type Row: Clone;
+    /// Its rows: held in the views, or made from them.
+    fn rows<'a>(&self, views: &'a Views) -> Cow<'a, [Self::Row]>;
+    /// The row's cells; its symbols resolve in `ds`.
+    fn cells(&self, ds: &Dataset, views: &Views, row: &Self::Row) -> Vec<Cell>;
+    fn subtitle(&self, state: &AppState) -> String {
+        super::period_label(state)
+    }
+    /// Draws what stands above the rows (the `Meta::top` lines before the header).
+    fn draw_top(&self, _frame: &mut Frame, _area: Rect, _state: &AppState, _theme: &Theme) {}
+    /// Writes the row's details into `d`; returns their title.
+    fn details(&self, d: &mut Doc, ds: &Dataset, views: &Views, row: &Self::Row) -> String;
+}
+
+/// The pane of a [`SignalList`].
+pub(super) struct Signals<L>(pub L);
+
+impl<L: SignalList> Pane for Signals<L> {
+    fn meta(&self) -> &'static Meta {
+        &L::META
+    }
+    fn count(&self, src: Rows) -> usize {
+        src.data.map_or(0, |d| self.0.rows(&d.views).len())
+    }
+    fn cells(&self, src: Rows, row: usize) -> Vec<Cell> {
+        let Some(data) = src.data else {
+            return Vec::new();
+        };
+        self.0
+            .rows(&data.views)
+            .get(row)
+            .map_or_else(Vec::new, |r| self.0.cells(&data.dataset, &data.views, r))
+    }
+    fn subtitle(&self, state: &AppState) -> String {
+        self.0.subtitle(state)
+    }
+    fn draw_top(&self, frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+        self.0.draw_top(frame, area, state, theme);
+    }
+    fn details(&self, d: &mut Doc, state: &AppState, row: usize) -> Option<String> {
+        let data = state.data.as_ref()?;
+        let r = self.0.rows(&data.views).get(row)?.clone();
+        Some(self.0.details(d, &data.dataset, &data.views, &r))
+    }
+}
