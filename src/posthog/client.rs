@@ -469,4 +469,4 @@ impl Jitter {
 
 #[cfg(test)]
 #[path = "client_tests.rs"]
-mod tests;
+pub(super) mod tests;

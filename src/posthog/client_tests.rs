@@ -138,7 +138,8 @@ fn read_request(stream: &mut TcpStream) -> Option<()> {
     reader.read_exact(&mut body).ok()
 }
 
-fn client(base: &str) -> Client {
+/// A client of the PostHog at `base` (a local test server), querying in `mode`.
+pub(in crate::posthog) fn client(base: &str, mode: QueryMode) -> Client {
     let key = ApiKey::new("phx_local_test_key").unwrap();
     let settings = PostHogSettings {
         host: Some(base.to_owned()),
@@ -147,6 +148,7 @@ fn client(base: &str) -> Client {
             key: key.clone(),
             from: "a test".into(),
         }),
+        mode,
         ..PostHogSettings::default()
     };
     // The default budget (100 queries an hour) is far above the few requests here.
@@ -165,7 +167,7 @@ fn query(base: &str) -> (Result<QueryResult, PostHogError>, Vec<Progress>) {
         .enable_all()
         .build()
         .unwrap();
-    let client = client(base);
+    let client = client(base, QueryMode::Blocking);
     let result = runtime.block_on(client.query(&q, &|p| seen.lock().unwrap().push(p)));
     (result, seen.into_inner().unwrap())
 }

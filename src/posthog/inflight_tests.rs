@@ -4,8 +4,7 @@
 
 use super::*;
 use crate::posthog::client::{Client, HogQl};
-use crate::posthog::key::ApiKey;
-use crate::posthog::settings::{KeySource, PostHogSettings, QueryMode};
+use crate::posthog::settings::QueryMode;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 
@@ -87,18 +86,10 @@ fn endless_posthog(posts: Posts) -> (String, Arc<Mutex<Vec<String>>>) {
 }
 
 fn async_client(base: &str) -> Arc<Client> {
-    let key = ApiKey::new("phx_local_test_key").unwrap();
-    let settings = PostHogSettings {
-        host: Some(base.to_owned()),
-        project_id: Some("1".into()),
-        key: Some(KeySource::Inline {
-            key: key.clone(),
-            from: "a test".into(),
-        }),
-        mode: QueryMode::Async,
-        ..PostHogSettings::default()
-    };
-    Arc::new(Client::new(&settings, &key).unwrap())
+    Arc::new(crate::posthog::client::tests::client(
+        base,
+        QueryMode::Async,
+    ))
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -149,74 +140,83 @@ fn deletes(seen: &Mutex<Vec<String>>) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn a_query_abandoned_at_quit_is_cancelled_before_shutdown_returns() {
-    let (base, seen) = endless_posthog(Posts::UnderTheClientsId);
+/// One query under way in a local PostHog, started as the cockpit starts it.
+struct Started {
+    seen: Arc<Mutex<Vec<String>>>,
+    client: Arc<Client>,
+    rt: tokio::runtime::Runtime,
+    /// The id it was sent with.
+    id: String,
+}
+
+fn started(posts: Posts) -> Started {
+    let (base, seen) = endless_posthog(posts);
     let client = async_client(&base);
     let rt = runtime();
     let id = query_running_in_posthog(&rt, &client, &seen);
-    assert!(deletes(&seen).is_empty());
+    Started {
+        seen,
+        client,
+        rt,
+        id,
+    }
+}
+
+impl Started {
+    /// The one cancellation PostHog received: its request line.
+    fn the_cancel(&self) -> String {
+        let sent = deletes(&self.seen);
+        assert_eq!(sent.len(), 1, "one DELETE for one query: {sent:?}");
+        sent[0].clone()
+    }
+}
+
+#[test]
+fn a_query_abandoned_at_quit_is_cancelled_before_shutdown_returns() {
+    let q = started(Posts::UnderTheClientsId);
+    assert!(deletes(&q.seen).is_empty());
     // As the loop ends: the shutdown runs beside the runtime, which keeps going.
-    let in_flight = client.in_flight().clone();
-    rt.block_on(async {
+    let in_flight = q.client.in_flight().clone();
+    q.rt.block_on(async {
         tokio::task::spawn_blocking(move || in_flight.shutdown(Duration::from_secs(2)))
             .await
             .unwrap();
     });
-    let sent = deletes(&seen);
-    assert_eq!(sent.len(), 1, "{sent:?}");
-    assert!(sent[0].contains(&format!("/query/{id}/")), "{sent:?}");
-    assert_eq!(client.in_flight().running_count(), 0);
+    assert!(q.the_cancel().contains(&format!("/query/{}/", q.id)));
+    assert_eq!(q.client.in_flight().running_count(), 0);
 }
 
 #[test]
 fn a_query_abandoned_when_the_terminal_vanished_is_cancelled_with_the_runtime_stuck() {
-    let (base, seen) = endless_posthog(Posts::UnderTheClientsId);
-    let client = async_client(&base);
-    let rt = runtime();
-    let id = query_running_in_posthog(&rt, &client, &seen);
+    let q = started(Posts::UnderTheClientsId);
     // As the watchdog does: from its own thread, while nothing drives the runtime.
-    client.in_flight().shutdown(Duration::from_secs(2));
-    let sent = deletes(&seen);
-    assert_eq!(sent.len(), 1, "{sent:?}");
-    assert!(sent[0].contains(&format!("/query/{id}/")), "{sent:?}");
+    q.client.in_flight().shutdown(Duration::from_secs(2));
+    assert!(q.the_cancel().contains(&format!("/query/{}/", q.id)));
     // The aborted task, dropped with the runtime, asks for nothing more.
-    drop(rt);
+    let seen = Arc::clone(&q.seen);
+    drop(q);
     assert_eq!(deletes(&seen).len(), 1);
 }
 
 #[test]
 fn a_query_whose_answer_is_still_on_its_way_is_cancelled_under_the_id_it_was_sent_with() {
-    let (base, seen) = endless_posthog(Posts::Unanswered);
-    let client = async_client(&base);
-    let rt = runtime();
-    let id = query_running_in_posthog(&rt, &client, &seen);
-    client.in_flight().shutdown(Duration::from_secs(2));
-    let sent = deletes(&seen);
-    assert_eq!(
-        sent.len(),
-        1,
-        "PostHog runs it though bearing never heard back: {sent:?}"
-    );
-    assert!(sent[0].contains(&format!("/query/{id}/")), "{sent:?}");
+    // PostHog runs it though bearing never heard back.
+    let q = started(Posts::Unanswered);
+    q.client.in_flight().shutdown(Duration::from_secs(2));
+    assert!(q.the_cancel().contains(&format!("/query/{}/", q.id)));
 }
 
 #[test]
 fn a_posthog_that_names_the_query_itself_is_asked_to_cancel_that_name() {
-    let (base, seen) = endless_posthog(Posts::AsQ1);
-    let client = async_client(&base);
-    let rt = runtime();
-    query_running_in_posthog(&rt, &client, &seen);
+    let q = started(Posts::AsQ1);
     // Until its answer is read the query is known only by the id it was sent with.
-    rt.block_on(async {
-        while !seen.lock().unwrap().iter().any(|r| r.starts_with("GET ")) {
+    q.rt.block_on(async {
+        while !q.seen.lock().unwrap().iter().any(|r| r.starts_with("GET ")) {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     });
-    client.in_flight().shutdown(Duration::from_secs(2));
-    let sent = deletes(&seen);
-    assert_eq!(sent.len(), 1, "{sent:?}");
-    assert!(sent[0].contains("/query/q1/"), "{sent:?}");
+    q.client.in_flight().shutdown(Duration::from_secs(2));
+    assert!(q.the_cancel().contains("/query/q1/"));
 }
 
 #[test]

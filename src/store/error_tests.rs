@@ -2,7 +2,7 @@
 //! by the SQLite code, not by reading text) and read exactly as they did when they
 //! were built as strings.
 
-use super::tests::{seeded, today};
+use super::tests::{fill_the_disk, seeded, today};
 use super::{ChangeLost, StoreError, alerts};
 use crate::triage::Command;
 use rusqlite::ErrorCode;
@@ -15,16 +15,7 @@ fn sqlite(code: i32) -> rusqlite::Error {
 #[test]
 fn a_write_on_a_full_disk_keeps_sqlites_error() {
     let (_d, mut store, ids) = seeded(1);
-    let pages: i64 = store
-        .conn()
-        .query_row("PRAGMA page_count", [], |r| r.get(0))
-        .unwrap();
-    store
-        .conn()
-        .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .unwrap();
+    fill_the_disk(&store);
     let e = store
         .note(&alerts::target(&ids[0]), &"x".repeat(200_000))
         .unwrap_err();

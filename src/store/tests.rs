@@ -31,6 +31,20 @@ fn fresh() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
+/// From here on the database cannot grow: SQLite reports SQLITE_FULL, as on a full disk.
+pub fn fill_the_disk(store: &Store) {
+    let pages: i64 = store
+        .conn()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    store
+        .conn()
+        .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap();
+}
+
 pub fn seeded(n: usize) -> (tempfile::TempDir, Store, Vec<String>) {
     let (dir, mut store) = fresh();
     let cands: Vec<_> = (0..n)
@@ -247,17 +261,7 @@ fn a_read_only_store_refuses_writes_with_its_reason() {
 #[test]
 fn a_full_disk_fails_the_write_cleanly_and_switches_to_read_only() {
     let (_d, mut store, ids) = seeded(1);
-    let pages: i64 = store
-        .conn()
-        .query_row("PRAGMA page_count", [], |r| r.get(0))
-        .unwrap();
-    // What SQLite reports on a full disk: SQLITE_FULL.
-    store
-        .conn()
-        .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .unwrap();
+    fill_the_disk(&store);
     let big = "x".repeat(200_000);
     let e = store
         .note(&alerts::target(&ids[0]), &big)

@@ -1,7 +1,7 @@
 //! Alerts: what fired, how severe, and where its triage stands. Marked rows (Space)
 //! take bulk actions.
 
-use super::listing::{Item, Listing, owner_is, owner_line};
+use super::listing::{Item, Listing, MARK, OWNER, TENANT, owner_is, owner_line, title};
 use super::{Meta, PaneId, Rows};
 use crate::config::theme::Theme;
 use crate::engine::alerts::Severity;
@@ -19,13 +19,13 @@ use ratatui::text::Line;
 pub struct Alerts;
 
 const COLS: [Col; 7] = [
-    Col::left("", Constraint::Length(1)),
+    MARK,
     Col::left("Severity", Constraint::Length(8)),
     Col::left("State", Constraint::Length(9)),
-    Col::left("Tenant", Constraint::Fill(2)).min(10),
-    Col::left("Alert", Constraint::Fill(4)).min(16),
+    TENANT,
+    title("Alert"),
     Col::left("Period", Constraint::Length(7)).drop(2),
-    Col::left("Owner", Constraint::Length(10)).drop(3),
+    OWNER.drop(3),
 ];
 
 const HINTS: [Action; 12] = [

@@ -1,6 +1,6 @@
 //! Follow-ups: process tasks with owners and due dates; overdue ones stand out.
 
-use super::listing::{Item, Listing, owner_is, owner_line};
+use super::listing::{Item, Listing, MARK, OWNER, TENANT, owner_is, owner_line, title};
 use super::{Meta, PaneId, Rows};
 use crate::config::theme::Theme;
 use crate::keys::action::Action;
@@ -16,12 +16,12 @@ use ratatui::style::{Modifier, Style};
 pub struct FollowUps;
 
 const COLS: [Col; 6] = [
-    Col::left("", Constraint::Length(1)),
+    MARK,
     Col::left("Due", Constraint::Length(10)),
     Col::left("Status", Constraint::Length(8)),
-    Col::left("Tenant", Constraint::Fill(2)).min(10),
-    Col::left("Follow-up", Constraint::Fill(4)).min(16),
-    Col::left("Owner", Constraint::Length(10)).drop(2),
+    TENANT,
+    title("Follow-up"),
+    OWNER.drop(2),
 ];
 
 const HINTS: [Action; 9] = [

@@ -11,10 +11,20 @@ use crate::keys::Action;
 use crate::refresh::Triage;
 use crate::tui::state::AppState;
 use crate::tui::ui::details::Doc;
-use crate::tui::ui::table::Cell;
+use crate::tui::ui::table::{Cell, Col};
 use ratatui::Frame;
+use ratatui::layout::Constraint;
 use ratatui::layout::Rect;
 use std::borrow::Cow;
+
+/// The columns every triage list has: its mark, tenant, title and owner.
+pub(super) const MARK: Col = Col::left("", Constraint::Length(1));
+pub(super) const TENANT: Col = Col::left("Tenant", Constraint::Fill(2)).min(10);
+pub(super) const OWNER: Col = Col::left("Owner", Constraint::Length(10));
+
+pub(super) const fn title(name: &'static str) -> Col {
+    Col::left(name, Constraint::Fill(4)).min(16)
+}
 
 /// One triage item: the id the store and the marks know it by, and its exact fields.
 pub(super) trait Item {
