@@ -10,15 +10,20 @@ use super::inflight::{Cancel, CancelOnDrop, InFlight};
 use super::key::ApiKey;
 use super::redact::Redactor;
 use super::settings::{MAX_CONCURRENT, PostHogSettings, QueryMode};
+use chrono::{DateTime, Utc};
 use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use std::sync::Arc;
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const TOTAL_TIMEOUT: Duration = Duration::from_secs(90);
+/// How long bearing waits for an async query: past PostHog's own limit for async
+/// queries (600 s), so PostHog, not bearing, says when one ran too long.
+pub const ASYNC_DEADLINE: Duration = Duration::from_secs(660);
 pub const ATTEMPTS: u32 = 5;
 const BACKOFF_BASE: Duration = Duration::from_millis(250);
 const BACKOFF_CAP: Duration = Duration::from_secs(8);
@@ -34,12 +39,28 @@ pub struct HogQl {
     pub values: Map<String, Value>,
 }
 
+/// Whether an answer from PostHog's cache will do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Freshness {
+    /// PostHog may answer from its cache while that is not stale (a start, a page).
+    Cached,
+    /// Computed now: the analyst asked for fresh data (`R`, `report`).
+    Fresh,
+}
+
 /// A query's answer: rows of JSON values under their column names. Kept as it came
 /// (serialised) in the store's offline snapshots.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, Deserialize)]
 pub struct QueryResult {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Value>>,
+    /// When PostHog computed the answer (`last_refresh`): earlier than its arrival
+    /// when it came from PostHog's cache.
+    #[serde(default)]
+    pub computed_at: Option<DateTime<Utc>>,
+    /// PostHog answered from its cache.
+    #[serde(default)]
+    pub cached: bool,
     /// Bytes of the answer as received.
     #[serde(skip)]
     pub bytes: usize,
@@ -72,6 +93,10 @@ struct Answer {
     columns: Option<Vec<String>>,
     #[serde(default)]
     query_status: Option<Status>,
+    #[serde(default)]
+    is_cached: Option<bool>,
+    #[serde(default)]
+    last_refresh: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -111,6 +136,9 @@ pub struct Client {
     attempts: u32,
     /// The async queries it runs in PostHog, and the tasks that wait for them.
     in_flight: InFlight,
+    /// Queries that hit PostHog's time limit for blocking queries: they run async from
+    /// then on, where PostHog allows longer.
+    slow: Mutex<HashSet<String>>,
 }
 
 /// reqwest is built without a TLS crypto provider of its own; ring is installed once.
@@ -153,6 +181,7 @@ impl Client {
             budget: Arc::new(Budget::new(settings.queries_per_hour, MAX_CONCURRENT)),
             attempts: ATTEMPTS,
             in_flight: InFlight::default(),
+            slow: Mutex::default(),
         })
     }
 
@@ -175,21 +204,38 @@ impl Client {
         &self.in_flight
     }
 
-    /// Runs a query, retrying what is worth retrying.
+    /// Runs a query, retrying what is worth retrying; PostHog may answer from its cache.
     pub async fn query(
         &self,
         q: &HogQl,
         progress: OnProgress<'_>,
     ) -> Result<QueryResult, PostHogError> {
+        self.query_with(q, Freshness::Cached, progress).await
+    }
+
+    /// Runs a query, retrying what is worth retrying. A blocking query that hits
+    /// PostHog's time limit is sent again at once as an async query (PostHog gives
+    /// those longer), and that query stays async.
+    pub async fn query_with(
+        &self,
+        q: &HogQl,
+        fresh: Freshness,
+        progress: OnProgress<'_>,
+    ) -> Result<QueryResult, PostHogError> {
         let _slot = self.budget.slot().await.ok_or(PostHogError::Cancelled)?;
         let mut attempt = 1;
         let mut rng = Jitter::seeded();
+        let mut mode = if self.is_slow(&q.name) {
+            QueryMode::Async
+        } else {
+            self.mode
+        };
         loop {
             let started = Instant::now();
             // Decoded text can hold the key where the bytes did not (a JSON escape),
             // so each error is redacted again before it is logged, shown or retried.
             let result = self
-                .attempt(q, progress)
+                .attempt(q, mode, fresh, progress)
                 .await
                 .map_err(|e| e.map_text(|t| self.redact.text(t).into_owned()));
             match &result {
@@ -197,6 +243,7 @@ impl Client {
                     query = %q.name,
                     rows = r.rows.len(),
                     bytes = r.bytes,
+                    cached = r.cached,
                     ms = started.elapsed().as_millis() as u64,
                     "query answered"
                 ),
@@ -204,13 +251,24 @@ impl Client {
             }
             let err = match result {
                 Ok(r) => return Ok(r),
+                Err(PostHogError::TooSlow { .. })
+                    if mode == QueryMode::Blocking && attempt < self.attempts =>
+                {
+                    self.slow
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(q.name.clone());
+                    mode = QueryMode::Async;
+                    attempt += 1;
+                    continue;
+                }
                 Err(e) if !e.is_transient() || attempt >= self.attempts => return Err(e),
                 Err(e) => e,
             };
             let wait = match &err {
-                PostHogError::Throttled { retry_after } => {
-                    Duration::from_secs(*retry_after).min(RETRY_AFTER_CAP)
-                }
+                PostHogError::Throttled {
+                    retry_after: Some(s),
+                } => Duration::from_secs(*s).min(RETRY_AFTER_CAP),
                 _ => rng.backoff(attempt),
             };
             attempt += 1;
@@ -223,9 +281,18 @@ impl Client {
         }
     }
 
+    fn is_slow(&self, name: &str) -> bool {
+        self.slow
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(name)
+    }
+
     async fn attempt(
         &self,
         q: &HogQl,
+        mode: QueryMode,
+        fresh: Freshness,
         progress: OnProgress<'_>,
     ) -> Result<QueryResult, PostHogError> {
         if let Err(wait) = self.budget.take(Instant::now()) {
@@ -234,9 +301,11 @@ impl Client {
                 wait_min: wait.as_secs().div_ceil(60),
             });
         }
-        let refresh = match self.mode {
-            QueryMode::Blocking => "blocking",
-            QueryMode::Async => "async",
+        let refresh = match (mode, fresh) {
+            (QueryMode::Blocking, Freshness::Cached) => "blocking",
+            (QueryMode::Blocking, Freshness::Fresh) => "force_blocking",
+            (QueryMode::Async, Freshness::Cached) => "async",
+            (QueryMode::Async, Freshness::Fresh) => "force_async",
         };
         let id = client_query_id();
         let body = serde_json::json!({
@@ -248,8 +317,7 @@ impl Client {
         // PostHog runs an async query under our id from the moment the request lands,
         // which can be before its answer reaches us: it is noted as running now, so a
         // quit while the answer is on its way still cancels it.
-        let guard =
-            (self.mode == QueryMode::Async).then(|| self.in_flight.running(self.cancel(&id)));
+        let guard = (mode == QueryMode::Async).then(|| self.in_flight.running(self.cancel(&id)));
         let values = Value::Object(q.values.clone());
         tracing::trace!(query = %q.name, hogql = %q.text, values = %values, "sending query");
         let url = format!("{}/query/", self.base);
@@ -342,9 +410,10 @@ impl Client {
         guard: CancelOnDrop,
         progress: OnProgress<'_>,
     ) -> Result<QueryResult, PostHogError> {
-        let url = format!("{}/query/{}/", self.base, status.id);
+        // Progress is sent only when asked for.
+        let url = format!("{}/query/{}/?show_progress=true", self.base, status.id);
         let mut interval = Duration::from_millis(200);
-        let deadline = Instant::now() + TOTAL_TIMEOUT;
+        let deadline = Instant::now() + ASYNC_DEADLINE;
         loop {
             if status.complete {
                 guard.disarm();
@@ -367,7 +436,7 @@ impl Client {
                 });
             }
             if Instant::now() >= deadline {
-                return Err(PostHogError::Timeout(TOTAL_TIMEOUT.as_secs()));
+                return Err(PostHogError::Timeout(ASYNC_DEADLINE.as_secs()));
             }
             tokio::time::sleep(interval).await;
             interval = (interval * 2).min(Duration::from_secs(2));
@@ -379,7 +448,19 @@ impl Client {
                 .await
                 .map_err(|e| from_reqwest(&e, &self.host, TOTAL_TIMEOUT))?;
             let (code, retry_after, bytes) = self.read(resp).await?;
+            // A status that is complete with an error is final, whatever the code
+            // (400 when PostHog can say why, 500 when it cannot).
+            let status_body = serde_json::from_slice::<Answer>(&bytes)
+                .ok()
+                .filter(|a| a.query_status.is_some());
             match code {
+                500 if status_body.is_some() => {
+                    status = status_body
+                        .and_then(|a| a.query_status)
+                        .ok_or_else(|| PostHogError::BadResponse("no query status".to_owned()))?;
+                    status.complete = true;
+                    status.error = true;
+                }
                 200 | 202 | 400 => {
                     let answer: Answer = serde_json::from_slice(&bytes)
                         .map_err(|e| PostHogError::BadResponse(shorten(&e.to_string())))?;
@@ -415,6 +496,12 @@ fn into_result(a: Answer, bytes: usize) -> Result<QueryResult, PostHogError> {
     Ok(QueryResult {
         columns: a.columns.unwrap_or_default(),
         rows,
+        computed_at: a.last_refresh.as_deref().and_then(|t| {
+            DateTime::parse_from_rfc3339(t)
+                .ok()
+                .map(|d| d.with_timezone(&Utc))
+        }),
+        cached: a.is_cached.unwrap_or(false),
         bytes,
     })
 }

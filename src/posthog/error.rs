@@ -29,8 +29,14 @@ pub enum PostHogError {
     Forbidden { detail: String },
     #[error("no such project at PostHog (404); check project_id and path_prefix")]
     NotFound,
-    #[error("PostHog is rate-limiting bearing (429); try again in {retry_after} s")]
-    Throttled { retry_after: u64 },
+    /// PostHog's rate limit names its wait (`Retry-After`); its concurrency limiter
+    /// does not.
+    #[error("PostHog is rate-limiting bearing (429){}", retry_after.map_or_else(|| "; too many queries at once".to_owned(), |s| format!("; try again in {s} s")))]
+    Throttled { retry_after: Option<u64> },
+    /// PostHog stopped the query at its execution time limit: sending it again as it is
+    /// would only hit the limit again.
+    #[error("PostHog stopped the query {name} at its time limit: {detail}")]
+    TooSlow { name: String, detail: String },
     #[error("PostHog rejected the query {name} (400): {detail}")]
     BadQuery { name: String, detail: String },
     #[error("PostHog failed ({status}{detail}); bearing retried and gave up")]
@@ -48,12 +54,12 @@ pub enum PostHogError {
 }
 
 impl PostHogError {
-    /// Worth another attempt: the network, PostHog's load, a garbled answer.
+    /// Worth another attempt: the network, PostHog's load, a garbled answer. Not a
+    /// timeout: the same query would take as long again.
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
             PostHogError::Unreachable { .. }
-                | PostHogError::Timeout(_)
                 | PostHogError::Throttled { .. }
                 | PostHogError::Server { .. }
                 | PostHogError::BadResponse(_)
@@ -84,6 +90,10 @@ impl PostHogError {
             },
             E::BadResponse(s) => E::BadResponse(f(&s)),
             E::QueryFailed { name, detail } => E::QueryFailed {
+                name: f(&name),
+                detail: f(&detail),
+            },
+            E::TooSlow { name, detail } => E::TooSlow {
                 name: f(&name),
                 detail: f(&detail),
             },
@@ -149,6 +159,12 @@ pub fn from_status(
             format!(": {d}")
         }
     };
+    if (status == 400 || status >= 500) && is_time_limit(body, &detail) {
+        return PostHogError::TooSlow {
+            name: name.to_owned(),
+            detail,
+        };
+    }
     match status {
         400 => PostHogError::BadQuery {
             name: name.to_owned(),
@@ -166,13 +182,28 @@ pub fn from_status(
         },
         404 => PostHogError::NotFound,
         429 => PostHogError::Throttled {
-            retry_after: retry_after.map_or(1, |d| d.as_secs().max(1)),
+            retry_after: retry_after.map(|d| d.as_secs().max(1)),
         },
         _ => PostHogError::Server {
             status,
             detail: with(&detail),
         },
     }
+}
+
+/// Whether an error body says the query ran past PostHog's execution time limit:
+/// ClickHouse's TIMEOUT_EXCEEDED (code 159), as PostHog passes it on.
+fn is_time_limit(body: &[u8], detail: &str) -> bool {
+    let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
+    let code = parsed.code.unwrap_or_default().to_ascii_lowercase();
+    let d = detail.to_ascii_lowercase();
+    code.contains("timeout")
+        || code == "159"
+        || d.contains("timeout_exceeded")
+        || d.contains("max execution time")
+        || d.contains("maximum execution time")
+        || d.contains("timeout exceeded")
+        || d.contains("query timed out")
 }
 
 /// reqwest's error as a reason without URLs or internals.
@@ -226,7 +257,12 @@ mod tests {
             "PostHog rejected the query bearing_revenue (400): Unknown function 'foo'\\x1b[2J"
         );
         let e = from_status(429, b"{}", "q", Some(Duration::from_secs(7)));
-        assert_eq!(e, PostHogError::Throttled { retry_after: 7 });
+        assert_eq!(
+            e,
+            PostHogError::Throttled {
+                retry_after: Some(7)
+            }
+        );
         assert!(e.is_transient());
         let e = from_status(
             401,

@@ -1,7 +1,7 @@
 //! Running the pane queries: all of them at once for a full refresh (the client keeps
 //! three in flight, PostHog's limit), then reading each answer into its rollup.
 
-use super::client::{Client, HogQl, Progress, QueryResult};
+use super::client::{Client, Freshness, HogQl, Progress, QueryResult};
 use super::error::PostHogError;
 use super::queries::{self, Part, PartRollup, Scope};
 use super::settings::PostHogSettings;
@@ -49,7 +49,8 @@ impl Project {
         self.client.query(q, progress).await
     }
 
-    /// Every pane's answer, fetched concurrently; the first failure wins.
+    /// Every pane's answer, computed now (the commands print what is true now), fetched
+    /// concurrently; the first failure wins.
     pub async fn fetch_all(
         &self,
         params: &EngineParams,
@@ -57,7 +58,10 @@ impl Project {
         let quiet = |_: Progress| {};
         let jobs = queries::all(params, &self.scope)
             .into_iter()
-            .map(|(part, q)| async move { (part, self.client.query(&q, &quiet).await) });
+            .map(|(part, q)| async move {
+                let answer = self.client.query_with(&q, Freshness::Fresh, &quiet).await;
+                (part, answer)
+            });
         let mut out = Vec::new();
         for (part, r) in futures_util::future::join_all(jobs).await {
             out.push((part, r?));

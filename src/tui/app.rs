@@ -13,7 +13,7 @@ use super::watchdog::{self, Shutdown};
 use crate::engine::alerts::AlertConfig;
 use crate::engine::rollup::Cursor;
 use crate::engine::{self, EngineParams};
-use crate::posthog::client::Progress;
+use crate::posthog::client::{Freshness, Progress};
 use crate::posthog::fetch::Project;
 use crate::posthog::inflight::InFlight;
 use crate::posthog::queries::{self, Part};
@@ -106,7 +106,8 @@ impl Workers {
                 generation,
                 params,
                 parts,
-            } => self.fetch(generation, params, parts),
+                fresh,
+            } => self.fetch(generation, params, parts, fresh),
             Effect::FetchPage { generation, cursor } => self.page(generation, cursor),
             Effect::SyncStore { generation } => self.store.send(StoreJob::Sync {
                 generation,
@@ -134,7 +135,7 @@ impl Workers {
     }
 
     /// One task per pane query; each answer is reported (and snapshotted) on its own.
-    fn fetch(&self, generation: u64, params: EngineParams, parts: Vec<Part>) {
+    fn fetch(&self, generation: u64, params: EngineParams, parts: Vec<Part>, fresh: Freshness) {
         let Some(project) = &self.posthog else {
             return;
         };
@@ -150,8 +151,13 @@ impl Workers {
                     let text = describe(part, &p);
                     let _ = progress_tx.send(Msg::Progress { generation, text });
                 };
-                let result = project.client.query(&q, &progress).await;
-                let at = Utc::now();
+                let result = project.client.query_with(&q, fresh, &progress).await;
+                // PostHog's time for an answer from its cache, not its arrival.
+                let at = result
+                    .as_ref()
+                    .ok()
+                    .and_then(|a| a.computed_at)
+                    .unwrap_or_else(Utc::now);
                 if let Ok(answer) = &result
                     && let Ok(body) = serde_json::to_string(answer)
                 {

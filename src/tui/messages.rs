@@ -6,7 +6,7 @@ use crate::domain::{Dataset, PeriodSpec};
 use crate::engine::rollup::Cursor;
 use crate::engine::{EngineParams, Views};
 use crate::keys::Action;
-use crate::posthog::client::QueryResult;
+use crate::posthog::client::{Freshness, QueryResult};
 use crate::posthog::error::PostHogError;
 use crate::posthog::queries::Part;
 use crate::refresh::Triage;
@@ -108,6 +108,8 @@ pub enum Effect {
         generation: u64,
         params: EngineParams,
         parts: Vec<Part>,
+        /// Fresh when the analyst pressed refresh; else PostHog's cache will do.
+        fresh: Freshness,
     },
     /// Ask PostHog for the decision log's next page.
     FetchPage {

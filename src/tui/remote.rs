@@ -11,7 +11,7 @@ use super::state::{AppState, Data, Level, PaneLoad};
 use super::update::Effect;
 use crate::domain::{Interner, Origin};
 use crate::engine::rollup::Rollups;
-use crate::posthog::client::QueryResult;
+use crate::posthog::client::{Freshness, QueryResult};
 use crate::posthog::error::PostHogError;
 use crate::posthog::fetch;
 use crate::posthog::queries::{self, Part, Scope};
@@ -73,12 +73,12 @@ pub fn refresh(state: &mut AppState) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    begin(state, false)
+    begin(state, false, Freshness::Fresh)
 }
 
 /// Sends every pane's query under a new generation (older answers are then dropped).
 /// `first` also asks the store for the snapshots to show meanwhile.
-pub fn begin(state: &mut AppState, first: bool) -> Vec<Effect> {
+pub fn begin(state: &mut AppState, first: bool, fresh: Freshness) -> Vec<Effect> {
     state.generation += 1;
     let generation = state.generation;
     let Some(r) = state.remote.as_mut() else {
@@ -107,6 +107,7 @@ pub fn begin(state: &mut AppState, first: bool) -> Vec<Effect> {
         generation,
         params: state.params,
         parts: Part::ALL.to_vec(),
+        fresh,
     });
     effects
 }

@@ -53,6 +53,8 @@ fn overview_answer() -> Box<QueryResult> {
 /// An overview answer with one tenant and its revenue signals.
 fn overview_of(tenant: &str, revenue: u32) -> Box<QueryResult> {
     Box::new(QueryResult {
+        computed_at: None,
+        cached: false,
         columns: ["part", "tenant", "v1", "v2", "v3", "a", "b", "c"]
             .map(String::from)
             .to_vec(),
@@ -100,6 +102,8 @@ fn empty(part: Part) -> Box<QueryResult> {
         columns.extend((0..12).map(|i| format!("n{i}")));
     }
     Box::new(QueryResult {
+        computed_at: None,
+        cached: false,
         columns,
         rows: Vec::new(),
         bytes: 0,
@@ -211,6 +215,8 @@ fn a_failed_refresh_keeps_the_data_and_offline_is_said_once_all_are_in() {
     // A garbled answer is an error like any other, not a panic.
     let g3 = fetch_generation(&refresh_key(&mut s)).unwrap();
     let garbled = Box::new(QueryResult {
+        computed_at: None,
+        cached: false,
         columns: vec!["nonsense".into()],
         rows: vec![vec![json!(1)]],
         bytes: 0,

@@ -14,6 +14,7 @@ use crate::domain::PeriodSpec;
 use crate::domain::period::CYCLE;
 use crate::keys::Action;
 use crate::keys::keymap::Key;
+use crate::posthog::client::Freshness;
 use chrono::Utc;
 use crossterm::event::{KeyEvent, KeyEventKind};
 use std::sync::Arc;
@@ -23,7 +24,7 @@ pub use super::messages::{Effect, Loaded, Msg, Synced};
 /// The first load, issued once at start.
 pub fn start(state: &mut AppState) -> Vec<Effect> {
     if state.remote.is_some() {
-        return remote::begin(state, true);
+        return remote::begin(state, true, Freshness::Cached);
     }
     begin_load(state)
 }
@@ -420,7 +421,7 @@ pub fn set_period(state: &mut AppState, period: PeriodSpec) -> Vec<Effect> {
     state.say(Level::Info, format!("period: {label}"));
     if state.remote.is_some() {
         // PostHog answers for one period; another period is another set of queries.
-        return remote::begin(state, false);
+        return remote::begin(state, false, Freshness::Cached);
     }
     let Some(data) = &state.data else {
         return Vec::new();

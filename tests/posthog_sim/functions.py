@@ -83,6 +83,7 @@ SUPPORTED = {
     "isNotNull": Fn("isNotNull", 1, 1),
     "coalesce": Fn("coalesce", 1, None),
     "ifnull": Fn("ifNull", 2, 2),
+    "nullif": Fn("nullIf", 2, 2),
     # clickhouse/datetime.py
     "toUnixTimestamp": Fn("toUnixTimestamp", 1, 2),
     "toStartOfMonth": Fn("toStartOfMonth", 1, 1),
@@ -90,10 +91,12 @@ SUPPORTED = {
     "addMonths": Fn("addMonths", 2, 2),
     # clickhouse/json.py. PostHog passes `properties` through as the event's JSON text.
     "JSONType": Fn("JSONType", 1, 6),
+    "JSONExtractRaw": Fn("JSONExtractRaw", 1, 6),
     # clickhouse/strings.py
     "lower": Fn("lower", 1, 1),
     "match": Fn("match", 2, 2),
     "replaceAll": Fn("replaceAll", 3, 3),
+    "replaceRegexpAll": Fn("replaceRegexpAll", 3, 3),
     # PostHog makes a nullable string argument non-nullable first (ARRAY_RESULT_FUNCTION_STRING_ARG
     # in functions/config.py); in what form could not be confirmed, so the simulator does not.
     "splitByChar": Fn("splitByChar", 2, 3, gap="a nullable string argument is not coerced"),

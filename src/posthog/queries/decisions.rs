@@ -61,8 +61,12 @@ pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
     );
     // The date is cut out only where the pattern guarantees a valid one; ClickHouse
     // evaluates both branches of an if.
+    // The event's own day is counted from the epoch in whole days: PostHog cannot type
+    // `toUnixTimestamp`'s result, and `toDate`/`toDateTime` of an untyped value print as
+    // parsers ClickHouse refuses for numbers. Integer arithmetic needs no types.
     let base = format!(
-        "if({c}, toDate(if({c}, substring(td, 1, 10), '1970-01-01')), toDate(toDateTime(ts, 'UTC')))",
+        "if({c}, toDate(if({c}, substring(td, 1, 10), '1970-01-01')), \
+         addDays(toDate('1970-01-01'), intDiv(ts, 86400)))",
         c = canonical_date("td")
     );
     // Each step in its own subquery, so no expression is spelled (and evaluated)

@@ -36,36 +36,46 @@ pub fn query() -> HogQl {
     regex_values(&mut v);
     v.remove("plain_re");
     let mut parts: Vec<String> = Vec::new();
+    let mut ctes: Vec<String> = Vec::new();
     for kind in EventKind::ALL {
         let k = kind as usize;
         v.insert(format!("ev{k}"), kind.event_name().into());
-        let mask: Vec<String> = kind
-            .properties()
+        let props = kind.properties();
+        // Each property read once, as column p<bit>, then used by name.
+        let col = |name: &str| {
+            let bit = props.iter().position(|p| *p == name).unwrap_or(0);
+            format!("p{bit}")
+        };
+        let read: Vec<String> = props
             .iter()
             .enumerate()
-            .map(|(bit, p)| format!("{} * {}", blank(&prop(p)), 1u32 << bit))
+            .map(|(bit, p)| format!("{} AS p{bit}", prop(p)))
+            .collect();
+        let mut mask: Vec<String> = (0..props.len())
+            .map(|bit| format!("{} * {}", blank(&format!("p{bit}")), 1u32 << bit))
             .collect();
         // A nested tenant is no tenant: counted invalid (the bit above the missing ones)
         // and so never conforming, as bearing's reader counts it.
-        let mut mask = mask;
-        mask.push(format!("{} * {NESTED_TENANT}", nested("tenant_id")));
+        mask.push(format!("nested * {NESTED_TENANT}"));
         let (v1, v2) = validated(kind);
-        let td = prop("tracking_date");
-        let cte = format!(
-            "SELECT {mask} AS mask, {v1} AS v1, {v2} AS v2, if({canon}, NULL, {td}) AS td \
-             FROM events WHERE event = {{ev{k}}}",
+        let td = col("tracking_date");
+        ctes.push(format!(
+            "h{k} AS (SELECT {mask} AS mask, {v1} AS v1, {v2} AS v2, if({canon}, NULL, {td}) AS td \
+             FROM (SELECT {read}, {nested} AS nested FROM events WHERE event = {{ev{k}}}))",
             mask = mask.join(" + "),
-            v1 = prop(v1),
-            v2 = prop(v2),
+            v1 = col(v1),
+            v2 = col(v2),
             canon = canonical_date(&td),
-        );
+            read = read.join(", "),
+            nested = nested("tenant_id"),
+        ));
         parts.push(format!(
             "SELECT {k} AS kind, 'm' AS part, mask, NULL AS v1, NULL AS v2, NULL AS td, count() AS n \
-             FROM ({cte}) GROUP BY mask"
+             FROM h{k} GROUP BY mask"
         ));
         for col in ["v1", "v2", "td"] {
             parts.push(format!(
-                "SELECT {k}, '{col}', 0, {}, {}, {}, count() FROM ({cte}) \
+                "SELECT {k}, '{col}', 0, {}, {}, {}, count() FROM h{k} \
                  WHERE isNotNull({col}) GROUP BY {col}",
                 if col == "v1" { "v1" } else { "NULL" },
                 if col == "v2" { "v2" } else { "NULL" },
@@ -73,14 +83,15 @@ pub fn query() -> HogQl {
             ));
         }
         parts.push(format!(
-            "SELECT {k}, 'ok', 0, v1, v2, td, count() FROM ({cte}) WHERE mask = 0 \
+            "SELECT {k}, 'ok', 0, v1, v2, td, count() FROM h{k} WHERE mask = 0 \
              GROUP BY v1, v2, td"
         ));
     }
     HogQl {
         name: super::Part::Health.query_name().to_owned(),
         text: format!(
-            "SELECT * FROM ({}) LIMIT {}",
+            "WITH {} SELECT * FROM ({}) LIMIT {}",
+            ctes.join(", "),
             parts.join(" UNION ALL "),
             super::ROW_LIMIT
         ),

@@ -5,9 +5,17 @@
 use crate::domain::values::{ReviewTimeframe, TIMEFRAME_MAX_N, TIMEFRAME_WORDS};
 use serde_json::{Map, Value};
 
-/// A property PostHog's printer turns into NULL when absent, else its JSON text.
+/// A property's text: NULL when absent or JSON null, else its JSON text (a string
+/// without its quotes, escapes kept; a number or boolean as written). This is what
+/// PostHog prints for `properties.x` while it has recorded no type for `x`, spelled out,
+/// because `properties.x` itself is rewritten once a type is recorded (a number sent
+/// once makes `toFloat(…)` of every later value; a date-like `tracking_date` makes a
+/// DateTime) and read from an unescaped map under Cloud's property groups.
+/// `JSONExtractRaw` on the `properties` column is never rewritten.
 pub fn prop(name: &str) -> String {
-    format!("properties.{name}")
+    format!(
+        "replaceRegexpAll(nullIf(nullIf(JSONExtractRaw(properties, '{name}'), ''), 'null'), '^\"|\"$', '')"
+    )
 }
 
 /// The tenant every pane groups by. An object or array in its place is unreadable (the
