@@ -73,6 +73,8 @@ struct Canned {
 struct Server {
     base: String,
     arrivals: Arc<Mutex<Vec<Instant>>>,
+    /// Each request's line and body, in order.
+    requests: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -81,13 +83,15 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let arrivals = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&arrivals);
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let (seen, log) = (Arc::clone(&arrivals), Arc::clone(&requests));
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { return };
-                if read_request(&mut stream).is_none() {
+                let Some(request) = read_request(&mut stream) else {
                     continue;
-                }
+                };
+                log.lock().unwrap().push(request);
                 let n = {
                     let mut seen = seen.lock().unwrap();
                     seen.push(Instant::now());
@@ -107,7 +111,25 @@ impl Server {
                 let _ = stream.write_all(canned.body.as_bytes());
             }
         });
-        Server { base, arrivals }
+        Server {
+            base,
+            arrivals,
+            requests,
+        }
+    }
+
+    /// The `refresh` mode of each request that had one.
+    fn refresh_modes(&self) -> Vec<String> {
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|r| {
+                let body = r.split_once("\n\n")?.1;
+                let v: Value = serde_json::from_str(body).ok()?;
+                v["refresh"].as_str().map(str::to_owned)
+            })
+            .collect()
     }
 
     fn arrivals(&self) -> Vec<Instant> {
@@ -115,10 +137,12 @@ impl Server {
     }
 }
 
-/// Reads one request (head and body) off the connection; None if it broke off.
-fn read_request(stream: &mut TcpStream) -> Option<()> {
+/// Reads one request off the connection: its request line, a blank line and its body;
+/// None if it broke off.
+fn read_request(stream: &mut TcpStream) -> Option<String> {
     let mut reader = BufReader::new(stream);
     let mut length = 0usize;
+    let mut first = None;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).ok()? == 0 {
@@ -128,6 +152,7 @@ fn read_request(stream: &mut TcpStream) -> Option<()> {
         if line.is_empty() {
             break;
         }
+        first.get_or_insert_with(|| line.to_owned());
         if let Some((name, value)) = line.split_once(':')
             && name.eq_ignore_ascii_case("content-length")
         {
@@ -135,7 +160,12 @@ fn read_request(stream: &mut TcpStream) -> Option<()> {
         }
     }
     let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()
+    reader.read_exact(&mut body).ok()?;
+    Some(format!(
+        "{}\n\n{}",
+        first.unwrap_or_default(),
+        String::from_utf8_lossy(&body)
+    ))
 }
 
 /// A client of the PostHog at `base` (a local test server), querying in `mode`.
@@ -157,6 +187,14 @@ pub(in crate::posthog) fn client(base: &str, mode: QueryMode) -> Client {
 
 /// Runs one query against `base`, with the progress it reported.
 fn query(base: &str) -> (Result<QueryResult, PostHogError>, Vec<Progress>) {
+    query_on(&client(base, QueryMode::Blocking), Freshness::Cached)
+}
+
+/// Runs one query with `client`, with the progress it reported.
+fn query_on(
+    client: &Client,
+    fresh: Freshness,
+) -> (Result<QueryResult, PostHogError>, Vec<Progress>) {
     let seen = Mutex::new(Vec::new());
     let q = HogQl {
         name: "retry_test".into(),
@@ -167,8 +205,7 @@ fn query(base: &str) -> (Result<QueryResult, PostHogError>, Vec<Progress>) {
         .enable_all()
         .build()
         .unwrap();
-    let client = client(base, QueryMode::Blocking);
-    let result = runtime.block_on(client.query(&q, &|p| seen.lock().unwrap().push(p)));
+    let result = runtime.block_on(client.query_with(&q, fresh, &|p| seen.lock().unwrap().push(p)));
     (result, seen.into_inner().unwrap())
 }
 
@@ -239,4 +276,96 @@ fn every_attempt_is_sent_under_a_new_id() {
         ids.iter()
             .all(|i| i.len() == 32 && i.bytes().all(|b| b.is_ascii_hexdigit()))
     );
+}
+
+const ANSWER: &str = r#"{"results":[[7]],"columns":["n"]}"#;
+
+/// PostHog's answer when ClickHouse stops a query at max_execution_time.
+const TIME_LIMIT: &str = r#"{"type":"validation_error","code":"timeout_exceeded","detail":"Query exceeds max execution time","attr":null}"#;
+
+#[test]
+fn a_blocking_query_stopped_at_the_time_limit_goes_async_at_once_and_stays_async() {
+    let server = Server::start(vec![
+        Canned {
+            status: 400,
+            headers: Vec::new(),
+            body: TIME_LIMIT,
+        },
+        Canned {
+            status: 200,
+            headers: Vec::new(),
+            body: ANSWER,
+        },
+    ]);
+    let c = client(&server.base, QueryMode::Blocking);
+    let (result, progress) = query_on(&c, Freshness::Cached);
+    assert_eq!(result.unwrap().rows, vec![vec![Value::from(7)]]);
+    assert!(
+        progress.is_empty(),
+        "no wait before the async attempt: {progress:?}"
+    );
+    // The next refresh of the same query starts async.
+    let (result, _) = query_on(&c, Freshness::Fresh);
+    assert!(result.is_ok());
+    assert_eq!(server.refresh_modes(), ["blocking", "async", "force_async"]);
+}
+
+#[test]
+fn a_time_limit_in_async_mode_is_not_sent_again() {
+    let server = Server::start(vec![Canned {
+        status: 400,
+        headers: Vec::new(),
+        body: TIME_LIMIT,
+    }]);
+    let (result, _) = query_on(&client(&server.base, QueryMode::Async), Freshness::Cached);
+    assert!(
+        matches!(result, Err(PostHogError::TooSlow { .. })),
+        "{result:?}"
+    );
+    assert_eq!(server.refresh_modes(), ["async"]);
+}
+
+#[test]
+fn fresh_answers_are_forced_and_a_cached_answer_keeps_posthogs_time() {
+    let server = Server::start(vec![Canned {
+        status: 200,
+        headers: Vec::new(),
+        body: r#"{"results":[[7]],"columns":["n"],"is_cached":true,"last_refresh":"2026-11-30T09:15:00.123456Z"}"#,
+    }]);
+    let c = client(&server.base, QueryMode::Blocking);
+    let (fresh, _) = query_on(&c, Freshness::Fresh);
+    let (cached, _) = query_on(&c, Freshness::Cached);
+    assert_eq!(server.refresh_modes(), ["force_blocking", "blocking"]);
+    for r in [fresh.unwrap(), cached.unwrap()] {
+        assert!(r.cached);
+        assert_eq!(
+            r.computed_at.map(|t| t.to_rfc3339()),
+            Some("2026-11-30T09:15:00.123456+00:00".to_owned())
+        );
+    }
+}
+
+#[test]
+fn a_429_without_retry_after_backs_off_with_jitter() {
+    let server = Server::start(vec![
+        Canned {
+            status: 429,
+            headers: Vec::new(),
+            body: r#"{"type":"throttled_error","code":"throttled","detail":"Request was throttled."}"#,
+        },
+        Canned {
+            status: 200,
+            headers: Vec::new(),
+            body: ANSWER,
+        },
+    ]);
+    let (result, progress) = query(&server.base);
+    assert!(result.is_ok());
+    match progress.as_slice() {
+        [Progress::Retrying { wait, reason, .. }] => {
+            assert!(*wait <= BACKOFF_BASE * 2, "{wait:?}");
+            assert!(reason.contains("too many queries at once"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -288,6 +288,18 @@ mod tests {
             e.to_string().contains("(401: [redacted key] is invalid)"),
             "{e}"
         );
+        // A query that ran too long would run as long again: neither is retried.
+        assert!(!PostHogError::Timeout(90).is_transient());
+        let e = from_status(
+            400,
+            br#"{"code":"timeout_exceeded","detail":"Query exceeds max execution time"}"#,
+            "q",
+            None,
+        );
+        assert!(
+            matches!(e, PostHogError::TooSlow { .. }) && !e.is_transient(),
+            "{e:?}"
+        );
         let e = from_status(502, b"<html>bad gateway</html>", "q", None);
         assert_eq!(
             e.to_string(),
