@@ -309,7 +309,10 @@ impl Client {
         };
         let id = client_query_id();
         let body = serde_json::json!({
-            "query": {"kind": "HogQLQuery", "query": q.text, "values": q.values},
+            // Warehouse DateTimes (the subscriptions' current_period_start) in UTC, as
+            // bearing reads every time; PostHog would convert them to the project's zone.
+            "query": {"kind": "HogQLQuery", "query": q.text, "values": q.values,
+                      "modifiers": {"convertToProjectTimezone": false}},
             "name": q.name,
             "refresh": refresh,
             "client_query_id": id,
