@@ -39,6 +39,8 @@ pub struct IngestStats {
     /// Strategic events with neither a readable `timestamp` nor `tracking_date`;
     /// kept for data health, left out of every period.
     pub untimed: u64,
+    /// Events sent again under a uuid already read (an SDK's retry): counted once.
+    pub repeated: u64,
     /// Rows of the subscriptions table that could not be read (not UTF-8, not JSON,
     /// no tenant_id): skipped, so a plan may be missing, and counted so that it shows.
     pub subscriptions_broken: u64,
@@ -64,6 +66,7 @@ impl IngestStats {
         self.other_events += other.other_events;
         self.untimed += other.untimed;
         self.subscriptions_broken += other.subscriptions_broken;
+        self.repeated += other.repeated;
         let room = BROKEN_SAMPLES.saturating_sub(self.broken_samples.len());
         self.broken_samples
             .extend(other.broken_samples.into_iter().take(room));

@@ -7,10 +7,17 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
 }
 
+/// A uuid no other test event has: events sent twice under one uuid count once.
+fn uuid() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("0191b6c1-3f2a-7c4e-9a10-{n:012x}")
+}
+
 fn revenue(tenant: &str, date: &str, category: &str, impact: &str, priority: &str) -> String {
     format!(
-        r#"{{"uuid":"0191b6c1-3f2a-7c4e-9a10-{:012x}","event":"revenue_protection_trend","timestamp":"{date}T12:00:00Z","properties":{{"tenant_id":"{tenant}","trend_category":"{category}","directional_signal":"increasing_bounce_rate","approximate_impact_range":"{impact}","strategic_context":"c","follow_up_action":"process_review_required","strategic_priority":"{priority}","tracking_date":"{date}"}}}}"#,
-        date.len() + tenant.len()
+        r#"{{"uuid":"{}","event":"revenue_protection_trend","timestamp":"{date}T12:00:00Z","properties":{{"tenant_id":"{tenant}","trend_category":"{category}","directional_signal":"increasing_bounce_rate","approximate_impact_range":"{impact}","strategic_context":"c","follow_up_action":"process_review_required","strategic_priority":"{priority}","tracking_date":"{date}"}}}}"#,
+        uuid()
     )
 }
 
@@ -21,8 +28,9 @@ fn cost(tenant: &str, date: &str, kind: &str, savings: &str, review: bool, vendo
 }
 
 fn decision(tenant: &str, date: &str, timeframe: &str, level: &str) -> String {
+    let uuid = uuid();
     format!(
-        r#"{{"uuid":"abcdef01-3f2a-7c4e-9a10-2b3c4d5e6f70","event":"strategic_decision_summary","timestamp":"{date}T12:00:00Z","properties":{{"tenant_id":"{tenant}","decision_category":"vendor_selection","decision_maker_level":"{level}","strategic_justification":"j","expected_outcome_range":"10-20%","review_timeframe":"{timeframe}","outcome_follow_up":"process_driven","tracking_date":"{date}"}}}}"#
+        r#"{{"uuid":"{uuid}","event":"strategic_decision_summary","timestamp":"{date}T12:00:00Z","properties":{{"tenant_id":"{tenant}","decision_category":"vendor_selection","decision_maker_level":"{level}","strategic_justification":"j","expected_outcome_range":"10-20%","review_timeframe":"{timeframe}","outcome_follow_up":"process_driven","tracking_date":"{date}"}}}}"#
     )
 }
 

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 /// A conforming cost event with `tenant` as the raw JSON of its `tenant_id`.
 fn cost_line(tenant: &str, savings: &str) -> String {
     format!(
-        r#"{{"uuid":"0191b6c1-3f2a-7c4e-9a10-2b3c4d5e6f70","event":"cost_optimization_trend","timestamp":"2026-11-02T12:00:00Z","properties":{{"tenant_id":{tenant},"optimization_type":"x","approximate_savings_range":"{savings}","esp_vendor_context":"v","implementation_feasibility":"f","strategic_review_required":true,"tracking_date":"2026-11-02"}}}}"#
+        r#"{{"event":"cost_optimization_trend","timestamp":"2026-11-02T12:00:00Z","properties":{{"tenant_id":{tenant},"optimization_type":"x","approximate_savings_range":"{savings}","esp_vendor_context":"v","implementation_feasibility":"f","strategic_review_required":true,"tracking_date":"2026-11-02"}}}}"#
     )
 }
 
@@ -66,10 +66,7 @@ fn a_nested_tenant_id_does_not_become_a_shared_tenant() {
 
 #[test]
 fn a_numeric_uuid_does_not_drop_the_event() {
-    let line = cost_line(r#""t-1""#, "500-2000").replace(
-        r#""uuid":"0191b6c1-3f2a-7c4e-9a10-2b3c4d5e6f70""#,
-        r#""uuid":12345"#,
-    );
+    let line = cost_line(r#""t-1""#, "500-2000").replacen("{", r#"{"uuid":12345,"#, 1);
     assert!(line.contains(r#""uuid":12345"#));
     let ds = dataset(&line);
     assert_eq!(ds.ingest.broken, 0, "{:?}", ds.ingest.broken_samples);
