@@ -397,3 +397,37 @@ fn a_host_with_user_and_password_is_refused() {
     );
     assert!(!out.contains("s3cretPassw0rd"), "{out}");
 }
+
+/// A table without the overview's columns (here the events table itself) counts its
+/// rows, then fails the column check with PostHog's reason and what the table needs.
+#[test]
+fn a_table_without_the_subscription_columns_is_a_problem_doctor_names() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let events = dense::write(dir.path(), 300);
+    write_subscriptions(&events);
+    let sim = Sim::start(&events);
+    let mut env = sim.env();
+    for (k, v) in &mut env {
+        if *k == "BEARING_POSTHOG_SUBSCRIPTIONS_TABLE" {
+            *v = "events".to_owned();
+        }
+    }
+    let (code, out) = doctor(home.path(), &env);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        table_line(&out).contains("ok    table      events:"),
+        "{out}"
+    );
+    let columns = out
+        .lines()
+        .skip_while(|l| !l.contains(" columns "))
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(columns.contains("FIX   columns"), "{out}");
+    assert!(
+        columns.contains("needs the columns tenant_id, plan_name, status and current_period_start"),
+        "{out}"
+    );
+}

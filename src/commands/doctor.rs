@@ -320,7 +320,10 @@ async fn table(r: &mut Report, client: &Client, s: &PostHogSettings) {
     );
     match client.query(&q, &|_| {}).await {
         Ok(answer) => match row_count(&answer) {
-            Ok(n) => r.ok("table", format!("{name}: {n} rows")),
+            Ok(n) => {
+                r.ok("table", format!("{name}: {n} rows"));
+                columns(r, client, name).await;
+            }
             Err(why) => r.fix(
                 "table",
                 format!("{name}: PostHog's answer to the row count was unreadable ({why})"),
@@ -332,6 +335,64 @@ async fn table(r: &mut Report, client: &Client, s: &PostHogSettings) {
             e.to_string(),
             "check subscriptions_table against PostHog's data warehouse tables",
         ),
+    }
+}
+
+/// The four columns the overview reads, and whether bearing can read their values: a
+/// missing column fails every overview refresh; a period start it cannot read leaves
+/// the tenant's period blank.
+async fn columns(r: &mut Report, client: &Client, name: &str) {
+    const SAMPLE: usize = 500;
+    let q = query(
+        "bearing_doctor_columns",
+        &format!(
+            "SELECT toString(tenant_id), toString(plan_name), toString(status), \
+             toString(current_period_start) FROM {name} LIMIT {SAMPLE}"
+        ),
+        Map::new(),
+    );
+    let rows = match client.query(&q, &|_| {}).await {
+        Ok(answer) => answer.rows,
+        Err(e) => {
+            r.fix(
+                "columns",
+                e.to_string(),
+                format!(
+                    "{name} needs the columns tenant_id, plan_name, status and current_period_start"
+                ),
+            );
+            return;
+        }
+    };
+    let text = |row: &[Value], i: usize| {
+        row.get(i)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .trim()
+            .to_owned()
+    };
+    let no_tenant = rows.iter().filter(|row| text(row, 0).is_empty()).count();
+    let bad_start = rows
+        .iter()
+        .filter(|row| {
+            let t = text(row, 3);
+            !t.is_empty() && crate::domain::values::parse_timestamp(&t).is_none()
+        })
+        .count();
+    let seen = rows.len();
+    if no_tenant + bad_start == 0 {
+        r.ok(
+            "columns",
+            "tenant_id, plan_name, status, current_period_start: present and readable",
+        );
+    } else {
+        r.fix(
+            "columns",
+            format!(
+                "of {seen} rows read, {no_tenant} without a tenant_id and {bad_start} with a current_period_start bearing cannot read"
+            ),
+            "current_period_start should be a DateTime or an ISO 8601 time; tenant_id the events' tenant_id",
+        );
     }
 }
 
