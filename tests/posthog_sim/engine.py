@@ -64,13 +64,36 @@ def parse_time(value):
     return None
 
 
+# chdb runs one embedded ClickHouse per process, at one path: every Engine shares it, each in a
+# database of its own, and one lock serializes them (a query runs in the engine's database).
+_SHARED = {"session": None, "count": 0}
+_LOCK = threading.RLock()
+
+
+class _Session:
+    def __init__(self, database):
+        self.database = database
+
+    def query(self, sql, fmt="CSV"):
+        with _LOCK:
+            sess = _SHARED["session"]
+            sess.query(f"USE {self.database}")
+            return sess.query(sql, fmt)
+
+
 class Engine:
     def __init__(self, property_types=None, now_s=None):
-        self.lock = threading.Lock()
+        self.lock = _LOCK
         self.property_types = property_types
         self.now_s = now_s or (lambda: dt.datetime.now(dt.timezone.utc).timestamp())
         self.dir = tempfile.mkdtemp(prefix="posthog-sim-")
-        self.sess = chs.Session(os.path.join(self.dir, "db"))
+        with _LOCK:
+            if _SHARED["session"] is None:
+                _SHARED["session"] = chs.Session(os.path.join(tempfile.mkdtemp(prefix="posthog-sim-db-"), "db"))
+            _SHARED["count"] += 1
+            database = f"sim{_SHARED['count']}"
+            _SHARED["session"].query(f"CREATE DATABASE {database}")
+        self.sess = _Session(database)
         self.sess.query(
             f"CREATE TABLE events ({EVENT_COLUMNS}, {GROUP_COLUMN}) ENGINE = ReplacingMergeTree "
             "ORDER BY (toDate(timestamp), event, distinct_id, uuid)"
@@ -90,7 +113,12 @@ class Engine:
                 f.write("\n")
         cols = columns.replace("'", "''")
         names = ", ".join(re.findall(r"(?:^|, )(\w+) [A-Z]", columns))
-        self.sess.query(f"INSERT INTO {table} ({names}) SELECT * FROM file('{path}', 'JSONEachRow', '{cols}')")
+        # optimize_on_insert=0: ClickHouse would collapse repeats within one insert; PostHog's
+        # batches are not the fixture's, so the simulator collapses only on merge().
+        self.sess.query(
+            f"INSERT INTO {table} ({names}) SELECT * FROM file('{path}', 'JSONEachRow', '{cols}') "
+            "SETTINGS optimize_on_insert = 0"
+        )
         os.remove(path)
 
     def event_row(self, e):
@@ -154,38 +182,54 @@ class Engine:
         return self.add_events(events)
 
     def load_subscriptions(self, path):
-        rows = []
+        subs = []
         with open(path, "rb") as f:
             for line in f:
                 try:
-                    s = json.loads(line)
+                    subs.append(json.loads(line))
                 except ValueError:
                     continue
-                rows.append(
-                    {
-                        "tenant_id": str(s.get("tenant_id") or ""),
-                        "plan_name": str(s.get("plan_name") or ""),
-                        "status": str(s.get("status") or ""),
-                        "current_period_start": parse_time(s.get("current_period_start")) or "1970-01-01 00:00:00",
-                    }
-                )
+        return self.load_subscriptions_rows(subs)
+
+    def load_subscriptions_rows(self, subs):
+        rows = [
+            {
+                "tenant_id": str(s.get("tenant_id") or ""),
+                "plan_name": str(s.get("plan_name") or ""),
+                "status": str(s.get("status") or ""),
+                "current_period_start": parse_time(s.get("current_period_start")) or "1970-01-01 00:00:00",
+            }
+            for s in subs
+        ]
         with self.lock:
             self._insert("subscriptions", SUBSCRIPTION_COLUMNS, rows)
         return len(rows)
 
     def run(self, sql, stats=None):
         """(columns, types, rows) of a query, values as PostHog's JSON has them; `stats`, a
-        dict, gets the rows ClickHouse read."""
+        dict, gets the rows the query scans (see scanned)."""
         with self.lock:
             res = self.sess.query(sql + SETTINGS, "JSONCompact")
-        if stats is not None:
-            stats["rows_read"] = res.rows_read()
+            if stats is not None:
+                stats["rows_read"] = self.scanned(sql)
         data = json.loads(res.bytes() or b"{}")
         meta = data.get("meta", [])
         columns = [m["name"] for m in meta]
         types = [[m["name"], m["type"]] for m in meta]
         rows = [[convert(v, m["type"]) for v, m in zip(row, meta)] for row in data.get("data", [])]
         return columns, types, rows
+
+    def scanned(self, sql):
+        """Rows a query reads, counted as a full scan of each table each time it is read (chdb
+        reports only the rows returned): deterministic, so an execution limit bites alike on
+        every run."""
+        total = 0
+        for table in ("events", "subscriptions"):
+            reads = len(re.findall(rf"\b(?:FROM|JOIN) {table}\b", sql))
+            if reads:
+                res = self.sess.query(f"SELECT count() FROM {table}", "CSV")
+                total += reads * int(res.bytes().strip() or 0)
+        return total
 
     def count(self):
         with self.lock:
