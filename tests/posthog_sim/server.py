@@ -313,7 +313,8 @@ class Handler(BaseHTTPRequestHandler):
         refresh = payload.get("refresh") or "blocking"
         status, body, extra = self.answer(q, payload, refresh)
         sent = self.send(status, body, fault=fault)
-        self.logged("query", status, sent, received, name, fault, extra)
+        # The mode each request asked for, so a test can see what followed a timeout.
+        self.logged("query", status, sent, received, name, fault, {**extra, "refresh": refresh})
 
     def answer(self, q, payload, refresh):
         """(status, body, log fields) of a HogQLQuery by refresh mode (query_runner.py,

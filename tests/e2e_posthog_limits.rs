@@ -1,0 +1,165 @@
+//! The cockpit against a simulator that behaves as PostHog does (types, caching, time
+//! limits), driven in tmux: an answer PostHog served from its cache carries PostHog's
+//! time and a refresh asked for by the analyst is computed anew; a project where every
+//! blocking query runs past PostHog's time limit still fills every pane, and no query is
+//! sent again as it was after a timeout.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "support/dense.rs"]
+mod dense;
+#[path = "support/sim.rs"]
+mod sim;
+mod support;
+
+use serde_json::{Value, json};
+use sim::{KEY, Sim, TOKEN};
+use std::collections::BTreeMap;
+use std::time::Duration;
+use support::Tmux;
+
+/// A passing run waits far less; a loaded 2-core machine answers 200,000 events slowly.
+const PATIENCE: Duration = Duration::from_secs(240);
+const REFRESHED: &str = "refreshed from PostHog";
+
+fn env(sim_url: &str) -> String {
+    format!(
+        "POSTHOG_HOST={sim_url} POSTHOG_PROJECT_ID=1 POSTHOG_PERSONAL_API_KEY={KEY} \
+         BEARING_POSTHOG_MAX_QUERIES_PER_HOUR=2400"
+    )
+}
+
+/// The overview's event count ("3,000 tenants, 12,345 events: …") and the header's
+/// "as of" time, as the screen shows them.
+fn figures(screen: &str) -> (u64, String) {
+    let events = screen
+        .lines()
+        .find_map(|l| {
+            let (before, _) = l.split_once(" events: ")?;
+            let n = before.rsplit(' ').next()?;
+            n.replace(',', "").parse().ok()
+        })
+        .unwrap_or_else(|| panic!("no event count on screen:\n{screen}"));
+    let as_of = screen
+        .split_once(" as of ")
+        .map(|(_, rest)| rest.chars().take(16).collect())
+        .unwrap_or_else(|| panic!("no 'as of' on screen:\n{screen}"));
+    (events, as_of)
+}
+
+fn minute(shown: &str) -> chrono::NaiveDateTime {
+    chrono::NaiveDateTime::parse_from_str(shown, "%Y-%m-%d %H:%M")
+        .unwrap_or_else(|e| panic!("{shown:?}: {e}"))
+}
+
+/// Sends `n` revenue events of today's tenant `newco` through PostHog's capture API.
+fn capture(sim: &Sim, n: usize) {
+    let batch: Vec<Value> = (0..n)
+        .map(|i| {
+            json!({"uuid": format!("0191b6c1-0000-7000-8000-{i:012x}"), "event": "revenue_protection_trend",
+                   "distinct_id": "newco", "timestamp": "2026-11-27T10:00:00Z",
+                   "properties": {"tenant_id": "newco", "trend_category": "deliverability",
+                                  "tracking_date": "2026-11-27"}})
+        })
+        .collect();
+    let body = json!({"api_key": TOKEN, "batch": batch}).to_string();
+    let r = sim
+        .request("POST", "/batch/", &[], body.as_bytes())
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
+fn quit(t: &Tmux) {
+    t.keys(&["q"]);
+    let s = t.wait_for("TTY=");
+    assert!(s.contains("EXIT=0") && s.contains("TTY=restored"), "{s}");
+}
+
+#[test]
+fn a_cached_answer_shows_posthogs_time_and_a_refresh_shows_what_arrived_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::start(&dense::write(dir.path(), 3000));
+    // PostHog's clock two hours ahead of this machine's: a time stamped here on arrival
+    // cannot pass for PostHog's own.
+    sim.advance_clock(2 * 3600);
+    let t = Tmux::start(160, 45);
+    t.run_bearing_with(&env(&sim.url()), "--today 2026-11-28");
+    let first = figures(&t.wait_within(PATIENCE, "the first refresh", |s| s.contains(REFRESHED)));
+    let shown = minute(&first.1) - (chrono::Utc::now().naive_utc() + chrono::Duration::hours(2));
+    assert!(
+        shown.num_minutes().abs() <= 3,
+        "the time shown is PostHog's ({}), not this machine's",
+        first.1
+    );
+    quit(&t);
+
+    // Events arrive; a minute passes in PostHog.
+    capture(&sim, 7);
+    sim.advance_clock(60);
+
+    // A new start takes PostHog's cached answer: the old count, at PostHog's time.
+    t.run_bearing_with(&env(&sim.url()), "--today 2026-11-28");
+    let cached = figures(&t.wait_within(PATIENCE, "the cached answer", |s| s.contains(REFRESHED)));
+    assert_eq!(
+        cached, first,
+        "served from PostHog's cache, stamped with its time"
+    );
+    let log = sim.requests();
+    assert!(
+        log.iter()
+            .any(|r| r["kind"] == "query" && r["is_cached"] == true),
+        "PostHog answered from its cache: {log:?}"
+    );
+
+    // The analyst asks for fresh data: the new events, computed now.
+    t.keys(&["R"]);
+    let fresh = figures(&t.wait_within(PATIENCE, "the forced refresh", |s| {
+        s.contains(REFRESHED) && figures(s).0 != first.0
+    }));
+    assert_eq!(fresh.0, first.0 + 7, "the captured events are counted");
+    assert!(
+        minute(&fresh.1) > minute(&first.1),
+        "a minute later in PostHog: {} after {}",
+        fresh.1,
+        first.1
+    );
+    quit(&t);
+}
+
+#[test]
+fn every_pane_fills_when_every_blocking_query_runs_past_the_time_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = dense::write(dir.path(), 200_000);
+    // 200,000 events read in 10 ms of emulated ClickHouse time: past a 1 ms limit.
+    let sim = Sim::start_args(&events, &["--max-execution-ms", "1"]);
+    let t = Tmux::start(200, 50);
+    t.run_bearing_with(&env(&sim.url()), "--today 2026-11-28");
+    let s = t.wait_within(PATIENCE, "every pane", |s| {
+        s.contains(REFRESHED) && !s.contains("Loading")
+    });
+    assert!(!s.contains("not refreshed") && !s.contains("failed"), "{s}");
+    quit(&t);
+
+    let log = sim.requests();
+    let mut timed_out: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, r) in log.iter().enumerate() {
+        if r["timed_out"] != true {
+            continue;
+        }
+        let name = r["name"].as_str().unwrap_or("").to_owned();
+        *timed_out.entry(name.clone()).or_default() += 1;
+        // What follows a timeout for this query is the same query sent async, never
+        // the blocking one again.
+        let next = log[i + 1..]
+            .iter()
+            .find(|n| n["kind"] == "query" && n["name"].as_str() == Some(name.as_str()));
+        assert!(
+            next.is_some_and(|n| n["refresh"] == "async" || n["refresh"] == "force_async"),
+            "{name} after its timeout: {next:?}"
+        );
+    }
+    assert!(!timed_out.is_empty(), "the limit was hit: {log:?}");
+    assert!(
+        timed_out.values().all(|n| *n == 1),
+        "no query timed out twice: {timed_out:?}"
+    );
+}
