@@ -90,12 +90,16 @@ fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
 }
 
 fn assert_same(events: &Path, periods: &[&str]) {
+    assert_same_on(&Sim::start(events), events, periods);
+}
+
+/// `assert_same` against a simulator already started on `events`.
+fn assert_same_on(sim: &Sim, events: &Path, periods: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::start(events);
     let file = format!("file:{}", events.display());
     for period in periods {
         let local = report(dir.path(), None, &file, period);
-        let remote = report(dir.path(), Some(&sim), "posthog", period);
+        let remote = report(dir.path(), Some(sim), "posthog", period);
         if let Some(d) = first_difference(&local, &remote, "") {
             panic!(
                 "{} ({period}): file and posthog differ at {d}",
@@ -143,6 +147,71 @@ fn messy_and_hostile_events_equal_in_every_pane() {
     let dir = tempfile::tempdir().unwrap();
     let events = messy::write(dir.path(), 1500, 99);
     assert_same(&events, &["90d", "2026-10", "last-month"]);
+}
+
+/// The messy fixture after three events that make PostHog type the seed's properties
+/// the way a real project's first events often do: a numeric `tenant_id` and range, an
+/// ISO `tracking_date`, a JSON `true` (PostHog records Numeric, DateTime and Boolean
+/// and rewrites every later `properties.x` through `toFloat`, `toDateTime`, `toBool`).
+fn typed_first(dir: &Path) -> std::path::PathBuf {
+    let messy = messy::write(dir, 1500, 99);
+    let first = [
+        serde_json::json!({"uuid": "0191b6c1-aaaa-7000-8000-000000000001", "event": "revenue_protection_trend",
+            "distinct_id": "t", "timestamp": "2026-11-02T10:00:00Z",
+            "properties": {"tenant_id": 4242, "trend_category": "deliverability", "directional_signal": "increasing_bounce_rate",
+                           "approximate_impact_range": 5000, "strategic_context": "c", "follow_up_action": "monitor",
+                           "strategic_priority": "high", "tracking_date": "2026-11-02T10:00:00Z"}}),
+        serde_json::json!({"uuid": "0191b6c1-aaaa-7000-8000-000000000002", "event": "cost_optimization_trend",
+            "distinct_id": "t", "timestamp": "2026-11-03T10:00:00Z",
+            "properties": {"tenant_id": 4242, "optimization_type": "vendor", "approximate_savings_range": 1500,
+                           "esp_vendor_context": "v", "implementation_feasibility": "process_driven",
+                           "strategic_review_required": true, "tracking_date": "2026-11-03T10:00:00Z"}}),
+        serde_json::json!({"uuid": "0191b6c1-aaaa-7000-8000-000000000003", "event": "strategic_decision_summary",
+            "distinct_id": "t", "timestamp": "2026-11-04T10:00:00Z",
+            "properties": {"tenant_id": 4242, "decision_category": "vendor_selection", "decision_maker_level": "director",
+                           "strategic_justification": "j", "expected_outcome_range": 20, "review_timeframe": "quarterly",
+                           "outcome_follow_up": "process_driven", "tracking_date": "2026-11-04T10:00:00Z"}}),
+    ];
+    let mut text: String = first.iter().map(|e| format!("{e}\n")).collect();
+    text.push_str(&std::fs::read_to_string(&messy).unwrap());
+    let path = dir.join("typed-first.jsonl");
+    std::fs::write(&path, text).unwrap();
+    // The same subscriptions table beside it.
+    std::fs::copy(
+        dir.join("messy.subscriptions.jsonl"),
+        dir.join("typed-first.subscriptions.jsonl"),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn typed_properties_equal_in_every_pane() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = typed_first(dir.path());
+    let sim = Sim::start(&events);
+    // Not vacuous: PostHog reads these properties through their types now.
+    let r = sim.hogql(
+        "SELECT properties.tenant_id, properties.strategic_review_required FROM events \
+         WHERE uuid = '0191b6c1-aaaa-7000-8000-000000000002'",
+        serde_json::json!({}),
+    );
+    let row = &r["results"][0];
+    assert_eq!(
+        (row[0].as_f64(), row[1].as_bool()),
+        (Some(4242.0), Some(true)),
+        "{r}"
+    );
+    assert_eq!(r["types"][0][1], "Nullable(Float64)", "{r}");
+    assert_same_on(&sim, &events, &["90d", "month", "last-quarter"]);
+}
+
+#[test]
+fn property_groups_equal_in_every_pane() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = typed_first(dir.path());
+    let sim = Sim::start_args(&events, &["--property-groups"]);
+    assert_same_on(&sim, &events, &["90d", "2026-10"]);
 }
 
 #[test]
