@@ -8,6 +8,7 @@ PostHog, until merge() collapses it (PostHog's table collapses duplicates only w
 merges parts, at a time nobody controls). It also carries PostHog's `properties_group_custom`
 map column (posthog/clickhouse/property_groups.py), read when --property-groups is on."""
 
+import uuid as uuidlib
 import datetime as dt
 import json
 import os
@@ -140,7 +141,8 @@ class Engine:
         ts = parse_time(e.get("timestamp")) or parse_time(props.get("tracking_date"))
         if ts is None:
             ts = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
-        uuid = str(e.get("uuid") or "")
+        # PostHog's capture gives an event without a uuid one of its own (a v7 there).
+        uuid = str(e.get("uuid") or uuidlib.uuid4())
         if self.property_types is not None:
             self.property_types.record(props, self.now_s())
         return {

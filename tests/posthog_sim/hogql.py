@@ -168,7 +168,12 @@ class Printer(T.Typing):
         if node.get("order_by"):
             out.append("ORDER BY " + ", ".join(self.expr(e) for e in node["order_by"]))
         if node.get("limit_by"):
-            raise UnsupportedError("LIMIT BY")
+            # printer.py prints LIMIT n [OFFSET m] BY exprs before the LIMIT.
+            lb = node["limit_by"]
+            text = "LIMIT " + self.expr(lb["n"])
+            if lb.get("offset_value") is not None:
+                text += " OFFSET " + self.expr(lb["offset_value"])
+            out.append(text + " BY " + ", ".join(self.expr(e) for e in lb["exprs"]))
         if node.get("limit") is not None:
             out.append("LIMIT " + self.expr(node["limit"]))
         if node.get("offset") is not None:

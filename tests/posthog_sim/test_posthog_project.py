@@ -292,6 +292,14 @@ class ProjectTest(unittest.TestCase):
         engine.merge()
         self.assertEqual(engine.count(), 2)
 
+    def test_limit_by_prints_before_the_limit__printer_py(self):
+        """printer.py prints `LIMIT n [OFFSET m] BY exprs` before the LIMIT; a query can
+        count a repeated capture once before the table merges."""
+        engine = Engine(PT.PropertyTypes())
+        engine.add_events(EVENTS + EVENTS[:1])
+        rows = self.rows(engine, "SELECT count() FROM (SELECT uuid FROM events LIMIT 1 BY uuid LIMIT 10)")
+        self.assertEqual(rows, [[2]])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -29,7 +29,7 @@ fn cte(v: &mut Map<String, Value>) -> String {
     format!(
         "SELECT toUnixTimestamp(timestamp) AS ts, uuid, {} AS tenant, {} AS cat, {} AS lvl, \
          {} AS why, {} AS outcome, {} AS tf, {} AS fu, {} AS td \
-         FROM events WHERE event = {{event}}",
+         FROM events WHERE event = {{event}} LIMIT 1 BY uuid",
         tenant(),
         prop("decision_category"),
         prop("decision_maker_level"),

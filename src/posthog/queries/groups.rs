@@ -71,7 +71,7 @@ pub fn query(s: &Shape, b: &Bounds) -> HogQl {
     let text = format!(
         "WITH e AS (SELECT {} AS tenant, {} AS grp, {} AS rng, {} AS l1, {} AS l2, {} AS flag, \
          toUnixTimestamp(timestamp) AS ts FROM events \
-         WHERE event = {{event}} AND timestamp >= toDateTime({{lo}})) \
+         WHERE event = {{event}} AND timestamp >= toDateTime({{lo}}) LIMIT 1 BY uuid) \
          SELECT * FROM ({}) LIMIT {}",
         tenant(),
         prop(s.group),

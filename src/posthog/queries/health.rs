@@ -61,7 +61,7 @@ pub fn query() -> HogQl {
         let td = col("tracking_date");
         ctes.push(format!(
             "h{k} AS (SELECT {mask} AS mask, {v1} AS v1, {v2} AS v2, if({canon}, NULL, {td}) AS td \
-             FROM (SELECT {read}, {nested} AS nested FROM events WHERE event = {{ev{k}}}))",
+             FROM (SELECT {read}, {nested} AS nested FROM events WHERE event = {{ev{k}}} LIMIT 1 BY uuid))",
             mask = mask.join(" + "),
             v1 = col(v1),
             v2 = col(v2),

@@ -5,7 +5,9 @@
 //! answer grows with tenants and distinct values, not with events.
 //!
 //! Every query is a UNION ALL of parts tagged by a `part` column over a CTE of the
-//! events it needs, so a pane costs one request. Times are bound as Unix seconds
+//! events it needs, so a pane costs one request. Each CTE keeps one row per uuid
+//! (`LIMIT 1 BY uuid`): PostHog collapses an SDK's repeated event only when its table
+//! merges, and until then would count it twice. Times are bound as Unix seconds
 //! through `values`; so are the regular expressions, which keeps them out of HogQL's
 //! string escaping.
 

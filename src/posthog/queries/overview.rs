@@ -42,7 +42,7 @@ pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
     let text = format!(
         "WITH e AS (SELECT {} AS tenant, event, {} AS ir, {} AS sr FROM events \
          WHERE event IN {{events}} AND timestamp >= toDateTime({{s90}}) \
-         AND timestamp < toDateTime({{e90}})) \
+         AND timestamp < toDateTime({{e90}}) LIMIT 1 BY uuid, event) \
          SELECT * FROM ({}) LIMIT {}",
         tenant(),
         prop("approximate_impact_range"),
