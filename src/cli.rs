@@ -1,6 +1,6 @@
 //! The command line (clap).
 
-use crate::domain::PeriodSpec;
+use crate::domain::{PeriodSpec, Zone};
 use crate::source::SourceSpec;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -56,7 +56,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE", env = "BEARING_CONFIG")]
     pub config: Option<PathBuf>,
 
-    /// Take this date as today (UTC), for reproducible reports
+    /// The time zone days, months and quarters are cut in (an IANA name such as
+    /// America/New_York; default: the PostHog project's zone, else UTC)
+    #[arg(long, global = true, value_name = "TZ", value_parser = parse_zone)]
+    pub timezone: Option<Zone>,
+
+    /// Take this date as today (in the time zone), for reproducible reports
     #[arg(long, global = true, value_name = "YYYY-MM-DD")]
     pub today: Option<NaiveDate>,
 }
@@ -170,6 +175,10 @@ fn parse_status(s: &str) -> Result<crate::triage::Status, String> {
     crate::triage::Status::parse(s).ok_or_else(|| {
         format!("unknown state {s:?}: use new, acknowledged, snoozed, resolved or dismissed")
     })
+}
+
+fn parse_zone(s: &str) -> Result<Zone, String> {
+    Zone::parse(s)
 }
 
 fn parse_period(s: &str) -> Result<PeriodSpec, String> {

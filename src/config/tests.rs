@@ -1,6 +1,7 @@
 //! Config fixtures: each bad value asserts the error a user would read.
 
 use super::*;
+use crate::config::theme::ColorDepth;
 
 fn themes() -> Vec<String> {
     theme_names(None)

@@ -61,6 +61,9 @@ pub struct QueryResult {
     /// PostHog answered from its cache.
     #[serde(default)]
     pub cached: bool,
+    /// The project's time zone, which every answer names.
+    #[serde(default)]
+    pub timezone: Option<String>,
     /// Bytes of the answer as received.
     #[serde(skip)]
     pub bytes: usize,
@@ -97,6 +100,8 @@ struct Answer {
     is_cached: Option<bool>,
     #[serde(default)]
     last_refresh: Option<String>,
+    #[serde(default)]
+    timezone: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -505,6 +510,7 @@ fn into_result(a: Answer, bytes: usize) -> Result<QueryResult, PostHogError> {
                 .map(|d| d.with_timezone(&Utc))
         }),
         cached: a.is_cached.unwrap_or(false),
+        timezone: a.timezone,
         bytes,
     })
 }

@@ -56,7 +56,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Some(d) => (
             // A PostHog cockpit whose first answer was unreadable has no time yet.
             (d.loaded_at != chrono::DateTime::<chrono::Utc>::MIN_UTC)
-                .then(|| format!(" as of {}", d.loaded_at.format("%Y-%m-%d %H:%M UTC"))),
+                .then(|| format!(" as of {}", state.params.zone.stamp(d.loaded_at))),
             Some(format!(" · {}", d.views.period.label)),
             Some(format!(" vs {}", d.views.previous.label)),
         ),
