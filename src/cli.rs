@@ -217,4 +217,15 @@ mod tests {
         assert!(Cli::try_parse_from(["bearing", "--source", "ftp:x"]).is_err());
         assert!(Cli::try_parse_from(["bearing", "--period", "someday"]).is_err());
     }
+
+    #[test]
+    fn timezone_is_global_and_checked() {
+        let cli = Cli::try_parse_from(["bearing", "report", "--timezone", "Asia/Kolkata"]).unwrap();
+        assert_eq!(cli.timezone.map(Zone::name), Some("Asia/Kolkata"));
+        let cli =
+            Cli::try_parse_from(["bearing", "--timezone", "America/New_York", "alerts"]).unwrap();
+        assert_eq!(cli.timezone.map(Zone::name), Some("America/New_York"));
+        let e = Cli::try_parse_from(["bearing", "--timezone", "Mars/Olympus"]).unwrap_err();
+        assert!(e.to_string().contains("unknown time zone"), "{e}");
+    }
 }

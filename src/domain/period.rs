@@ -387,3 +387,7 @@ mod tests {
         assert_eq!(m.last(), Some(&d(2026, 11, 1)));
     }
 }
+
+#[cfg(test)]
+#[path = "period_zone_tests.rs"]
+mod zone_tests;

@@ -132,3 +132,42 @@ pub fn age(d: chrono::TimeDelta) -> String {
         _ => format!("{} d", s / 86_400),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Zone;
+    use crate::tui::fixture::loaded;
+    use ratatui::{Terminal, backend::TestBackend};
+
+    fn header_text(state: &AppState) -> String {
+        let width = state.size.0;
+        let mut terminal = Terminal::new(TestBackend::new(width, 1)).unwrap_or_else(|e| {
+            panic!("{e}");
+        });
+        let theme = &state.themes[0];
+        let _ = terminal.draw(|f| render(f, f.area(), state, theme));
+        let buffer = terminal.backend().buffer();
+        (0..width).map(|x| buffer[(x, 0)].symbol()).collect()
+    }
+
+    #[test]
+    fn the_header_names_a_zone_that_is_not_utc_and_shows_its_time() {
+        let mut s = loaded((160, 40));
+        // Loaded at 09:30 UTC.
+        let utc = header_text(&s);
+        assert!(utc.contains("as of 2026-11-28 09:30 UTC"), "{utc}");
+        s.params.zone = Zone::parse("Asia/Kolkata").unwrap_or_default();
+        let kolkata = header_text(&s);
+        assert!(
+            kolkata.contains("as of 2026-11-28 15:00 Asia/Kolkata"),
+            "{kolkata}"
+        );
+        s.params.zone = Zone::parse("America/New_York").unwrap_or_default();
+        let ny = header_text(&s);
+        assert!(
+            ny.contains("as of 2026-11-28 04:30 America/New_York"),
+            "{ny}"
+        );
+    }
+}
