@@ -74,13 +74,16 @@ ORDER BY sm.total DESC, tenant_id
 LIMIT 1000";
 
 /// The seed's "Cost Optimization Tracking Query" in HogQL, bringing the raw range texts
-/// back for bearing's parser instead of the seed's LIKE '%500%'.
+/// back for bearing's parser instead of the seed's LIKE '%500%'. The review flag is read as
+/// its raw text: PostHog types it Boolean from its first value, and lower() of a Bool is
+/// ClickHouse's ILLEGAL_TYPE_OF_ARGUMENT.
 const QUARTERLY_COST: &str = "
 SELECT properties.tenant_id AS tenant_id,
        properties.optimization_type AS optimization_type,
        properties.approximate_savings_range AS savings_range,
        count() AS optimization_opportunities_identified,
-       countIf(lower(properties.strategic_review_required) IN ('true', 'yes', 'y', '1', 't', 'on')) AS reviews_required
+       countIf(lower(replaceRegexpAll(nullIf(nullIf(JSONExtractRaw(properties, 'strategic_review_required'), ''), 'null'), '^\"|\"$', ''))
+               IN ('true', 'yes', 'y', '1', 't', 'on')) AS reviews_required
 FROM events
 WHERE event = 'cost_optimization_trend' AND timestamp >= {since} AND timestamp < {until}
 GROUP BY tenant_id, optimization_type, savings_range
@@ -381,8 +384,11 @@ fn limits_async_queries_metadata_and_capture() {
     // PostHog runs it under the client's id (api/query.py: `client_query_id or
     // uuid7().hex`); a cancel (execute_async.py, cancel_query) answers 200 and deletes
     // the status, so the next GET is "not found"; an id it never saw is cancelled alike.
+    // The same query again would be answered from the cache (200, is_cached), as PostHog
+    // answers a fresh cached result; force_async starts it anew.
     let mut named = body.clone();
     named["client_query_id"] = json!("bearing0123456789abcdef");
+    named["refresh"] = json!("force_async");
     let r = sim.query_with(KEY, &named).unwrap();
     assert_eq!(r.json()["query_status"]["id"], "bearing0123456789abcdef");
     let path = "/api/projects/1/query/bearing0123456789abcdef/";
@@ -449,14 +455,26 @@ fn limits_async_queries_metadata_and_capture() {
             .status,
         200
     );
-    let r = sim.hogql(
-        "SELECT count() FROM events WHERE properties.tenant_id = {t}",
-        json!({"t": "captured-tenant"}),
-    );
+    // PostHog keeps a repeated event until ClickHouse merges the table (ReplacingMergeTree),
+    // and a blocking query is answered from the cache until it is stale or forced.
+    let count = |refresh: &str| {
+        let body = json!({"query": {"kind": "HogQLQuery", "values": {"t": "captured-tenant"},
+            "query": "SELECT count() FROM events WHERE properties.tenant_id = {t}"}, "refresh": refresh});
+        let r = sim.query_with(KEY, &body).unwrap();
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()["results"].clone()
+    };
     assert_eq!(
-        r["results"],
+        count("blocking"),
+        json!([[4]]),
+        "captured events are queried back, the repeated uuid three times before a merge"
+    );
+    sim.merge();
+    assert_eq!(count("blocking"), json!([[4]]), "the cached answer");
+    assert_eq!(
+        count("force_blocking"),
         json!([[2]]),
-        "captured events are queried back, the repeated uuid once"
+        "once after the merge"
     );
 
     let kinds: Vec<String> = sim
@@ -468,14 +486,22 @@ fn limits_async_queries_metadata_and_capture() {
     assert!(kinds.iter().any(|k| k == "metadata") && kinds.iter().any(|k| k == "query_status"));
 }
 
-/// The simulator's own tests (tests/posthog_sim/test_simulator.py), each reproducing one
-/// thing PostHog does: unknown functions and wrong arities answered with PostHog's message,
-/// NULL-safe comparisons, property text, placeholders, limits, syntax errors.
+/// The simulator's own tests (tests/posthog_sim/test_simulator.py, test_posthog_project.py),
+/// each reproducing one thing PostHog does: unknown functions and wrong arities answered with
+/// PostHog's message, NULL-safe comparisons, property text and types, conversions by type,
+/// time zones, caching, execution limits, async statuses, throttling, duplicates.
 #[test]
 fn the_simulators_own_python_tests_pass() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/posthog_sim");
     let out = std::process::Command::new(sim::python())
-        .args(["-B", "-m", "unittest", "-v", "test_simulator"])
+        .args([
+            "-B",
+            "-m",
+            "unittest",
+            "-v",
+            "test_simulator",
+            "test_posthog_project",
+        ])
         .current_dir(&dir)
         .output()
         .expect("run the simulator's Python tests");

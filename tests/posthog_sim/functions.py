@@ -20,7 +20,7 @@ from typing import NamedTuple, Optional
 
 import posthog_function_names as names
 
-# The simulator's project time zone (server.py answers "timezone": "UTC").
+# The default project time zone (server.py --timezone sets the one a query is printed in).
 PROJECT_TIMEZONE = "UTC"
 
 
@@ -60,25 +60,10 @@ SUPPORTED = {
     "toFloat": Fn("accurateCastOrNull", 1, 1, suffix=("Float64",)),
     "toIntOrZero": Fn("toInt64OrZero", 1, 1),
     "toString": Fn("toString", 1, 2),
-    "toDate": Fn(
-        "toDateOrNull",
-        1,
-        1,
-        prints="toDate",
-        gap="PostHog prints toDate(x) only when it has resolved x to a Date or DateTime, else "
-        "toDateOrNull(x), which ClickHouse refuses for a DateTime; the simulator resolves no "
-        "types and always prints toDate(x)",
-    ),
-    "toDateTime": Fn(
-        "parseDateTime64BestEffortOrNull",
-        1,
-        2,
-        tz_aware=True,
-        prints="toDateTime",
-        gap="PostHog prints toDateTime(x, tz) only when it has resolved x to a DateTime, Date "
-        "or integer, else parseDateTime64BestEffortOrNull(x, 6, tz), which ClickHouse refuses "
-        "for a number; the simulator resolves no types and always prints toDateTime(x, tz)",
-    ),
+    # toDate and toDateTime print by their argument's type (conversions.py, as PostHog's
+    # overloads in clickhouse/conversions.py and printer/clickhouse.py do).
+    "toDate": Fn("toDateOrNull", 1, 1),
+    "toDateTime": Fn("parseDateTime64BestEffortOrNull", 1, 2, tz_aware=True),
     "isnull": Fn("isNull", 1, 1),
     "isNotNull": Fn("isNotNull", 1, 1),
     "coalesce": Fn("coalesce", 1, None),
@@ -87,11 +72,13 @@ SUPPORTED = {
     # clickhouse/datetime.py
     "toUnixTimestamp": Fn("toUnixTimestamp", 1, 2),
     "toStartOfMonth": Fn("toStartOfMonth", 1, 1),
+    "toStartOfQuarter": Fn("toStartOfQuarter", 1, 1),
     "addDays": Fn("addDays", 2, 2),
     "addMonths": Fn("addMonths", 2, 2),
     # clickhouse/json.py. PostHog passes `properties` through as the event's JSON text.
     "JSONType": Fn("JSONType", 1, 6),
     "JSONExtractRaw": Fn("JSONExtractRaw", 1, 6),
+    "JSONExtractString": Fn("JSONExtractString", 1, 6),
     # clickhouse/strings.py
     "lower": Fn("lower", 1, 1),
     "match": Fn("match", 2, 2),

@@ -1,23 +1,20 @@
 """HogQL -> ClickHouse SQL, the simulator's small and explicit version of PostHog's
-printer (posthog/hogql/printer.py).
+printer (posthog/hogql/printer/clickhouse.py), over PostHog's own parser
+(hogql_parser.parse_select_json), which rejects what PostHog rejects for syntax:
 
-The query is parsed by PostHog's own parser (hogql_parser.parse_select_json), which
-rejects what PostHog rejects for syntax, and the AST it returns is printed here with
-the rewrites that matter for bearing:
+* ``properties.x`` / ``properties['x']`` read the property's text as PostHog prints an untyped
+  property, ``replaceRegexpAll(nullIf(nullIf(JSONExtractRaw(properties, 'x'), ''), 'null'),
+  '^"|"$', '')`` (absent is NULL, escapes stay), or from the property-group map on Cloud
+  (group_access); a property with a recorded type is then converted (property_types.py);
+* DateTime columns are read in the project's zone, toTimeZone(col, tz); toDateTime and toDate
+  print by their argument's type (hogql_types.py);
+* comparisons are null-safe, ``ifNull(a = b, 0)``; ``{placeholders}`` take their ``values``
+  as escaped constants; ``events`` and ``subscriptions`` are the loaded tables;
+* a call is printed only when functions.SUPPORTED has it, under PostHog's ClickHouse name and
+  arity; an unknown name or a wrong arity raises FunctionError with PostHog's message.
 
-* ``properties.x`` and ``properties['x']`` become
-  ``replaceRegexpAll(nullIf(nullIf(JSONExtractRaw(properties, 'x'), ''), 'null'), '^"|"$', '')``,
-  so a missing property is NULL, ``true`` is the text 'true', a number is its JSON text and
-  a string keeps its JSON escapes, as in PostHog;
-* comparisons are null-safe, ``ifNull(a = b, 0)``, as PostHog prints them;
-* ``{placeholders}`` take their ``values``, printed as escaped constants;
-* the tables ``events`` and ``subscriptions`` are the loaded fixtures;
-* a function call is printed only when functions.SUPPORTED has it, under the ClickHouse
-  name and with the arity PostHog declares; a name PostHog does not know, or a wrong
-  number of arguments, raises functions.FunctionError with PostHog's own message.
-
-Anything the printer does not know is refused with UnsupportedError, so a test never
-passes on SQL the simulator silently got wrong.
+Anything the printer does not know is refused with UnsupportedError, so a test never passes
+on SQL the simulator silently got wrong.
 """
 
 import json
@@ -26,7 +23,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import engine as E  # noqa: E402
 import functions  # noqa: E402
+import hogql_types as T  # noqa: E402
+import property_types as PT  # noqa: E402
 import hogql_parser  # noqa: E402  (needs the posthog.hogql.errors stub on the path)
 
 TABLES = {"events": "events", "subscriptions": "subscriptions"}
@@ -86,6 +86,24 @@ def property_access(source, name):
     return f"replaceRegexpAll(nullIf(nullIf({raw}, ''), 'null'), '^\"|\"$', '')"
 
 
+def group_access(table, name):
+    """A property read from the property-group map (printer/types.py,
+    PrintableMaterializedPropertyGroupItem): absent from the map is NULL."""
+    col = f"{table}.properties_group_custom" if table else "properties_group_custom"
+    return f"(has({col}, {quote_string(name)}) ? {col}[{quote_string(name)}] : NULL)"
+
+
+class Context:
+    """What a project adds to printing: its time zone, its property definitions, Cloud's
+    property groups, and the request's convertToProjectTimezone modifier."""
+
+    def __init__(self, timezone="UTC", property_types=None, property_groups=False, convert_tz=True):
+        self.timezone = timezone
+        self.property_types = property_types
+        self.property_groups = property_groups
+        self.convert_tz = convert_tz
+
+
 COMPARE = {
     "==": "=",
     "!=": "!=",
@@ -102,10 +120,12 @@ COMPARE = {
 }
 
 
-class Printer:
-    def __init__(self, values):
+class Printer(T.Typing):
+    def __init__(self, values, ctx=None):
         self.values = values or {}
-        self.aliases = set()
+        self.ctx = ctx or Context()
+        self.scope = None
+        self.ctes = {}
 
     # ---- selects -------------------------------------------------------------------
     def select(self, node):
@@ -118,6 +138,14 @@ class Printer:
             return " ".join(parts)
         if kind != "SelectQuery":
             raise UnsupportedError(f"query node {kind}")
+        saved = self.scope
+        self.enter(node)
+        try:
+            return self.select_body(node)
+        finally:
+            self.scope = saved
+
+    def select_body(self, node):
         out = []
         if node.get("ctes"):
             ctes = []
@@ -127,7 +155,7 @@ class Printer:
                 ctes.append(f"{quote_ident(cte['name'])} AS ({self.select(cte['expr'])})")
             out.append("WITH " + ", ".join(ctes))
         distinct = "DISTINCT " if node.get("distinct") else ""
-        out.append("SELECT " + distinct + ", ".join(self.expr(e) for e in node["select"]))
+        out.append("SELECT " + distinct + ", ".join(self.column(e) for e in node["select"]))
         if node.get("select_from"):
             out.append("FROM " + self.join(node["select_from"]))
         for key, word in (("prewhere", "PREWHERE"), ("where", "WHERE")):
@@ -147,6 +175,20 @@ class Printer:
             out.append("OFFSET " + self.expr(node["offset"]))
         return " ".join(out)
 
+    def column(self, node):
+        """A select-list entry. PostHog's resolver wraps a bare field in a hidden alias of its
+        own name, so `properties.x` and `timestamp` keep their names as columns whatever they
+        print as (unless the name is a column of a table here, which ClickHouse would read
+        the alias for)."""
+        text = self.expr(node)
+        if node.get("node") == "Field" and node["chain"] != ["*"]:
+            name = str(node["chain"][-1])
+            taken = any(name in cols for cols, _ in self.scope.tables.values()) if self.scope else False
+            is_property = len(node["chain"]) >= 2 and node["chain"][-2] == "properties"
+            if text != quote_ident(name) and not (is_property and taken) and name not in self.scope.aliases:
+                text += " AS " + quote_ident(name)
+        return text
+
     def join(self, node):
         out = []
         while node:
@@ -157,7 +199,6 @@ class Printer:
             else:
                 text = "(" + self.select(table) + ")"
             if node.get("alias"):
-                self.aliases.add(node["alias"])
                 text += " AS " + quote_ident(node["alias"])
             if node.get("join_type"):
                 text = node["join_type"] + " " + text
@@ -181,8 +222,7 @@ class Printer:
         return constant(node.get("value"))
 
     def node_Placeholder(self, node):
-        chain = node["expr"].get("chain") or []
-        name = ".".join(str(c) for c in chain)
+        name = self.placeholder_name(node)
         if name not in self.values:
             raise PlaceholderError(f"Placeholder {{{name}}} is not allowed in this context")
         return constant(self.values[name])
@@ -193,17 +233,35 @@ class Printer:
             return "*"
         # [table alias.]properties.x
         if len(chain) >= 2 and chain[-2] == "properties":
-            source = ".".join(quote_ident(c) for c in chain[:-1])
-            return property_access(source, chain[-1])
+            return self.property(chain[:-2], chain[-1])
         if len(chain) >= 3 and chain[0] == "properties":
             raise UnsupportedError("nested property access")
-        return ".".join(quote_ident(c) for c in chain)
+        text = ".".join(quote_ident(c) for c in chain)
+        col_type, base, _ = self.resolve(chain)
+        # PropertySwapper.visit_field: a DateTime column of a table is read in the project's
+        # zone, toTimeZone(col, tz); a warehouse table's only unless convertToProjectTimezone
+        # is false (shape of that modifier's reach: unverified beyond the warehouse table).
+        if col_type == "DateTime" and base is not None:
+            table = self.scope.tables[base][1]
+            if table == "events" or self.ctx.convert_tz:
+                qualified = text if len(chain) == 2 else f"{quote_ident(base)}.{text}"
+                return f"toTimeZone({qualified}, {quote_string(self.ctx.timezone)})"
+        return text
+
+    def property(self, table_chain, name):
+        source = ".".join(quote_ident(c) for c in table_chain + ["properties"])
+        table = ".".join(quote_ident(c) for c in table_chain)
+        if self.ctx.property_groups and E.in_custom_group(name):
+            raw = group_access(table or "events", name)
+        else:
+            raw = property_access(source, name)
+        pt = self.ctx.property_types.of(name) if self.ctx.property_types is not None else None
+        return PT.typed_read(raw, pt, self.ctx.timezone) if pt else raw
 
     def node_ArrayAccess(self, node):
         array, prop = node["array"], node["property"]
         if array.get("node") == "Field" and array["chain"][-1] == "properties" and prop.get("node") == "Constant":
-            source = ".".join(quote_ident(str(c)) for c in array["chain"])
-            return property_access(source, str(prop["value"]))
+            return self.property([str(c) for c in array["chain"][:-1]], str(prop["value"]))
         return f"{self.expr(array)}[{self.expr(prop)}]"
 
     def node_Alias(self, node):
@@ -218,9 +276,14 @@ class Printer:
         if fn is None:
             raise UnsupportedError(f"function '{name}' (PostHog knows it; the simulator does not run it)")
         arg_list = [self.expr(a) for a in args]
+        if fn.clickhouse == "parseDateTime64BestEffortOrNull":
+            first = self.type_of(args[0])
+            return T.print_to_datetime([self.bound(a) for a in args], arg_list, first, self.ctx.timezone)
+        if fn.clickhouse == "toDateOrNull":
+            return T.print_to_date(arg_list, self.type_of(args[0]))
         arg_list += [constant(s) for s in fn.suffix]
         if fn.tz_aware and len(args) < fn.max_args:
-            arg_list.append(constant(functions.PROJECT_TIMEZONE))
+            arg_list.append(constant(self.ctx.timezone))
         target = fn.prints or fn.clickhouse
         if target == "trim" and len(arg_list) == 2:
             return f"trim(BOTH {arg_list[1]} FROM {arg_list[0]})"
@@ -321,11 +384,11 @@ def check_functions(query):
     walk(parse(query))
 
 
-def to_clickhouse(query, values=None, default_limit=100, max_limit=50000):
+def to_clickhouse(query, values=None, default_limit=100, max_limit=50000, ctx=None):
     """(ClickHouse SQL, the limit applied). The outermost query gets LIMIT 100 when it
     has none and at most 50,000, and one row more is asked for to tell hasMore."""
     tree = parse(query)
-    printer = Printer(values)
+    printer = Printer(values, ctx)
     limit = default_limit
     if tree.get("node") == "SelectQuery" and tree.get("limit") is not None:
         lim = tree["limit"]

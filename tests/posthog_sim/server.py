@@ -5,6 +5,14 @@ demand.
 
     python tests/posthog_sim/server.py --events FILE.jsonl [--subscriptions FILE.jsonl]
         [--port 0] [--personal-api-key phx_...] [--project-token phc_...] [--project-id 1]
+        [--timezone UTC] [--property-types FILE.json | --untyped-properties]
+        [--property-groups] [--cache-stale-s 21600 | --cache-never-stale]
+        [--max-execution-ms 10000] [--async-max-execution-ms 600000]
+        [--ms-per-1k-rows 0.05] [--max-concurrent 0] [--async-ms 300]
+
+By default it is as strict as PostHog Cloud: property types recorded from the first values
+ingested and printed by type, results cached for 6 hours, blocking queries limited to 10 s of
+(emulated) execution, the project's zone UTC unless --timezone says otherwise.
 
 Prints `listening on 127.0.0.1:PORT` once ready. Endpoints:
 
@@ -15,15 +23,16 @@ Prints `listening on 127.0.0.1:PORT` once ready. Endpoints:
     POST /_sim/faults  {"mode": ..., "count": n, "paths": "query|capture|any",
                         "latency_ms": n, "retry_after": s}   DELETE clears
     GET  /_sim/requests                             the request log; DELETE clears it
+    POST /_sim/clock   {"advance_s": n}             moves the simulator's now forward
+    POST /_sim/merge                                collapses repeated events (a ClickHouse merge)
 
-Fault modes: latency, 500, 503, 429 (with Retry-After), drop (connection closed with
-no answer), truncate (half the body of a complete answer), malformed (a 200 whose
-body is not JSON), 400 (a validation error), 401.
+Fault modes: latency, 500, 503, 429 (a DRF throttle: with Retry-After), 429-concurrency
+(the concurrency limiter: no Retry-After), drop (connection closed with no answer), truncate
+(half the body of a complete answer), malformed (a 200 whose body is not JSON), 400 (a
+validation error), 401.
 """
 
 import argparse
-import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -35,8 +44,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import hogql  # noqa: E402
+import property_types as PT  # noqa: E402
+import query_api as Q  # noqa: E402
+from async_queries import AsyncQueries, http_code  # noqa: E402
 from engine import Engine  # noqa: E402
+from query_api import error_body, execute, metadata  # noqa: E402,F401  (tests use them from here)
 
 MAX_BATCH = 20 * 1024 * 1024
 MAX_EVENT = 1024 * 1024
@@ -44,22 +56,31 @@ QUERY_PATH = re.compile(r"^/api/(projects|environments)/([^/]+)/query/?$")
 STATUS_PATH = re.compile(r"^/api/(projects|environments)/([^/]+)/query/([0-9a-zA-Z_-]+)/?$")
 
 
-def now_iso():
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def error_body(kind, code, detail, attr=None):
-    return {"type": kind, "code": code, "detail": detail, "attr": attr}
-
-
 class State:
     def __init__(self, args):
         self.args = args
-        self.engine = Engine()
+        self.clock = Q.Clock()
+        overrides = PT.load_overrides(args.property_types) if args.property_types else None
+        self.property_types = PT.PropertyTypes(not args.untyped_properties, overrides)
+        self.engine = Engine(self.property_types, lambda: self.clock.now().timestamp())
+        self.cache = Q.Cache(self.clock, args.cache_stale_s, args.cache_never_stale)
+        self.async_queries = AsyncQueries(self)
         self.faults = []  # [{"mode", "count", "paths", ...}]
         self.log = []
         self.lock = threading.Lock()
-        self.async_queries = {}
+        self.running = set()  # ids of queries holding a concurrency slot
+
+    def acquire(self, token):
+        """A concurrency slot (--max-concurrent; 0 is no limit), or False."""
+        with self.lock:
+            if self.args.max_concurrent and len(self.running) >= self.args.max_concurrent:
+                return False
+            self.running.add(token)
+            return True
+
+    def release(self, token):
+        with self.lock:
+            self.running.discard(token)
 
     def take_fault(self, kind):
         """The fault for a request of `kind` (query or capture), counting it down."""
@@ -131,7 +152,7 @@ class Handler(BaseHTTPRequestHandler):
             "bytes_out": sent,
             "bytes_in": received,
             "fault": (fault or {}).get("mode"),
-            "at": now_iso(),
+            "at": Q.iso(self.state.clock.now()),
         }
         entry.update(extra or {})
         self.state.record(entry)
@@ -166,6 +187,7 @@ class Handler(BaseHTTPRequestHandler):
                 ),
                 {"Retry-After": fault.get("retry_after", 1)},
             ),
+            "429-concurrency": (429, Q.concurrency_body(3, uuidlib.uuid4().hex), {}),
             "400": (
                 400,
                 error_body("validation_error", "invalid_input", "Unknown table `evnts`.", "query"),
@@ -229,6 +251,14 @@ class Handler(BaseHTTPRequestHandler):
                 self.state.faults.append(spec)
             self.send(201, {"ok": True})
             return
+        if path == "/_sim/clock":
+            self.state.clock.advance((json.loads(raw or b"{}")).get("advance_s", 0))
+            self.send(200, {"now": Q.iso(self.state.clock.now())})
+            return
+        if path == "/_sim/merge":
+            self.state.engine.merge()
+            self.send(200, {"events": self.state.engine.count()})
+            return
         if QUERY_PATH.match(path):
             self.query(QUERY_PATH.match(path).group(2), raw)
             return
@@ -281,60 +311,40 @@ class Handler(BaseHTTPRequestHandler):
             self.logged("query", 400, self.send(400, body, fault=fault), received, name, fault)
             return
         refresh = payload.get("refresh") or "blocking"
-        if refresh in ("async", "force_async", "lazy_async", "async_except_on_cache_miss"):
-            # PostHog (api/query.py, _process_query_request): the query runs under the
-            # client's id when it sends one, `client_query_id or uuid7().hex`.
-            qid = payload.get("client_query_id") or uuidlib.uuid4().hex
-            status_body = self.start_async(q, str(qid))
-            sent = self.send(202, {"query_status": status_body}, fault=fault)
-            self.logged("query", 202, sent, received, name, fault, {"query_id": status_body["id"]})
-            return
-        status, body = execute(self.state, q)
+        status, body, extra = self.answer(q, payload, refresh)
         sent = self.send(status, body, fault=fault)
-        rows = len(body.get("results", [])) if isinstance(body, dict) else 0
-        self.logged("query", status, sent, received, name, fault, {"rows": rows})
+        self.logged("query", status, sent, received, name, fault, extra)
 
-    def start_async(self, q, qid):
-        status = {
-            "id": qid,
-            "team_id": int(self.state.args.project_id),
-            "query_async": True,
-            "complete": False,
-            "error": False,
-            "error_message": None,
-            "results": None,
-            "start_time": now_iso(),
-            "end_time": None,
-            "expiration_time": None,
-            "query_progress": {"rows_read": 0, "bytes_read": 0, "estimated_rows_total": 0, "time_elapsed": 0},
-            "cancelled": False,
-        }
-        with self.state.lock:
-            self.state.async_queries[qid] = status
-
-        def work():
-            started = time.monotonic()
-            time.sleep(self.state.args.async_ms / 1000)
-            code, body = execute(self.state, q)
-            with self.state.lock:
-                if status["cancelled"]:
-                    return
-                status["complete"] = True
-                status["end_time"] = now_iso()
-                status["query_progress"] = {
-                    "rows_read": self.state.engine.count(),
-                    "bytes_read": 0,
-                    "estimated_rows_total": self.state.engine.count(),
-                    "time_elapsed": int((time.monotonic() - started) * 1000),
-                }
-                if code == 200:
-                    status["results"] = body
-                else:
-                    status["error"] = True
-                    status["error_message"] = body.get("detail")
-
-        threading.Thread(target=work, daemon=True).start()
-        return dict(status)
+    def answer(self, q, payload, refresh):
+        """(status, body, log fields) of a HogQLQuery by refresh mode (query_runner.py,
+        ExecutionMode): a fresh cached answer unless forced, else a computation, blocking or
+        async; a computed 200 refreshes the cache."""
+        state = self.state
+        key = Q.cache_key(q)
+        if not refresh.startswith("force_"):
+            cached = state.cache.fresh(key, lazy=refresh == "lazy_async")
+            if cached is not None:
+                return 200, cached, {"rows": len(cached["results"]), "is_cached": True}
+        in_async = refresh in Q.ASYNC_MODES and not (refresh == "async_except_on_cache_miss" and key not in state.cache.entries)
+        # PostHog (api/query.py, _process_query_request): the query runs under the client's
+        # id when it sends one, `client_query_id or uuid7().hex`.
+        qid = str(payload.get("client_query_id") or uuidlib.uuid4().hex)
+        if not state.acquire(qid):
+            return 429, Q.concurrency_body(state.args.max_concurrent, qid), {"throttled": "concurrency"}
+        if in_async:
+            status = state.async_queries.start(q, qid, lambda body: state.cache.put(key, body))
+            return 202, {"query_status": status}, {"query_id": qid}
+        info = {}
+        try:
+            status, body = execute(state, q, state.args.max_execution_ms, info)
+        finally:
+            state.release(qid)
+        if status == 200:
+            state.cache.put(key, body)
+        extra = {"rows": len(body.get("results", [])) if status == 200 else 0}
+        if info.get("timed_out"):
+            extra.update(timed_out=True, emulated_ms=info["emulated_ms"])
+        return status, body, extra
 
     def query_status(self, project, qid, cancel):
         received = 0
@@ -343,29 +353,21 @@ class Handler(BaseHTTPRequestHandler):
             return
         if not self.authorized(project, received, "query_status"):
             return
-        with self.state.lock:
-            if cancel:
-                # PostHog (execute_async.py, cancel_query): stops the task and the
-                # ClickHouse query, deletes the status (a later GET is "not found"),
-                # and does all this for an id it does not know as well.
-                status = self.state.async_queries.pop(qid, None)
-                if status is not None:
-                    status["cancelled"] = True
-            else:
-                status = self.state.async_queries.get(qid)
-            snapshot = dict(status) if status else None
         if cancel:
-            # api/query.py, destroy: 200 and a message on current versions (its text
-            # is not relied on).
+            # api/query.py, destroy: 200 and a message on current versions (its text is not
+            # relied on); cancel_query deletes the status, known or not.
+            known = self.state.async_queries.cancel(qid)
             sent = self.send(200, {"message": "Query cancelled"})
-            self.logged("query_cancel", 200, sent, received, None, None, {"query_id": qid, "known": snapshot is not None})
+            self.logged("query_cancel", 200, sent, received, None, None, {"query_id": qid, "known": known})
             return
+        show = "show_progress=true" in self.path or "showProgress=true" in self.path
+        snapshot = self.state.async_queries.get(qid, show)
         if snapshot is None:
             # QueryStatusManager.get_query_status raises QueryNotFoundError (a NotFound).
             body = error_body("invalid_request", "not_found", f"Query {qid} not found for team {self.state.args.project_id}")
             self.logged("query_status", 404, self.send(404, body, fault=fault), received)
             return
-        code = 202 if not snapshot["complete"] else (400 if snapshot["error"] else 200)
+        code = http_code(snapshot)
         self.logged("query_status", code, self.send(code, {"query_status": snapshot}, fault=fault), received)
 
     # ---- capture API ---------------------------------------------------------------------
@@ -412,74 +414,7 @@ class Handler(BaseHTTPRequestHandler):
         self.logged("capture", 200, sent, received, extra={"events": len(events), "stored": stored})
 
 
-def metadata(query):
-    """HogQLMetadata: PostHog parses and prints the query (posthog/hogql/metadata.py), so an
-    unknown function or a wrong arity is an error here too; the printer's QueryError has no
-    position (start and end null)."""
-    try:
-        hogql.check_functions(query)
-        return {"isValid": True, "isValidView": True, "errors": [], "warnings": [], "notices": [], "query": query}
-    except (hogql.HogQLSyntaxError, hogql.FunctionError) as e:
-        start, end = getattr(e, "start", None), getattr(e, "end", None)
-        return {
-            "isValid": False,
-            "isValidView": False,
-            "errors": [{"message": e.message, "start": start, "end": end, "fix": None}],
-            "warnings": [],
-            "notices": [],
-            "query": query,
-        }
-
-
-def execute(state, q):
-    """(status, body) of a HogQLQuery, shaped like PostHog's."""
-    query = q.get("query") or ""
-    values = q.get("values") or {}
-    started = time.monotonic()
-    try:
-        sql, limit = hogql.to_clickhouse(query, values)
-    # posthog/api/query.py raises ValidationError(str(e), e.code_name); drf-exceptions-hog
-    # answers it with that code and "attr": null. code_name is "hogql_syntax_error" for the
-    # parser's SyntaxError and "hogql_query_error" for QueryError (posthog/hogql/errors.py at
-    # 02a0c75c); a PostHog from before code_name existed answers "invalid_input" for both.
-    except hogql.HogQLSyntaxError as e:
-        return 400, error_body("validation_error", "hogql_syntax_error", e.message)
-    except hogql.FunctionError as e:
-        return 400, error_body("validation_error", "hogql_query_error", e.message)
-    except hogql.PlaceholderError as e:
-        return 400, error_body("validation_error", "invalid", str(e), "query")
-    except hogql.UnsupportedError as e:
-        return 500, error_body("server_error", "simulator_unsupported", f"The PostHog simulator does not support {e}")
-    try:
-        columns, types, rows = state.engine.run(sql)
-    except Exception as e:  # ClickHouse refused it: PostHog answers 400 with the reason
-        message = str(e).split("\n")[0][:500]
-        return 400, error_body("validation_error", "query_error", message, "query")
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    cache_key = hashlib.sha1((query + json.dumps(values, sort_keys=True)).encode()).hexdigest()
-    return 200, {
-        "results": rows,
-        "columns": columns,
-        "types": types,
-        "hogql": query,
-        "clickhouse": sql,
-        "hasMore": has_more,
-        "limit": limit,
-        "offset": 0,
-        "timings": [{"k": "./total", "t": time.monotonic() - started}],
-        "is_cached": False,
-        "cache_key": cache_key,
-        "last_refresh": now_iso(),
-        "next_allowed_client_refresh": now_iso(),
-        "timezone": "UTC",
-        "query_status": None,
-        "error": None,
-        "modifiers": {},
-    }
-
-
-def main():
+def parser():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--events", required=True)
     ap.add_argument("--subscriptions")
@@ -488,7 +423,22 @@ def main():
     ap.add_argument("--project-token", default="phc_simulator_project_token")
     ap.add_argument("--project-id", default="1")
     ap.add_argument("--async-ms", type=int, default=300, help="how long an async query runs")
-    args = ap.parse_args()
+    ap.add_argument("--timezone", default="UTC", help="the project's time zone")
+    ap.add_argument("--property-types", help="JSON object: property name -> DateTime|Numeric|Boolean|String")
+    ap.add_argument("--untyped-properties", action="store_true", help="record no property types")
+    ap.add_argument("--property-groups", action="store_true", help="read custom properties from the group map")
+    ap.add_argument("--cache-stale-s", type=float, default=21600, help="how long a HogQL result stays fresh")
+    ap.add_argument("--cache-never-stale", action="store_true", help="cached results never go stale")
+    ap.add_argument("--max-execution-ms", type=float, default=10000, help="blocking queries' limit")
+    ap.add_argument("--async-max-execution-ms", type=float, default=600000, help="async queries' limit")
+    ap.add_argument("--ms-per-1k-rows", type=float, default=0.05, help="emulated execution time per 1,000 rows read")
+    ap.add_argument("--max-concurrent", type=int, default=0, help="concurrent queries before a 429 (0: no limit)")
+    return ap
+
+
+def build(argv=None):
+    """The server for command-line arguments, loaded and bound, not yet serving."""
+    args = parser().parse_args(argv)
     state = State(args)
     state.engine.load_events(args.events)
     subs = args.subscriptions
@@ -501,6 +451,11 @@ def main():
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     server.state = state
+    return server
+
+
+def main():
+    server = build()
     print(f"listening on 127.0.0.1:{server.server_address[1]}", flush=True)
     try:
         server.serve_forever()

@@ -86,6 +86,16 @@ impl Sim {
 
     /// ... whose async queries take `async_ms`.
     pub fn start_full(events: &Path, key: &str, async_ms: u32) -> Sim {
+        Sim::launch(events, key, async_ms, &[])
+    }
+
+    /// A simulator started with extra command-line flags (server.py --help), e.g.
+    /// `&["--timezone", "Asia/Kolkata"]` or `&["--untyped-properties"]`.
+    pub fn start_args(events: &Path, args: &[&str]) -> Sim {
+        Sim::launch(events, KEY, 400, args)
+    }
+
+    fn launch(events: &Path, key: &str, async_ms: u32, args: &[&str]) -> Sim {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/posthog_sim/server.py");
         let mut child = Command::new(python())
             .arg(script)
@@ -98,6 +108,7 @@ impl Sim {
                 "--async-ms",
                 &async_ms.to_string(),
             ])
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -215,6 +226,21 @@ impl Sim {
             .request("POST", "/_sim/faults", &[], spec.to_string().as_bytes())
             .unwrap();
         assert_eq!(r.status, 201);
+    }
+
+    /// Moves the simulator's clock forward: cached answers age, last_refresh moves.
+    pub fn advance_clock(&self, secs: u64) {
+        let body = serde_json::json!({ "advance_s": secs }).to_string();
+        let r = self
+            .request("POST", "/_sim/clock", &[], body.as_bytes())
+            .unwrap();
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+
+    /// A ClickHouse merge of the events table: repeated events collapse to one.
+    pub fn merge(&self) {
+        let r = self.request("POST", "/_sim/merge", &[], b"").unwrap();
+        assert_eq!(r.status, 200, "{}", r.text());
     }
 
     pub fn clear_faults(&self) {
