@@ -230,7 +230,11 @@ impl Client {
         let _slot = self.budget.slot().await.ok_or(PostHogError::Cancelled)?;
         let mut attempt = 1;
         let mut rng = Jitter::seeded();
-        let mut mode = if self.is_slow(&q.name) {
+        // The question for the project's zone reads nothing: blocking, whatever the
+        // mode, so that it never runs on in PostHog for a cancel to chase.
+        let mut mode = if q.name == super::fetch::ZONE_QUERY {
+            QueryMode::Blocking
+        } else if self.is_slow(&q.name) {
             QueryMode::Async
         } else {
             self.mode
