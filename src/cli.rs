@@ -1,6 +1,6 @@
 //! The command line (clap).
 
-use crate::domain::PeriodSpec;
+use crate::domain::{PeriodSpec, Zone};
 use crate::source::SourceSpec;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -56,7 +56,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE", env = "BEARING_CONFIG")]
     pub config: Option<PathBuf>,
 
-    /// Take this date as today (UTC), for reproducible reports
+    /// The time zone days, months and quarters are cut in (an IANA name such as
+    /// America/New_York; default: the PostHog project's zone, else UTC)
+    #[arg(long, global = true, value_name = "TZ", value_parser = parse_zone)]
+    pub timezone: Option<Zone>,
+
+    /// Take this date as today (in the time zone), for reproducible reports
     #[arg(long, global = true, value_name = "YYYY-MM-DD")]
     pub today: Option<NaiveDate>,
 }
@@ -172,6 +177,10 @@ fn parse_status(s: &str) -> Result<crate::triage::Status, String> {
     })
 }
 
+fn parse_zone(s: &str) -> Result<Zone, String> {
+    Zone::parse(s)
+}
+
 fn parse_period(s: &str) -> Result<PeriodSpec, String> {
     PeriodSpec::parse(s).map_err(|e| e.to_string())
 }
@@ -207,5 +216,16 @@ mod tests {
         ));
         assert!(Cli::try_parse_from(["bearing", "--source", "ftp:x"]).is_err());
         assert!(Cli::try_parse_from(["bearing", "--period", "someday"]).is_err());
+    }
+
+    #[test]
+    fn timezone_is_global_and_checked() {
+        let cli = Cli::try_parse_from(["bearing", "report", "--timezone", "Asia/Kolkata"]).unwrap();
+        assert_eq!(cli.timezone.map(Zone::name), Some("Asia/Kolkata"));
+        let cli =
+            Cli::try_parse_from(["bearing", "--timezone", "America/New_York", "alerts"]).unwrap();
+        assert_eq!(cli.timezone.map(Zone::name), Some("America/New_York"));
+        let e = Cli::try_parse_from(["bearing", "--timezone", "Mars/Olympus"]).unwrap_err();
+        assert!(e.to_string().contains("unknown time zone"), "{e}");
     }
 }

@@ -44,8 +44,14 @@ pub fn rules(
     params: &EngineParams,
     alert_cfg: &AlertConfig,
 ) -> (Vec<AlertCandidate>, Vec<FollowUpCandidate>) {
-    let alerts = alerts::evaluate(dataset, params.today, params.dead_band, alert_cfg);
-    let followups = engine_followups::from_events(dataset, params.today);
+    let alerts = alerts::evaluate(
+        dataset,
+        params.today,
+        params.zone,
+        params.dead_band,
+        alert_cfg,
+    );
+    let followups = engine_followups::from_events(dataset, params.today, params.zone);
     (alerts, followups)
 }
 

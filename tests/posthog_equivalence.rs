@@ -234,3 +234,156 @@ fn write_messy_fixture() {
     let dir = std::env::var("BEARING_MESSY_DIR").unwrap();
     messy::write(Path::new(&dir), 1500, 99);
 }
+
+/// Events around a month and a quarter boundary of `zone`: at 23:30 local on Oct 31
+/// and Dec 31, and at 00:30 on Nov 1 and Jan 1, for every event kind and a few
+/// tenants. In UTC each pair lands on the other side of the boundary (New York is
+/// behind, Kolkata ahead), so an executor cutting in UTC disagrees with one cutting
+/// in the zone.
+fn boundary_events(dir: &Path, zone: &str) -> std::path::PathBuf {
+    let z = bearing::domain::Zone::parse(zone).unwrap();
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let times = [
+        z.midnight(day(2026, 10, 31)) + 23 * 3600 + 1800,
+        z.midnight(day(2026, 11, 1)) + 1800,
+        z.midnight(day(2026, 12, 31)) + 23 * 3600 + 1800,
+        z.midnight(day(2027, 1, 1)) + 1800,
+    ];
+    // Review spellings the query reads itself and ones it hands back to bearing.
+    let timeframes = ["quarterly", "monthly", "2 months", "3-Months", "30_days"];
+    let mut lines = Vec::new();
+    let mut n = 0u32;
+    for tenant in ["acme", "globex", "initech"] {
+        for (i, ts) in times.iter().enumerate() {
+            for k in 0..3u32 {
+                n += 1;
+                let at = chrono::DateTime::from_timestamp(ts + i64::from(k) * 60, 0)
+                    .unwrap()
+                    .format("%Y-%m-%dT%H:%M:%SZ")
+                    .to_string();
+                let uuid = format!("00000000-0000-4000-8000-{n:012}");
+                let (event, props) = match (n as usize) % 3 {
+                    0 => (
+                        "revenue_protection_trend",
+                        serde_json::json!({"tenant_id": tenant,
+                            "trend_category": "payment_risk_directional",
+                            "directional_signal": "failed_charge_increase",
+                            "approximate_impact_range": "$2K-8K",
+                            "follow_up_action": "strategic_review_required",
+                            "strategic_priority": "High"}),
+                    ),
+                    1 => (
+                        "cost_optimization_trend",
+                        serde_json::json!({"tenant_id": tenant,
+                            "optimization_type": "sending_ip_rationalization",
+                            "approximate_savings_range": "500-2000",
+                            "esp_vendor_context": "amazon_ses_migration",
+                            "implementation_feasibility": "process_driven",
+                            "strategic_review_required": "true"}),
+                    ),
+                    _ => {
+                        let tf = timeframes[(n as usize + i) % timeframes.len()];
+                        let mut p = serde_json::json!({"tenant_id": tenant,
+                            "decision_category": "team_capacity",
+                            "decision_maker_level": "director",
+                            "expected_outcome_range": "5-10%",
+                            "review_timeframe": tf,
+                            "outcome_follow_up": "executive_review"});
+                        // A plain tracking date stays the date written.
+                        if k == 2 {
+                            p["tracking_date"] = "2026-10-31".into();
+                        }
+                        ("strategic_decision_summary", p)
+                    }
+                };
+                lines.push(
+                    serde_json::json!({"uuid": uuid, "event": event, "distinct_id": tenant,
+                        "timestamp": at, "properties": props})
+                    .to_string(),
+                );
+            }
+        }
+    }
+    let path = dir.join("boundaries.jsonl");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let subs = [
+        r#"{"tenant_id":"acme","plan_name":"pro","status":"active","current_period_start":"2026-12-31T23:30:00Z"}"#,
+        r#"{"tenant_id":"globex","plan_name":"basic","status":"canceled","current_period_start":"2026-11-01"}"#,
+    ];
+    std::fs::write(
+        dir.join("boundaries.subscriptions.jsonl"),
+        subs.join("\n") + "\n",
+    )
+    .unwrap();
+    path
+}
+
+/// `bearing report` in `zone` on a day after both boundaries.
+fn zoned_report(dir: &Path, sim: Option<&Sim>, source: &str, period: &str, zone: &str) -> Value {
+    let config = dir.join("config.toml");
+    std::fs::write(&config, "").unwrap();
+    let mut cmd = Command::new(support::BIN);
+    cmd.args([
+        "--config",
+        config.to_str().unwrap(),
+        "--today",
+        "2027-01-15",
+    ])
+    .args(["--timezone", zone, "--source", source, "--period", period])
+    .args(["report", "--format", "json"])
+    .env("XDG_DATA_HOME", dir.join("data"))
+    .env_remove("POSTHOG_HOST")
+    .env_remove("POSTHOG_PERSONAL_API_KEY")
+    .env_remove("BEARING_TIMEZONE");
+    if let Some(sim) = sim {
+        cmd.envs(sim.env());
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{source} in {zone}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let o = v.as_object_mut().unwrap();
+    for k in ["source", "generated_at", "as_of"] {
+        assert!(o.remove(k).is_some(), "{k}");
+    }
+    v
+}
+
+fn assert_same_in_zone(zone: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let events = boundary_events(dir.path(), zone);
+    let sim = Sim::start_args(&events, &["--timezone", zone]);
+    let file = format!("file:{}", events.display());
+    for period in ["2026-10", "2026-11", "2026-Q4", "quarter", "90d"] {
+        let local = zoned_report(dir.path(), None, &file, period, zone);
+        let remote = zoned_report(dir.path(), Some(&sim), "posthog", period, zone);
+        if let Some(d) = first_difference(&local, &remote, "") {
+            panic!("{zone} ({period}): file and posthog differ at {d}");
+        }
+        assert_eq!(local["timezone"], zone);
+    }
+    // Not vacuous: each month holds exactly its own half of the events.
+    let oct = zoned_report(dir.path(), None, &file, "2026-10", zone);
+    let nov = zoned_report(dir.path(), None, &file, "2026-11", zone);
+    let in_period = |v: &Value| v["decision_log"]["in_period"].as_u64().unwrap();
+    assert_eq!(in_period(&oct), in_period(&nov), "{zone}");
+    assert!(in_period(&oct) > 0, "{zone}");
+    let due = zoned_report(dir.path(), None, &file, "month", zone);
+    assert!(
+        due["decision_log"]["due_this_month"].as_u64().unwrap() > 0,
+        "{zone}"
+    );
+}
+
+#[test]
+fn equal_in_new_york_around_month_and_quarter_boundaries() {
+    assert_same_in_zone("America/New_York");
+}
+
+#[test]
+fn equal_in_kolkata_around_month_and_quarter_boundaries() {
+    assert_same_in_zone("Asia/Kolkata");
+}

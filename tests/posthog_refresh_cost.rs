@@ -18,6 +18,10 @@ use std::process::Command;
 
 /// Bytes answered per query name for one `bearing report --source posthog`.
 fn refresh(dir: &Path, sim: &Sim) -> BTreeMap<String, u64> {
+    refresh_with(dir, sim, &[])
+}
+
+fn refresh_with(dir: &Path, sim: &Sim, flags: &[&str]) -> BTreeMap<String, u64> {
     let config = dir.join("config.toml");
     std::fs::write(&config, "").unwrap();
     sim.request("DELETE", "/_sim/requests", &[], b"").unwrap();
@@ -28,6 +32,7 @@ fn refresh(dir: &Path, sim: &Sim) -> BTreeMap<String, u64> {
             "--today",
             "2026-11-28",
         ])
+        .args(flags)
         .args(["--source", "posthog", "report"])
         .envs(sim.env())
         .output()
@@ -86,6 +91,13 @@ fn the_number_of_queries_does_not_depend_on_tenants() {
     // The messy fixture has other tenants, odd values and its own subscriptions.
     let dir = tempfile::tempdir().unwrap();
     let events = messy::write(dir.path(), 800, 5);
-    let q = refresh(dir.path(), &Sim::start(&events));
+    let sim = Sim::start(&events);
+    // Five pane queries, and with no zone configured the question for the project's
+    // zone that their bounds need.
+    let q = refresh(dir.path(), &sim);
+    assert_eq!(q.len(), 6, "{q:?}");
+    assert!(q.contains_key("bearing_time_zone"), "{q:?}");
+    // A zone the user chose needs no question.
+    let q = refresh_with(dir.path(), &sim, &["--timezone", "Asia/Kolkata"]);
     assert_eq!(q.len(), 5, "{q:?}");
 }

@@ -107,7 +107,7 @@ fn the_seed_queries_in_hogql_agree_with_the_local_engine() {
     .unwrap();
 
     // The 90-day overview, joined to subscriptions.
-    let window = PeriodSpec::Trailing(90).resolve(today());
+    let window = PeriodSpec::Trailing(90).resolve(today(), bearing::domain::Zone::UTC);
     let r = sim.hogql(
         OVERVIEW,
         json!({"since": ts(window.start), "until": ts(window.end)}),
@@ -150,7 +150,7 @@ fn the_seed_queries_in_hogql_agree_with_the_local_engine() {
     assert_eq!(r["columns"][6], "strategic_activity_level");
 
     // The quarterly cost query.
-    let quarter = PeriodSpec::ThisQuarter.resolve(today());
+    let quarter = PeriodSpec::ThisQuarter.resolve(today(), bearing::domain::Zone::UTC);
     let r = sim.hogql(
         QUARTERLY_COST,
         json!({"since": ts(quarter.start), "until": ts(quarter.end)}),

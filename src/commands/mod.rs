@@ -63,13 +63,17 @@ pub fn main(cli: Cli) -> ExitCode {
     if let Some(problem) = crate::logging::init(&env) {
         warn(problem);
     }
-    let today = cli.today.unwrap_or_else(|| Utc::now().date_naive());
+    // Before the config is read (doctor, demo-data): the flag's zone, else UTC.
+    let today = cli
+        .today
+        .unwrap_or_else(|| cli.timezone.unwrap_or_default().today(Utc::now()));
     let overrides = Overrides {
         source: cli.source.clone(),
         subscriptions: cli.subscriptions.clone(),
         theme: cli.theme.clone(),
         read_only: cli.read_only,
         period: cli.period,
+        timezone: cli.timezone,
         db: cli.db.clone(),
     };
     if let Some(Command::Doctor) = &cli.command {
@@ -85,12 +89,24 @@ pub fn main(cli: Cli) -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
+    // Today where the user is told to look: in the chosen zone (over PostHog without
+    // one, the project's, learned when it first answers).
+    let today = cli
+        .today
+        .unwrap_or_else(|| config.timezone.unwrap_or_default().today(Utc::now()));
+    let fixed_today = cli.today;
     match &cli.command {
         Some(Command::Report {
             format,
             out,
             decisions,
-        }) => report(&config, today, *format, out.as_deref(), *decisions),
+        }) => report(
+            &config,
+            (today, fixed_today),
+            *format,
+            out.as_deref(),
+            *decisions,
+        ),
         Some(Command::Alerts { json, state }) => triage::alerts(&config, today, *json, *state),
         Some(Command::Followups { json }) => triage::followups(&config, today, *json),
         Some(Command::Audit {
@@ -105,13 +121,14 @@ pub fn main(cli: Cli) -> ExitCode {
                     pause_ms,
                 },
         }) => storm::storm(&config, today, *actions, *seed, *pause_ms),
-        _ => cockpit(config, config_path, today),
+        _ => cockpit(config, config_path, (today, fixed_today)),
     }
 }
 
 fn engine_params(config: &Config, today: NaiveDate) -> EngineParams {
     EngineParams {
         today,
+        zone: config.timezone.unwrap_or_default(),
         period: config.period,
         dead_band: config.dead_band,
         activity: config.activity,
@@ -125,17 +142,21 @@ fn load_options(config: &Config, today: NaiveDate) -> LoadOptions {
     }
 }
 
+/// `today` with the date `--today` fixed, if it did.
+type Today = (NaiveDate, Option<NaiveDate>);
+
 fn report(
     config: &Config,
-    today: NaiveDate,
+    (today, fixed): Today,
     format: Format,
     out: Option<&Path>,
     rows: usize,
 ) -> ExitCode {
     let params = engine_params(config, today);
     let (ds, views) = if config.source == source::SourceSpec::PostHog {
-        match crate::posthog::fetch::load_blocking(&config.posthog, &params, rows) {
-            Ok((ds, rollups)) => {
+        let clock = (config.timezone, fixed);
+        match crate::posthog::fetch::load_blocking(&config.posthog, &params, clock, rows) {
+            Ok((ds, rollups, params)) => {
                 let views = engine::build(&rollups, &ds.strings, None, &params);
                 (ds, views)
             }
@@ -300,7 +321,7 @@ fn no_tui_reason() -> Option<&'static str> {
     None
 }
 
-fn cockpit(config: Config, config_path: Option<PathBuf>, today: NaiveDate) -> ExitCode {
+fn cockpit(config: Config, config_path: Option<PathBuf>, (today, fixed): Today) -> ExitCode {
     if let Some(why) = no_tui_reason() {
         eprintln!("bearing: {why}, so the interactive cockpit cannot start.");
         eprintln!("For scripts and pipes use: bearing report --format json   (see bearing --help)");
@@ -313,7 +334,7 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, today: NaiveDate) -> Ex
         Arc::from(source::open(&config.source, config.subscriptions.clone()));
     let posthog = if config.source == source::SourceSpec::PostHog {
         match crate::posthog::fetch::Project::open(&config.posthog) {
-            Ok(p) => Some(Arc::new(p)),
+            Ok(p) => Some(Arc::new(p.with_clock(config.timezone, fixed))),
             Err(e) => return fail(format!("{e} (bearing doctor checks the setup)")),
         }
     } else {

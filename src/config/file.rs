@@ -39,6 +39,7 @@ pub struct General {
     pub theme: Option<Spanned<String>>,
     pub read_only: Option<bool>,
     pub mouse: Option<bool>,
+    pub timezone: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -6,7 +6,7 @@ pub mod file;
 mod posthog;
 pub mod theme;
 
-use crate::domain::PeriodSpec;
+use crate::domain::{PeriodSpec, Zone};
 use crate::engine::alerts::AlertConfig;
 use crate::engine::overview::ActivityThresholds;
 use crate::keys::action::Action;
@@ -17,7 +17,7 @@ use crate::source::SourceSpec;
 use file::ConfigFile;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use theme::{ColorDepth, Theme};
+pub use theme::{load_themes, theme_names};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
@@ -27,6 +27,9 @@ pub struct Config {
     pub read_only: bool,
     pub mouse: bool,
     pub period: PeriodSpec,
+    /// The zone days, months and quarters are cut in. None: nobody chose one, so a
+    /// PostHog project's own zone, else UTC.
+    pub timezone: Option<Zone>,
     pub dead_band: f64,
     pub activity: ActivityThresholds,
     pub keymap: Keymap,
@@ -48,6 +51,7 @@ impl Default for Config {
             read_only: false,
             mouse: true,
             period: PeriodSpec::Trailing(90),
+            timezone: None,
             dead_band: 0.10,
             activity: ActivityThresholds::default(),
             keymap: Keymap::default(),
@@ -94,74 +98,8 @@ pub struct Overrides {
     pub theme: Option<String>,
     pub read_only: bool,
     pub period: Option<PeriodSpec>,
+    pub timezone: Option<Zone>,
     pub db: Option<PathBuf>,
-}
-
-/// The names of the themes a config may choose: the built-in ones and the user's.
-pub fn theme_names(config_dir: Option<&Path>) -> Vec<String> {
-    let mut names: Vec<String> = theme::BUILTIN
-        .iter()
-        .map(|(n, _)| (*n).to_owned())
-        .collect();
-    // An unreadable theme is no choice; `load_themes` says why it cannot be read.
-    for (name, text) in user_themes(config_dir) {
-        if text.is_ok() && !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    names
-}
-
-/// `themes/*.toml` in the config dir, as (name, text or why it cannot be read), sorted
-/// by name. Any of them may be a link to `/dev/zero` or a FIFO: `files` refuses those.
-fn user_themes(config_dir: Option<&Path>) -> Vec<(String, std::io::Result<String>)> {
-    let Some(dir) = config_dir.map(|d| d.join("themes")) else {
-        return Vec::new();
-    };
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut out: Vec<(String, std::io::Result<String>)> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .filter_map(|p| {
-            let name = p.file_stem()?.to_string_lossy().into_owned();
-            Some((name, crate::files::read_text(&p, crate::files::Kind::Theme)))
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
-
-/// Every theme ready to draw, in cycle order; a user theme that cannot be read or
-/// parsed is reported and skipped, never fatal.
-pub fn load_themes(config_dir: Option<&Path>, depth: ColorDepth) -> (Vec<Theme>, Vec<String>) {
-    let mut themes = Vec::new();
-    let mut problems = Vec::new();
-    for (name, text) in theme::BUILTIN {
-        match theme::parse_theme(text, depth) {
-            Ok(t) => themes.push(t),
-            Err(e) => problems.push(format!("built-in theme {name}: {e}")),
-        }
-    }
-    for (name, text) in user_themes(config_dir) {
-        let text = text.map_err(|e| e.to_string());
-        match text.and_then(|text| theme::parse_theme(&text, depth)) {
-            Ok(mut t) => {
-                t.name = name;
-                match themes.iter_mut().find(|x| x.name == t.name) {
-                    Some(slot) => *slot = t,
-                    None => themes.push(t),
-                }
-            }
-            Err(e) => problems.push(format!(
-                "theme file themes/{}.toml: {e}",
-                crate::domain::sanitize::sanitize(&name)
-            )),
-        }
-    }
-    (themes, problems)
 }
 
 /// 1-based line and column of a byte offset.
@@ -235,6 +173,11 @@ pub fn apply_file(
     }
     if let Some(m) = g.mouse {
         base.mouse = m;
+    }
+    if let Some(z) = &g.timezone {
+        let zone =
+            Zone::parse(z.get_ref()).map_err(|m| ctx.err(z.span(), format!("timezone: {m}")))?;
+        base.timezone = Some(zone);
     }
     let e = &file.engine;
     if let Some(p) = &e.period {
@@ -384,6 +327,12 @@ pub fn apply_env(
     if let Some(v) = get("BEARING_DB").filter(|v| !v.is_empty()) {
         base.db = Some(PathBuf::from(v));
     }
+    if let Some(v) = get("BEARING_TIMEZONE").filter(|v| !v.is_empty()) {
+        base.timezone = Some(Zone::parse(&v).map_err(|m| ConfigError::Env {
+            var: "BEARING_TIMEZONE".into(),
+            message: m,
+        })?);
+    }
     if let Some(v) = get("BEARING_PERIOD").filter(|v| !v.is_empty()) {
         base.period =
             PeriodSpec::parse(&v).map_err(|m| env_err("BEARING_PERIOD", &v, m.to_string()))?;
@@ -415,6 +364,9 @@ pub fn apply_overrides(
     }
     if let Some(p) = o.period {
         base.period = p;
+    }
+    if let Some(z) = o.timezone {
+        base.timezone = Some(z);
     }
     if let Some(db) = &o.db {
         base.db = Some(db.clone());

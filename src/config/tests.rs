@@ -1,6 +1,7 @@
 //! Config fixtures: each bad value asserts the error a user would read.
 
 use super::*;
+use crate::config::theme::ColorDepth;
 
 fn themes() -> Vec<String> {
     theme_names(None)
@@ -262,4 +263,45 @@ fn no_way_out_quit_needs_a_key_and_ctrl_c_cannot_be_taken() {
     let c = parse("[keys]\nquit = \"x\"\n").unwrap();
     let ctrl_c = keymap::Key::parse("ctrl-c").unwrap();
     assert_eq!(c.keymap.action(ctrl_c), Some(Action::Quit));
+}
+
+#[test]
+fn timezone_from_file_env_and_flag_in_that_order() {
+    let zone = |n: &str| Zone::parse(n).ok();
+    let file = "[general]\ntimezone = \"Asia/Kolkata\"\n";
+    let mut c = parse(file).unwrap();
+    assert_eq!(c.timezone, zone("Asia/Kolkata"));
+    // Nothing set: no zone chosen (PostHog's own, else UTC).
+    assert_eq!(parse("").unwrap().timezone, None);
+    let env = |v: &str| {
+        let v = v.to_owned();
+        move |k: &str| (k == "BEARING_TIMEZONE").then(|| v.clone())
+    };
+    apply_env(&mut c, &env("America/New_York"), &themes()).unwrap();
+    assert_eq!(c.timezone, zone("America/New_York"));
+    let flag = Overrides {
+        timezone: zone("Europe/Berlin"),
+        ..Overrides::default()
+    };
+    apply_overrides(&mut c, &flag, &themes()).unwrap();
+    assert_eq!(c.timezone, zone("Europe/Berlin"));
+    // No flag leaves the environment's.
+    let mut c = parse(file).unwrap();
+    apply_env(&mut c, &env("America/New_York"), &themes()).unwrap();
+    apply_overrides(&mut c, &Overrides::default(), &themes()).unwrap();
+    assert_eq!(c.timezone, zone("America/New_York"));
+}
+
+#[test]
+fn an_unknown_timezone_names_the_key_and_the_value() {
+    let e = err("[general]\ntimezone = \"Mars/Olympus\"\n");
+    assert!(e.starts_with("config.toml:2:12: timezone: "), "{e}");
+    assert!(e.contains("Mars/Olympus"), "{e}");
+    let mut c = Config::default();
+    let env = |k: &str| (k == "BEARING_TIMEZONE").then(|| "Nowhere".to_owned());
+    let e = apply_env(&mut c, &env, &themes()).unwrap_err().to_string();
+    assert!(
+        e.contains("BEARING_TIMEZONE") && e.contains("Nowhere"),
+        "{e}"
+    );
 }

@@ -4,6 +4,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
+use std::path::Path;
 
 pub const BUILTIN: [(&str, &str); 4] = [
     ("dark", include_str!("../../themes/dark.toml")),
@@ -313,6 +314,70 @@ impl Theme {
 pub fn parse_theme(text: &str, depth: ColorDepth) -> Result<Theme, String> {
     let file: ThemeFile = toml::from_str(text).map_err(|e| e.message().to_owned())?;
     Theme::from_file(&file, depth)
+}
+
+/// The names of the themes a config may choose: the built-in ones and the user's.
+pub fn theme_names(config_dir: Option<&Path>) -> Vec<String> {
+    let mut names: Vec<String> = BUILTIN.iter().map(|(n, _)| (*n).to_owned()).collect();
+    // An unreadable theme is no choice; `load_themes` says why it cannot be read.
+    for (name, text) in user_themes(config_dir) {
+        if text.is_ok() && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
+/// `themes/*.toml` in the config dir, as (name, text or why it cannot be read), sorted
+/// by name. Any of them may be a link to `/dev/zero` or a FIFO: `files` refuses those.
+fn user_themes(config_dir: Option<&Path>) -> Vec<(String, std::io::Result<String>)> {
+    let Some(dir) = config_dir.map(|d| d.join("themes")) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, std::io::Result<String>)> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter_map(|p| {
+            let name = p.file_stem()?.to_string_lossy().into_owned();
+            Some((name, crate::files::read_text(&p, crate::files::Kind::Theme)))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Every theme ready to draw, in cycle order; a user theme that cannot be read or
+/// parsed is reported and skipped, never fatal.
+pub fn load_themes(config_dir: Option<&Path>, depth: ColorDepth) -> (Vec<Theme>, Vec<String>) {
+    let mut themes = Vec::new();
+    let mut problems = Vec::new();
+    for (name, text) in BUILTIN {
+        match parse_theme(text, depth) {
+            Ok(t) => themes.push(t),
+            Err(e) => problems.push(format!("built-in theme {name}: {e}")),
+        }
+    }
+    for (name, text) in user_themes(config_dir) {
+        let text = text.map_err(|e| e.to_string());
+        match text.and_then(|text| parse_theme(&text, depth)) {
+            Ok(mut t) => {
+                t.name = name;
+                match themes.iter_mut().find(|x| x.name == t.name) {
+                    Some(slot) => *slot = t,
+                    None => themes.push(t),
+                }
+            }
+            Err(e) => problems.push(format!(
+                "theme file themes/{}.toml: {e}",
+                crate::domain::sanitize::sanitize(&name)
+            )),
+        }
+    }
+    (themes, problems)
 }
 
 #[cfg(test)]

@@ -251,7 +251,7 @@ mod tests {
         );
         let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
         let e = Event {
-            tracked: unix_days(crate::domain::values::midnight(d) + 3600),
+            tracked: unix_days(crate::domain::values::utc_midnight(d) + 3600),
             ..e
         };
         assert_eq!(e.tracked_date(), Some(d));

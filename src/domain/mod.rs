@@ -9,6 +9,7 @@ pub mod period;
 pub mod range;
 pub mod sanitize;
 pub mod values;
+pub mod zone;
 
 pub use dataset::{BrokenLine, CustomEvent, Dataset, IngestStats, Origin, Subscription};
 pub use event::{CostDetails, DecisionDetails, Details, Event, EventKind, RevenueDetails};
@@ -16,3 +17,4 @@ pub use intern::{Interner, Sym};
 pub use period::{Period, PeriodSpec};
 pub use range::{Range, RangeParse, Unit};
 pub use values::{Priority, ReviewTimeframe};
+pub use zone::Zone;

@@ -1,7 +1,7 @@
 //! Review periods: calendar month, calendar quarter and trailing days, each with the
 //! previous period of the same length, which is what a direction compares against.
 
-use super::values::midnight;
+use super::zone::Zone;
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Serialize;
 use std::fmt;
@@ -79,7 +79,14 @@ impl PeriodSpec {
         }
     }
 
-    pub fn resolve(self, today: NaiveDate) -> Period {
+    /// The period holding `today` (a date in `zone`), cut at local midnights of `zone`.
+    pub fn resolve(self, today: NaiveDate, zone: Zone) -> Period {
+        let mut p = self.resolve_dates(today);
+        p.zone = zone;
+        p
+    }
+
+    fn resolve_dates(self, today: NaiveDate) -> Period {
         let tomorrow = today.succ_opt().unwrap_or(today);
         let month_start = first_of_month(today);
         let quarter_start = first_of_quarter(today);
@@ -132,13 +139,17 @@ pub enum PeriodUnit {
     Quarter,
 }
 
-/// A half-open span of calendar days `[start, end)`, UTC.
+/// A half-open span of calendar days `[start, end)` of a zone: it starts and ends at
+/// local midnights.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Period {
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub unit: PeriodUnit,
     pub label: String,
+    /// The report names its zone once, at the top.
+    #[serde(skip)]
+    pub zone: Zone,
 }
 
 impl Period {
@@ -148,6 +159,7 @@ impl Period {
             end,
             unit,
             label,
+            zone: Zone::UTC,
         }
     }
 
@@ -156,11 +168,11 @@ impl Period {
     }
 
     pub fn start_ts(&self) -> i64 {
-        midnight(self.start)
+        self.zone.midnight(self.start)
     }
 
     pub fn end_ts(&self) -> i64 {
-        midnight(self.end)
+        self.zone.midnight(self.end)
     }
 
     pub fn contains(&self, ts: i64) -> bool {
@@ -178,7 +190,10 @@ impl Period {
                     .checked_sub_days(Days::new(self.days().max(0) as u64))
                     .unwrap_or(self.start);
                 let label = format!("previous {} days", self.days());
-                Period::new(start, self.start, PeriodUnit::Days, label)
+                Period {
+                    zone: self.zone,
+                    ..Period::new(start, self.start, PeriodUnit::Days, label)
+                }
             }
             PeriodUnit::Month | PeriodUnit::Quarter => {
                 let months = if self.unit == PeriodUnit::Month { 1 } else { 3 };
@@ -191,7 +206,10 @@ impl Period {
                     PeriodUnit::Month => month_label(start),
                     _ => quarter_label(start),
                 };
-                Period::new(start, end, self.unit, label)
+                Period {
+                    zone: self.zone,
+                    ..Period::new(start, end, self.unit, label)
+                }
             }
         }
     }
@@ -329,7 +347,7 @@ mod tests {
 
     #[test]
     fn trailing_days_and_previous() {
-        let p = PeriodSpec::Trailing(90).resolve(d(2026, 11, 28));
+        let p = PeriodSpec::Trailing(90).resolve(d(2026, 11, 28), Zone::UTC);
         assert_eq!(p.days(), 90);
         assert_eq!(p.end, d(2026, 11, 29));
         let prev = p.previous();
@@ -339,7 +357,7 @@ mod tests {
 
     #[test]
     fn month_to_date_compares_with_same_days_of_last_month() {
-        let p = PeriodSpec::ThisMonth.resolve(d(2026, 11, 10));
+        let p = PeriodSpec::ThisMonth.resolve(d(2026, 11, 10), Zone::UTC);
         assert_eq!((p.start, p.end), (d(2026, 11, 1), d(2026, 11, 11)));
         assert_eq!(p.label, "2026-11 to date");
         let prev = p.previous();
@@ -348,7 +366,7 @@ mod tests {
 
     #[test]
     fn complete_quarter_previous_is_whole_quarter() {
-        let p = PeriodSpec::LastQuarter.resolve(d(2026, 11, 28));
+        let p = PeriodSpec::LastQuarter.resolve(d(2026, 11, 28), Zone::UTC);
         assert_eq!((p.start, p.end), (d(2026, 7, 1), d(2026, 10, 1)));
         assert_eq!(p.label, "2026-Q3");
         let prev = p.previous();
@@ -358,7 +376,7 @@ mod tests {
             year: 2026,
             month: 3,
         }
-        .resolve(d(2026, 11, 28));
+        .resolve(d(2026, 11, 28), Zone::UTC);
         assert_eq!(march.previous().end, d(2026, 3, 1));
     }
 
@@ -369,3 +387,7 @@ mod tests {
         assert_eq!(m.last(), Some(&d(2026, 11, 1)));
     }
 }
+
+#[cfg(test)]
+#[path = "period_zone_tests.rs"]
+mod zone_tests;

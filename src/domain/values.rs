@@ -98,7 +98,7 @@ fn fast_utc(b: &[u8]) -> Option<i64> {
         };
         let date =
             NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)?;
-        return Some(midnight(date));
+        return Some(utc_midnight(date));
     }
     if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') {
         return None;
@@ -128,16 +128,19 @@ fn fast_utc(b: &[u8]) -> Option<i64> {
         return None;
     }
     let date = NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, mo as u32, d as u32)?;
-    Some(midnight(date) + h * 3600 + mi * 60 + sec)
+    Some(utc_midnight(date) + h * 3600 + mi * 60 + sec)
 }
 
-/// The calendar date of a Unix timestamp (UTC); out-of-range values give None.
-pub fn date_of(ts: i64) -> Option<NaiveDate> {
+/// The calendar date of a Unix timestamp in UTC; out-of-range values give None. Only
+/// for dates written as text (a `tracking_date`): an event's day is its day in the
+/// configured zone, `Zone::date_of`.
+pub fn utc_date(ts: i64) -> Option<NaiveDate> {
     DateTime::from_timestamp(ts, 0).map(|dt| dt.date_naive())
 }
 
-/// Unix seconds of a date's midnight (UTC).
-pub fn midnight(d: NaiveDate) -> i64 {
+/// Unix seconds of a date's midnight in UTC: how a date written without a time is read.
+/// Period bounds are local midnights, `Zone::midnight`.
+pub fn utc_midnight(d: NaiveDate) -> i64 {
     d.and_hms_opt(0, 0, 0)
         .map(|dt| Utc.from_utc_datetime(&dt).timestamp())
         .unwrap_or_default()

@@ -2,7 +2,8 @@
 //! is due for review (tracking date + review timeframe).
 
 use super::rollup::{DecisionEntry, DecisionRollup, TenantDecisions};
-use crate::domain::values::{ReviewTimeframe, date_of};
+use crate::domain::Zone;
+use crate::domain::values::ReviewTimeframe;
 use crate::domain::{Interner, Sym};
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::FxHashMap;
@@ -72,16 +73,25 @@ pub fn status_of(next: Option<NaiveDate>, today: NaiveDate) -> ReviewStatus {
 }
 
 /// When a decision's outcome is due for review: its tracking date (else the day it
-/// was recorded) plus its review timeframe.
-pub fn next_review(e: &DecisionEntry, tf: Option<ReviewTimeframe>) -> Option<NaiveDate> {
+/// was recorded, in the zone) plus its review timeframe.
+pub fn next_review(
+    e: &DecisionEntry,
+    tf: Option<ReviewTimeframe>,
+    zone: Zone,
+) -> Option<NaiveDate> {
     e.tracked
-        .or_else(|| date_of(e.at))
+        .or_else(|| zone.date_of(e.at))
         .zip(tf)
         .and_then(|(date, tf)| tf.after(date))
 }
 
 /// Builds the pane from its rollup.
-pub fn decision_log(r: &DecisionRollup, strings: &Interner, today: NaiveDate) -> DecisionLog {
+pub fn decision_log(
+    r: &DecisionRollup,
+    strings: &Interner,
+    today: NaiveDate,
+    zone: Zone,
+) -> DecisionLog {
     let mut timeframes: FxHashMap<Sym, Option<ReviewTimeframe>> = FxHashMap::default();
     let rows = r
         .rows
@@ -90,7 +100,7 @@ pub fn decision_log(r: &DecisionRollup, strings: &Interner, today: NaiveDate) ->
             let tf = *timeframes
                 .entry(e.timeframe)
                 .or_insert_with(|| ReviewTimeframe::parse(strings.resolve(e.timeframe)));
-            let next = next_review(e, tf);
+            let next = next_review(e, tf, zone);
             DecisionRow {
                 entry: *e,
                 next_review: next,

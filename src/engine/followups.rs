@@ -5,8 +5,8 @@
 //! review of its cadence.
 
 use crate::domain::period::first_of_month;
-use crate::domain::values::{Cadence, ReviewTimeframe, date_of, next_month_start};
-use crate::domain::{Dataset, Details, PeriodSpec, Sym};
+use crate::domain::values::{Cadence, ReviewTimeframe, next_month_start};
+use crate::domain::{Dataset, Details, PeriodSpec, Sym, Zone};
 use crate::engine::trends::FOLLOW_UP_ACTIONS;
 use crate::triage::snooze::{next_monthly_review, next_quarterly_review};
 use chrono::NaiveDate;
@@ -41,10 +41,10 @@ fn no_follow_up(s: &str) -> bool {
 }
 
 /// Follow-ups for the current and the previous month.
-pub fn from_events(ds: &Dataset, today: NaiveDate) -> Vec<FollowUpCandidate> {
+pub fn from_events(ds: &Dataset, today: NaiveDate, zone: Zone) -> Vec<FollowUpCandidate> {
     let months = [
-        PeriodSpec::ThisMonth.resolve(today),
-        PeriodSpec::LastMonth.resolve(today),
+        PeriodSpec::ThisMonth.resolve(today, zone),
+        PeriodSpec::LastMonth.resolve(today, zone),
     ];
     let follow_up: Vec<Sym> = FOLLOW_UP_ACTIONS
         .iter()
@@ -69,7 +69,7 @@ pub fn from_events(ds: &Dataset, today: NaiveDate) -> Vec<FollowUpCandidate> {
                 }
             }
             Details::Decision(d) if !no_follow_up(ds.resolve(d.follow_up)) => {
-                let made = e.tracked_date().or_else(|| date_of(e.at));
+                let made = e.tracked_date().or_else(|| zone.date_of(e.at));
                 let tf = ReviewTimeframe::parse(ds.resolve(d.timeframe));
                 let Some((made, review)) =
                     made.zip(tf).and_then(|(m, tf)| tf.after(m).map(|r| (m, r)))
@@ -145,7 +145,7 @@ mod tests {
     fn the_demo_asks_for_a_manageable_number_of_follow_ups() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
         let ds = crate::source::demo::dataset(crate::source::demo::DemoOptions::new(today));
-        let f = from_events(&ds, today);
+        let f = from_events(&ds, today, crate::domain::Zone::UTC);
         assert!(f.len() > 10 && f.len() < 150, "{}", f.len());
         let r = f
             .iter()

@@ -10,7 +10,7 @@ use super::rollup::{
 };
 use super::series::{MonthAxis, Window};
 use crate::domain::values::ReviewTimeframe;
-use crate::domain::{Dataset, Details, PeriodSpec, Sym};
+use crate::domain::{Dataset, Details, PeriodSpec, Sym, Zone};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use std::hash::Hash;
@@ -20,20 +20,20 @@ fn counts<K: Eq + Hash>(m: FxHashMap<K, u32>) -> Counts<K> {
 }
 
 pub fn rollups(ds: &Dataset, params: &EngineParams) -> Rollups {
-    let period = params.period.resolve(params.today);
+    let period = params.period.resolve(params.today, params.zone);
     let window = Window::new(&period);
-    let axis = MonthAxis::new(params.today);
+    let axis = MonthAxis::new(params.today, params.zone);
     Rollups {
-        overview: overview(ds, params.today),
+        overview: overview(ds, params.today, params.zone),
         revenue: revenue(ds, &axis, &window),
         cost: cost(ds, &axis, &window),
-        decisions: decisions(ds, params.today, &window),
+        decisions: decisions(ds, params.today, params.zone, &window),
         health: health(ds),
     }
 }
 
-pub fn overview(ds: &Dataset, today: NaiveDate) -> OverviewRollup {
-    let since = PeriodSpec::Trailing(90).resolve(today);
+pub fn overview(ds: &Dataset, today: NaiveDate, zone: Zone) -> OverviewRollup {
+    let since = PeriodSpec::Trailing(90).resolve(today, zone);
     let (start, end) = (since.start_ts(), since.end_ts());
     let mut tenants: FxHashMap<Sym, [u32; 3]> = FxHashMap::default();
     let mut revenue: FxHashMap<Sym, u32> = FxHashMap::default();
@@ -156,7 +156,7 @@ pub fn cost(ds: &Dataset, axis: &MonthAxis, window: &Window) -> GroupsRollup {
     )
 }
 
-pub fn decisions(ds: &Dataset, today: NaiveDate, window: &Window) -> DecisionRollup {
+pub fn decisions(ds: &Dataset, today: NaiveDate, zone: Zone, window: &Window) -> DecisionRollup {
     let mut timeframes: FxHashMap<Sym, Option<ReviewTimeframe>> = FxHashMap::default();
     let mut out = DecisionRollup::default();
     let mut tenants: FxHashMap<Sym, TenantAcc> = FxHashMap::default();
@@ -185,7 +185,7 @@ pub fn decisions(ds: &Dataset, today: NaiveDate, window: &Window) -> DecisionRol
             .or_insert_with(|| ReviewTimeframe::parse(ds.resolve(d.timeframe)));
         let t = tenants.entry(e.tenant).or_default();
         out.total += 1;
-        if status_of(next_review(&entry, tf), today) == ReviewStatus::DueThisMonth {
+        if status_of(next_review(&entry, tf, zone), today) == ReviewStatus::DueThisMonth {
             out.due_this_month += 1;
             t.due += 1;
         }

@@ -15,7 +15,7 @@ pub mod series;
 pub mod summaries;
 pub mod trends;
 
-use crate::domain::{Dataset, IngestStats, Interner, Period, PeriodSpec};
+use crate::domain::{Dataset, IngestStats, Interner, Period, PeriodSpec, Zone};
 use chrono::NaiveDate;
 use cost::CostRow;
 use decisions::DecisionLog;
@@ -27,7 +27,10 @@ use trends::TrendRow;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EngineParams {
+    /// Today in `zone`.
     pub today: NaiveDate,
+    /// The zone every day, month and quarter is cut in.
+    pub zone: Zone,
     pub period: PeriodSpec,
     /// Relative change inside which a direction is flat (0.1 = ±10%).
     pub dead_band: f64,
@@ -38,6 +41,7 @@ impl EngineParams {
     pub fn new(today: NaiveDate) -> EngineParams {
         EngineParams {
             today,
+            zone: Zone::UTC,
             period: PeriodSpec::Trailing(90),
             dead_band: 0.10,
             activity: ActivityThresholds::default(),
@@ -49,6 +53,7 @@ impl EngineParams {
 #[derive(Clone, Debug)]
 pub struct Views {
     pub today: NaiveDate,
+    pub zone: Zone,
     pub period: Period,
     pub previous: Period,
     pub months: Vec<NaiveDate>,
@@ -72,15 +77,16 @@ pub fn build(
     ingest: Option<&IngestStats>,
     params: &EngineParams,
 ) -> Views {
-    let period = params.period.resolve(params.today);
-    let axis = MonthAxis::new(params.today);
+    let period = params.period.resolve(params.today, params.zone);
+    let axis = MonthAxis::new(params.today, params.zone);
     Views {
         today: params.today,
+        zone: params.zone,
         previous: period.previous(),
         overview: overview::overview(&r.overview, strings, params.activity),
         revenue: trends::revenue_trends(&r.revenue, strings, params.dead_band),
         cost: cost::cost_opportunities(&r.cost, strings, params.dead_band),
-        decisions: decisions::decision_log(&r.decisions, strings, params.today),
+        decisions: decisions::decision_log(&r.decisions, strings, params.today, params.zone),
         health: health::health(
             &r.health,
             ingest,

@@ -3,14 +3,14 @@
 
 use super::direction::Direction;
 use crate::domain::period::month_starts;
-use crate::domain::values::midnight;
-use crate::domain::{Interner, Period, Sym};
+use crate::domain::{Interner, Period, Sym, Zone};
 use chrono::NaiveDate;
 use serde::Serialize;
 
 pub const SPARK_MONTHS: usize = 12;
 
-/// The twelve calendar months ending with today's, as timestamp boundaries.
+/// The twelve calendar months ending with today's, as timestamp boundaries: local
+/// month starts in the zone.
 #[derive(Clone, Debug)]
 pub struct MonthAxis {
     /// 13 boundaries: the start of each month and the end of the last.
@@ -19,13 +19,13 @@ pub struct MonthAxis {
 }
 
 impl MonthAxis {
-    pub fn new(today: NaiveDate) -> MonthAxis {
+    pub fn new(today: NaiveDate, zone: Zone) -> MonthAxis {
         let starts = month_starts(today, SPARK_MONTHS as u32);
-        let mut bounds: Vec<i64> = starts.iter().map(|d| midnight(*d)).collect();
+        let mut bounds: Vec<i64> = starts.iter().map(|d| zone.midnight(*d)).collect();
         let end = starts
             .last()
             .map_or(today, |d| crate::domain::values::next_month_start(*d));
-        bounds.push(midnight(end));
+        bounds.push(zone.midnight(end));
         MonthAxis { bounds, starts }
     }
 
@@ -131,8 +131,8 @@ mod tests {
     #[test]
     fn axis_maps_timestamps_to_months() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-        let axis = MonthAxis::new(today);
-        let ts = |y, m, d| midnight(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        let axis = MonthAxis::new(today, Zone::UTC);
+        let ts = |y, m, d| Zone::UTC.midnight(NaiveDate::from_ymd_opt(y, m, d).unwrap());
         assert_eq!(axis.index(ts(2025, 12, 1)), Some(0));
         assert_eq!(axis.index(ts(2026, 11, 28) + 3600), Some(11));
         assert_eq!(axis.index(ts(2025, 11, 30)), None);

@@ -61,6 +61,9 @@ pub struct QueryResult {
     /// PostHog answered from its cache.
     #[serde(default)]
     pub cached: bool,
+    /// The project's time zone, which every answer names.
+    #[serde(default)]
+    pub timezone: Option<String>,
     /// Bytes of the answer as received.
     #[serde(skip)]
     pub bytes: usize,
@@ -97,6 +100,8 @@ struct Answer {
     is_cached: Option<bool>,
     #[serde(default)]
     last_refresh: Option<String>,
+    #[serde(default)]
+    timezone: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -225,7 +230,11 @@ impl Client {
         let _slot = self.budget.slot().await.ok_or(PostHogError::Cancelled)?;
         let mut attempt = 1;
         let mut rng = Jitter::seeded();
-        let mut mode = if self.is_slow(&q.name) {
+        // The question for the project's zone reads nothing: blocking, whatever the
+        // mode, so that it never runs on in PostHog for a cancel to chase.
+        let mut mode = if q.name == super::fetch::ZONE_QUERY {
+            QueryMode::Blocking
+        } else if self.is_slow(&q.name) {
             QueryMode::Async
         } else {
             self.mode
@@ -505,6 +514,7 @@ fn into_result(a: Answer, bytes: usize) -> Result<QueryResult, PostHogError> {
                 .map(|d| d.with_timezone(&Utc))
         }),
         cached: a.is_cached.unwrap_or(false),
+        timezone: a.timezone,
         bytes,
     })
 }

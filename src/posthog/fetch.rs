@@ -5,16 +5,27 @@ use super::client::{Client, Freshness, HogQl, Progress, QueryResult};
 use super::error::PostHogError;
 use super::queries::{self, Part, PartRollup, Scope};
 use super::settings::PostHogSettings;
-use crate::domain::{Dataset, IngestStats, Interner, Origin};
+use crate::domain::{Dataset, IngestStats, Interner, Origin, Zone};
 use crate::engine::EngineParams;
 use crate::engine::rollup::{DecisionRollup, Rollups};
+use chrono::NaiveDate;
+use std::sync::Mutex;
 
 /// Where the rollups of a project come from, and how its answers are read.
 pub struct Project {
     pub client: Client,
     pub scope: Scope,
     pub origin: Origin,
+    /// The zone the user chose (flag, environment or config); None: the project's.
+    pub zone: Option<Zone>,
+    /// Today as the user fixed it (`--today`); None: today in the zone.
+    pub today: Option<NaiveDate>,
+    /// The project's zone once PostHog has named it.
+    learned: Mutex<Option<Zone>>,
 }
+
+/// The name of the query that asks PostHog for the project's zone.
+pub const ZONE_QUERY: &str = "bearing_time_zone";
 
 impl Project {
     pub fn open(settings: &PostHogSettings) -> Result<Project, PostHogError> {
@@ -38,7 +49,73 @@ impl Project {
                 host: settings.host.clone().unwrap_or_default(),
                 project: settings.project_id.clone().unwrap_or_default(),
             },
+            zone: None,
+            today: None,
+            learned: Mutex::new(None),
         })
+    }
+
+    /// The zone the user chose, if any, and the date they fixed as today, if any.
+    pub fn with_clock(mut self, zone: Option<Zone>, today: Option<NaiveDate>) -> Project {
+        self.zone = zone;
+        self.today = today;
+        self
+    }
+
+    /// The zone known without asking PostHog: the user's, or the project's once named.
+    pub fn known_zone(&self) -> Option<Zone> {
+        self.zone
+            .or_else(|| *self.learned.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// The zone periods are cut in. Unless the user chose one, the project's: PostHog
+    /// cuts its insights' days there, and names it in every answer. The period bounds
+    /// are needed before the pane queries go out, so the first refresh asks once with
+    /// a query that reads nothing; later ones reuse the answer.
+    pub async fn zone(&self) -> Result<Zone, PostHogError> {
+        if let Some(z) = self.known_zone() {
+            return Ok(z);
+        }
+        let q = HogQl {
+            name: ZONE_QUERY.to_owned(),
+            text: "SELECT 1".to_owned(),
+            values: serde_json::Map::new(),
+        };
+        let answer = self.client.query(&q, &|_| {}).await?;
+        // An answer without a zone (an old PostHog) is UTC, as is a zone bearing does
+        // not know: it cannot cut days in it.
+        let zone = self.learn(&answer).unwrap_or_default();
+        *self.learned.lock().unwrap_or_else(|e| e.into_inner()) = Some(zone);
+        Ok(zone)
+    }
+
+    /// Remembers the zone an answer names, so that a project whose zone changes is
+    /// cut in the new one from the next refresh on.
+    pub fn learn(&self, answer: &QueryResult) -> Option<Zone> {
+        let zone = answer
+            .timezone
+            .as_deref()
+            .map(|name| Zone::parse(name).unwrap_or_default())?;
+        if self.zone.is_none() {
+            *self.learned.lock().unwrap_or_else(|e| e.into_inner()) = Some(zone);
+        }
+        Some(zone)
+    }
+
+    /// `params` in the project's zone (asking PostHog for it if need be), with today
+    /// as it is there unless the user fixed it.
+    pub async fn localize(&self, params: EngineParams) -> Result<EngineParams, PostHogError> {
+        let zone = self.zone().await?;
+        Ok(self.in_zone(params, zone))
+    }
+
+    /// `params` in `zone`, today as it is there unless the user fixed it.
+    pub fn in_zone(&self, params: EngineParams, zone: Zone) -> EngineParams {
+        EngineParams {
+            zone,
+            today: self.today.unwrap_or_else(|| zone.today(chrono::Utc::now())),
+            ..params
+        }
     }
 
     pub async fn run(
@@ -152,11 +229,13 @@ pub fn dataset(origin: Origin, strings: Interner, rollups: &Rollups) -> Dataset 
 }
 
 /// A whole load for commands that print (report, alerts): a small runtime of its own.
+/// Returns the parameters it used: in the project's zone unless the user chose one.
 pub fn load_blocking(
     settings: &PostHogSettings,
     params: &EngineParams,
+    clock: (Option<Zone>, Option<NaiveDate>),
     decision_rows: usize,
-) -> Result<(Dataset, Rollups), PostHogError> {
+) -> Result<(Dataset, Rollups, EngineParams), PostHogError> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -165,14 +244,15 @@ pub fn load_blocking(
             reason: e.to_string(),
         })?;
     rt.block_on(async {
-        let project = Project::open(settings)?;
-        let answers = project.fetch_all(params).await?;
+        let project = Project::open(settings)?.with_clock(clock.0, clock.1);
+        let params = project.localize(*params).await?;
+        let answers = project.fetch_all(&params).await?;
         let mut strings = Interner::default();
-        let mut rollups = read_all(&answers, &mut strings, params, &project.scope)?;
+        let mut rollups = read_all(&answers, &mut strings, &params, &project.scope)?;
         project
             .more_decisions(&mut rollups, &mut strings, decision_rows)
             .await?;
         let ds = dataset(project.origin.clone(), strings, &rollups);
-        Ok((ds, rollups))
+        Ok((ds, rollups, params))
     })
 }

@@ -1,7 +1,6 @@
 //! `bearing report --format json`: what the panes show, as JSON, with the seed's field
 //! names where it has them. Strings are the sanitised ones the cockpit shows.
 
-use crate::domain::values::date_of;
 use crate::domain::{Dataset, Origin, Period, Sym};
 use crate::engine::Views;
 use crate::engine::decisions::ReviewStatus;
@@ -98,6 +97,8 @@ pub struct Report<'a> {
     pub generated_at: DateTime<Utc>,
     pub as_of: DateTime<Utc>,
     pub today: NaiveDate,
+    /// The zone `today`, the periods and every date are in (an IANA name, or UTC).
+    pub timezone: &'static str,
     pub period: &'a Period,
     pub previous_period: &'a Period,
     pub overview: Overview<'a>,
@@ -279,6 +280,7 @@ pub fn build<'a>(
         generated_at: Utc::now(),
         as_of,
         today: v.today,
+        timezone: v.zone.name(),
         period: &v.period,
         previous_period: &v.previous,
         overview: Overview {
@@ -349,7 +351,7 @@ pub fn build<'a>(
                 .iter()
                 .take(decision_rows)
                 .map(|r| Decision {
-                    date: date_of(r.entry.at),
+                    date: v.zone.date_of(r.entry.at),
                     tenant_id: o(r.entry.tenant),
                     decision_category: o(r.entry.category),
                     decision_maker_level: o(r.entry.maker_level),

@@ -420,10 +420,12 @@ mod tests {
         assert_eq!(d.events.len(), DEFAULT_EVENTS);
         let min = d.events.iter().map(|e| e.at).min().unwrap();
         let max = d.events.iter().map(|e| e.at).max().unwrap();
-        let end = crate::domain::values::midnight(today().succ_opt().unwrap());
+        let end = crate::domain::values::utc_midnight(today().succ_opt().unwrap());
         assert!(max < end, "no event after today");
         assert!(
-            min >= crate::domain::values::midnight(NaiveDate::from_ymd_opt(2025, 6, 1).unwrap())
+            min >= crate::domain::values::utc_midnight(
+                NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()
+            )
         );
         let bad = d.events.iter().filter(|e| !e.conforms()).count();
         assert!(bad > 0 && bad < d.events.len() / 10, "{bad} non-conforming");

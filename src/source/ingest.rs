@@ -269,7 +269,9 @@ impl Ingestor {
             .as_ref()
             .and_then(Scalar::text)
             .and_then(|t| parse_timestamp(&t))
-            .and_then(crate::domain::values::date_of);
+            // A billing table's date, read as written (like a tracking_date), whatever
+            // the zone.
+            .and_then(crate::domain::values::utc_date);
         Some(Subscription {
             tenant,
             plan,

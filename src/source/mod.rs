@@ -269,6 +269,7 @@ mod tests {
             &ds,
             &crate::engine::EngineParams {
                 today: NaiveDate::from_ymd_opt(2026, 1, 10).unwrap(),
+                zone: crate::domain::Zone::UTC,
                 period: crate::domain::PeriodSpec::Trailing(90),
                 dead_band: 0.1,
                 activity: Default::default(),
@@ -289,6 +290,7 @@ mod tests {
             &ds,
             &crate::engine::EngineParams {
                 today: NaiveDate::from_ymd_opt(2026, 1, 10).unwrap(),
+                zone: crate::domain::Zone::UTC,
                 period: crate::domain::PeriodSpec::Trailing(90),
                 dead_band: 0.1,
                 activity: Default::default(),

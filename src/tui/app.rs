@@ -134,52 +134,53 @@ impl Workers {
         self.in_flight.spawn(task);
     }
 
-    /// One task per pane query; each answer is reported (and snapshotted) on its own.
+    /// The pane queries of a refresh, concurrently; each answer is reported (and
+    /// snapshotted) on its own. Their bounds are cut in the project's zone unless the
+    /// user chose one, so on the first refresh PostHog is asked for it before them.
     fn fetch(&self, generation: u64, params: EngineParams, parts: Vec<Part>, fresh: Freshness) {
         let Some(project) = &self.posthog else {
             return;
         };
-        let bounds = queries::Bounds::new(&params);
-        let period = params.period.to_string();
-        for part in parts {
-            let q = queries::query(part, &bounds, &project.scope);
-            let (tx, store, project) = (self.tx.clone(), self.store.clone(), Arc::clone(project));
-            let period = period.clone();
-            self.spawn(async move {
-                let progress_tx = tx.clone();
-                let progress = move |p: Progress| {
-                    let text = describe(part, &p);
-                    let _ = progress_tx.send(Msg::Progress { generation, text });
-                };
-                let result = project.client.query_with(&q, fresh, &progress).await;
-                // PostHog's time for an answer from its cache, not its arrival.
-                let at = result
-                    .as_ref()
-                    .ok()
-                    .and_then(|a| a.computed_at)
-                    .unwrap_or_else(Utc::now);
-                if let Ok(answer) = &result
-                    && let Ok(body) = serde_json::to_string(answer)
-                {
-                    store.send(StoreJob::SaveSnapshot {
-                        source: remote::source_key(&project.origin),
-                        period,
-                        snapshot: Snapshot {
-                            part: part.query_name().to_owned(),
-                            today: params.today,
-                            fetched_at: at,
-                            body,
-                        },
-                    });
+        let (tx, store, project) = (self.tx.clone(), self.store.clone(), Arc::clone(project));
+        self.spawn(async move {
+            let params_in_zone = match project.localize(params).await {
+                Ok(p) => p,
+                Err(e) => {
+                    for part in parts {
+                        let result = Err(e.clone());
+                        let at = Utc::now();
+                        let _ = tx.send(Msg::Fetched {
+                            generation,
+                            part,
+                            result,
+                            at,
+                        });
+                    }
+                    return;
                 }
-                let _ = tx.send(Msg::Fetched {
+            };
+            if params_in_zone != params {
+                let _ = tx.send(Msg::Zone {
+                    generation,
+                    params: params_in_zone,
+                });
+            }
+            let bounds = queries::Bounds::new(&params_in_zone);
+            let jobs = parts.into_iter().map(|part| {
+                let q = queries::query(part, &bounds, &project.scope);
+                fetch_part(FetchJob {
                     generation,
                     part,
-                    result: result.map(Box::new),
-                    at,
-                });
+                    q,
+                    fresh,
+                    params: params_in_zone,
+                    tx: tx.clone(),
+                    store: store.clone(),
+                    project: Arc::clone(&project),
+                })
             });
-        }
+            futures_util::future::join_all(jobs).await;
+        });
     }
 
     fn page(&self, generation: u64, cursor: Cursor) {
@@ -197,6 +198,64 @@ impl Workers {
             });
         });
     }
+}
+
+/// One pane query of a refresh and where its answer goes.
+struct FetchJob {
+    generation: u64,
+    part: Part,
+    q: crate::posthog::client::HogQl,
+    fresh: Freshness,
+    params: EngineParams,
+    tx: UnboundedSender<Msg>,
+    store: StoreWorker,
+    project: Arc<Project>,
+}
+
+async fn fetch_part(job: FetchJob) {
+    let FetchJob {
+        generation,
+        part,
+        q,
+        fresh,
+        params,
+        tx,
+        store,
+        project,
+    } = job;
+    let progress_tx = tx.clone();
+    let progress = move |p: Progress| {
+        let text = describe(part, &p);
+        let _ = progress_tx.send(Msg::Progress { generation, text });
+    };
+    let result = project.client.query_with(&q, fresh, &progress).await;
+    // PostHog's time for an answer from its cache, not its arrival.
+    let at = result
+        .as_ref()
+        .ok()
+        .and_then(|a| a.computed_at)
+        .unwrap_or_else(Utc::now);
+    if let Ok(answer) = &result {
+        project.learn(answer);
+        if let Ok(body) = serde_json::to_string(answer) {
+            store.send(StoreJob::SaveSnapshot {
+                source: remote::source_key(&project.origin),
+                period: params.period.to_string(),
+                snapshot: Snapshot {
+                    part: part.query_name().to_owned(),
+                    today: params.today,
+                    fetched_at: at,
+                    body,
+                },
+            });
+        }
+    }
+    let _ = tx.send(Msg::Fetched {
+        generation,
+        part,
+        result: result.map(Box::new),
+        at,
+    });
 }
 
 /// A slow query's state, for the status line.

@@ -57,9 +57,14 @@ pub fn loaded(size: (u16, u16)) -> AppState {
 pub fn demo_loaded(params: &EngineParams, at: chrono::DateTime<Utc>) -> (Loaded, Synced) {
     let ds = dataset(DemoOptions::new(today()));
     let views = compute(&ds, params);
-    let alerts =
-        crate::engine::alerts::evaluate(&ds, today(), params.dead_band, &Default::default());
-    let followups = crate::engine::followups::from_events(&ds, today());
+    let alerts = crate::engine::alerts::evaluate(
+        &ds,
+        today(),
+        params.zone,
+        params.dead_band,
+        &Default::default(),
+    );
+    let followups = crate::engine::followups::from_events(&ds, today(), params.zone);
     let mut triage = crate::refresh::read(None, &alerts, &followups).unwrap_or_default();
     let stamp = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     for a in &mut triage.alerts {

@@ -55,6 +55,12 @@ pub enum Msg {
         result: Result<Box<QueryResult>, PostHogError>,
         at: DateTime<Utc>,
     },
+    /// The parameters a refresh's queries were cut with, when they differ from the
+    /// state's: PostHog named the project's zone (and so today there).
+    Zone {
+        generation: u64,
+        params: crate::engine::EngineParams,
+    },
     /// What a slow PostHog query is doing.
     Progress {
         generation: u64,

@@ -217,9 +217,10 @@ fn finish(state: &mut AppState) {
         state.say(Level::Info, "refreshed from PostHog");
         return;
     };
+    let zone = state.params.zone;
     let kept = oldest.map_or_else(
         || "nothing to show yet".to_owned(),
-        |t| format!("showing data from {}", t.format("%Y-%m-%d %H:%M UTC")),
+        |t| format!("showing data from {}", zone.stamp(t)),
     );
     let what = if failures.len() == Part::ALL.len() {
         "refresh failed".to_owned()
@@ -298,7 +299,7 @@ pub fn on_snapshots(state: &mut AppState, snapshots: Vec<Snapshot>) {
                 Level::Info,
                 format!(
                     "{shown} panes from the snapshot of {}; refreshing",
-                    at.format("%Y-%m-%d %H:%M UTC")
+                    state.params.zone.stamp(at)
                 ),
             );
         }

@@ -54,6 +54,7 @@ fn overview_answer() -> Box<QueryResult> {
 fn overview_of(tenant: &str, revenue: u32) -> Box<QueryResult> {
     Box::new(QueryResult {
         computed_at: None,
+        timezone: None,
         cached: false,
         columns: ["part", "tenant", "v1", "v2", "v3", "a", "b", "c"]
             .map(String::from)
@@ -103,6 +104,7 @@ fn empty(part: Part) -> Box<QueryResult> {
     }
     Box::new(QueryResult {
         computed_at: None,
+        timezone: None,
         cached: false,
         columns,
         rows: Vec::new(),
@@ -216,6 +218,7 @@ fn a_failed_refresh_keeps_the_data_and_offline_is_said_once_all_are_in() {
     let g3 = fetch_generation(&refresh_key(&mut s)).unwrap();
     let garbled = Box::new(QueryResult {
         computed_at: None,
+        timezone: None,
         cached: false,
         columns: vec!["nonsense".into()],
         rows: vec![vec![json!(1)]],

@@ -55,6 +55,13 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             on_mouse(state, m);
             Vec::new()
         }
+        Msg::Zone { generation, params } => {
+            if generation == state.generation {
+                state.params.zone = params.zone;
+                state.params.today = params.today;
+            }
+            Vec::new()
+        }
         Msg::Fetched {
             generation,
             part,
@@ -417,7 +424,7 @@ fn cycle_period(state: &mut AppState) -> Vec<Effect> {
 
 pub fn set_period(state: &mut AppState, period: PeriodSpec) -> Vec<Effect> {
     state.params.period = period;
-    let label = period.resolve(state.params.today).label;
+    let label = period.resolve(state.params.today, state.params.zone).label;
     state.say(Level::Info, format!("period: {label}"));
     if state.remote.is_some() {
         // PostHog answers for one period; another period is another set of queries.

@@ -7,7 +7,7 @@
 mod rules;
 
 use crate::domain::values::Cadence;
-use crate::domain::{Dataset, Priority};
+use crate::domain::{Dataset, Priority, Zone};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -223,10 +223,11 @@ impl AlertCandidate {
 pub fn evaluate(
     ds: &Dataset,
     today: NaiveDate,
+    zone: Zone,
     dead_band: f64,
     cfg: &AlertConfig,
 ) -> Vec<AlertCandidate> {
-    let mut out = rules::evaluate(ds, today, dead_band, cfg);
+    let mut out = rules::evaluate(ds, today, zone, dead_band, cfg);
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out.dedup_by(|a, b| a.id == b.id);
     out

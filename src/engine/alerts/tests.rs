@@ -1,6 +1,7 @@
 //! Each rule on small hand-made data: when it fires, when it does not, its identity.
 
 use super::*;
+use crate::domain::Zone;
 use crate::source::jsonl::read_events_watching;
 
 fn today() -> NaiveDate {
@@ -48,7 +49,7 @@ fn dataset(lines: &[String], watch: &[String]) -> Dataset {
 
 fn ids(lines: &[String]) -> Vec<String> {
     let ds = dataset(lines, &[]);
-    evaluate(&ds, today(), 0.1, &AlertConfig::default())
+    evaluate(&ds, today(), Zone::UTC, 0.1, &AlertConfig::default())
         .into_iter()
         .map(|a| a.id)
         .collect()
@@ -56,7 +57,7 @@ fn ids(lines: &[String]) -> Vec<String> {
 
 fn only(lines: &[String], rule: Rule) -> Vec<AlertCandidate> {
     let ds = dataset(lines, &[]);
-    evaluate(&ds, today(), 0.1, &AlertConfig::default())
+    evaluate(&ds, today(), Zone::UTC, 0.1, &AlertConfig::default())
         .into_iter()
         .filter(|a| a.rule == rule)
         .collect()
@@ -182,7 +183,7 @@ fn custom_events_only_when_configured() {
         custom_events: watch,
         ..AlertConfig::default()
     };
-    let a = evaluate(&ds, today(), 0.1, &cfg);
+    let a = evaluate(&ds, today(), Zone::UTC, 0.1, &cfg);
     assert_eq!(a.len(), 1);
     assert_eq!(
         a[0].id,
@@ -263,7 +264,7 @@ fn planning_insight_and_vendor_trend() {
         planning_min_decisions: 1,
         ..AlertConfig::default()
     };
-    let p: Vec<_> = evaluate(&ds, today(), 0.1, &cfg)
+    let p: Vec<_> = evaluate(&ds, today(), Zone::UTC, 0.1, &cfg)
         .into_iter()
         .filter(|a| a.rule == Rule::PlanningInsight)
         .collect();
@@ -292,9 +293,9 @@ fn a_recurrence_next_period_is_a_new_alert() {
         revenue("t", "2026-12-02", "deliverability", "1", "high"),
     ];
     let ds = dataset(&lines, &[]);
-    let nov = evaluate(&ds, today(), 0.1, &AlertConfig::default());
+    let nov = evaluate(&ds, today(), Zone::UTC, 0.1, &AlertConfig::default());
     let december = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
-    let dec = evaluate(&ds, december, 0.1, &AlertConfig::default());
+    let dec = evaluate(&ds, december, Zone::UTC, 0.1, &AlertConfig::default());
     let id = |v: &[AlertCandidate]| {
         v.iter()
             .filter(|a| a.rule == Rule::DeliverabilityTrend)
@@ -315,8 +316,8 @@ fn a_recurrence_next_period_is_a_new_alert() {
 #[test]
 fn the_demo_raises_alerts_of_most_rules_deterministically() {
     let ds = crate::source::demo::dataset(crate::source::demo::DemoOptions::new(today()));
-    let a = evaluate(&ds, today(), 0.1, &AlertConfig::default());
-    let b = evaluate(&ds, today(), 0.1, &AlertConfig::default());
+    let a = evaluate(&ds, today(), Zone::UTC, 0.1, &AlertConfig::default());
+    let b = evaluate(&ds, today(), Zone::UTC, 0.1, &AlertConfig::default());
     assert_eq!(a, b);
     let rules: std::collections::BTreeSet<Rule> = a.iter().map(|x| x.rule).collect();
     assert!(rules.len() >= 6, "{rules:?}");

@@ -13,7 +13,7 @@ use super::text::{
 };
 use super::{Bounds, Rows, Scope, count, int, property, sym, text};
 use crate::domain::event::parse_uuid;
-use crate::domain::values::{ReviewTimeframe, date_of, parse_timestamp};
+use crate::domain::values::{ReviewTimeframe, parse_timestamp, utc_date};
 use crate::domain::{EventKind, Interner, Sym};
 use crate::engine::EngineParams;
 use crate::engine::decisions::{ReviewStatus, next_review, status_of};
@@ -61,12 +61,12 @@ pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
     );
     // The date is cut out only where the pattern guarantees a valid one; ClickHouse
     // evaluates both branches of an if.
-    // The event's own day is counted from the epoch in whole days: PostHog cannot type
-    // `toUnixTimestamp`'s result, and `toDate`/`toDateTime` of an untyped value print as
-    // parsers ClickHouse refuses for numbers. Integer arithmetic needs no types.
+    // The event's own day is its local day in the zone, counted from the epoch in
+    // whole days (see `day.rs`: integer arithmetic needs no types).
+    let day = super::day::local_day_number("ts", b, &mut v);
     let base = format!(
         "if({c}, toDate(if({c}, substring(td, 1, 10), '1970-01-01')), \
-         addDays(toDate('1970-01-01'), intDiv(ts, 86400)))",
+         addDays(toDate('1970-01-01'), {day}))",
         c = canonical_date("td")
     );
     // Each step in its own subquery, so no expression is spelled (and evaluated)
@@ -99,7 +99,7 @@ pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
              countIf({due}) FROM ({dated}) GROUP BY tenant"
         ),
         format!(
-            "SELECT 'odd', intDiv(ts, 86400) * 86400 AS day, NULL, tenant, NULL, NULL, NULL, \
+            "SELECT 'odd', {day} * 86400 AS day, NULL, tenant, NULL, NULL, NULL, \
              NULL, tf, NULL, td, count(), countIf({in_period}), 0 FROM d WHERE NOT {readable} \
              GROUP BY tenant, tf, td, day"
         ),
@@ -181,8 +181,11 @@ pub fn read(
                 t.due += due;
             }
             Some("odd") => {
-                // Read here as the local executor reads them.
-                let at = int(row, c.ts).unwrap_or(0);
+                // Read here as the local executor reads them. The query gives the
+                // event's local day as that date's UTC midnight; it stands here as
+                // the day's local midnight, which `Zone::date_of` reads back.
+                let day = int(row, c.ts).unwrap_or(0);
+                let at = utc_date(day).map_or(day, |d| params.zone.midnight(d));
                 let tracked = tracked(text(row, c.td));
                 let tf_sym = sym(strings, text(row, c.tf));
                 let tf = ReviewTimeframe::parse(strings.resolve(tf_sym));
@@ -196,7 +199,9 @@ pub fn read(
                 out.total += n;
                 out.in_period += cur;
                 t.in_period += cur;
-                if status_of(next_review(&e, tf), params.today) == ReviewStatus::DueThisMonth {
+                if status_of(next_review(&e, tf, params.zone), params.today)
+                    == ReviewStatus::DueThisMonth
+                {
                     out.due_this_month += n;
                     t.due += n;
                 }
@@ -248,7 +253,7 @@ pub fn read_page(
 fn tracked(raw: Option<&str>) -> Option<chrono::NaiveDate> {
     property(raw)
         .and_then(|t| parse_timestamp(&t))
-        .and_then(date_of)
+        .and_then(utc_date)
 }
 
 struct Cols {

@@ -11,6 +11,7 @@
 //! through `values`; so are the regular expressions, which keeps them out of HogQL's
 //! string escaping.
 
+pub mod day;
 pub mod decisions;
 pub mod groups;
 pub mod health;
@@ -19,7 +20,7 @@ pub mod text;
 
 use super::client::{HogQl, QueryResult};
 use crate::domain::sanitize::sanitize;
-use crate::domain::{Interner, PeriodSpec, Sym};
+use crate::domain::{Interner, PeriodSpec, Sym, Zone};
 use crate::engine::EngineParams;
 use crate::engine::rollup::{DecisionRollup, GroupsRollup, HealthRollup, OverviewRollup};
 use crate::engine::series::{MonthAxis, Window};
@@ -81,7 +82,8 @@ pub struct Scope {
 
 pub const DECISION_PAGE: usize = 500;
 
-/// The period's boundaries as Unix seconds.
+/// The period's boundaries as Unix seconds: local midnights of the zone, computed here
+/// so that PostHog compares `timestamp` with instants and its own zone plays no part.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Bounds {
     /// 13 month boundaries of the sparkline.
@@ -93,14 +95,17 @@ pub struct Bounds {
     /// Nothing before this is needed by the trend panes.
     pub lo: i64,
     pub this_month: NaiveDate,
+    /// The zone the bounds are cut in, for what the queries compute per event (the
+    /// decision log's event day).
+    pub zone: Zone,
 }
 
 impl Bounds {
     /// The same boundaries the local executor counts with (`MonthAxis`, `Window`).
     pub fn new(p: &EngineParams) -> Bounds {
-        let axis = MonthAxis::new(p.today);
-        let w = Window::new(&p.period.resolve(p.today));
-        let recent = Window::new(&PeriodSpec::Trailing(90).resolve(p.today));
+        let axis = MonthAxis::new(p.today, p.zone);
+        let w = Window::new(&p.period.resolve(p.today, p.zone));
+        let recent = Window::new(&PeriodSpec::Trailing(90).resolve(p.today, p.zone));
         let months = axis.bounds().to_vec();
         let lo = months
             .first()
@@ -115,6 +120,7 @@ impl Bounds {
             recent: (recent.start, recent.end),
             lo,
             this_month: crate::domain::period::first_of_month(p.today),
+            zone: p.zone,
         }
     }
 

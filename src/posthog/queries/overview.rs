@@ -3,7 +3,7 @@
 
 use super::text::{prop, tenant};
 use super::{Bounds, Rows, Scope, count, plain_sym, sym, text};
-use crate::domain::values::{date_of, parse_timestamp};
+use crate::domain::values::{parse_timestamp, utc_date};
 use crate::domain::{EventKind, Interner, Subscription, Sym};
 use crate::engine::rollup::{OverviewRollup, bump};
 use crate::posthog::client::HogQl;
@@ -99,7 +99,10 @@ pub fn read(rows: &Rows, strings: &mut Interner, scope: &Scope) -> Result<Overvi
                     tenant,
                     plan: plain_sym(strings, text(row, v1)),
                     status: plain_sym(strings, text(row, v2)),
-                    current_period_start: text(row, v3).and_then(parse_timestamp).and_then(date_of),
+                    // As the file reader reads it: the date as written (UTC).
+                    current_period_start: text(row, v3)
+                        .and_then(parse_timestamp)
+                        .and_then(utc_date),
                 };
                 if let Some(subs) = out.subscriptions.as_mut() {
                     subs.push(sub);

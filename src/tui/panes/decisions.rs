@@ -4,7 +4,6 @@ use super::listing::SignalList;
 use super::{Meta, PaneId};
 use crate::config::theme::Theme;
 use crate::domain::Dataset;
-use crate::domain::values::date_of;
 use crate::engine::Views;
 use crate::engine::decisions::DecisionRow;
 use crate::engine::decisions::ReviewStatus;
@@ -37,7 +36,7 @@ impl SignalList for Decisions {
         Cow::Borrowed(&v.decisions.rows)
     }
 
-    fn cells(&self, ds: &Dataset, _: &Views, r: &DecisionRow) -> Vec<Cell> {
+    fn cells(&self, ds: &Dataset, v: &Views, r: &DecisionRow) -> Vec<Cell> {
         let status_style = match r.status {
             ReviewStatus::DueThisMonth => Theme::warn,
             ReviewStatus::Upcoming => Theme::accent,
@@ -45,7 +44,8 @@ impl SignalList for Decisions {
         };
         vec![
             Cell::new(
-                date_of(r.entry.at)
+                v.zone
+                    .date_of(r.entry.at)
                     .map(|d| d.to_string())
                     .unwrap_or_default(),
             ),
@@ -73,7 +73,9 @@ impl SignalList for Decisions {
         d.heading("Decision");
         d.kv(
             "Date",
-            date_of(r.entry.at).map_or("—".to_owned(), |x| x.to_string()),
+            v.zone
+                .date_of(r.entry.at)
+                .map_or("—".to_owned(), |x| x.to_string()),
         );
         d.kv("Tenant", ds.tenant(r.entry.tenant));
         d.kv("Category", or_dash(r.entry.category));

@@ -5,7 +5,6 @@ use super::listing::SignalList;
 use super::{Meta, PaneId};
 use crate::config::theme::Theme;
 use crate::domain::Dataset;
-use crate::domain::values::date_of;
 use crate::engine::Views;
 use crate::engine::direction::Direction;
 use crate::engine::trends::TrendRow;
@@ -77,7 +76,9 @@ impl SignalList for Revenue {
         d.kv("Asking for review", r.follow_ups.to_string());
         d.kv(
             "Last seen",
-            date_of(r.last_seen).map_or("—".to_owned(), |x| x.to_string()),
+            v.zone
+                .date_of(r.last_seen)
+                .map_or("—".to_owned(), |x| x.to_string()),
         );
         d.counted("Directional signals in the period", ds, &r.signals);
         d.months(v, &r.series.monthly);

@@ -56,7 +56,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Some(d) => (
             // A PostHog cockpit whose first answer was unreadable has no time yet.
             (d.loaded_at != chrono::DateTime::<chrono::Utc>::MIN_UTC)
-                .then(|| format!(" as of {}", d.loaded_at.format("%Y-%m-%d %H:%M UTC"))),
+                .then(|| format!(" as of {}", state.params.zone.stamp(d.loaded_at))),
             Some(format!(" · {}", d.views.period.label)),
             Some(format!(" vs {}", d.views.previous.label)),
         ),
@@ -130,5 +130,44 @@ pub fn age(d: chrono::TimeDelta) -> String {
         60..3600 => format!("{} min", s / 60),
         3600..172_800 => format!("{} h", s / 3600),
         _ => format!("{} d", s / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Zone;
+    use crate::tui::fixture::loaded;
+    use ratatui::{Terminal, backend::TestBackend};
+
+    fn header_text(state: &AppState) -> String {
+        let width = state.size.0;
+        let mut terminal = Terminal::new(TestBackend::new(width, 1)).unwrap_or_else(|e| {
+            panic!("{e}");
+        });
+        let theme = &state.themes[0];
+        let _ = terminal.draw(|f| render(f, f.area(), state, theme));
+        let buffer = terminal.backend().buffer();
+        (0..width).map(|x| buffer[(x, 0)].symbol()).collect()
+    }
+
+    #[test]
+    fn the_header_names_a_zone_that_is_not_utc_and_shows_its_time() {
+        let mut s = loaded((160, 40));
+        // Loaded at 09:30 UTC.
+        let utc = header_text(&s);
+        assert!(utc.contains("as of 2026-11-28 09:30 UTC"), "{utc}");
+        s.params.zone = Zone::parse("Asia/Kolkata").unwrap_or_default();
+        let kolkata = header_text(&s);
+        assert!(
+            kolkata.contains("as of 2026-11-28 15:00 Asia/Kolkata"),
+            "{kolkata}"
+        );
+        s.params.zone = Zone::parse("America/New_York").unwrap_or_default();
+        let ny = header_text(&s);
+        assert!(
+            ny.contains("as of 2026-11-28 04:30 America/New_York"),
+            "{ny}"
+        );
     }
 }

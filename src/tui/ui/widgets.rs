@@ -213,11 +213,11 @@ pub fn pane_block<'a>(state: &AppState, pane: PaneId, theme: &Theme, subtitle: &
             }
             // The reason is in the status line and the details; the title stays short.
             PaneLoad::Stale { as_of, .. } => right.push(Span::styled(
-                format!(" ⚠ not refreshed · {} ", as_of.format("%H:%M")),
+                format!(" ⚠ not refreshed · {} ", state.params.zone.clock(*as_of)),
                 theme.bad(),
             )),
             PaneLoad::Loaded { as_of } => right.push(Span::styled(
-                format!(" {} ", as_of.format("%H:%M")),
+                format!(" {} ", state.params.zone.clock(*as_of)),
                 theme.muted(),
             )),
             PaneLoad::Loading | PaneLoad::Failed(_) => {}

@@ -9,8 +9,7 @@ use super::{
     AlertCandidate, AlertConfig, EVIDENCE_EVENTS, Evidence, EvidenceEvent, Rule, Severity,
 };
 use crate::domain::period::{PeriodUnit, month_label, quarter_label};
-use crate::domain::values::date_of;
-use crate::domain::{Dataset, Details, Event, Period, PeriodSpec, Priority, Sym};
+use crate::domain::{Dataset, Details, Event, Period, PeriodSpec, Priority, Sym, Zone};
 use crate::engine::impact::RangeCache;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
@@ -26,6 +25,8 @@ pub(super) struct Where<'p> {
 pub(super) struct Ctx<'a> {
     pub ds: &'a Dataset,
     pub today: NaiveDate,
+    /// The zone an event's day and a period's bounds are in.
+    pub zone: Zone,
     pub dead_band: f64,
     pub cfg: &'a AlertConfig,
     pub cache: RangeCache,
@@ -77,7 +78,7 @@ impl Ctx<'_> {
             events: events
                 .into_iter()
                 .take(EVIDENCE_EVENTS)
-                .map(|e| describe(self.ds, e))
+                .map(|e| describe(self.ds, self.zone, e))
                 .collect(),
             total_events: total,
         }
@@ -98,7 +99,7 @@ impl Ctx<'_> {
 }
 
 /// One line of evidence: what the event said.
-fn describe(ds: &Dataset, e: &Event) -> EvidenceEvent {
+fn describe(ds: &Dataset, zone: Zone, e: &Event) -> EvidenceEvent {
     let s = |sym| ds.shown(sym);
     let summary = match &e.details {
         Details::Revenue(r) => format!(
@@ -126,7 +127,7 @@ fn describe(ds: &Dataset, e: &Event) -> EvidenceEvent {
     };
     EvidenceEvent {
         uuid: e.uuid_string(),
-        date: date_of(e.at),
+        date: zone.date_of(e.at),
         event: e.kind().event_name().to_owned(),
         summary,
     }
@@ -135,12 +136,14 @@ fn describe(ds: &Dataset, e: &Event) -> EvidenceEvent {
 pub fn evaluate(
     ds: &Dataset,
     today: NaiveDate,
+    zone: Zone,
     dead_band: f64,
     cfg: &AlertConfig,
 ) -> Vec<AlertCandidate> {
     let mut ctx = Ctx {
         ds,
         today,
+        zone,
         dead_band,
         cfg,
         cache: RangeCache::default(),
@@ -148,12 +151,12 @@ pub fn evaluate(
         out: Vec::new(),
     };
     let months = [
-        PeriodSpec::ThisMonth.resolve(today),
-        PeriodSpec::LastMonth.resolve(today),
+        PeriodSpec::ThisMonth.resolve(today, zone),
+        PeriodSpec::LastMonth.resolve(today, zone),
     ];
     let quarters = [
-        PeriodSpec::ThisQuarter.resolve(today),
-        PeriodSpec::LastQuarter.resolve(today),
+        PeriodSpec::ThisQuarter.resolve(today, zone),
+        PeriodSpec::LastQuarter.resolve(today, zone),
     ];
     for m in &months {
         monthly::deliverability_trend(&mut ctx, m);

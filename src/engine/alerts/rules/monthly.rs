@@ -1,7 +1,7 @@
 //! The monthly rules, for the monthly process review.
 
 use super::{Ctx, Where, in_period};
-use crate::domain::values::{ReviewTimeframe, date_of, next_month_start};
+use crate::domain::values::{ReviewTimeframe, next_month_start};
 use crate::domain::{DecisionDetails, Details, Event, Period, Priority, Sym};
 use crate::engine::alerts::{EVIDENCE_EVENTS, Evidence, EvidenceEvent, Rule, Severity};
 use crate::engine::direction::Direction;
@@ -132,7 +132,7 @@ pub(super) fn decision_review_due(ctx: &mut Ctx, month: &Period) {
         let tf = *timeframes
             .entry(d.timeframe)
             .or_insert_with(|| ReviewTimeframe::parse(ds.resolve(d.timeframe)));
-        let made = e.tracked_date().or_else(|| date_of(e.at));
+        let made = e.tracked_date().or_else(|| ctx.zone.date_of(e.at));
         let Some(review) = made.zip(tf).and_then(|(m, tf)| tf.after(m)) else {
             continue;
         };
@@ -219,7 +219,7 @@ pub(super) fn custom_event(ctx: &mut Ctx, month: &Period) {
                 .take(EVIDENCE_EVENTS)
                 .map(|t| EvidenceEvent {
                     uuid: None,
-                    date: date_of(*t),
+                    date: ctx.zone.date_of(*t),
                     event: name.clone(),
                     summary: String::new(),
                 })

@@ -1,7 +1,6 @@
 //! The quarterly rules, for the quarterly executive review.
 
 use super::{Ctx, Where, in_period, label};
-use crate::domain::values::date_of;
 use crate::domain::{Details, Event, Period, Priority, Sym};
 use crate::engine::alerts::{AlertCandidate, Rule, Severity};
 use crate::engine::direction::Direction;
@@ -34,7 +33,7 @@ pub(super) fn revenue_pattern(ctx: &mut Ctx, quarter: &Period) {
         }
         let impact = ctx.impact(r.impact);
         let acc = by_tenant.entry(e.tenant).or_default();
-        if let Some(d) = date_of(e.at) {
+        if let Some(d) = ctx.zone.date_of(e.at) {
             let m = (d.month0() % 3) as usize;
             acc.months[m] = true;
         }
