@@ -4,6 +4,10 @@
 //! backoff that honours `Retry-After`, a budget that keeps inside PostHog's limits, and
 //! async queries polled with progress and cancelled when bearing stops waiting.
 
+use super::answer::{Answer, Status, into_result, parse_answer};
+#[cfg(test)]
+use super::backoff::{BACKOFF_BASE, BACKOFF_CAP};
+use super::backoff::Jitter;
 use super::budget::Budget;
 use super::error::{PostHogError, from_reqwest, from_status, shorten};
 use super::inflight::{Cancel, CancelOnDrop, InFlight};
@@ -25,8 +29,6 @@ pub const TOTAL_TIMEOUT: Duration = Duration::from_secs(90);
 /// queries (600 s), so PostHog, not bearing, says when one ran too long.
 pub const ASYNC_DEADLINE: Duration = Duration::from_secs(660);
 pub const ATTEMPTS: u32 = 5;
-const BACKOFF_BASE: Duration = Duration::from_millis(250);
-const BACKOFF_CAP: Duration = Duration::from_secs(8);
 /// A `Retry-After` longer than this is not waited out inside one refresh.
 const RETRY_AFTER_CAP: Duration = Duration::from_secs(30);
 
@@ -87,47 +89,6 @@ pub enum Progress {
 }
 
 pub type OnProgress<'a> = &'a (dyn Fn(Progress) + Send + Sync);
-
-#[derive(Deserialize)]
-struct Answer {
-    #[serde(default)]
-    results: Option<Vec<Vec<Value>>>,
-    #[serde(default)]
-    columns: Option<Vec<String>>,
-    #[serde(default)]
-    query_status: Option<Status>,
-    #[serde(default)]
-    is_cached: Option<bool>,
-    #[serde(default)]
-    last_refresh: Option<String>,
-    #[serde(default)]
-    timezone: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Status {
-    id: String,
-    #[serde(default)]
-    complete: bool,
-    #[serde(default)]
-    error: bool,
-    #[serde(default)]
-    error_message: Option<String>,
-    #[serde(default)]
-    results: Option<Box<Answer>>,
-    #[serde(default)]
-    query_progress: Option<QueryProgress>,
-}
-
-#[derive(Deserialize, Default)]
-struct QueryProgress {
-    #[serde(default)]
-    rows_read: u64,
-    #[serde(default)]
-    estimated_rows_total: u64,
-    #[serde(default)]
-    time_elapsed: u64,
-}
 
 pub struct Client {
     http: reqwest::Client,
@@ -490,35 +451,6 @@ impl Client {
     }
 }
 
-fn parse_answer(bytes: &[u8]) -> Result<QueryResult, PostHogError> {
-    let answer: Answer = serde_json::from_slice(bytes).map_err(|e| {
-        PostHogError::BadResponse(if e.is_eof() {
-            "the answer was cut short".to_owned()
-        } else {
-            format!("not JSON: {}", shorten(&e.to_string()))
-        })
-    })?;
-    into_result(answer, bytes.len())
-}
-
-fn into_result(a: Answer, bytes: usize) -> Result<QueryResult, PostHogError> {
-    let rows = a
-        .results
-        .ok_or_else(|| PostHogError::BadResponse("no results in the answer".to_owned()))?;
-    Ok(QueryResult {
-        columns: a.columns.unwrap_or_default(),
-        rows,
-        computed_at: a.last_refresh.as_deref().and_then(|t| {
-            DateTime::parse_from_rfc3339(t)
-                .ok()
-                .map(|d| d.with_timezone(&Utc))
-        }),
-        cached: a.is_cached.unwrap_or(false),
-        timezone: a.timezone,
-        bytes,
-    })
-}
-
 /// A name for one attempt at one query, never reused: PostHog runs an async query
 /// under it (so bearing knows what to cancel before the answer arrives), and would
 /// answer a reused one with the status it still keeps for the old query.
@@ -529,42 +461,6 @@ fn client_query_id() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as u64);
     format!("{nanos:016x}{:08x}{n:08x}", std::process::id())
-}
-
-/// Full-jitter exponential backoff (a uniform wait up to base·2ⁿ, capped), seeded from
-/// the clock: no RNG crate is needed for a spread of retries.
-struct Jitter(u64);
-
-impl Jitter {
-    fn seeded() -> Jitter {
-        let t = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
-        Jitter(t ^ 0x9E37_79B9_7F4A_7C15 | 1)
-    }
-
-    /// A fixed seed, so that a test of the spread sees the same draws on every run.
-    #[cfg(test)]
-    fn from_seed(seed: u64) -> Jitter {
-        // xorshift never leaves zero; an odd seed keeps it away from it.
-        Jitter(seed | 1)
-    }
-
-    fn next(&mut self) -> u64 {
-        // xorshift64*
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn backoff(&mut self, attempt: u32) -> Duration {
-        let ceiling = BACKOFF_BASE
-            .saturating_mul(1 << attempt.min(16))
-            .min(BACKOFF_CAP);
-        let ms = ceiling.as_millis() as u64;
-        Duration::from_millis(if ms == 0 { 0 } else { self.next() % (ms + 1) })
-    }
 }
 
 #[cfg(test)]

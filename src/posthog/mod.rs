@@ -2,6 +2,8 @@
 //! query client that talks to it over PostHog's query API (`POST /api/projects/{id}/query/`,
 //! HogQL, personal API key), and the HogQL executor that asks it for each pane's rollups.
 
+mod answer;
+mod backoff;
 pub mod budget;
 pub mod client;
 pub mod error;

@@ -254,11 +254,15 @@ class ProjectTest(unittest.TestCase):
         failed query's status is final, GET answers 400 with error_message (api/query.py)."""
         sim = Served()
         self.addCleanup(sim.close)
+        # q1 runs until cancelled, so "still running" holds however loaded the machine is.
+        sim.server.state.args.async_ms = 600_000
         created = sim.query("SELECT count() FROM events", "async", client_query_id="q1")[2]["query_status"]
+        self.addCleanup(sim.call, "DELETE", "/api/projects/1/query/q1/")
         self.assertIsNone(created["query_progress"])
         self.assertIsNone(sim.call("GET", "/api/projects/1/query/q1/")[2]["query_status"]["query_progress"])
         running = sim.call("GET", "/api/projects/1/query/q1/?show_progress=true")
         self.assertEqual((running[0], sorted(running[2]["query_status"]["query_progress"])), (202, ["active_cpu_time", "bytes_read", "estimated_rows_total", "rows_read", "time_elapsed"]))
+        sim.server.state.args.async_ms = 50
         sim.query("SELECT toDate(toDateTime(toUnixTimestamp(timestamp))) FROM events", "async", client_query_id="q2")
         for _ in range(2):
             status, _, body = self.wait(sim, "q2")
@@ -271,8 +275,10 @@ class ProjectTest(unittest.TestCase):
         Retry-After; the DRF rate throttles keep sending it (the "429" fault)."""
         sim = Served("--max-concurrent", "1")
         self.addCleanup(sim.close)
-        sim.server.state.args.async_ms = 2000
-        self.assertEqual(sim.query("SELECT 1", "async")[0], 202)
+        # The first query holds the only slot until cancelled, however slow the machine.
+        sim.server.state.args.async_ms = 600_000
+        self.assertEqual(sim.query("SELECT 1", "async", client_query_id="held")[0], 202)
+        self.addCleanup(sim.call, "DELETE", "/api/projects/1/query/held/")
         status, headers, body = sim.query("SELECT 2")
         self.assertEqual((status, body["type"], body["code"]), (429, "throttled_error", "throttled"))
         self.assertTrue(body["detail"].startswith("Exceeded maximum concurrency limit: 1 for key: "))
