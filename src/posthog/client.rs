@@ -5,9 +5,9 @@
 //! async queries polled with progress and cancelled when bearing stops waiting.
 
 use super::answer::{Answer, Status, into_result, parse_answer};
+use super::backoff::Jitter;
 #[cfg(test)]
 use super::backoff::{BACKOFF_BASE, BACKOFF_CAP};
-use super::backoff::Jitter;
 use super::budget::Budget;
 use super::error::{PostHogError, from_reqwest, from_status, shorten};
 use super::inflight::{Cancel, CancelOnDrop, InFlight};
