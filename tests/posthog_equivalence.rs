@@ -17,37 +17,26 @@ use sim::Sim;
 use std::path::Path;
 use std::process::Command;
 
-fn bearing(dir: &Path, sim: Option<&Sim>, args: &[&str]) -> std::process::Output {
+/// `bearing report --format json` on `today` with `args` before the command, without
+/// the fields that name the source or the time of fetching.
+fn report_on(dir: &Path, sim: Option<&Sim>, today: &str, args: &[&str]) -> Value {
     let config = dir.join("config.toml");
     std::fs::write(&config, "").unwrap();
     let mut cmd = Command::new(support::BIN);
-    cmd.args([
-        "--config",
-        config.to_str().unwrap(),
-        "--today",
-        "2026-11-28",
-    ])
-    .args(args)
-    .env("XDG_DATA_HOME", dir.join("data"))
-    .env_remove("POSTHOG_HOST")
-    .env_remove("POSTHOG_PERSONAL_API_KEY");
+    cmd.args(["--config", config.to_str().unwrap(), "--today", today])
+        .args(args)
+        .args(["report", "--format", "json"])
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env_remove("POSTHOG_HOST")
+        .env_remove("POSTHOG_PERSONAL_API_KEY")
+        .env_remove("BEARING_TIMEZONE");
     if let Some(sim) = sim {
         cmd.envs(sim.env());
     }
-    cmd.output().unwrap()
-}
-
-fn report(dir: &Path, sim: Option<&Sim>, source: &str, period: &str) -> Value {
-    let out = bearing(
-        dir,
-        sim,
-        &[
-            "--source", source, "--period", period, "report", "--format", "json",
-        ],
-    );
+    let out = cmd.output().unwrap();
     assert!(
         out.status.success(),
-        "{source}: {}",
+        "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     let mut v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -56,6 +45,15 @@ fn report(dir: &Path, sim: Option<&Sim>, source: &str, period: &str) -> Value {
         assert!(o.remove(k).is_some(), "{k}");
     }
     v
+}
+
+fn report(dir: &Path, sim: Option<&Sim>, source: &str, period: &str) -> Value {
+    report_on(
+        dir,
+        sim,
+        "2026-11-28",
+        &["--source", source, "--period", period],
+    )
 }
 
 /// The first difference, with its path, for a readable failure.
@@ -320,36 +318,8 @@ fn boundary_events(dir: &Path, zone: &str) -> std::path::PathBuf {
 
 /// `bearing report` in `zone` on a day after both boundaries.
 fn zoned_report(dir: &Path, sim: Option<&Sim>, source: &str, period: &str, zone: &str) -> Value {
-    let config = dir.join("config.toml");
-    std::fs::write(&config, "").unwrap();
-    let mut cmd = Command::new(support::BIN);
-    cmd.args([
-        "--config",
-        config.to_str().unwrap(),
-        "--today",
-        "2027-01-15",
-    ])
-    .args(["--timezone", zone, "--source", source, "--period", period])
-    .args(["report", "--format", "json"])
-    .env("XDG_DATA_HOME", dir.join("data"))
-    .env_remove("POSTHOG_HOST")
-    .env_remove("POSTHOG_PERSONAL_API_KEY")
-    .env_remove("BEARING_TIMEZONE");
-    if let Some(sim) = sim {
-        cmd.envs(sim.env());
-    }
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{source} in {zone}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let o = v.as_object_mut().unwrap();
-    for k in ["source", "generated_at", "as_of"] {
-        assert!(o.remove(k).is_some(), "{k}");
-    }
-    v
+    let args = ["--timezone", zone, "--source", source, "--period", period];
+    report_on(dir, sim, "2027-01-15", &args)
 }
 
 fn assert_same_in_zone(zone: &str) {

@@ -181,6 +181,14 @@ impl Tmux {
         self.wait_until(&format!("{needle:?}"), |s| s.contains(needle))
     }
 
+    /// Presses q and checks that bearing exited 0 and gave the terminal back as it was.
+    #[allow(dead_code)] // not every test binary quits this way
+    pub fn quit_cleanly(&self) {
+        self.keys(&["q"]);
+        let s = self.wait_for("TTY=");
+        assert!(s.contains("EXIT=0") && s.contains("TTY=restored"), "{s}");
+    }
+
     pub fn wait_gone(&self, needle: &str) -> String {
         self.wait_until(&format!("{needle:?} to go"), |s| !s.contains(needle))
     }

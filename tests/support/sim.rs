@@ -139,6 +139,15 @@ impl Sim {
         ]
     }
 
+    /// The environment that points bearing at this simulator, as a shell prefix.
+    pub fn shell_env(&self) -> String {
+        format!(
+            "POSTHOG_HOST={} POSTHOG_PROJECT_ID=1 POSTHOG_PERSONAL_API_KEY={KEY} \
+             BEARING_POSTHOG_MAX_QUERIES_PER_HOUR=2400",
+            self.url()
+        )
+    }
+
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
