@@ -308,12 +308,18 @@ mod tests {
         assert_eq!(map.action(Key::parse("?").unwrap()), Some(Action::Help));
     }
 
+    /// The keymap of a config that binds these actions to these keys.
+    fn bound(binds: &[(Action, &[&str])]) -> Keymap {
+        let user: BTreeMap<Action, Vec<Key>> = binds
+            .iter()
+            .map(|(a, keys)| (*a, keys.iter().map(|k| Key::parse(k).unwrap()).collect()))
+            .collect();
+        Keymap::build(&user)
+    }
+
     #[test]
     fn user_binding_replaces_defaults_and_steals_keys() {
-        let mut user = BTreeMap::new();
-        user.insert(Action::Quit, vec![Key::parse("x").unwrap()]);
-        user.insert(Action::Zoom, vec![Key::parse("t").unwrap()]);
-        let map = Keymap::build(&user);
+        let map = bound(&[(Action::Quit, &["x"]), (Action::Zoom, &["t"])]);
         assert_eq!(map.action(Key::parse("x").unwrap()), Some(Action::Quit));
         assert_eq!(
             map.action(Key::parse("q").unwrap()),
@@ -330,10 +336,7 @@ mod tests {
 
     #[test]
     fn no_way_out_ctrl_c_and_ctrl_backslash_always_quit() {
-        let mut user = BTreeMap::new();
-        user.insert(Action::Quit, Vec::new());
-        user.insert(Action::Zoom, vec![Key::parse("ctrl-c").unwrap()]);
-        let map = Keymap::build(&user);
+        let map = bound(&[(Action::Quit, &[]), (Action::Zoom, &["ctrl-c"])]);
         for key in reserved_quit_keys() {
             assert_eq!(map.action(key), Some(Action::Quit), "{key}");
         }
@@ -347,10 +350,7 @@ mod tests {
 
     #[test]
     fn two_user_bindings_of_one_key_conflict() {
-        let mut user = BTreeMap::new();
-        user.insert(Action::Quit, vec![Key::parse("x").unwrap()]);
-        user.insert(Action::Zoom, vec![Key::parse("x").unwrap()]);
-        let map = Keymap::build(&user);
+        let map = bound(&[(Action::Quit, &["x"]), (Action::Zoom, &["x"])]);
         assert_eq!(map.conflicts.len(), 1);
         assert_eq!(
             map.conflicts[0].to_string(),

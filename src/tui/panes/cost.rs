@@ -1,31 +1,21 @@
 //! Cost opportunities: per tenant and optimization type, the approximate savings of
 //! the period and how many need strategic review.
 
-use super::listing::SignalList;
+use super::listing::{SignalList, signal_columns};
 use super::{Meta, PaneId};
 use crate::config::theme::Theme;
 use crate::domain::Dataset;
 use crate::engine::Views;
 use crate::engine::cost::CostRow;
 use crate::engine::direction::Direction;
-use crate::tui::state::AppState;
 use crate::tui::ui::details::Doc;
 use crate::tui::ui::table::{Cell, Col};
 use crate::tui::ui::widgets::sparkline;
-use ratatui::layout::Constraint;
 use std::borrow::Cow;
 
 pub struct Cost;
 
-const COLS: [Col; 7] = [
-    Col::left("Tenant", Constraint::Fill(2)).min(12),
-    Col::left("Optimization", Constraint::Fill(2)).min(12),
-    Col::left("12 months", Constraint::Length(12)).drop(2),
-    Col::right("Now", Constraint::Length(4)),
-    Col::left("Trend", Constraint::Length(9)),
-    Col::right("Savings", Constraint::Length(10)),
-    Col::right("Review", Constraint::Length(6)).drop(3),
-];
+const COLS: [Col; 7] = signal_columns("Optimization", "Savings", "Review");
 
 impl SignalList for Cost {
     const META: Meta = Meta::new(PaneId::Cost, "Cost opportunities", "Cost", &COLS);
@@ -49,16 +39,8 @@ impl SignalList for Cost {
             Cell::new(r.series.current.to_string()),
             Cell::styled(r.direction.label(), trend_style),
             Cell::styled(r.savings.range(), Theme::good),
-            if r.reviews_required > 0 {
-                Cell::styled(r.reviews_required.to_string(), Theme::warn)
-            } else {
-                Cell::glyph("·", Theme::muted)
-            },
+            super::unless_zero(r.reviews_required, |n| n.to_string(), Theme::warn),
         ]
-    }
-
-    fn subtitle(&self, state: &AppState) -> String {
-        super::period_label(state)
     }
 
     fn details(&self, d: &mut Doc, ds: &Dataset, v: &Views, r: &CostRow) -> String {

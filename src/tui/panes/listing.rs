@@ -108,6 +108,25 @@ pub(super) fn owner_line(d: &mut Doc, state: &AppState, owner: Option<&str>) {
     );
 }
 
+/// The columns of a trend pane (revenue, cost): tenant and group, the sparkline, this
+/// period's count and direction, the money figure, and a count that needs attention.
+/// One layout, so the two panes read alike side by side.
+pub(super) const fn signal_columns(
+    group: &'static str,
+    money: &'static str,
+    attention: &'static str,
+) -> [Col; 7] {
+    [
+        Col::left("Tenant", Constraint::Fill(2)).min(12),
+        Col::left(group, Constraint::Fill(2)).min(12),
+        Col::left("12 months", Constraint::Length(12)).drop(2),
+        Col::right("Now", Constraint::Length(4)),
+        Col::left("Trend", Constraint::Length(9)),
+        Col::right(money, Constraint::Length(10)),
+        Col::right(attention, Constraint::Length(6)).drop(3),
+    ]
+}
+
 /// A pane over one list of the period's views.
 pub(super) trait SignalList: Sync {
     const META: Meta;

@@ -29,6 +29,7 @@ use crate::refresh::Triage;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use std::collections::BTreeSet;
 
 /// The registry: each pane's module, by id.
@@ -151,6 +152,15 @@ fn comparison(d: &mut Doc, v: &Views, what: &str, series: &Series, direction: Di
         format!("{} now, {} before", series.current, series.previous),
     );
     d.kv("Direction", direction.label());
+}
+
+/// A count worth attention, or a quiet dot when it is zero.
+fn unless_zero(n: u32, text: impl Fn(u32) -> String, style: fn(&Theme) -> Style) -> Cell {
+    if n > 0 {
+        Cell::styled(text(n), style)
+    } else {
+        Cell::glyph("·", Theme::muted)
+    }
 }
 
 /// The mark of a row selected for a bulk action.

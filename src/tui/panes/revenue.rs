@@ -1,32 +1,22 @@
 //! Revenue trends: per tenant and trend category, a 12-month sparkline, the signals in
 //! the period with their direction, and the approximate impact.
 
-use super::listing::SignalList;
+use super::listing::{SignalList, signal_columns};
 use super::{Meta, PaneId};
 use crate::config::theme::Theme;
 use crate::domain::Dataset;
 use crate::engine::Views;
 use crate::engine::direction::Direction;
 use crate::engine::trends::TrendRow;
-use crate::tui::state::AppState;
 use crate::tui::ui::details::Doc;
 use crate::tui::ui::table::{Cell, Col};
 use crate::tui::ui::widgets::sparkline;
-use ratatui::layout::Constraint;
 use ratatui::style::Style;
 use std::borrow::Cow;
 
 pub struct Revenue;
 
-const COLS: [Col; 7] = [
-    Col::left("Tenant", Constraint::Fill(2)).min(12),
-    Col::left("Category", Constraint::Fill(2)).min(12),
-    Col::left("12 months", Constraint::Length(12)).drop(2),
-    Col::right("Now", Constraint::Length(4)),
-    Col::left("Trend", Constraint::Length(9)),
-    Col::right("Impact", Constraint::Length(10)),
-    Col::right("Urgent", Constraint::Length(6)).drop(3),
-];
+const COLS: [Col; 7] = signal_columns("Category", "Impact", "Urgent");
 
 /// For risk signals, rising is bad news.
 pub fn risk_style(d: Direction) -> fn(&Theme) -> Style {
@@ -53,16 +43,8 @@ impl SignalList for Revenue {
             Cell::new(r.series.current.to_string()),
             Cell::styled(r.direction.label(), risk_style(r.direction)),
             Cell::new(r.impact.range()),
-            if r.urgent > 0 {
-                Cell::styled(format!("{} !", r.urgent), Theme::bad)
-            } else {
-                Cell::glyph("·", Theme::muted)
-            },
+            super::unless_zero(r.urgent, |n| format!("{n} !"), Theme::bad),
         ]
-    }
-
-    fn subtitle(&self, state: &AppState) -> String {
-        super::period_label(state)
     }
 
     fn details(&self, d: &mut Doc, ds: &Dataset, v: &Views, r: &TrendRow) -> String {
