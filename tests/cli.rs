@@ -136,7 +136,19 @@ fn demo_data_round_trips_through_a_file() {
         .iter()
         .map(|k| k["total"].as_u64().unwrap())
         .sum();
-    assert_eq!(total, 2000);
+    // Health counts the events the panes read: the sparkline's twelve months, from
+    // 2025-12-01 on a 2026-11-28 in UTC.
+    assert_eq!(v["data_health"]["since"], "2025-12-01");
+    let exported = std::fs::read_to_string(&file).unwrap();
+    let recent = exported
+        .lines()
+        .filter(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["timestamp"].as_str().unwrap() >= "2025-12-01"
+        })
+        .count() as u64;
+    assert!(recent > 0 && recent < 2000, "{recent}");
+    assert_eq!(total, recent);
 }
 
 #[test]

@@ -20,6 +20,17 @@ use std::process::Command;
 /// `bearing report --format json` on `today` with `args` before the command, without
 /// the fields that name the source or the time of fetching.
 fn report_on(dir: &Path, sim: Option<&Sim>, today: &str, args: &[&str]) -> Value {
+    report_env(dir, sim, today, args, &[])
+}
+
+/// `report_on` with more environment.
+fn report_env(
+    dir: &Path,
+    sim: Option<&Sim>,
+    today: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Value {
     let config = dir.join("config.toml");
     std::fs::write(&config, "").unwrap();
     let mut cmd = Command::new(support::BIN);
@@ -33,6 +44,7 @@ fn report_on(dir: &Path, sim: Option<&Sim>, today: &str, args: &[&str]) -> Value
     if let Some(sim) = sim {
         cmd.envs(sim.env());
     }
+    cmd.envs(env.iter().copied());
     let out = cmd.output().unwrap();
     assert!(
         out.status.success(),
@@ -224,6 +236,82 @@ fn property_groups_equal_in_every_pane() {
     let events = typed_first(dir.path());
     let sim = Sim::start_args(&events, &["--property-groups"]);
     assert_same_on(&sim, &events, &["90d", "2026-10"]);
+}
+
+#[test]
+fn property_groups_equal_on_the_demo_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = demo(dir.path(), 4000, 7);
+    let sim = Sim::start_args(&events, &["--property-groups"]);
+    assert_same_on(&sim, &events, &["90d", "last-quarter"]);
+}
+
+fn num(v: &Value) -> u64 {
+    v.as_u64().unwrap_or_else(|| panic!("not a count: {v}"))
+}
+
+/// With every part that grows with the project capped at 3 rows (as a project with
+/// more than 2,000 distinct ranges, or 10,000 oddly dated decisions, or subscriptions,
+/// would be at the real caps), no pane fails: totals stay exact, what was left out is
+/// counted and said, and the figures it could change are bounds of the full ones.
+#[test]
+fn capped_parts_keep_their_totals_and_say_what_was_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = messy::write(dir.path(), 1500, 99);
+    let sim = Sim::start(&events);
+    let args = ["--source", "posthog", "--period", "90d"];
+    let file = format!("file:{}", events.display());
+    let local = report(dir.path(), None, &file, "90d");
+    let capped = [("BEARING_DEBUG_PART_ROWS", "3")];
+    let remote = report_env(dir.path(), Some(&sim), "2026-11-28", &args, &capped);
+
+    let (l, r) = (&local["data_health"], &remote["data_health"]);
+    assert_eq!(l["since"], r["since"]);
+    assert_eq!(r["subscriptions"], l["subscriptions"], "every row counted");
+    let mut unchecked = 0;
+    for (lk, rk) in l["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(r["kinds"].as_array().unwrap())
+    {
+        assert_eq!(lk["total"], rk["total"]);
+        assert!(lk.get("unchecked").is_none(), "a file is read whole");
+        let u = rk.get("unchecked").map_or(0, num);
+        unchecked += u;
+        let (lc, rc) = (num(&lk["conforming"]), num(&rk["conforming"]));
+        assert!(
+            rc <= lc && lc <= rc + u,
+            "{}: {rc} + {u} vs {lc}",
+            lk["event"]
+        );
+    }
+    assert!(unchecked > 0, "the cap was reached: {r}");
+
+    let (l, r) = (&local["decision_log"], &remote["decision_log"]);
+    for k in ["since", "total", "in_period"] {
+        assert_eq!(l[k], r[k], "{k}");
+    }
+    let (ld, rd) = (num(&l["due_this_month"]), num(&r["due_this_month"]));
+    let u = num(&r["due_unchecked"]);
+    assert!(u > 0 && rd <= ld && ld <= rd + u, "due {rd} + {u} vs {ld}");
+
+    let (l, r) = (&local["overview"], &remote["overview"]);
+    let left_out = num(&r["subscriptions_left_out"]);
+    assert_eq!(left_out + 3, num(&remote["data_health"]["subscriptions"]));
+    // A tenant whose rows were left out is listed without a plan, never hidden.
+    let tenants = |o: &Value| -> Vec<String> {
+        o["tenants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["tenant_id"].to_string())
+            .collect()
+    };
+    let shown = tenants(r);
+    for t in tenants(l) {
+        assert!(shown.contains(&t), "{t} hidden by the cap");
+    }
 }
 
 #[test]

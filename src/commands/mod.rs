@@ -368,7 +368,11 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, (today, fixed): Today) 
         Err(e) => return fail(e),
     };
     if let Some(p) = &posthog {
-        state.remote = Some(crate::tui::remote::Remote::new(p.scope.clone()));
+        state.remote = Some(crate::tui::remote::Remote {
+            zone_chosen: config.timezone.is_some(),
+            today_fixed: fixed,
+            ..crate::tui::remote::Remote::new(p.scope.clone())
+        });
     }
     let setup = app::Setup {
         posthog,

@@ -53,6 +53,10 @@ pub struct DecisionLog {
     pub tenants: Vec<TenantDecisions>,
     /// Where the next page starts, while rows are still to fetch.
     pub cursor: Option<(i64, [u8; 16])>,
+    /// The first day the log reaches back to (`engine::scan`).
+    pub since: Option<NaiveDate>,
+    /// Decisions whose review date went unchecked (see `DecisionRollup::unchecked`).
+    pub unchecked: u32,
 }
 
 impl DecisionLog {
@@ -115,5 +119,7 @@ pub fn decision_log(
         due_this_month: r.due_this_month,
         tenants: r.tenants.clone(),
         cursor: r.cursor,
+        since: zone.date_of(r.since),
+        unchecked: r.unchecked,
     }
 }

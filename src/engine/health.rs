@@ -25,6 +25,13 @@ pub struct KindHealth {
     pub conforming: u64,
     /// Properties with any problem, worst first.
     pub properties: Vec<PropertyCount>,
+    /// Events PostHog's capped answer left unchecked (`KindCounts::unchecked`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unchecked: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl KindHealth {
@@ -51,6 +58,8 @@ pub struct Health {
     pub from_lines: bool,
     /// Rows in the subscriptions table, or None without one.
     pub subscriptions: Option<usize>,
+    /// The first day counted (`engine::scan`).
+    pub since: Option<chrono::NaiveDate>,
 }
 
 impl Health {
@@ -97,6 +106,7 @@ pub fn health(
                 total: c.total,
                 conforming: c.conforming,
                 properties,
+                unchecked: c.unchecked,
             }
         })
         .collect();
@@ -105,5 +115,6 @@ pub fn health(
         ingest: ingest.cloned().unwrap_or_default(),
         from_lines: ingest.is_some(),
         subscriptions,
+        since: None,
     }
 }

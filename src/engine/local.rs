@@ -8,6 +8,7 @@ use super::rollup::{
     Counts, DecisionEntry, DecisionRollup, GroupRow, GroupsRollup, HealthRollup, KindCounts,
     OverviewRollup, Rollups, TenantDecisions,
 };
+use super::scan::Since;
 use super::series::{MonthAxis, Window};
 use crate::domain::values::ReviewTimeframe;
 use crate::domain::{Dataset, Details, PeriodSpec, Sym, Zone};
@@ -23,12 +24,13 @@ pub fn rollups(ds: &Dataset, params: &EngineParams) -> Rollups {
     let period = params.period.resolve(params.today, params.zone);
     let window = Window::new(&period);
     let axis = MonthAxis::new(params.today, params.zone);
+    let since = Since::new(params);
     Rollups {
         overview: overview(ds, params.today, params.zone),
         revenue: revenue(ds, &axis, &window),
         cost: cost(ds, &axis, &window),
-        decisions: decisions(ds, params.today, params.zone, &window),
-        health: health(ds),
+        decisions: decisions(ds, params, &window, since.decisions),
+        health: health(ds, since.health),
     }
 }
 
@@ -54,6 +56,7 @@ pub fn overview(ds: &Dataset, today: NaiveDate, zone: Zone) -> OverviewRollup {
         revenue_ranges: counts(revenue),
         cost_ranges: counts(cost),
         subscriptions: ds.subscriptions.clone(),
+        subscriptions_left_out: 0,
     }
 }
 
@@ -156,7 +159,14 @@ pub fn cost(ds: &Dataset, axis: &MonthAxis, window: &Window) -> GroupsRollup {
     )
 }
 
-pub fn decisions(ds: &Dataset, today: NaiveDate, zone: Zone, window: &Window) -> DecisionRollup {
+/// The decisions made since `since` (see `scan.rs`).
+pub fn decisions(
+    ds: &Dataset,
+    params: &EngineParams,
+    window: &Window,
+    since: i64,
+) -> DecisionRollup {
+    let (today, zone) = (params.today, params.zone);
     let mut timeframes: FxHashMap<Sym, Option<ReviewTimeframe>> = FxHashMap::default();
     let mut out = DecisionRollup::default();
     let mut tenants: FxHashMap<Sym, TenantAcc> = FxHashMap::default();
@@ -165,7 +175,7 @@ pub fn decisions(ds: &Dataset, today: NaiveDate, zone: Zone, window: &Window) ->
         let Details::Decision(d) = &e.details else {
             continue;
         };
-        if e.at == i64::MIN {
+        if e.at == i64::MIN || e.at < since {
             continue;
         }
         let entry = DecisionEntry {
@@ -197,6 +207,7 @@ pub fn decisions(ds: &Dataset, today: NaiveDate, zone: Zone, window: &Window) ->
         }
         rows.push((entry, i));
     }
+    out.since = since;
     rows.sort_by(|(a, i), (b, j)| order(a, b).then(i.cmp(j)));
     out.rows = rows.into_iter().map(|(e, _)| e).collect();
     out.tenants = tenants
@@ -226,9 +237,15 @@ struct TenantAcc {
     levels: FxHashMap<Sym, u32>,
 }
 
-pub fn health(ds: &Dataset) -> HealthRollup {
+/// Data health of the events since `since` (see `scan.rs`). An event a file gave no
+/// time is still counted: it cannot be placed before the cut, and PostHog stamps such
+/// an event with its arrival.
+pub fn health(ds: &Dataset, since: i64) -> HealthRollup {
     let mut out = HealthRollup::default();
     for e in &ds.events {
+        if e.at != i64::MIN && e.at < since {
+            continue;
+        }
         let k = &mut out.kinds[e.kind() as usize];
         k.total += 1;
         if e.conforms() {
@@ -247,6 +264,7 @@ impl KindCounts {
     pub fn merge(&mut self, other: &KindCounts) {
         self.total += other.total;
         self.conforming += other.conforming;
+        self.unchecked += other.unchecked;
         for bit in 0..16 {
             self.missing[bit] += other.missing[bit];
             self.invalid[bit] += other.invalid[bit];

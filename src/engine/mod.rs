@@ -11,6 +11,7 @@ pub mod impact;
 pub mod local;
 pub mod overview;
 pub mod rollup;
+pub mod scan;
 pub mod series;
 pub mod summaries;
 pub mod trends;
@@ -87,11 +88,17 @@ pub fn build(
         revenue: trends::revenue_trends(&r.revenue, strings, params.dead_band),
         cost: cost::cost_opportunities(&r.cost, strings, params.dead_band),
         decisions: decisions::decision_log(&r.decisions, strings, params.today, params.zone),
-        health: health::health(
-            &r.health,
-            ingest,
-            r.overview.subscriptions.as_ref().map(Vec::len),
-        ),
+        health: health::Health {
+            since: Some(scan::Since::health_day(params)),
+            ..health::health(
+                &r.health,
+                ingest,
+                r.overview
+                    .subscriptions
+                    .as_ref()
+                    .map(|s| s.len() + r.overview.subscriptions_left_out as usize),
+            )
+        },
         months: axis.starts,
         period,
     }

@@ -91,6 +91,9 @@ pub struct Overview {
     /// Tenants with activity but no active subscription, left out as the seed does.
     pub without_active_subscription: u32,
     pub has_subscriptions: bool,
+    /// Rows of the subscriptions table not read (a large table over PostHog): a tenant
+    /// with no row read is then listed without a plan rather than hidden.
+    pub subscriptions_left_out: u32,
     pub events: u32,
     pub revenue_impact: Impact,
     pub savings: Impact,
@@ -106,6 +109,7 @@ pub fn overview(
         revenue_impact: Impact::sum(strings, &r.revenue_ranges),
         savings: Impact::sum(strings, &r.cost_ranges),
         has_subscriptions: r.subscriptions.is_some(),
+        subscriptions_left_out: r.subscriptions_left_out,
         ..Overview::default()
     };
     let active = strings.get("active");
@@ -131,7 +135,8 @@ pub fn overview(
     });
     for &(tenant, [revenue, cost, decisions]) in &r.tenants {
         let sub = subs.as_ref().and_then(|m| m.get(&tenant)).copied();
-        if subs.is_some() && sub.is_none_or(|s| Some(s.status) != active) {
+        let unknown = sub.is_none() && r.subscriptions_left_out > 0;
+        if subs.is_some() && !unknown && sub.is_none_or(|s| Some(s.status) != active) {
             out.without_active_subscription += 1;
             continue;
         }

@@ -34,6 +34,8 @@ pub struct OverviewRollup {
     pub revenue_ranges: Counts<Sym>,
     pub cost_ranges: Counts<Sym>,
     pub subscriptions: Option<Vec<Subscription>>,
+    /// Rows of a large subscriptions table PostHog's answer left out.
+    pub subscriptions_left_out: u32,
 }
 
 pub type Counts3 = Vec<(Sym, [u32; 3])>;
@@ -108,6 +110,11 @@ pub struct DecisionRollup {
     pub rows: Vec<DecisionEntry>,
     /// Where the next page starts, when `rows` does not hold every decision yet.
     pub cursor: Option<Cursor>,
+    /// The log's first instant (`engine::scan`); further pages go no further back.
+    pub since: i64,
+    /// Decisions whose review date could not be checked: PostHog brought back only
+    /// the most recent oddly spelled ones (their totals are still counted).
+    pub unchecked: u32,
 }
 
 /// Data health per event kind: events, conforming events, and per property (in the
@@ -118,6 +125,10 @@ pub struct KindCounts {
     pub conforming: u64,
     pub missing: [u64; 16],
     pub invalid: [u64; 16],
+    /// Events whose rarer values PostHog's answer left out, so they were not checked
+    /// (the largest such count among the values read): conforming and invalid
+    /// counts are then lower bounds.
+    pub unchecked: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

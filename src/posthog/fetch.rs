@@ -24,6 +24,19 @@ pub struct Project {
     learned: Mutex<Option<Zone>>,
 }
 
+/// Test hook: `BEARING_DEBUG_PART_ROWS` caps every growing part of an answer, so a
+/// test reaches the caps with a small fixture. Release builds never read it.
+fn test_cap() -> Option<usize> {
+    #[cfg(feature = "test-hooks")]
+    if let Some(n) = std::env::var("BEARING_DEBUG_PART_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return Some(n);
+    }
+    None
+}
+
 /// The name of the query that asks PostHog for the project's zone.
 pub const ZONE_QUERY: &str = "bearing_time_zone";
 
@@ -44,6 +57,7 @@ impl Project {
             scope: Scope {
                 subscriptions_table: settings.subscriptions_table.clone(),
                 page: queries::DECISION_PAGE,
+                cap: test_cap(),
             },
             origin: Origin::PostHog {
                 host: settings.host.clone().unwrap_or_default(),
@@ -158,7 +172,8 @@ impl Project {
             let Some(cursor) = rollups.decisions.cursor else {
                 break;
             };
-            let q = queries::decisions::page_query(cursor, self.scope.page);
+            let q =
+                queries::decisions::page_query(cursor, self.scope.page, rollups.decisions.since);
             let answer = self.client.query(&q, &quiet).await?;
             append_page(&mut rollups.decisions, &answer, strings, self.scope.page)?;
         }

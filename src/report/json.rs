@@ -108,6 +108,10 @@ pub struct Report<'a> {
     pub data_health: DataHealth<'a>,
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 #[derive(Serialize)]
 pub struct Source<'a> {
     #[serde(flatten)]
@@ -143,6 +147,9 @@ pub struct Overview<'a> {
     pub window: &'static str,
     pub has_subscriptions: bool,
     pub without_active_subscription: u32,
+    /// Rows of a large subscriptions table PostHog's capped answer left out.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub subscriptions_left_out: u32,
     pub events: u32,
     pub revenue_impact: ImpactJson,
     pub savings: ImpactJson,
@@ -212,9 +219,14 @@ pub struct CostOpportunity<'a> {
 
 #[derive(Serialize)]
 pub struct DecisionLog<'a> {
+    /// The first day the log reaches back to.
+    pub since: Option<NaiveDate>,
     pub total: usize,
     pub in_period: u32,
     pub due_this_month: u32,
+    /// Decisions whose review date PostHog's capped answer left unchecked.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub due_unchecked: u32,
     pub rows_shown: usize,
     pub rows: Vec<Decision<'a>>,
 }
@@ -287,6 +299,7 @@ pub fn build<'a>(
             window: "last 90 days",
             has_subscriptions: v.overview.has_subscriptions,
             without_active_subscription: v.overview.without_active_subscription,
+            subscriptions_left_out: v.overview.subscriptions_left_out,
             events: v.overview.events,
             revenue_impact: impact(&v.overview.revenue_impact, "potential impact"),
             savings: impact(&v.overview.savings, "estimated savings"),
@@ -341,6 +354,8 @@ pub fn build<'a>(
             })
             .collect(),
         decision_log: DecisionLog {
+            since: v.decisions.since,
+            due_unchecked: v.decisions.unchecked,
             total: v.decisions.total as usize,
             in_period: v.decisions.in_period,
             due_this_month: v.decisions.due_this_month,

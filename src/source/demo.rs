@@ -241,7 +241,7 @@ impl Generator {
                 p.review_timeframe = self.text(&w.decision.timeframes);
                 p.outcome_follow_up = self.text(&w.decision.follow_ups);
                 // Decision tracking is the sloppiest: it misses the 95% target.
-                if self.rng.chance(0.04) {
+                if self.rng.chance(0.06) {
                     p.review_timeframe = None;
                 }
                 "strategic_decision_summary"

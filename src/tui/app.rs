@@ -108,7 +108,11 @@ impl Workers {
                 parts,
                 fresh,
             } => self.fetch(generation, params, parts, fresh),
-            Effect::FetchPage { generation, cursor } => self.page(generation, cursor),
+            Effect::FetchPage {
+                generation,
+                cursor,
+                since,
+            } => self.page(generation, cursor, since),
             Effect::SyncStore { generation } => self.store.send(StoreJob::Sync {
                 generation,
                 alerts: Vec::new(),
@@ -183,11 +187,11 @@ impl Workers {
         });
     }
 
-    fn page(&self, generation: u64, cursor: Cursor) {
+    fn page(&self, generation: u64, cursor: Cursor, since: i64) {
         let Some(project) = &self.posthog else {
             return;
         };
-        let q = queries::decisions::page_query(cursor, project.scope.page);
+        let q = queries::decisions::page_query(cursor, project.scope.page, since);
         let (tx, project) = (self.tx.clone(), Arc::clone(project));
         self.spawn(async move {
             let result = project.client.query(&q, &|_| {}).await;

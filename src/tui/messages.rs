@@ -72,8 +72,12 @@ pub enum Msg {
         result: Result<Box<QueryResult>, PostHogError>,
         at: DateTime<Utc>,
     },
-    /// The store's offline snapshots for the period.
-    Snapshots(Vec<Snapshot>),
+    /// The store's offline snapshots for the period, and when they were read (to tell
+    /// today in the zone they were cut in).
+    Snapshots {
+        snapshots: Vec<Snapshot>,
+        at: DateTime<Utc>,
+    },
 }
 
 /// A finished load: the data and its views. The alerts follow in [`Synced`], so the
@@ -121,6 +125,8 @@ pub enum Effect {
     FetchPage {
         generation: u64,
         cursor: Cursor,
+        /// The log's first instant: pages go no further back.
+        since: i64,
     },
     /// Read the stored alerts and follow-ups without new candidates (PostHog's data
     /// does not feed the rules).

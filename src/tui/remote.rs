@@ -9,7 +9,7 @@ use super::navigate::refilter_keeping;
 use super::panes::PaneId;
 use super::state::{AppState, Data, Level, PaneLoad};
 use super::update::Effect;
-use crate::domain::{Interner, Origin};
+use crate::domain::{Interner, Origin, Zone};
 use crate::engine::rollup::Rollups;
 use crate::posthog::client::{Freshness, QueryResult};
 use crate::posthog::error::PostHogError;
@@ -36,6 +36,10 @@ pub struct Remote {
     pub paging: bool,
     /// Panes shown from a snapshot rather than a fresh answer.
     pub from_snapshot: BTreeSet<Part>,
+    /// The user chose the zone (flag, environment, config); else it is the project's.
+    pub zone_chosen: bool,
+    /// The date `--today` fixed, if it did.
+    pub today_fixed: Option<chrono::NaiveDate>,
 }
 
 impl Remote {
@@ -251,8 +255,29 @@ pub fn on_progress(state: &mut AppState, generation: u64, text: String) {
     }
 }
 
+/// The zone stored answers were cut in, when the user chose none: an offline start
+/// then shows them in the project's zone, as they were fetched, not in UTC.
+fn adopt_snapshot_zone(state: &mut AppState, snapshots: &[Snapshot], now: DateTime<Utc>) {
+    let Some(r) = state.remote.as_ref().filter(|r| !r.zone_chosen) else {
+        return;
+    };
+    let today_fixed = r.today_fixed;
+    let zone = snapshots.iter().find_map(|s| {
+        let answer = serde_json::from_str::<QueryResult>(&s.body).ok()?;
+        answer
+            .timezone
+            .as_deref()
+            .map(|z| Zone::parse(z).unwrap_or_default())
+    });
+    if let Some(zone) = zone.filter(|z| *z != state.params.zone) {
+        state.params.zone = zone;
+        state.params.today = today_fixed.unwrap_or_else(|| zone.today(now));
+    }
+}
+
 /// Shows snapshots for the panes no fresh answer has reached yet.
-pub fn on_snapshots(state: &mut AppState, snapshots: Vec<Snapshot>) {
+pub fn on_snapshots(state: &mut AppState, snapshots: Vec<Snapshot>, now: DateTime<Utc>) {
+    adopt_snapshot_zone(state, &snapshots, now);
     let mut shown = 0;
     let mut newest = None;
     for s in snapshots {
@@ -324,7 +349,12 @@ pub fn maybe_page(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     }
     r.paging = true;
-    vec![Effect::FetchPage { generation, cursor }]
+    let since = r.rollups.decisions.since;
+    vec![Effect::FetchPage {
+        generation,
+        cursor,
+        since,
+    }]
 }
 
 pub fn on_page(

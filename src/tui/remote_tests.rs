@@ -94,7 +94,7 @@ fn empty(part: Part) -> Box<QueryResult> {
             "part", "ts", "id", "tenant", "cat", "lvl", "why", "outcome", "tf", "fu", "td", "n",
             "cur", "due",
         ],
-        Part::Health => vec!["kind", "part", "mask", "v1", "v2", "td", "n"],
+        Part::Health => vec!["kind", "part", "mask", "r1", "r2", "r3", "n"],
     }
     .into_iter()
     .map(String::from)
@@ -286,4 +286,63 @@ fn a_stale_answer_changes_nothing_the_user_sees() {
     assert_ne!(screen(&s), before);
     let d = s.data.as_ref().unwrap();
     assert_eq!(d.views.overview.rows[0].revenue, 99);
+}
+
+/// A stored overview answer as PostHog cut it in `tz`.
+fn stored_in(tz: Option<&str>) -> crate::store::snapshots::Snapshot {
+    let mut a = overview_answer();
+    a.timezone = tz.map(String::from);
+    crate::store::snapshots::Snapshot {
+        part: Part::Overview.query_name().to_owned(),
+        today: super::fixture::today(),
+        fetched_at: at(0),
+        body: serde_json::to_string(&*a).unwrap(),
+    }
+}
+
+/// Offline, the panes come from stored answers: with no zone chosen they are shown in
+/// the zone PostHog cut them in (the project's), today as it is there, not in UTC; a
+/// zone the user chose, and a date `--today` fixed, stay as they are.
+#[test]
+fn stored_answers_are_shown_in_the_zone_they_were_cut_in_unless_one_was_chosen() {
+    // 20:00 UTC on Nov 30 is already Dec 1 in Kolkata.
+    let now = Utc.with_ymd_and_hms(2026, 11, 30, 20, 0, 0).unwrap();
+    let kolkata = crate::domain::Zone::parse("Asia/Kolkata").unwrap();
+    let offline_start = |remote: Remote, tz: Option<&str>| {
+        let mut s = state();
+        s.remote = Some(remote);
+        let _ = start(&mut s);
+        update(
+            &mut s,
+            Msg::Snapshots {
+                snapshots: vec![stored_in(tz)],
+                at: now,
+            },
+        );
+        assert_eq!(s.data.as_ref().unwrap().views.overview.rows.len(), 1);
+        s.params
+    };
+    let p = offline_start(Remote::new(Scope::default()), Some("Asia/Kolkata"));
+    assert_eq!(
+        (p.zone, p.today.to_string()),
+        (kolkata, "2026-12-01".into())
+    );
+    let fixed = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+    let p = offline_start(
+        Remote {
+            today_fixed: Some(fixed),
+            ..Remote::new(Scope::default())
+        },
+        Some("Asia/Kolkata"),
+    );
+    assert_eq!((p.zone, p.today), (kolkata, fixed));
+    let chosen = Remote {
+        zone_chosen: true,
+        ..Remote::new(Scope::default())
+    };
+    let p = offline_start(chosen, Some("Asia/Kolkata"));
+    assert_eq!(p.zone, crate::domain::Zone::UTC);
+    // An answer from a PostHog that names no zone changes nothing.
+    let p = offline_start(Remote::new(Scope::default()), None);
+    assert_eq!(p.zone, crate::domain::Zone::UTC);
 }

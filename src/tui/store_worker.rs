@@ -142,12 +142,14 @@ pub fn spawn(
                         let _ = done.send(());
                         return;
                     }
-                    StoreJob::LoadSnapshots { source, period } => Msg::Snapshots(
-                        w.store
+                    StoreJob::LoadSnapshots { source, period } => Msg::Snapshots {
+                        snapshots: w
+                            .store
                             .as_ref()
                             .and_then(|s| s.snapshots(&source, &period).ok())
                             .unwrap_or_default(),
-                    ),
+                        at: chrono::Utc::now(),
+                    },
                 };
                 if msgs.send(msg).is_err() {
                     return;

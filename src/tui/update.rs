@@ -83,8 +83,8 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             remote::on_page(state, generation, result, at);
             Vec::new()
         }
-        Msg::Snapshots(snapshots) => {
-            remote::on_snapshots(state, snapshots);
+        Msg::Snapshots { snapshots, at } => {
+            remote::on_snapshots(state, snapshots, at);
             Vec::new()
         }
         Msg::Resize(w, h) => {

@@ -24,12 +24,15 @@ use serde_json::{Map, Value};
 
 const ROW_COLUMNS: &str = "ts, toString(uuid) AS id, tenant, cat, lvl, why, outcome, tf, fu, td";
 
-fn cte(v: &mut Map<String, Value>) -> String {
+/// The decisions since `since` (the log's reach, `engine::scan`), one row per uuid.
+fn cte(v: &mut Map<String, Value>, since: i64) -> String {
     v.insert("event".into(), EventKind::Decision.event_name().into());
+    v.insert("since".into(), since.into());
     format!(
         "SELECT toUnixTimestamp(timestamp) AS ts, uuid, {} AS tenant, {} AS cat, {} AS lvl, \
          {} AS why, {} AS outcome, {} AS tf, {} AS fu, {} AS td \
-         FROM events WHERE event = {{event}} LIMIT 1 BY uuid",
+         FROM events WHERE event = {{event}} AND timestamp >= toDateTime({{since}}) \
+         LIMIT 1 BY uuid",
         tenant(),
         prop("decision_category"),
         prop("decision_maker_level"),
@@ -43,7 +46,7 @@ fn cte(v: &mut Map<String, Value>) -> String {
 
 pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
     let mut v = Map::new();
-    let events = cte(&mut v);
+    let events = cte(&mut v, b.since.decisions);
     v.insert("cs".into(), b.cur.0.into());
     v.insert("ce".into(), b.cur.1.into());
     regex_values(&mut v);
@@ -98,10 +101,19 @@ pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
             "SELECT 'agg', 0, NULL, tenant, {nulls7}, count(), countIf({in_period}), \
              countIf({due}) FROM ({dated}) GROUP BY tenant"
         ),
+        // Decisions spelled oddly grow with the project: the most recent `cap`
+        // groups come back for bearing to read their review dates, and 'oddn' counts
+        // them all per tenant, so totals stay exact and the rest is reported as
+        // unchecked rather than failing the pane.
         format!(
-            "SELECT 'odd', {day} * 86400 AS day, NULL, tenant, NULL, NULL, NULL, \
-             NULL, tf, NULL, td, count(), countIf({in_period}), 0 FROM d WHERE NOT {readable} \
-             GROUP BY tenant, tf, td, day"
+            "SELECT * FROM (SELECT 'odd', {day} * 86400 AS day, NULL, tenant, NULL, NULL, NULL, \
+             NULL, tf, NULL, td, count(), 0, 0 FROM d WHERE NOT {readable} \
+             GROUP BY tenant, tf, td, day ORDER BY day DESC, tenant, tf, td LIMIT {cap})",
+            cap = scope.cap(ODD_ROWS)
+        ),
+        format!(
+            "SELECT 'oddn', 0, NULL, tenant, {nulls7}, count(), countIf({in_period}), 0 \
+             FROM d WHERE NOT {readable} GROUP BY tenant"
         ),
         format!(
             "SELECT 'cat', 0, NULL, tenant, cat, NULL, NULL, NULL, NULL, NULL, NULL, count(), 0, 0 \
@@ -126,10 +138,13 @@ pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
 /// The name of a further page's query in PostHog's query log.
 pub const PAGE_NAME: &str = "bearing_decision_log_page";
 
-/// The page of decision rows after `cursor`.
-pub fn page_query(cursor: Cursor, page: usize) -> HogQl {
+/// Groups of oddly spelled decisions read back for their review dates.
+pub const ODD_ROWS: usize = 10_000;
+
+/// The page of decision rows after `cursor`, no further back than `since`.
+pub fn page_query(cursor: Cursor, page: usize, since: i64) -> HogQl {
     let mut v = Map::new();
-    let events = cte(&mut v);
+    let events = cte(&mut v, since);
     v.insert("cts".into(), cursor.0.into());
     v.insert(
         "cid".into(),
@@ -166,6 +181,8 @@ pub fn read(
     let c = Cols::new(rows)?;
     let mut out = DecisionRollup::default();
     let mut tenants: FxHashMap<Sym, TenantAcc> = FxHashMap::default();
+    // Oddly spelled decisions in all, and those whose review date was read back.
+    let (mut odd, mut odd_read) = (0u64, 0u64);
     for row in rows.iter() {
         let tenant = sym(strings, text(row, c.tenant));
         let n = count(row, c.n);
@@ -180,10 +197,19 @@ pub fn read(
                 t.in_period += cur;
                 t.due += due;
             }
+            Some("oddn") => {
+                let cur = count(row, c.cur);
+                let t = tenants.entry(tenant).or_default();
+                out.total += n;
+                out.in_period += cur;
+                t.in_period += cur;
+                odd += u64::from(n);
+            }
             Some("odd") => {
                 // Read here as the local executor reads them. The query gives the
                 // event's local day as that date's UTC midnight; it stands here as
                 // the day's local midnight, which `Zone::date_of` reads back.
+                odd_read += u64::from(n);
                 let day = int(row, c.ts).unwrap_or(0);
                 let at = utc_date(day).map_or(day, |d| params.zone.midnight(d));
                 let tracked = tracked(text(row, c.td));
@@ -194,11 +220,7 @@ pub fn read(
                     tracked,
                     ..DecisionEntry::blank()
                 };
-                let cur = count(row, c.cur);
                 let t = tenants.entry(tenant).or_default();
-                out.total += n;
-                out.in_period += cur;
-                t.in_period += cur;
                 if status_of(next_review(&e, tf, params.zone), params.today)
                     == ReviewStatus::DueThisMonth
                 {
@@ -217,6 +239,8 @@ pub fn read(
             other => return Err(format!("unexpected part {other:?}")),
         }
     }
+    out.unchecked = u32::try_from(odd.saturating_sub(odd_read)).unwrap_or(u32::MAX);
+    out.since = params_since(params);
     out.rows.sort_by(crate::engine::local::order);
     if out.rows.len() < out.total as usize && out.rows.len() >= scope.page.max(1) {
         out.cursor = out.rows.last().map(|r| (r.at, r.uuid));
@@ -232,6 +256,10 @@ pub fn read(
         })
         .collect();
     Ok(out)
+}
+
+fn params_since(params: &EngineParams) -> i64 {
+    crate::engine::scan::Since::new(params).decisions
 }
 
 /// Reads a page of rows; returns them and the cursor of the next page, if any.

@@ -4,7 +4,7 @@
 //! valid come back as NULL; only odd ones travel.
 
 use super::text::{blank, canonical_date, nested, prop, regex_values};
-use super::{Rows, count, property, text};
+use super::{Bounds, Rows, Scope, count, property, text};
 use crate::domain::EventKind;
 use crate::domain::range::{RangeParse, parse_range};
 use crate::domain::sanitize::sanitize;
@@ -26,15 +26,23 @@ fn validated(kind: EventKind) -> (&'static str, &'static str) {
 /// The mask bit of an event whose `tenant_id` is an object or an array.
 const NESTED_TENANT: i64 = 1 << 16;
 
+/// Distinct values of one property (or joint values) a kind brings back. Twelve such
+/// parts stay well under PostHog's 50,000 rows; past the cap a part keeps its most
+/// frequent values and the rest are reported as unchecked.
+pub const VALUES: usize = 2_000;
+
 /// Per kind, five small groupings rather than one joint one, so the answer saturates
-/// quickly and stays flat as events grow: the missing-property masks (`m`); the raw
-/// values of each validated property (`v1`, `v2`, `td`), whose invalid counts are
-/// marginal; and, for events missing nothing, the joint values (`ok`), which decide
-/// whether each such event conforms.
-pub fn query() -> HogQl {
+/// quickly and stays flat as events grow: the missing-property masks (`m`), which also
+/// count the events that have each read value; the raw values of each validated
+/// property (`v1`, `v2`, `td`), whose invalid counts are marginal; and, for events
+/// missing nothing, the joint values (`ok`), which decide whether each such event
+/// conforms. Only events since `b.since.health` are read (`engine::scan`).
+pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
     let mut v = Map::new();
     regex_values(&mut v);
     v.remove("plain_re");
+    v.insert("since".into(), b.since.health.into());
+    let cap = scope.cap(VALUES);
     let mut parts: Vec<String> = Vec::new();
     let mut ctes: Vec<String> = Vec::new();
     for kind in EventKind::ALL {
@@ -61,7 +69,8 @@ pub fn query() -> HogQl {
         let td = col("tracking_date");
         ctes.push(format!(
             "h{k} AS (SELECT {mask} AS mask, {v1} AS v1, {v2} AS v2, if({canon}, NULL, {td}) AS td \
-             FROM (SELECT {read}, {nested} AS nested FROM events WHERE event = {{ev{k}}} LIMIT 1 BY uuid))",
+             FROM (SELECT {read}, {nested} AS nested FROM events WHERE event = {{ev{k}}} \
+             AND timestamp >= toDateTime({{since}}) LIMIT 1 BY uuid))",
             mask = mask.join(" + "),
             v1 = col(v1),
             v2 = col(v2),
@@ -69,22 +78,25 @@ pub fn query() -> HogQl {
             read = read.join(", "),
             nested = nested("tenant_id"),
         ));
+        // The value columns are named r1..r3 here: an alias v1 would shadow the CTE's
+        // column inside countIf. In 'm' rows they carry how many events have a value.
         parts.push(format!(
-            "SELECT {k} AS kind, 'm' AS part, mask, NULL AS v1, NULL AS v2, NULL AS td, count() AS n \
-             FROM h{k} GROUP BY mask"
+            "SELECT {k} AS kind, 'm' AS part, mask, toString(countIf(isNotNull(v1))) AS r1, \
+             toString(countIf(isNotNull(v2))) AS r2, toString(countIf(isNotNull(td))) AS r3, \
+             count() AS n FROM h{k} GROUP BY mask"
         ));
         for col in ["v1", "v2", "td"] {
             parts.push(format!(
-                "SELECT {k}, '{col}', 0, {}, {}, {}, count() FROM h{k} \
-                 WHERE isNotNull({col}) GROUP BY {col}",
+                "SELECT * FROM (SELECT {k}, '{col}', 0, {}, {}, {}, count() AS c FROM h{k} \
+                 WHERE isNotNull({col}) GROUP BY {col} ORDER BY c DESC, {col} LIMIT {cap})",
                 if col == "v1" { "v1" } else { "NULL" },
                 if col == "v2" { "v2" } else { "NULL" },
                 if col == "td" { "td" } else { "NULL" },
             ));
         }
         parts.push(format!(
-            "SELECT {k}, 'ok', 0, v1, v2, td, count() FROM h{k} WHERE mask = 0 \
-             GROUP BY v1, v2, td"
+            "SELECT * FROM (SELECT {k}, 'ok', 0, v1, v2, td, count() AS c FROM h{k} \
+             WHERE mask = 0 GROUP BY v1, v2, td ORDER BY c DESC, v1, v2, td LIMIT {cap})"
         ));
     }
     HogQl {
@@ -108,17 +120,28 @@ fn second_ok(kind: EventKind, text: &str) -> bool {
     }
 }
 
+/// Per kind, what the answer says was there and what it brought back, to tell how
+/// many events went unchecked.
+#[derive(Default)]
+struct Tally {
+    /// Events with a value of v1, v2, td; events missing nothing.
+    present: [u64; 4],
+    /// The same, summed over the rows that came back.
+    read: [u64; 4],
+}
+
 pub fn read(rows: &Rows) -> Result<HealthRollup, String> {
     let (kind, part, mask, v1, v2, td, n) = (
         rows.col("kind")?,
         rows.col("part")?,
         rows.col("mask")?,
-        rows.col("v1")?,
-        rows.col("v2")?,
-        rows.col("td")?,
+        rows.col("r1")?,
+        rows.col("r2")?,
+        rows.col("r3")?,
         rows.col("n")?,
     );
     let mut out = HealthRollup::default();
+    let mut tallies: [Tally; 3] = Default::default();
     for row in rows.iter() {
         let k = super::int(row, kind)
             .and_then(|k| usize::try_from(k).ok())
@@ -127,28 +150,48 @@ pub fn read(rows: &Rows) -> Result<HealthRollup, String> {
         let (p1, p2) = validated(k);
         let n = u64::from(count(row, n));
         let c = &mut out.kinds[k as usize];
+        let tally = &mut tallies[k as usize];
+        let part = text(row, part);
+        if part == Some("m") {
+            let bits = super::int(row, mask).unwrap_or(0);
+            let missing = u16::try_from(bits & 0xFFFF).unwrap_or(0);
+            c.total += n;
+            for bit in 0..16 {
+                c.missing[bit] += n * u64::from(missing >> bit & 1);
+            }
+            if bits & NESTED_TENANT != 0 {
+                c.invalid[bit_of(k, "tenant_id")] += n;
+            }
+            for (i, col) in [v1, v2, td].into_iter().enumerate() {
+                tally.present[i] += u64::from(count(row, col));
+            }
+            if bits == 0 {
+                tally.present[3] += n;
+            }
+            continue;
+        }
         let bad1 = property(text(row, v1)).is_some_and(|t| !range_ok(&t));
         let bad2 = property(text(row, v2)).is_some_and(|t| !second_ok(k, &t));
         let bad_td = property(text(row, td)).is_some_and(|t| parse_timestamp(&t).is_none());
-        match text(row, part) {
-            Some("m") => {
-                let bits = super::int(row, mask).unwrap_or(0);
-                let missing = u16::try_from(bits & 0xFFFF).unwrap_or(0);
-                c.total += n;
-                for bit in 0..16 {
-                    c.missing[bit] += n * u64::from(missing >> bit & 1);
-                }
-                if bits & NESTED_TENANT != 0 {
-                    c.invalid[bit_of(k, "tenant_id")] += n;
-                }
-            }
-            Some("v1") if bad1 => c.invalid[bit_of(k, p1)] += n,
-            Some("v2") if bad2 => c.invalid[bit_of(k, p2)] += n,
-            Some("td") if bad_td => c.invalid[bit_of(k, "tracking_date")] += n,
-            Some("ok") if !(bad1 || bad2 || bad_td) => c.conforming += n,
-            Some("v1" | "v2" | "td" | "ok") => {}
+        let (slot, bad, bit) = match part {
+            Some("v1") => (0, bad1, Some(bit_of(k, p1))),
+            Some("v2") => (1, bad2, Some(bit_of(k, p2))),
+            Some("td") => (2, bad_td, Some(bit_of(k, "tracking_date"))),
+            Some("ok") => (3, bad1 || bad2 || bad_td, None),
             other => return Err(format!("unexpected part {other:?}")),
+        };
+        tally.read[slot] += n;
+        match bit {
+            Some(bit) if bad => c.invalid[bit] += n,
+            None if !bad => c.conforming += n,
+            _ => {}
         }
+    }
+    for (c, t) in out.kinds.iter_mut().zip(&tallies) {
+        c.unchecked = (0..4)
+            .map(|i| t.present[i].saturating_sub(t.read[i]))
+            .max()
+            .unwrap_or(0);
     }
     Ok(out)
 }

@@ -23,6 +23,7 @@ use crate::domain::sanitize::sanitize;
 use crate::domain::{Interner, PeriodSpec, Sym, Zone};
 use crate::engine::EngineParams;
 use crate::engine::rollup::{DecisionRollup, GroupsRollup, HealthRollup, OverviewRollup};
+use crate::engine::scan::Since;
 use crate::engine::series::{MonthAxis, Window};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
@@ -78,6 +79,16 @@ pub struct Scope {
     pub subscriptions_table: Option<String>,
     /// Decision-log rows per page.
     pub page: usize,
+    /// Caps every part that grows with the project at this many rows instead of its
+    /// own cap (tests reach the caps with small fixtures this way).
+    pub cap: Option<usize>,
+}
+
+impl Scope {
+    /// How many rows a growing part may bring back: its own cap unless overridden.
+    pub fn cap(&self, own: usize) -> usize {
+        self.cap.unwrap_or(own).max(1)
+    }
 }
 
 pub const DECISION_PAGE: usize = 500;
@@ -98,6 +109,8 @@ pub struct Bounds {
     /// The zone the bounds are cut in, for what the queries compute per event (the
     /// decision log's event day).
     pub zone: Zone,
+    /// How far back data health and the decision log read.
+    pub since: Since,
 }
 
 impl Bounds {
@@ -121,6 +134,7 @@ impl Bounds {
             lo,
             this_month: crate::domain::period::first_of_month(p.today),
             zone: p.zone,
+            since: Since::new(p),
         }
     }
 
@@ -148,7 +162,7 @@ pub fn query(part: Part, b: &Bounds, scope: &Scope) -> HogQl {
         Part::Revenue => groups::query(groups::REVENUE, b),
         Part::Cost => groups::query(groups::COST, b),
         Part::Decisions => decisions::query(b, scope),
-        Part::Health => health::query(),
+        Part::Health => health::query(b, scope),
     }
 }
 

@@ -10,6 +10,9 @@ use crate::posthog::client::HogQl;
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 
+/// Rows of the subscriptions table brought back.
+pub const SUBSCRIPTION_ROWS: usize = 10_000;
+
 pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
     let mut v = Map::new();
     v.insert("s90".into(), b.recent.0.into());
@@ -34,9 +37,18 @@ pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
     ];
     if let Some(table) = &scope.subscriptions_table {
         // The table name was checked to be a plain identifier (settings::check_table).
+        // A large table is read in part: active rows first, the rest reported as
+        // left out (the overview then lists a tenant it found no row for rather than
+        // hide it as inactive), with 'subn' counting every row.
         parts.push(format!(
-            "SELECT 'sub', toString(tenant_id), toString(plan_name), toString(status), \
-             toString(current_period_start), 0, 0, 0 FROM {table}"
+            "SELECT * FROM (SELECT 'sub', toString(tenant_id), toString(plan_name), \
+             toString(status), toString(current_period_start), 0, 0, 0 FROM {table} \
+             ORDER BY toString(status) = 'active' DESC, toString(tenant_id), \
+             toString(current_period_start) DESC LIMIT {})",
+            scope.cap(SUBSCRIPTION_ROWS)
+        ));
+        parts.push(format!(
+            "SELECT 'subn', NULL, NULL, NULL, NULL, count(), 0, 0 FROM {table}"
         ));
     }
     let text = format!(
@@ -71,6 +83,7 @@ pub fn read(rows: &Rows, strings: &mut Interner, scope: &Scope) -> Result<Overvi
         ..OverviewRollup::default()
     };
     let mut tenants: FxHashMap<Sym, [u32; 3]> = FxHashMap::default();
+    let mut table_rows = 0u32;
     for row in rows.iter() {
         match text(row, part) {
             Some("t") => {
@@ -89,6 +102,7 @@ pub fn read(rows: &Rows, strings: &mut Interner, scope: &Scope) -> Result<Overvi
                 sym(strings, text(row, v1)),
                 count(row, a),
             ),
+            Some("subn") => table_rows += count(row, a),
             Some("sub") => {
                 // Warehouse columns are plain values, not property JSON.
                 let tenant = plain_sym(strings, text(row, tenant));
@@ -112,5 +126,11 @@ pub fn read(rows: &Rows, strings: &mut Interner, scope: &Scope) -> Result<Overvi
         }
     }
     out.tenants = tenants.into_iter().collect();
+    // Rows skipped for a blank tenant are read, not left out.
+    let read = rows
+        .iter()
+        .filter(|row| text(row, part) == Some("sub"))
+        .count();
+    out.subscriptions_left_out = table_rows.saturating_sub(u32::try_from(read).unwrap_or(u32::MAX));
     Ok(out)
 }

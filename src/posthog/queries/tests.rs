@@ -13,11 +13,13 @@ fn placeholders_and_values_match() {
     let scope = Scope {
         subscriptions_table: Some("subscriptions".into()),
         page: DECISION_PAGE,
+        cap: None,
     };
     let mut queries: Vec<HogQl> = all(&params(), &scope).into_iter().map(|(_, q)| q).collect();
     queries.push(decisions::page_query(
         (1_700_000_000, [7; 16]),
         DECISION_PAGE,
+        1_600_000_000,
     ));
     for q in queries {
         let mut used = std::collections::BTreeSet::new();

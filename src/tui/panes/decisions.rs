@@ -61,10 +61,18 @@ impl SignalList for Decisions {
 
     fn subtitle(&self, state: &AppState) -> String {
         state.data.as_ref().map_or(String::new(), |d| {
-            format!(
-                "{} due this month",
-                count(u64::from(d.views.decisions.due_this_month))
-            )
+            let log = &d.views.decisions;
+            let mut s = format!("{} due this month", count(u64::from(log.due_this_month)));
+            if log.unchecked > 0 {
+                s.push_str(&format!(
+                    " (+{} with odd dates unchecked)",
+                    count(u64::from(log.unchecked))
+                ));
+            }
+            if let Some(day) = log.since {
+                s.push_str(&format!(" · since {}", day.format("%b %Y")));
+            }
+            s
         })
     }
 

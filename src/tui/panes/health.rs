@@ -27,7 +27,12 @@ const COLS: [Col; 2] = [
 #[derive(Clone, Debug, PartialEq)]
 pub enum HealthItem {
     Kind(usize),
-    Property { kind: usize, property: usize },
+    Property {
+        kind: usize,
+        property: usize,
+    },
+    /// Events of a kind whose rarer values PostHog's capped answer left out.
+    Unchecked(usize),
     Lines,
     Broken(usize),
     OtherEvents,
@@ -45,6 +50,9 @@ pub fn health_items(h: &HealthView) -> Vec<HealthItem> {
                 kind: k,
                 property: p,
             });
+        }
+        if kind.unchecked > 0 {
+            items.push(HealthItem::Unchecked(k));
         }
     }
     // What reading lines came to means nothing for PostHog, which aggregates in place.
@@ -100,6 +108,19 @@ pub fn item_cells(h: &HealthView, item: &HealthItem) -> Vec<Cell> {
             vec![
                 Cell::styled(format!(" └ {}", p.property), Theme::muted),
                 Cell::new(what.join(" · ")),
+            ]
+        }
+        HealthItem::Unchecked(k) => {
+            let n = h.kinds.get(*k).map_or(0, |k| k.unchecked);
+            vec![
+                Cell::styled(" └ rarer values", Theme::muted),
+                Cell::styled(
+                    format!(
+                        "{} events not checked (PostHog's answer capped): figures are at least",
+                        count(n)
+                    ),
+                    Theme::warn,
+                ),
             ]
         }
         HealthItem::Lines => {
@@ -185,14 +206,23 @@ impl SignalList for Health {
         state
             .data
             .as_ref()
-            .and_then(|d| d.views.health.overall_rate())
-            .map_or(String::new(), |r| format!("{} conform", percent(r)))
+            .and_then(|d| {
+                let h = &d.views.health;
+                let rate = h.overall_rate()?;
+                Some(match h.since {
+                    Some(day) => format!("{} conform since {}", percent(rate), day.format("%b %Y")),
+                    None => format!("{} conform", percent(rate)),
+                })
+            })
+            .unwrap_or_default()
     }
 
     fn details(&self, d: &mut Doc, _: &Dataset, v: &Views, item: &HealthItem) -> String {
         let h = &v.health;
         match *item {
-            HealthItem::Kind(k) | HealthItem::Property { kind: k, .. } => {
+            HealthItem::Kind(k)
+            | HealthItem::Property { kind: k, .. }
+            | HealthItem::Unchecked(k) => {
                 let Some(kind) = h.kinds.get(k) else {
                     return "Data health".to_owned();
                 };

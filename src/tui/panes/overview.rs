@@ -115,6 +115,15 @@ impl SignalList for Overview {
                 theme.muted(),
             ));
         }
+        if o.subscriptions_left_out > 0 {
+            kpi3.push(Span::styled(
+                format!(
+                    " · {} subscription rows not read: plans may be missing",
+                    o.subscriptions_left_out
+                ),
+                theme.warn(),
+            ));
+        }
         if !o.has_subscriptions {
             kpi3.push(Span::styled(
                 " · no plans (no subscriptions table)",
