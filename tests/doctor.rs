@@ -2,57 +2,21 @@
 //! file others can read, a wrong key, a host that cannot be reached, and a working
 //! project (the simulator). Snapshots of the whole output, with the temporary paths
 //! and the simulator's port replaced. And an empty subscriptions table beside an
-//! unreadable answer about it, which must not look alike.
+//! unreadable answer about it, which must not look alike; and the seed properties
+//! PostHog typed from their first values, which doctor warns about without failing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "support/dense.rs"]
 mod dense;
+#[path = "support/doctor.rs"]
+mod run;
 #[path = "support/sim.rs"]
 mod sim;
 mod support;
 
+use run::{bearing, check, doctor, garbling, project, redact_port};
 use sim::{KEY, Sim};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::Command;
-
-/// Runs doctor with a clean environment plus `env`; returns (exit code, output).
-fn doctor(home: &Path, env: &[(&str, String)]) -> (i32, String) {
-    bearing(home, env, &["doctor"])
-}
-
-/// Runs bearing with `args`, a clean environment plus `env`; returns (exit code, output).
-fn bearing(home: &Path, env: &[(&str, String)], args: &[&str]) -> (i32, String) {
-    let mut cmd = Command::new(support::BIN);
-    cmd.args(["--today", "2026-11-28"])
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"));
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    let text = text.replace(&home.display().to_string(), "[HOME]");
-    (out.status.code().unwrap_or(-1), text)
-}
-
-fn redact_port(text: &str, sim: &Sim) -> String {
-    text.replace(&sim.url(), "http://127.0.0.1:[PORT]")
-}
-
-fn project(url: &str, key: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("POSTHOG_HOST", url.to_owned()),
-        ("POSTHOG_PROJECT_ID", "1".to_owned()),
-        ("POSTHOG_PERSONAL_API_KEY", key.to_owned()),
-    ]
-}
 
 #[test]
 fn doctor_with_nothing_configured() {
@@ -142,68 +106,6 @@ fn doctor_against_the_simulator() {
     insta::assert_snapshot!(redact_port(&out, &sim));
 }
 
-/// The simulator, behind a port that answers doctor's row count of the subscriptions
-/// table with `garbled` and passes every other request through: an answer that is
-/// JSON as PostHog sends it, but whose count cannot be read.
-fn garbling(sim: &Sim, garbled: &'static str) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let upstream = sim.port;
-    std::thread::spawn(move || {
-        for conn in listener.incoming() {
-            let Ok(conn) = conn else { return };
-            relay(conn, upstream, garbled);
-        }
-    });
-    format!("http://127.0.0.1:{port}")
-}
-
-/// One request: read it, answer it (from the simulator or with `garbled`), and close,
-/// saying so, so that the client never reuses the connection.
-fn relay(mut conn: TcpStream, upstream: u16, garbled: &str) {
-    let mut reader = BufReader::new(conn.try_clone().unwrap());
-    let mut head = String::new();
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':')
-            && k.eq_ignore_ascii_case("content-length")
-        {
-            length = v.trim().parse().unwrap();
-        }
-        // Keep-alive is dropped: one request per connection, each way.
-        if !line.to_ascii_lowercase().starts_with("connection:") {
-            head.push_str(&line);
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap();
-    let (status, answer) = if String::from_utf8_lossy(&body).contains("bearing_doctor_table") {
-        ("200 OK".to_owned(), garbled.as_bytes().to_vec())
-    } else {
-        let mut up = TcpStream::connect(("127.0.0.1", upstream)).unwrap();
-        up.write_all(format!("{head}Connection: close\r\n\r\n").as_bytes())
-            .unwrap();
-        up.write_all(&body).unwrap();
-        let mut raw = Vec::new();
-        up.read_to_end(&mut raw).unwrap();
-        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-        // "HTTP/1.1 200 OK": the status and its reason, passed on as they came.
-        let (_, status) = head.lines().next().unwrap().split_once(' ').unwrap();
-        (status.to_owned(), raw[split + 4..].to_vec())
-    };
-    let reply = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        answer.len()
-    );
-    conn.write_all(reply.as_bytes()).unwrap();
-    conn.write_all(&answer).unwrap();
-}
-
 /// An empty table is "0 rows"; an answer whose count cannot be read is a problem that
 /// says what was unreadable. Were a parse failure read as 0, the two would look alike.
 #[test]
@@ -228,7 +130,7 @@ fn an_unreadable_row_count_is_not_an_empty_table() {
             "the count was \"many\", not a whole number",
         ),
     ] {
-        let url = garbling(&sim, garbled);
+        let url = garbling(&sim, "bearing_doctor_table", garbled);
         let env: Vec<_> = sim
             .env()
             .into_iter()
@@ -252,27 +154,6 @@ fn an_unreadable_row_count_is_not_an_empty_table() {
             "only the count was garbled:\n{out}"
         );
     }
-}
-
-/// The line of doctor's output about `what`, with the "try:" line under it if any.
-fn check(out: &str, what: &str) -> String {
-    let lines: Vec<&str> = out.lines().collect();
-    let i = lines
-        .iter()
-        .position(|l| {
-            l.get(8..)
-                .is_some_and(|l| l.starts_with(&format!("{what} ")))
-        })
-        .unwrap_or_else(|| panic!("no {what} line in:\n{out}"));
-    let mut text = lines[i].to_owned();
-    if let Some(next) = lines
-        .get(i + 1)
-        .filter(|l| l.trim_start().starts_with("try:"))
-    {
-        text.push('\n');
-        text.push_str(next);
-    }
-    text
 }
 
 /// The key travels in a header: over plain http to a host on the internet, anyone on
@@ -430,4 +311,135 @@ fn a_table_without_the_subscription_columns_is_a_problem_doctor_names() {
         columns.contains("needs the columns tenant_id, plan_name, status and current_period_start"),
         "{out}"
     );
+}
+
+/// The WARN lines of doctor's output, each with its "try:" line.
+fn warnings(out: &str) -> Vec<&str> {
+    let lines: Vec<&str> = out.lines().collect();
+    let mut found = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if l.starts_with("  WARN  ") {
+            found.push(*l);
+            found.extend(
+                lines
+                    .get(i + 1)
+                    .filter(|n| n.trim_start().starts_with("try:")),
+            );
+        }
+    }
+    found
+}
+
+/// A PostHog project types a property from the first value it ingests, and its insights
+/// then read `properties.x` by that type. The first cost event here sends a JSON number
+/// as tenant_id, an ISO date as tracking_date and a JSON true as
+/// strategic_review_required (the dense events after it send text): doctor warns about
+/// exactly those three, naming the type and what insights lose, and still passes,
+/// since bearing reads the text itself.
+#[test]
+fn doctor_warns_about_each_seed_property_posthog_typed() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dense = std::fs::read_to_string(dense::write(dir.path(), 300)).unwrap();
+    let first = serde_json::json!({
+        "uuid": "01900000-0000-7000-8000-ffffffffffff",
+        "event": "cost_optimization_trend",
+        "distinct_id": "42",
+        "timestamp": "2026-11-01T09:00:00Z",
+        "properties": {"tenant_id": 42, "tracking_date": "2026-11-01",
+            "strategic_review_required": true, "optimization_type": "automation",
+            "approximate_savings_range": "$1K-5K", "esp_vendor_context": "sendgrid",
+            "implementation_feasibility": "high"},
+    });
+    let events = dir.path().join("typed.jsonl");
+    std::fs::write(&events, format!("{first}\n{dense}")).unwrap();
+    let sim = Sim::start(&events);
+    let (code, out) = doctor(home.path(), &sim.env());
+    assert_eq!(code, 0, "a warning is not a problem:\n{out}");
+    let try_string = |p: &str| {
+        format!(
+            "                   try: set its type to String (PostHog: Data management → Properties → {p})"
+        )
+    };
+    assert_eq!(
+        warnings(&out),
+        [
+            "  WARN  properties tenant_id is typed Numeric in PostHog: bearing reads the text as sent, but PostHog insights on it will merge tenants like 0042 and 42 and drop those that are not numbers",
+            &try_string("tenant_id"),
+            "  WARN  properties tracking_date is typed DateTime in PostHog: insights drop dates PostHog cannot parse; bearing reads them itself",
+            &try_string("tracking_date"),
+            "  WARN  properties strategic_review_required is typed Boolean in PostHog: insights see only true and false and drop yes, TRUE, 1 and the like, which bearing reads",
+            "                   try: nothing, if it is only ever sent as true or false; else set its type to String (PostHog: Data management → Properties → strategic_review_required)",
+        ],
+        "{out}"
+    );
+    assert!(!out.contains("  ok    properties"), "{out}");
+    assert!(out.ends_with("all checks passed; 3 warnings\n"), "{out}");
+}
+
+/// A project that typed nothing (or typed every seed property String) reads the same
+/// text in its insights as bearing does: one ok line, no warning.
+#[test]
+fn doctor_says_ok_when_posthog_typed_no_seed_property() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::start_args(&dense::write(dir.path(), 300), &["--untyped-properties"]);
+    let (code, out) = doctor(home.path(), &sim.env());
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        check(&out, "properties"),
+        "  ok    properties seed properties untyped (String) in PostHog: insights and bearing read the same text"
+    );
+    assert!(warnings(&out).is_empty(), "{out}");
+    assert!(out.ends_with("all checks passed\n"), "{out}");
+}
+
+/// The type check can only warn, so an answer it cannot use skips it and never fails
+/// doctor; no seed events skip it too; a type PostHog names that bearing does not know
+/// is shown as PostHog gave it, made inert.
+#[test]
+fn an_unusable_answer_about_types_skips_the_check() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::start_args(&dense::write(dir.path(), 300), &["--untyped-properties"]);
+    let mut strange = vec![serde_json::json!("Nullable(\u{1b}]0;pwned\u{7}UUID)")];
+    // One type per seed property: 19 names across the three events.
+    strange.resize(19, serde_json::json!("Nullable(String)"));
+    let strange = serde_json::json!({"results": [strange], "columns": []}).to_string();
+    for (garbled, code, want) in [
+        (
+            r#"{"results": "none"}"#.to_owned(),
+            0,
+            "  --    properties skipped: PostHog did not give the types (PostHog's answer was not readable (",
+        ),
+        (
+            r#"{"results": [], "columns": []}"#.to_owned(),
+            0,
+            "  --    properties skipped: needs seed events in PostHog",
+        ),
+        (
+            r#"{"results": [["Nullable(String)"]], "columns": []}"#.to_owned(),
+            0,
+            "  --    properties skipped: PostHog's answer held 1 type for 19 properties",
+        ),
+        (
+            strange,
+            0,
+            "  WARN  properties tenant_id has the type Nullable(\\x1b]0;pwned\\x07UUID) in PostHog, not String",
+        ),
+    ] {
+        let url = garbling(&sim, "bearing_doctor_property_types", &garbled);
+        let env: Vec<_> = sim
+            .env()
+            .into_iter()
+            .map(|(k, v)| (k, if k == "POSTHOG_HOST" { url.clone() } else { v }))
+            .collect();
+        let (got, out) = doctor(home.path(), &env);
+        assert_eq!(got, code, "{garbled}:\n{out}");
+        assert!(
+            check(&out, "properties").starts_with(want),
+            "{garbled}:\n{out}"
+        );
+        assert!(!out.contains('\u{1b}'), "{out}");
+    }
 }

@@ -12,10 +12,15 @@ use serde_json::{Map, Value};
 use std::path::Path;
 use std::process::ExitCode;
 
+mod property_types;
+
 #[derive(Default)]
 struct Report {
     lines: Vec<String>,
     problems: usize,
+    /// Said, not counted as problems: bearing works, but something near it reads the
+    /// data differently (PostHog's own insights).
+    warnings: usize,
 }
 
 impl Report {
@@ -28,6 +33,14 @@ impl Report {
         self.problems += 1;
         self.lines
             .push(format!("  FIX   {what:<10} {}", text.as_ref()));
+        self.lines
+            .push(format!("        {:<10} try: {}", "", try_this.as_ref()));
+    }
+
+    fn warn(&mut self, what: &str, text: impl AsRef<str>, try_this: impl AsRef<str>) {
+        self.warnings += 1;
+        self.lines
+            .push(format!("  WARN  {what:<10} {}", text.as_ref()));
         self.lines
             .push(format!("        {:<10} try: {}", "", try_this.as_ref()));
     }
@@ -79,12 +92,17 @@ pub fn run(
     for l in &r.lines {
         println!("{l}");
     }
+    let warnings = match r.warnings {
+        0 => String::new(),
+        1 => "; 1 warning".to_owned(),
+        n => format!("; {n} warnings"),
+    };
     if r.problems == 0 {
-        println!("all checks passed");
+        println!("all checks passed{warnings}");
         ExitCode::SUCCESS
     } else {
         println!(
-            "{} {} to fix",
+            "{} {} to fix{warnings}",
             r.problems,
             if r.problems == 1 {
                 "problem"
@@ -105,7 +123,7 @@ fn posthog(r: &mut Report, s: &PostHogSettings, today: NaiveDate) {
             "set POSTHOG_HOST and POSTHOG_PROJECT_ID, or [posthog] host and project_id in the config (until then bearing shows demo data)",
         );
         key(r, s);
-        for what in ["reachable", "key works", "events", "table"] {
+        for what in ["reachable", "key works", "events", "properties", "table"] {
             r.skip(what, NEEDS);
         }
         return;
@@ -115,7 +133,7 @@ fn posthog(r: &mut Report, s: &PostHogSettings, today: NaiveDate) {
         format!("{host} · project {id} ({} API)", s.prefix.as_str()),
     );
     let Some(k) = key(r, s) else {
-        for what in ["reachable", "key works", "events", "table"] {
+        for what in ["reachable", "key works", "events", "properties", "table"] {
             r.skip(what, "needs a usable key");
         }
         return;
@@ -238,13 +256,14 @@ async fn network(r: &mut Report, client: &Client, s: &PostHogSettings, today: Na
                 );
                 r.fix(what, e.to_string(), fix);
             }
-            for rest in ["events", "table"] {
+            for rest in ["events", "properties", "table"] {
                 r.skip(rest, "needs PostHog to answer");
             }
             return;
         }
     }
     events(r, client, today).await;
+    property_types::check(r, client).await;
     table(r, client, s).await;
 }
 

@@ -69,6 +69,9 @@ SUPPORTED = {
     "coalesce": Fn("coalesce", 1, None),
     "ifnull": Fn("ifNull", 2, 2),
     "nullif": Fn("nullIf", 2, 2),
+    # `bearing doctor` asks for the type PostHog gave each seed property: a typed property
+    # is printed inside its conversion (property_types.py), so its type name shows it.
+    "toTypeName": Fn("toTypeName", 1, 1),
     # clickhouse/datetime.py
     "toUnixTimestamp": Fn("toUnixTimestamp", 1, 2),
     "toStartOfMonth": Fn("toStartOfMonth", 1, 1),

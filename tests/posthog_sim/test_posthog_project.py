@@ -133,6 +133,22 @@ class ProjectTest(unittest.TestCase):
         raw = "replaceRegexpAll(nullIf(nullIf(JSONExtractRaw(properties, 'n'), ''), 'null'), '^\"|\"$', '')"
         self.assertEqual(self.rows(engine, f"SELECT {raw} FROM events ORDER BY distinct_id"), [["42"], ["not a number"]])
 
+    def test_to_type_name_of_a_typed_property_is_its_conversions_type__conversions_py(self):
+        """toTypeName (functions/clickhouse/conversions.py, toTypeName, 1 argument) of
+        properties.x sees the property after PropertySwapper's rewrite: Numeric (toFloat) is
+        Nullable(Float64), Boolean (toBool) Nullable(Bool), DateTime (toDateTime)
+        Nullable(DateTime64(6, zone)) in the project's zone; an untyped property is
+        Nullable(String), from the JSON or from Cloud's property-group map alike."""
+        q = "SELECT toTypeName(properties.n), toTypeName(properties.flag), toTypeName(properties.renewal_date), toTypeName(properties.s) FROM events LIMIT 1"
+        want = ["Nullable(Float64)", "Nullable(Bool)", "Nullable(DateTime64(6, 'UTC'))", "Nullable(String)"]
+        # (rows() is the printed SQL's answer, one row past the LIMIT, as hasMore needs.)
+        self.assertEqual(self.rows(typed_engine(), q)[0], want)
+        self.assertEqual(self.rows(typed_engine(), q, timezone="Asia/Kolkata")[0][2], "Nullable(DateTime64(6, 'Asia/Kolkata'))")
+        untyped = Engine(PT.PropertyTypes(False))
+        untyped.add_events(EVENTS)
+        for groups in (False, True):
+            self.assertEqual(self.rows(untyped, q, property_groups=groups)[0], ["Nullable(String)"] * 4, groups)
+
     def test_string_functions_on_a_typed_property_are_clickhouses_illegal_type_error__errors_py(self):
         """match()/substring() of a Numeric or DateTime property fail in ClickHouse with
         ILLEGAL_TYPE_OF_ARGUMENT; posthog/errors.py makes it an ExposedCHQueryError and
