@@ -267,14 +267,20 @@ async fn network(r: &mut Report, client: &Client, s: &PostHogSettings, today: Na
     table(r, client, s).await;
 }
 
+/// The seed's three event names, as a value for `{events}`.
+fn event_names() -> Value {
+    Value::Array(
+        EventKind::ALL
+            .iter()
+            .map(|k| Value::from(k.event_name()))
+            .collect(),
+    )
+}
+
 async fn events(r: &mut Report, client: &Client, today: NaiveDate) {
     let since = today - chrono::Days::new(400);
     let mut v = Map::new();
-    let names: Vec<Value> = EventKind::ALL
-        .iter()
-        .map(|k| Value::from(k.event_name()))
-        .collect();
-    v.insert("events".into(), Value::Array(names));
+    v.insert("events".into(), event_names());
     v.insert(
         "since".into(),
         // A rough 400 days: which zone cuts them makes no difference to the check.

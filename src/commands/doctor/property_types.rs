@@ -14,7 +14,7 @@ use super::{Report, query};
 use crate::domain::EventKind;
 use crate::posthog::client::Client;
 use crate::posthog::error::shorten;
-use serde_json::{Map, Value};
+use serde_json::Map;
 
 const WHAT: &str = "properties";
 
@@ -115,11 +115,7 @@ pub(super) async fn check(r: &mut Report, client: &Client) {
         .collect::<Vec<_>>()
         .join(", ");
     let mut v = Map::new();
-    let names: Vec<Value> = EventKind::ALL
-        .iter()
-        .map(|k| Value::from(k.event_name()))
-        .collect();
-    v.insert("events".into(), Value::Array(names));
+    v.insert("events".into(), super::event_names());
     // A type is the project's, the same on every row: one row is enough.
     let q = query(
         "bearing_doctor_property_types",

@@ -120,21 +120,17 @@ impl Bounds {
         let w = Window::new(&p.period.resolve(p.today, p.zone));
         let recent = Window::new(&PeriodSpec::Trailing(90).resolve(p.today, p.zone));
         let months = axis.bounds().to_vec();
-        let lo = months
-            .first()
-            .copied()
-            .unwrap_or(w.start)
-            .min(w.prev_start)
-            .min(w.start);
+        let since = Since::new(p);
         Bounds {
             months,
             cur: (w.start, w.end),
             prev: (w.prev_start, w.prev_end),
             recent: (recent.start, recent.end),
-            lo,
+            // The trend panes read what data health reads.
+            lo: since.health,
             this_month: crate::domain::period::first_of_month(p.today),
             zone: p.zone,
-            since: Since::new(p),
+            since,
         }
     }
 
