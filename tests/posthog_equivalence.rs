@@ -410,10 +410,10 @@ fn zoned_report(dir: &Path, sim: Option<&Sim>, source: &str, period: &str, zone:
     report_on(dir, sim, "2027-01-15", &args)
 }
 
-fn assert_same_in_zone(zone: &str) {
+fn assert_same_in_zone(zone: &str, sim_args: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let events = boundary_events(dir.path(), zone);
-    let sim = Sim::start_args(&events, &["--timezone", zone]);
+    let sim = Sim::start_args(&events, &[&["--timezone", zone], sim_args].concat());
     let file = format!("file:{}", events.display());
     for period in ["2026-10", "2026-11", "2026-Q4", "quarter", "90d"] {
         let local = zoned_report(dir.path(), None, &file, period, zone);
@@ -438,10 +438,16 @@ fn assert_same_in_zone(zone: &str) {
 
 #[test]
 fn equal_in_new_york_around_month_and_quarter_boundaries() {
-    assert_same_in_zone("America/New_York");
+    assert_same_in_zone("America/New_York", &[]);
 }
 
 #[test]
 fn equal_in_kolkata_around_month_and_quarter_boundaries() {
-    assert_same_in_zone("Asia/Kolkata");
+    assert_same_in_zone("Asia/Kolkata", &[]);
+}
+
+/// The third fixture read through Cloud's property-group map.
+#[test]
+fn equal_in_kolkata_with_property_groups() {
+    assert_same_in_zone("Asia/Kolkata", &["--property-groups"]);
 }
