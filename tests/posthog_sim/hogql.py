@@ -154,6 +154,7 @@ class Printer(T.Typing):
                     raise UnsupportedError("a non-subquery CTE")
                 ctes.append(f"{quote_ident(cte['name'])} AS ({self.select(cte['expr'])})")
             out.append("WITH " + ", ".join(ctes))
+        self.check_asterisk(node)
         distinct = "DISTINCT " if node.get("distinct") else ""
         out.append("SELECT " + distinct + ", ".join(self.column(e) for e in node["select"]))
         if node.get("select_from"):
@@ -179,6 +180,31 @@ class Printer(T.Typing):
         if node.get("offset") is not None:
             out.append("OFFSET " + self.expr(node["offset"]))
         return " ".join(out)
+
+    def check_asterisk(self, node):
+        """PostHog's resolver (resolver.py, _asterisk_columns) expands `*` over a subquery or
+        a CTE to the columns that subquery names: aliases, fields, and calls (named by their
+        printed text); a constant or an operation without an alias is left out, and a UNION
+        of such subqueries then no longer lines up. ClickHouse would expand `*` to every
+        column, so the simulator refuses such a query rather than run it kindly."""
+        if not any(e.get("node") == "Field" and e["chain"] == ["*"] for e in node.get("select") or []):
+            return
+        join = node.get("select_from")
+        while join:
+            table = join["table"]
+            if table.get("node") == "Field":
+                sub = self.ctes.get(".".join(str(c) for c in table["chain"]))
+            else:
+                sub = table
+            if sub is not None and sub.get("node") == "SelectSetQuery":
+                sub = sub["initial_select_query"]
+            for e in (sub or {}).get("select") or []:
+                if e.get("node") not in ("Alias", "Field", "Call"):
+                    raise UnsupportedError(
+                        "SELECT * over a subquery with a column it does not name: PostHog's "
+                        "resolver expands * to named columns only and leaves this one out"
+                    )
+            join = join.get("next_join")
 
     def column(self, node):
         """A select-list entry. PostHog's resolver wraps a bare field in a hidden alias of its

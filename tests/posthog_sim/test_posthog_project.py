@@ -323,5 +323,23 @@ class ProjectTest(unittest.TestCase):
         self.assertEqual(rows, [[2]])
 
 
+    def test_an_asterisk_over_a_subquery_expands_to_its_named_columns__resolver_py(self):
+        """resolver.py (_asterisk_columns) expands `*` over a subquery or CTE to the columns
+        the subquery names (aliases, fields, calls by their text); an unaliased constant or
+        operation is left out, so a UNION member written `SELECT * FROM (SELECT 'x', ...)`
+        would have fewer columns than the first. Refused."""
+        engine = typed_engine()
+        with self.assertRaisesRegex(hogql.UnsupportedError, "named columns only"):
+            self.rows(engine, "SELECT * FROM (SELECT 'x', event FROM events)")
+        with self.assertRaisesRegex(hogql.UnsupportedError, "named columns only"):
+            self.rows(engine, "WITH c AS (SELECT event, count() * 2 FROM events GROUP BY event) SELECT * FROM c")
+        rows = self.rows(engine, "WITH c AS (SELECT event, count() FROM events GROUP BY event) SELECT * FROM c")
+        self.assertEqual(rows, [["e", 2]])
+        rows = self.rows(engine, "SELECT * FROM (SELECT 'x' AS k, event FROM events LIMIT 1)")
+        self.assertEqual(rows, [["x", "e"]])
+        rows = self.rows(engine, "SELECT 'a', * FROM (SELECT count() AS n FROM events)")
+        self.assertEqual(rows, [["a", 2]])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -105,9 +105,11 @@ pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
         // groups come back for bearing to read their review dates, and 'oddn' counts
         // them all per tenant, so totals stay exact and the rest is reported as
         // unchecked rather than failing the pane.
+        // Under `*` every column is named (PostHog expands it to named columns only).
         format!(
-            "SELECT * FROM (SELECT 'odd', {day} * 86400 AS day, NULL, tenant, NULL, NULL, NULL, \
-             NULL, tf, NULL, td, count(), 0, 0 FROM d WHERE NOT {readable} \
+            "SELECT * FROM (SELECT 'odd' AS o_part, {day} * 86400 AS day, NULL AS o_id, tenant, \
+             NULL AS o_cat, NULL AS o_lvl, NULL AS o_why, NULL AS o_outcome, tf, NULL AS o_fu, \
+             td, count() AS o_n, 0 AS o_cur, 0 AS o_due FROM d WHERE NOT {readable} \
              GROUP BY tenant, tf, td, day ORDER BY day DESC, tenant, tf, td LIMIT {cap})",
             cap = scope.cap(ODD_ROWS)
         ),

@@ -85,9 +85,13 @@ pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
              toString(countIf(isNotNull(v2))) AS r2, toString(countIf(isNotNull(td))) AS r3, \
              count() AS n FROM h{k} GROUP BY mask"
         ));
+        // Capped parts are subqueries under `*`, which PostHog expands to the columns
+        // a subquery names: every column is named, and never after a CTE column the
+        // same select reads (`0 AS mask` would make `mask = 0` always true).
         for col in ["v1", "v2", "td"] {
             parts.push(format!(
-                "SELECT * FROM (SELECT {k}, '{col}', 0, {}, {}, {}, count() AS c FROM h{k} \
+                "SELECT * FROM (SELECT {k} AS x_kind, '{col}' AS x_part, 0 AS x_mask, \
+                 {} AS x1, {} AS x2, {} AS x3, count() AS c FROM h{k} \
                  WHERE isNotNull({col}) GROUP BY {col} ORDER BY c DESC, {col} LIMIT {cap})",
                 if col == "v1" { "v1" } else { "NULL" },
                 if col == "v2" { "v2" } else { "NULL" },
@@ -95,8 +99,9 @@ pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
             ));
         }
         parts.push(format!(
-            "SELECT * FROM (SELECT {k}, 'ok', 0, v1, v2, td, count() AS c FROM h{k} \
-             WHERE mask = 0 GROUP BY v1, v2, td ORDER BY c DESC, v1, v2, td LIMIT {cap})"
+            "SELECT * FROM (SELECT {k} AS x_kind, 'ok' AS x_part, 0 AS x_mask, v1 AS x1, \
+             v2 AS x2, td AS x3, count() AS c FROM h{k} WHERE mask = 0 \
+             GROUP BY v1, v2, td ORDER BY c DESC, v1, v2, td LIMIT {cap})"
         ));
     }
     HogQl {

@@ -41,10 +41,10 @@ pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
         // left out (the overview then lists a tenant it found no row for rather than
         // hide it as inactive), with 'subn' counting every row.
         parts.push(format!(
-            "SELECT * FROM (SELECT 'sub', toString(tenant_id), toString(plan_name), \
-             toString(status), toString(current_period_start), 0, 0, 0 FROM {table} \
-             ORDER BY toString(status) = 'active' DESC, toString(tenant_id), \
-             toString(current_period_start) DESC LIMIT {})",
+            "SELECT * FROM (SELECT 'sub' AS s_part, toString(tenant_id) AS s_tenant, \
+             toString(plan_name) AS s_plan, toString(status) AS s_status, \
+             toString(current_period_start) AS s_start, 0 AS s_a, 0 AS s_b, 0 AS s_c \
+             FROM {table} ORDER BY s_status = 'active' DESC, s_tenant, s_start DESC LIMIT {})",
             scope.cap(SUBSCRIPTION_ROWS)
         ));
         parts.push(format!(
