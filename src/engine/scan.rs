@@ -40,13 +40,6 @@ impl Since {
         Since { health, decisions }
     }
 
-    /// The day the decision log starts on, for the pane to say.
-    pub fn decision_day(p: &EngineParams) -> NaiveDate {
-        p.zone
-            .date_of(Since::new(p).decisions)
-            .unwrap_or_else(|| decision_start(p.today))
-    }
-
     /// The day data health starts on, for the pane to say.
     pub fn health_day(p: &EngineParams) -> NaiveDate {
         p.zone

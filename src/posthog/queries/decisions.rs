@@ -242,7 +242,7 @@ pub fn read(
         }
     }
     out.unchecked = u32::try_from(odd.saturating_sub(odd_read)).unwrap_or(u32::MAX);
-    out.since = params_since(params);
+    out.since = crate::engine::scan::Since::new(params).decisions;
     out.rows.sort_by(crate::engine::local::order);
     if out.rows.len() < out.total as usize && out.rows.len() >= scope.page.max(1) {
         out.cursor = out.rows.last().map(|r| (r.at, r.uuid));
@@ -258,10 +258,6 @@ pub fn read(
         })
         .collect();
     Ok(out)
-}
-
-fn params_since(params: &EngineParams) -> i64 {
-    crate::engine::scan::Since::new(params).decisions
 }
 
 /// Reads a page of rows; returns them and the cursor of the next page, if any.

@@ -83,7 +83,8 @@ pub fn read(rows: &Rows, strings: &mut Interner, scope: &Scope) -> Result<Overvi
         ..OverviewRollup::default()
     };
     let mut tenants: FxHashMap<Sym, [u32; 3]> = FxHashMap::default();
-    let mut table_rows = 0u32;
+    // The table's rows in all, and those that came back.
+    let (mut table_rows, mut read) = (0u32, 0u32);
     for row in rows.iter() {
         match text(row, part) {
             Some("t") => {
@@ -104,6 +105,8 @@ pub fn read(rows: &Rows, strings: &mut Interner, scope: &Scope) -> Result<Overvi
             ),
             Some("subn") => table_rows += count(row, a),
             Some("sub") => {
+                // Counted read even when skipped below for a blank tenant.
+                read += 1;
                 // Warehouse columns are plain values, not property JSON.
                 let tenant = plain_sym(strings, text(row, tenant));
                 if tenant.is_empty() {
@@ -126,11 +129,6 @@ pub fn read(rows: &Rows, strings: &mut Interner, scope: &Scope) -> Result<Overvi
         }
     }
     out.tenants = tenants.into_iter().collect();
-    // Rows skipped for a blank tenant are read, not left out.
-    let read = rows
-        .iter()
-        .filter(|row| text(row, part) == Some("sub"))
-        .count();
-    out.subscriptions_left_out = table_rows.saturating_sub(u32::try_from(read).unwrap_or(u32::MAX));
+    out.subscriptions_left_out = table_rows.saturating_sub(read);
     Ok(out)
 }
