@@ -107,8 +107,12 @@ pub fn main(cli: Cli) -> ExitCode {
             out.as_deref(),
             *decisions,
         ),
-        Some(Command::Alerts { json, state }) => triage::alerts(&config, today, *json, *state),
-        Some(Command::Followups { json }) => triage::followups(&config, today, *json),
+        Some(Command::Alerts { json, state }) => {
+            triage::alerts(&config, (today, fixed_today), *json, *state)
+        }
+        Some(Command::Followups { json }) => {
+            triage::followups(&config, (today, fixed_today), *json)
+        }
         Some(Command::Audit {
             action: AuditCommand::Verify,
         }) => triage::audit_verify(&config),
@@ -143,7 +147,7 @@ fn load_options(config: &Config, today: NaiveDate) -> LoadOptions {
 }
 
 /// `today` with the date `--today` fixed, if it did.
-type Today = (NaiveDate, Option<NaiveDate>);
+pub(crate) type Today = (NaiveDate, Option<NaiveDate>);
 
 fn report(
     config: &Config,

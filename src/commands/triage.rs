@@ -1,6 +1,6 @@
 //! `bearing alerts`, `bearing followups` and `bearing audit verify`.
 
-use super::{engine_params, fail, load_options, warn};
+use super::{Today, engine_params, fail, load_options, warn};
 use crate::config::Config;
 use crate::engine::alerts::Severity;
 use crate::refresh;
@@ -15,24 +15,30 @@ use std::process::ExitCode;
 /// Exit code of `bearing alerts` when a new high or critical alert is waiting.
 pub const NEW_URGENT_ALERTS: u8 = 3;
 
-/// Loads, evaluates and syncs, as a refresh in the cockpit would.
-fn refreshed(config: &Config, today: NaiveDate) -> Result<(refresh::Triage, StoreStatus), String> {
-    let (alerts, followups) = if config.source == source::SourceSpec::PostHog {
-        // The rules read events one by one, and PostHog's stay in PostHog.
-        warn(
-            "over PostHog no alert rules run; these are the stored alerts (run on an export to evaluate)",
-        );
-        (Vec::new(), Vec::new())
+/// Loads, evaluates and syncs, as a refresh in the cockpit would. Over PostHog the
+/// rules run on PostHog's rollup; a PostHog that cannot be reached ends the command
+/// before the store is opened, so nothing stored changes.
+fn refreshed(
+    config: &Config,
+    (today, fixed): Today,
+) -> Result<(refresh::Triage, StoreStatus, NaiveDate), String> {
+    let params = engine_params(config, today);
+    let (alerts, followups, today) = if config.source == source::SourceSpec::PostHog {
+        let clock = (config.timezone, fixed);
+        let (alerts, params) =
+            crate::posthog::alerts::blocking(&config.posthog, &params, clock, &config.alerts)
+                .map_err(|e| e.to_string())?;
+        (alerts, Vec::new(), params.today)
     } else {
         let src = source::open(&config.source, config.subscriptions.clone());
         let ev = refresh::evaluate(
             src.as_ref(),
             &load_options(config, today),
-            &engine_params(config, today),
+            &params,
             &config.alerts,
         )
         .map_err(|e| e.to_string())?;
-        (ev.alerts, ev.followups)
+        (ev.alerts, ev.followups, today)
     };
     let (mut store, status) = open::open_store(config.db.clone(), config.read_only);
     let (triage, _, warning) = refresh::sync_and_read(store.as_mut(), &alerts, &followups, today);
@@ -45,7 +51,7 @@ fn refreshed(config: &Config, today: NaiveDate) -> Result<(refresh::Triage, Stor
             "read-only ({why}): alerts shown as the data has them, triage state may be missing"
         ));
     }
-    Ok((triage, status))
+    Ok((triage, status, today))
 }
 
 fn print(lines: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> ExitCode {
@@ -58,8 +64,8 @@ fn print(lines: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> ExitCode {
     }
 }
 
-pub fn alerts(config: &Config, today: NaiveDate, json: bool, state: Option<Status>) -> ExitCode {
-    let (triage, _) = match refreshed(config, today) {
+pub fn alerts(config: &Config, today: Today, json: bool, state: Option<Status>) -> ExitCode {
+    let (triage, _, _) = match refreshed(config, today) {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
@@ -120,8 +126,8 @@ pub fn alerts(config: &Config, today: NaiveDate, json: bool, state: Option<Statu
     }
 }
 
-pub fn followups(config: &Config, today: NaiveDate, json: bool) -> ExitCode {
-    let (triage, _) = match refreshed(config, today) {
+pub fn followups(config: &Config, today: Today, json: bool) -> ExitCode {
+    let (triage, _, today) = match refreshed(config, today) {
         Ok(t) => t,
         Err(e) => return fail(e),
     };

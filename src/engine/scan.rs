@@ -48,6 +48,12 @@ impl Since {
     }
 }
 
+/// The first instant whose decisions the alert rules read for reviews falling due: the
+/// decision log's reach, whatever period the panes show.
+pub fn decision_reach(today: NaiveDate, zone: crate::domain::Zone) -> i64 {
+    zone.midnight(decision_start(today))
+}
+
 fn decision_start(today: NaiveDate) -> NaiveDate {
     let month = first_of_month(today);
     month

@@ -58,6 +58,7 @@ impl Project {
                 subscriptions_table: settings.subscriptions_table.clone(),
                 page: queries::DECISION_PAGE,
                 cap: test_cap(),
+                custom_events: Vec::new(),
             },
             origin: Origin::PostHog {
                 host: settings.host.clone().unwrap_or_default(),
@@ -73,6 +74,12 @@ impl Project {
     pub fn with_clock(mut self, zone: Option<Zone>, today: Option<NaiveDate>) -> Project {
         self.zone = zone;
         self.today = today;
+        self
+    }
+
+    /// The custom events the `custom_event` rule watches.
+    pub fn watching(mut self, custom_events: Vec<String>) -> Project {
+        self.scope.custom_events = custom_events;
         self
     }
 
@@ -243,6 +250,17 @@ pub fn dataset(origin: Origin, strings: Interner, rollups: &Rollups) -> Dataset 
     }
 }
 
+/// A small runtime of its own, for a command that prints and ends.
+pub fn runtime(settings: &PostHogSettings) -> Result<tokio::runtime::Runtime, PostHogError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| PostHogError::Unreachable {
+            host: settings.host.clone().unwrap_or_default(),
+            reason: e.to_string(),
+        })
+}
+
 /// A whole load for commands that print (report, alerts): a small runtime of its own.
 /// Returns the parameters it used: in the project's zone unless the user chose one.
 pub fn load_blocking(
@@ -251,14 +269,7 @@ pub fn load_blocking(
     clock: (Option<Zone>, Option<NaiveDate>),
     decision_rows: usize,
 ) -> Result<(Dataset, Rollups, EngineParams), PostHogError> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| PostHogError::Unreachable {
-            host: settings.host.clone().unwrap_or_default(),
-            reason: e.to_string(),
-        })?;
-    rt.block_on(async {
+    runtime(settings)?.block_on(async {
         let project = Project::open(settings)?.with_clock(clock.0, clock.1);
         let params = project.localize(*params).await?;
         let answers = project.fetch_all(&params).await?;

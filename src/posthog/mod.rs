@@ -2,6 +2,7 @@
 //! query client that talks to it over PostHog's query API (`POST /api/projects/{id}/query/`,
 //! HogQL, personal API key), and the HogQL executor that asks it for each pane's rollups.
 
+pub mod alerts;
 mod answer;
 mod backoff;
 pub mod budget;

@@ -72,6 +72,11 @@ SUPPORTED = {
     # `bearing doctor` asks for the type PostHog gave each seed property: a typed property
     # is printed inside its conversion (property_types.py), so its type name shows it.
     "toTypeName": Fn("toTypeName", 1, 1),
+    # clickhouse/arrays.py. The alert rollup counts an event once in every review window it
+    # falls in: arrayJoin over the windows a lambda keeps.
+    "arrayElement": Fn("arrayElement", 2, 2),
+    "arrayFilter": Fn("arrayFilter", 2, None),
+    "arrayJoin": Fn("arrayJoin", 1, 1),
     # clickhouse/datetime.py
     "toUnixTimestamp": Fn("toUnixTimestamp", 1, 2),
     "toStartOfMonth": Fn("toStartOfMonth", 1, 1),

@@ -155,6 +155,21 @@ class SimulatorTest(unittest.TestCase):
         self.assertIn("toDateTime(1767225600, 'UTC')", hogql.to_clickhouse("SELECT toDateTime(1767225600)")[0])
         self.assertIn("toDateTime(1767225600, 'Europe/Paris')", hogql.to_clickhouse("SELECT toDateTime(1767225600, 'Europe/Paris')")[0])
 
+    def test_array_join_over_a_lambdas_filter_repeats_a_row_per_element__arrays_py(self):
+        """arrayJoin, arrayFilter and arrayElement (functions/clickhouse/arrays.py) print as
+        themselves; a lambda (`i -> …`, posthog/hogql/printer.py visit_lambda) may read the
+        row's columns, and a list value binds as an array (escape_sql.py). An event in two
+        overlapping windows comes back twice, once per window."""
+        q = (
+            "SELECT distinct_id, arrayJoin(arrayFilter(i -> toUnixTimestamp(timestamp) >= arrayElement({s}, i) "
+            "AND toUnixTimestamp(timestamp) < arrayElement({e}, i), [1, 2, 3])) AS w FROM events ORDER BY distinct_id, w"
+        )
+        # Windows Nov 1-2, Nov 2 and Nov 4 of 2026; d1 is on the 1st, d2 the 2nd, d3 the 3rd.
+        values = {"s": [1793491200, 1793577600, 1793750400], "e": [1793664000, 1793664000, 1793836800]}
+        self.assertEqual(self.rows(q, values), [["d1", 1], ["d2", 1], ["d2", 2]])
+        status, _ = self.answer(q, values)
+        self.assertEqual(status, 200)
+
     # ---- properties and comparisons ----------------------------------------------------
     def test_a_missing_property_is_null_not_empty__printer_py(self):
         """An untyped property is printed as JSONExtractRaw with '' and 'null' turned into

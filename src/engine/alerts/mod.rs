@@ -4,7 +4,9 @@
 //! evidence (events and figures) that made it fire. The store keeps their triage state
 //! across refreshes; a condition that recurs next period has a new identity.
 
-mod rules;
+pub mod local;
+pub mod rollup;
+pub mod rules;
 
 use crate::domain::values::Cadence;
 use crate::domain::{Dataset, Priority, Zone};
@@ -219,7 +221,7 @@ impl AlertCandidate {
 }
 
 /// Every alert the data supports now, for the current and the previous month and
-/// quarter. Sorted by identity.
+/// quarter, with its evidence events. Sorted by identity.
 pub fn evaluate(
     ds: &Dataset,
     today: NaiveDate,
@@ -227,10 +229,26 @@ pub fn evaluate(
     dead_band: f64,
     cfg: &AlertConfig,
 ) -> Vec<AlertCandidate> {
-    let mut out = rules::evaluate(ds, today, zone, dead_band, cfg);
-    out.sort_by(|a, b| a.id.cmp(&b.id));
-    out.dedup_by(|a, b| a.id == b.id);
-    out
+    let w = rollup::Windows::new(today, zone);
+    let r = local::rollup(ds, &w);
+    let fired = rules::evaluate(&r, &ds.strings, &w, dead_band, cfg);
+    let keys: Vec<rules::Key> = fired.iter().map(|f| f.key).collect();
+    let mut events = local::evidence(ds, &w, &keys);
+    let out = fired
+        .into_iter()
+        .map(|mut f| {
+            f.alert.evidence.events = events.remove(&f.key).unwrap_or_default();
+            f.alert
+        })
+        .collect();
+    sorted(out)
+}
+
+/// One alert per identity, in identity order.
+pub fn sorted(mut alerts: Vec<AlertCandidate>) -> Vec<AlertCandidate> {
+    alerts.sort_by(|a, b| a.id.cmp(&b.id));
+    alerts.dedup_by(|a, b| a.id == b.id);
+    alerts
 }
 
 #[cfg(test)]

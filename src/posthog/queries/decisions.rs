@@ -7,10 +7,7 @@
 //! timeframes in the forms it can read exactly (see `text.rs`); decisions with any
 //! other spelling come back grouped by their raw text and bearing reads them itself.
 
-use super::text::{
-    blank, canonical_date, normalized_timeframe, plain, prop, regex_values, tenant, timeframe,
-    timeframe_n,
-};
+use super::text::{prop, tenant};
 use super::{Bounds, Rows, Scope, count, int, property, sym, text};
 use crate::domain::event::parse_uuid;
 use crate::domain::values::{ReviewTimeframe, parse_timestamp, utc_date};
@@ -49,44 +46,17 @@ pub fn query(b: &Bounds, scope: &Scope) -> HogQl {
     let events = cte(&mut v, b.since.decisions);
     v.insert("cs".into(), b.cur.0.into());
     v.insert("ce".into(), b.cur.1.into());
-    regex_values(&mut v);
     v.insert("month".into(), b.this_month.to_string().into());
     v.insert("page".into(), scope.page.max(1).into());
-    let (days, months) = timeframe("tfn", "tn", &mut v);
-    // Decisions the query reads itself: tracking date readable or missing, and a
-    // plain-worded (or missing) timeframe.
-    let readable = format!(
-        "(({} OR {} = 1) AND ({} OR {} = 1))",
-        canonical_date("td"),
-        blank("td"),
-        plain("tf"),
-        blank("tf")
+    let super::review::Review {
+        readable,
+        dated,
+        day,
+    } = super::review::dates("d", "tenant", b, &mut v);
+    let due = format!(
+        "ifNull(toStartOfMonth({}) = toDate({{month}}), 0)",
+        super::review::REVIEW
     );
-    // The date is cut out only where the pattern guarantees a valid one; ClickHouse
-    // evaluates both branches of an if.
-    // The event's own day is its local day in the zone, counted from the epoch in
-    // whole days (see `day.rs`: integer arithmetic needs no types).
-    let day = super::day::local_day_number("ts", b, &mut v);
-    let base = format!(
-        "if({c}, toDate(if({c}, substring(td, 1, 10), '1970-01-01')), \
-         addDays(toDate('1970-01-01'), {day}))",
-        c = canonical_date("td")
-    );
-    // Each step in its own subquery, so no expression is spelled (and evaluated)
-    // more than once.
-    let normalized = format!(
-        "SELECT ts, tenant, td, {} AS tfn FROM d WHERE {readable}",
-        normalized_timeframe("tf")
-    );
-    let numbered = format!(
-        "SELECT ts, tenant, td, tfn, {} AS tn FROM ({normalized})",
-        timeframe_n("tfn")
-    );
-    let dated = format!(
-        "SELECT ts, tenant, {base} AS base, {days} AS tdays, {months} AS tmonths FROM ({numbered})"
-    );
-    let due = "ifNull(toStartOfMonth(if(isNotNull(tmonths), addMonths(base, tmonths), \
-               addDays(base, tdays))) = toDate({month}), 0)";
     let in_period = "(ts >= {cs} AND ts < {ce})";
     let nulls7 = "NULL, NULL, NULL, NULL, NULL, NULL, NULL";
     let parts = [
@@ -276,7 +246,7 @@ pub fn read_page(
 }
 
 /// A raw `tracking_date` read as the file reader reads it.
-fn tracked(raw: Option<&str>) -> Option<chrono::NaiveDate> {
+pub(super) fn tracked(raw: Option<&str>) -> Option<chrono::NaiveDate> {
     property(raw)
         .and_then(|t| parse_timestamp(&t))
         .and_then(utc_date)

@@ -11,11 +11,14 @@
 //! through `values`; so are the regular expressions, which keeps them out of HogQL's
 //! string escaping.
 
+pub mod alerts;
 pub mod day;
 pub mod decisions;
+pub mod evidence;
 pub mod groups;
 pub mod health;
 pub mod overview;
+pub mod review;
 pub mod text;
 
 use super::client::{HogQl, QueryResult};
@@ -82,6 +85,8 @@ pub struct Scope {
     /// Caps every part that grows with the project at this many rows instead of its
     /// own cap (tests reach the caps with small fixtures this way).
     pub cap: Option<usize>,
+    /// Custom events the `custom_event` rule watches (`[alerts] custom_events`).
+    pub custom_events: Vec<String>,
 }
 
 impl Scope {

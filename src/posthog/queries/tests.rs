@@ -14,8 +14,10 @@ fn placeholders_and_values_match() {
         subscriptions_table: Some("subscriptions".into()),
         page: DECISION_PAGE,
         cap: None,
+        custom_events: vec!["competitive_intel_update".into()],
     };
     let mut queries: Vec<HogQl> = all(&params(), &scope).into_iter().map(|(_, q)| q).collect();
+    queries.extend(alert_queries(&scope));
     queries.push(decisions::page_query(
         (1_700_000_000, [7; 16]),
         DECISION_PAGE,
@@ -39,6 +41,34 @@ fn placeholders_and_values_match() {
             std::fs::write(format!("{dir}/{}.json", q.name), json.to_string()).unwrap();
         }
     }
+}
+
+/// The alert rollup, and the evidence of one alert of every rule in both its windows.
+fn alert_queries(scope: &Scope) -> Vec<HogQl> {
+    use crate::engine::alerts::Rule;
+    use crate::engine::alerts::rollup::{Win, Windows};
+    use crate::engine::alerts::rules::Key;
+    let p = params();
+    let (b, w) = (Bounds::new(&p), Windows::new(p.today, p.zone));
+    let mut strings = Interner::default();
+    let mut answer = alerts::AlertAnswer::default();
+    let (t, s) = (strings.intern("acme"), strings.intern("deliverability"));
+    answer.raw.insert(t, vec!["acme".into()]);
+    answer.raw.insert(s, vec!["deliverability".into()]);
+    answer.review_true = vec!["true".into()];
+    let mut keys = Vec::new();
+    for rule in Rule::ALL {
+        for win in Win::MONTHS.into_iter().chain(Win::QUARTERS) {
+            keys.push(Key {
+                rule,
+                win,
+                tenant: Some(t),
+                subject: Some(s),
+            });
+        }
+    }
+    let evidence = evidence::query(&keys, &answer, &strings, &b, &w, scope).unwrap();
+    vec![alerts::query(&b, &w, scope), evidence]
 }
 
 /// The query's date pattern only accepts what bearing's timestamp reader reads as the

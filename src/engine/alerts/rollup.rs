@@ -1,0 +1,211 @@
+//! What the alert rules read, as plain data: per tenant (and subject) counts over the
+//! eight review windows, and the values bearing parses itself (ranges, priorities,
+//! review flags) counted by their raw text. The local executor (`super::local`) and
+//! PostHog's (`crate::posthog::queries::alerts`) both produce it, and the rules
+//! (`super::rules`) are functions of it alone, so an alert is the same whichever
+//! source the events live in. It grows with tenants and distinct values, not events.
+
+use crate::domain::period::{Period, PeriodSpec};
+use crate::domain::{Priority, Sym, Zone};
+use crate::engine::rollup::Counts;
+use chrono::NaiveDate;
+
+/// The windows the rules compare: this and last month and quarter, each with the
+/// same days of the period before it ("rising" compares like with like).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Win {
+    ThisMonth,
+    ThisMonthBefore,
+    LastMonth,
+    LastMonthBefore,
+    ThisQuarter,
+    ThisQuarterBefore,
+    LastQuarter,
+    LastQuarterBefore,
+}
+
+impl Win {
+    pub const ALL: [Win; 8] = [
+        Win::ThisMonth,
+        Win::ThisMonthBefore,
+        Win::LastMonth,
+        Win::LastMonthBefore,
+        Win::ThisQuarter,
+        Win::ThisQuarterBefore,
+        Win::LastQuarter,
+        Win::LastQuarterBefore,
+    ];
+
+    /// The two months and two quarters an alert can be raised for.
+    pub const MONTHS: [Win; 2] = [Win::ThisMonth, Win::LastMonth];
+    pub const QUARTERS: [Win; 2] = [Win::ThisQuarter, Win::LastQuarter];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn from_index(i: usize) -> Option<Win> {
+        Win::ALL.get(i).copied()
+    }
+
+    /// The window of the same days before this one.
+    pub fn before(self) -> Win {
+        match self {
+            Win::ThisMonth => Win::ThisMonthBefore,
+            Win::LastMonth => Win::LastMonthBefore,
+            Win::ThisQuarter => Win::ThisQuarterBefore,
+            Win::LastQuarter => Win::LastQuarterBefore,
+            other => other,
+        }
+    }
+}
+
+/// The windows' periods for one "today", cut in one zone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Windows {
+    pub today: NaiveDate,
+    pub zone: Zone,
+    periods: Vec<Period>,
+}
+
+impl Windows {
+    pub fn new(today: NaiveDate, zone: Zone) -> Windows {
+        let base = [
+            PeriodSpec::ThisMonth,
+            PeriodSpec::LastMonth,
+            PeriodSpec::ThisQuarter,
+            PeriodSpec::LastQuarter,
+        ];
+        let mut periods = Vec::with_capacity(8);
+        for spec in base {
+            let p = spec.resolve(today, zone);
+            periods.push(p.clone());
+            periods.push(p.previous());
+        }
+        Windows {
+            today,
+            zone,
+            periods,
+        }
+    }
+
+    pub fn period(&self, w: Win) -> &Period {
+        &self.periods[w.index()]
+    }
+
+    /// Unix seconds `[start, end)` of a window.
+    pub fn bounds(&self, w: Win) -> (i64, i64) {
+        let p = self.period(w);
+        (p.start_ts(), p.end_ts())
+    }
+
+    /// The windows an instant falls in (they overlap: last month is also the month
+    /// before this one's same days).
+    pub fn of(&self, ts: i64) -> impl Iterator<Item = Win> + '_ {
+        Win::ALL
+            .into_iter()
+            .filter(move |w| ts != i64::MIN && self.period(*w).contains(ts))
+    }
+
+    /// The first instant any window holds.
+    pub fn lo(&self) -> i64 {
+        Win::ALL
+            .iter()
+            .map(|w| self.bounds(*w).0)
+            .min()
+            .unwrap_or(0)
+    }
+
+    /// Decision reviews are raised for last month and this one: due dates from the
+    /// first of last month to the end of this one.
+    pub fn due_span(&self) -> (NaiveDate, NaiveDate) {
+        let last = self.period(Win::LastMonth).start;
+        let this = self.period(Win::ThisMonth).start;
+        (
+            last,
+            crate::domain::values::next_month_start(this).max(last),
+        )
+    }
+}
+
+/// Revenue-protection signals of one tenant and trend category in one window.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RevenueCell {
+    pub count: u32,
+    /// By month of the quarter (meaningful for quarter windows).
+    pub months: [u32; 3],
+    /// `approximate_impact_range` texts.
+    pub impacts: Counts<Sym>,
+    pub priorities: Counts<Option<Priority>>,
+    /// `follow_up_action` texts.
+    pub follow_ups: Counts<Sym>,
+}
+
+/// Cost opportunities of one tenant, optimization type and review flag in one window.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CostCell {
+    pub count: u32,
+    /// `approximate_savings_range` texts.
+    pub savings: Counts<Sym>,
+    /// `esp_vendor_context` texts.
+    pub vendors: Counts<Sym>,
+}
+
+/// Decisions whose review (tracking date plus review timeframe) falls due in the
+/// span of [`Windows::due_span`], by tenant, review date, category and level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Due {
+    pub tenant: Sym,
+    pub review: NaiveDate,
+    pub category: Sym,
+    pub level: Sym,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AlertRollup {
+    /// (window, tenant, trend_category).
+    pub revenue: Vec<((Win, Sym, Sym), RevenueCell)>,
+    /// (window, tenant, optimization_type, strategic_review_required parsed).
+    pub cost: Vec<((Win, Sym, Sym, Option<bool>), CostCell)>,
+    /// (window, tenant, decision_category) → decisions made in the window.
+    pub decisions: Counts<(Win, Sym, Sym)>,
+    pub due: Counts<Due>,
+    /// Decisions whose review date could not be checked (PostHog brought back only
+    /// the most recent oddly spelled ones).
+    pub due_unchecked: u32,
+    /// (window, tenant, event name) → configured custom events.
+    pub custom: Counts<(Win, Sym, Sym)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn windows_compare_the_same_days_and_overlap_where_the_calendar_does() {
+        let w = Windows::new(d(2026, 11, 10), Zone::UTC);
+        let p = |x| {
+            let p = w.period(x);
+            (p.start, p.end)
+        };
+        assert_eq!(p(Win::ThisMonth), (d(2026, 11, 1), d(2026, 11, 11)));
+        assert_eq!(p(Win::ThisMonthBefore), (d(2026, 10, 1), d(2026, 10, 11)));
+        assert_eq!(p(Win::LastMonth), (d(2026, 10, 1), d(2026, 11, 1)));
+        assert_eq!(p(Win::LastMonthBefore), (d(2026, 9, 1), d(2026, 10, 1)));
+        assert_eq!(p(Win::ThisQuarter), (d(2026, 10, 1), d(2026, 11, 11)));
+        assert_eq!(p(Win::LastQuarterBefore), (d(2026, 4, 1), d(2026, 7, 1)));
+        assert_eq!(w.lo(), Zone::UTC.midnight(d(2026, 4, 1)));
+        let oct5 = Zone::UTC.midnight(d(2026, 10, 5));
+        let wins: Vec<Win> = w.of(oct5).collect();
+        assert_eq!(
+            wins,
+            [Win::ThisMonthBefore, Win::LastMonth, Win::ThisQuarter]
+        );
+        assert_eq!(p(Win::ThisQuarterBefore), (d(2026, 7, 1), d(2026, 8, 11)));
+        assert_eq!(w.due_span(), (d(2026, 10, 1), d(2026, 12, 1)));
+    }
+}

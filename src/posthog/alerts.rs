@@ -1,0 +1,119 @@
+//! The alert cycle over PostHog: the alert rollup in one query, the same rules as for
+//! a file (`crate::engine::alerts::rules`), then the evidence of the alerts that fired
+//! in one more query. Two queries per cycle, whatever the number of events.
+
+use super::client::{Freshness, Progress, QueryResult};
+use super::error::PostHogError;
+use super::fetch::{Project, bad};
+use super::queries::alerts::AlertAnswer;
+use super::queries::{self, Bounds, Rows};
+use crate::domain::Interner;
+use crate::engine::EngineParams;
+use crate::engine::alerts::rollup::Windows;
+use crate::engine::alerts::rules::{self, Fired, Key};
+use crate::engine::alerts::{AlertCandidate, AlertConfig, EvidenceEvent};
+use rustc_hash::FxHashMap;
+
+/// The rollup's answer read, with the strings it named.
+pub struct Cycle {
+    pub answer: AlertAnswer,
+    pub strings: Interner,
+    pub windows: Windows,
+}
+
+impl Cycle {
+    pub fn read(answer: &QueryResult, params: &EngineParams) -> Result<Cycle, PostHogError> {
+        let windows = Windows::new(params.today, params.zone);
+        let mut strings = Interner::default();
+        let name = queries::alerts::NAME;
+        let rows = Rows::new(answer).map_err(|e| bad(name, e))?;
+        let answer =
+            queries::alerts::read(&rows, &mut strings, &windows).map_err(|e| bad(name, e))?;
+        Ok(Cycle {
+            answer,
+            strings,
+            windows,
+        })
+    }
+
+    /// The alerts the rules raise over this rollup, without their evidence events.
+    pub fn fire(&self, params: &EngineParams, cfg: &AlertConfig) -> Vec<Fired> {
+        rules::evaluate(
+            &self.answer.rollup,
+            &self.strings,
+            &self.windows,
+            params.dead_band,
+            cfg,
+        )
+    }
+
+    /// Reads an evidence answer into each key's events.
+    pub fn evidence(
+        &mut self,
+        answer: &QueryResult,
+    ) -> Result<FxHashMap<Key, Vec<EvidenceEvent>>, PostHogError> {
+        let name = queries::evidence::NAME;
+        let rows = Rows::new(answer).map_err(|e| bad(name, e))?;
+        queries::evidence::read(&rows, &mut self.strings, &self.windows).map_err(|e| bad(name, e))
+    }
+}
+
+/// The whole cycle, fresh: every alert with its evidence, sorted by identity.
+pub async fn run(
+    project: &Project,
+    params: &EngineParams,
+    cfg: &AlertConfig,
+) -> Result<Vec<AlertCandidate>, PostHogError> {
+    let quiet = |_: Progress| {};
+    let b = Bounds::new(params);
+    let windows = Windows::new(params.today, params.zone);
+    let q = queries::alerts::query(&b, &windows, &project.scope);
+    let answer = project
+        .client
+        .query_with(&q, Freshness::Fresh, &quiet)
+        .await?;
+    let mut cycle = Cycle::read(&answer, params)?;
+    let fired = cycle.fire(params, cfg);
+    let keys: Vec<Key> = fired.iter().map(|f| f.key).collect();
+    let mut events = FxHashMap::default();
+    if let Some(q) = queries::evidence::query(
+        &keys,
+        &cycle.answer,
+        &cycle.strings,
+        &b,
+        &cycle.windows,
+        &project.scope,
+    ) {
+        let answer = project
+            .client
+            .query_with(&q, Freshness::Fresh, &quiet)
+            .await?;
+        events = cycle.evidence(&answer)?;
+    }
+    let alerts = fired
+        .into_iter()
+        .map(|mut f| {
+            f.alert.evidence.events = events.remove(&f.key).unwrap_or_default();
+            f.alert
+        })
+        .collect();
+    Ok(crate::engine::alerts::sorted(alerts))
+}
+
+/// The cycle for a command that prints (`bearing alerts`): its own small runtime, the
+/// project's zone unless the user chose one. Returns the parameters it used.
+pub fn blocking(
+    settings: &super::settings::PostHogSettings,
+    params: &EngineParams,
+    clock: (Option<crate::domain::Zone>, Option<chrono::NaiveDate>),
+    cfg: &AlertConfig,
+) -> Result<(Vec<AlertCandidate>, EngineParams), PostHogError> {
+    super::fetch::runtime(settings)?.block_on(async {
+        let project = Project::open(settings)?
+            .with_clock(clock.0, clock.1)
+            .watching(cfg.custom_events.clone());
+        let params = project.localize(*params).await?;
+        let alerts = run(&project, &params, cfg).await?;
+        Ok((alerts, params))
+    })
+}
