@@ -6,12 +6,16 @@
 //! health.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/compare.rs"]
+mod compare;
 #[path = "support/messy.rs"]
 mod messy;
 #[path = "support/sim.rs"]
 mod sim;
 mod support;
 
+use compare::first_difference;
+use messy::typed_first;
 use serde_json::Value;
 use sim::Sim;
 use std::path::Path;
@@ -66,37 +70,6 @@ fn report(dir: &Path, sim: Option<&Sim>, source: &str, period: &str) -> Value {
         "2026-11-28",
         &["--source", source, "--period", period],
     )
-}
-
-/// The first difference, with its path, for a readable failure.
-fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            for k in x.keys().chain(y.keys()) {
-                let p = format!("{path}/{k}");
-                match (x.get(k), y.get(k)) {
-                    (Some(l), Some(r)) => {
-                        if let Some(d) = first_difference(l, r, &p) {
-                            return Some(d);
-                        }
-                    }
-                    _ => return Some(format!("{p}: only on one side")),
-                }
-            }
-            None
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            if x.len() != y.len() {
-                return Some(format!("{path}: {} rows vs {}", x.len(), y.len()));
-            }
-            x.iter()
-                .zip(y)
-                .enumerate()
-                .find_map(|(i, (l, r))| first_difference(l, r, &format!("{path}[{i}]")))
-        }
-        _ if a == b => None,
-        _ => Some(format!("{path}: {a} vs {b}")),
-    }
 }
 
 fn assert_same(events: &Path, periods: &[&str]) {
@@ -157,50 +130,6 @@ fn messy_and_hostile_events_equal_in_every_pane() {
     let dir = tempfile::tempdir().unwrap();
     let events = messy::write(dir.path(), 1500, 99);
     assert_same(&events, &["90d", "2026-10", "last-month"]);
-}
-
-/// The messy fixture, some of it sent twice, after three events that make PostHog type
-/// the seed's properties
-/// the way a real project's first events often do: a numeric `tenant_id` and range, an
-/// ISO `tracking_date`, a JSON `true` (PostHog records Numeric, DateTime and Boolean
-/// and rewrites every later `properties.x` through `toFloat`, `toDateTime`, `toBool`).
-fn typed_first(dir: &Path) -> std::path::PathBuf {
-    let messy = messy::write(dir, 1500, 99);
-    let first = [
-        serde_json::json!({"uuid": "0191b6c1-aaaa-7000-8000-000000000001", "event": "revenue_protection_trend",
-            "distinct_id": "t", "timestamp": "2026-11-02T10:00:00Z",
-            "properties": {"tenant_id": 4242, "trend_category": "deliverability", "directional_signal": "increasing_bounce_rate",
-                           "approximate_impact_range": 5000, "strategic_context": "c", "follow_up_action": "monitor",
-                           "strategic_priority": "high", "tracking_date": "2026-11-02T10:00:00Z"}}),
-        serde_json::json!({"uuid": "0191b6c1-aaaa-7000-8000-000000000002", "event": "cost_optimization_trend",
-            "distinct_id": "t", "timestamp": "2026-11-03T10:00:00Z",
-            "properties": {"tenant_id": 4242, "optimization_type": "vendor", "approximate_savings_range": 1500,
-                           "esp_vendor_context": "v", "implementation_feasibility": "process_driven",
-                           "strategic_review_required": true, "tracking_date": "2026-11-03T10:00:00Z"}}),
-        serde_json::json!({"uuid": "0191b6c1-aaaa-7000-8000-000000000003", "event": "strategic_decision_summary",
-            "distinct_id": "t", "timestamp": "2026-11-04T10:00:00Z",
-            "properties": {"tenant_id": 4242, "decision_category": "vendor_selection", "decision_maker_level": "director",
-                           "strategic_justification": "j", "expected_outcome_range": 20, "review_timeframe": "quarterly",
-                           "outcome_follow_up": "process_driven", "tracking_date": "2026-11-04T10:00:00Z"}}),
-    ];
-    let mut text: String = first.iter().map(|e| format!("{e}\n")).collect();
-    let rest = std::fs::read_to_string(&messy).unwrap();
-    text.push_str(&rest);
-    // An SDK's retries: every 50th event sent again, which PostHog counts twice until
-    // its table merges.
-    for line in rest.lines().step_by(50) {
-        text.push_str(line);
-        text.push('\n');
-    }
-    let path = dir.join("typed-first.jsonl");
-    std::fs::write(&path, text).unwrap();
-    // The same subscriptions table beside it.
-    std::fs::copy(
-        dir.join("messy.subscriptions.jsonl"),
-        dir.join("typed-first.subscriptions.jsonl"),
-    )
-    .unwrap();
-    path
 }
 
 #[test]

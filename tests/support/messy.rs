@@ -241,3 +241,47 @@ pub fn write(dir: &Path, events: usize, seed: u64) -> PathBuf {
     }
     path
 }
+
+/// The messy fixture, some of it sent twice, after three events that make PostHog type
+/// the seed's properties
+/// the way a real project's first events often do: a numeric `tenant_id` and range, an
+/// ISO `tracking_date`, a JSON `true` (PostHog records Numeric, DateTime and Boolean
+/// and rewrites every later `properties.x` through `toFloat`, `toDateTime`, `toBool`).
+pub fn typed_first(dir: &Path) -> PathBuf {
+    let messy = write(dir, 1500, 99);
+    let first = [
+        serde_json::json!({"uuid": "0191b6c1-aaaa-7000-8000-000000000001", "event": "revenue_protection_trend",
+            "distinct_id": "t", "timestamp": "2026-11-02T10:00:00Z",
+            "properties": {"tenant_id": 4242, "trend_category": "deliverability", "directional_signal": "increasing_bounce_rate",
+                           "approximate_impact_range": 5000, "strategic_context": "c", "follow_up_action": "monitor",
+                           "strategic_priority": "high", "tracking_date": "2026-11-02T10:00:00Z"}}),
+        serde_json::json!({"uuid": "0191b6c1-aaaa-7000-8000-000000000002", "event": "cost_optimization_trend",
+            "distinct_id": "t", "timestamp": "2026-11-03T10:00:00Z",
+            "properties": {"tenant_id": 4242, "optimization_type": "vendor", "approximate_savings_range": 1500,
+                           "esp_vendor_context": "v", "implementation_feasibility": "process_driven",
+                           "strategic_review_required": true, "tracking_date": "2026-11-03T10:00:00Z"}}),
+        serde_json::json!({"uuid": "0191b6c1-aaaa-7000-8000-000000000003", "event": "strategic_decision_summary",
+            "distinct_id": "t", "timestamp": "2026-11-04T10:00:00Z",
+            "properties": {"tenant_id": 4242, "decision_category": "vendor_selection", "decision_maker_level": "director",
+                           "strategic_justification": "j", "expected_outcome_range": 20, "review_timeframe": "quarterly",
+                           "outcome_follow_up": "process_driven", "tracking_date": "2026-11-04T10:00:00Z"}}),
+    ];
+    let mut text: String = first.iter().map(|e| format!("{e}\n")).collect();
+    let rest = std::fs::read_to_string(&messy).unwrap();
+    text.push_str(&rest);
+    // An SDK's retries: every 50th event sent again, which PostHog counts twice until
+    // its table merges.
+    for line in rest.lines().step_by(50) {
+        text.push_str(line);
+        text.push('\n');
+    }
+    let path = dir.join("typed-first.jsonl");
+    std::fs::write(&path, text).unwrap();
+    // The same subscriptions table beside it.
+    std::fs::copy(
+        dir.join("messy.subscriptions.jsonl"),
+        dir.join("typed-first.subscriptions.jsonl"),
+    )
+    .unwrap();
+    path
+}
