@@ -2,7 +2,7 @@
 //! exported file). PostHog's executor answers the same two questions in HogQL
 //! (`crate::posthog::queries::alerts`).
 
-use super::rollup::{AlertRollup, CostCell, Due, RevenueCell, Win, Windows};
+use super::rollup::{AlertRollup, CostCell, CostKey, Due, RevenueCell, Win, Windows};
 use super::rules::Key;
 use super::{EVIDENCE_EVENTS, EvidenceEvent, Rule};
 use crate::domain::values::ReviewTimeframe;
@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 /// Every count the rules read, in one pass over the events.
 pub fn rollup(ds: &Dataset, w: &Windows) -> AlertRollup {
     let mut revenue: FxHashMap<(Win, Sym, Sym), RevenueCell> = FxHashMap::default();
-    let mut cost: FxHashMap<(Win, Sym, Sym, Option<bool>), CostCell> = FxHashMap::default();
+    let mut cost: FxHashMap<CostKey, CostCell> = FxHashMap::default();
     let mut decisions: FxHashMap<(Win, Sym, Sym), u32> = FxHashMap::default();
     let mut due: FxHashMap<Due, u32> = FxHashMap::default();
     let mut timeframes: FxHashMap<Sym, Option<ReviewTimeframe>> = FxHashMap::default();
@@ -193,7 +193,7 @@ pub fn evidence(ds: &Dataset, w: &Windows, keys: &[Key]) -> FxHashMap<Key, Vec<E
 
 /// Newest first; one instant's events by uuid, highest first, as PostHog orders them.
 pub fn newest_first(events: &mut [&Event]) {
-    events.sort_by(|a, b| (b.at, b.uuid).cmp(&(a.at, a.uuid)));
+    events.sort_by_key(|e| std::cmp::Reverse((e.at, e.uuid)));
 }
 
 fn custom_evidence(

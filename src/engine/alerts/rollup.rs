@@ -161,12 +161,15 @@ pub struct Due {
     pub level: Sym,
 }
 
+/// A cost cell's key: window, tenant, optimization type, review flag (parsed).
+pub type CostKey = (Win, Sym, Sym, Option<bool>);
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AlertRollup {
     /// (window, tenant, trend_category).
     pub revenue: Vec<((Win, Sym, Sym), RevenueCell)>,
     /// (window, tenant, optimization_type, strategic_review_required parsed).
-    pub cost: Vec<((Win, Sym, Sym, Option<bool>), CostCell)>,
+    pub cost: Vec<(CostKey, CostCell)>,
     /// (window, tenant, decision_category) → decisions made in the window.
     pub decisions: Counts<(Win, Sym, Sym)>,
     pub due: Counts<Due>,

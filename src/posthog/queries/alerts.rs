@@ -8,7 +8,9 @@ use super::text::{nested, prop, tenant};
 use super::{Bounds, Rows, Scope, count, int, property, sym, text};
 use crate::domain::values::{ReviewTimeframe, parse_bool, utc_date};
 use crate::domain::{EventKind, Interner, Priority, Sym};
-use crate::engine::alerts::rollup::{AlertRollup, CostCell, Due, RevenueCell, Win, Windows};
+use crate::engine::alerts::rollup::{
+    AlertRollup, CostCell, CostKey, Due, RevenueCell, Win, Windows,
+};
 use crate::engine::rollup::bump;
 use crate::posthog::client::HogQl;
 use chrono::Months;
@@ -258,7 +260,7 @@ pub fn read(rows: &Rows, strings: &mut Interner, w: &Windows) -> Result<AlertAns
     let mut raws = Raw::default();
     let mut review_true: Vec<String> = Vec::new();
     let mut revenue: FxHashMap<(Win, Sym, Sym), RevenueCell> = FxHashMap::default();
-    let mut cost: FxHashMap<(Win, Sym, Sym, Option<bool>), CostCell> = FxHashMap::default();
+    let mut cost: FxHashMap<CostKey, CostCell> = FxHashMap::default();
     let mut out = AlertRollup::default();
     let (mut odd, mut odd_read) = (0u64, 0u64);
     let (due_from, due_to) = w.due_span();

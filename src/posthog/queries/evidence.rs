@@ -309,7 +309,7 @@ pub fn read(
     Ok(found
         .into_iter()
         .map(|(k, mut events)| {
-            events.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+            events.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
             let shown = events
                 .into_iter()
                 .take(EVIDENCE_EVENTS)
