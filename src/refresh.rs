@@ -44,14 +44,10 @@ pub fn rules(
     params: &EngineParams,
     alert_cfg: &AlertConfig,
 ) -> (Vec<AlertCandidate>, Vec<FollowUpCandidate>) {
-    let alerts = alerts::evaluate(
-        dataset,
-        params.today,
-        params.zone,
-        params.dead_band,
-        alert_cfg,
-    );
-    let followups = engine_followups::from_events(dataset, params.today, params.zone);
+    let w = alerts::rollup::Windows::new(params.today, params.zone);
+    let r = alerts::local::rollup(dataset, &w);
+    let alerts = alerts::evaluate_on(dataset, &w, &r, params.dead_band, alert_cfg);
+    let followups = engine_followups::from_rollup(&r, &dataset.strings, &w);
     (alerts, followups)
 }
 

@@ -26,6 +26,30 @@ const CUSTOM: &str = "competitive_intel_update";
 
 /// `bearing alerts --json` into a fresh store, without the store's times.
 fn alerts(dir: &Path, sim: Option<&Sim>, source: &str, today: &str) -> Vec<Value> {
+    listed(
+        dir,
+        sim,
+        source,
+        today,
+        "alerts",
+        &["first_seen", "last_seen"],
+    )
+}
+
+/// `bearing followups --json` (after `alerts` filled the same store).
+fn followups(dir: &Path, sim: Option<&Sim>, source: &str, today: &str) -> Vec<Value> {
+    listed(dir, sim, source, today, "followups", &["created"])
+}
+
+/// A command's JSON list, without the fields that hold the store's own times.
+fn listed(
+    dir: &Path,
+    sim: Option<&Sim>,
+    source: &str,
+    today: &str,
+    command: &str,
+    times: &[&str],
+) -> Vec<Value> {
     let config = dir.join("config.toml");
     std::fs::write(
         &config,
@@ -39,7 +63,7 @@ fn alerts(dir: &Path, sim: Option<&Sim>, source: &str, today: &str) -> Vec<Value
     let mut cmd = Command::new(support::BIN);
     cmd.args(["--config", config.to_str().unwrap(), "--today", today])
         .args(["--source", source, "--db", db.to_str().unwrap()])
-        .args(["alerts", "--json"])
+        .args([command, "--json"])
         .env("XDG_DATA_HOME", dir.join("data"))
         .env_remove("POSTHOG_HOST")
         .env_remove("POSTHOG_PERSONAL_API_KEY")
@@ -62,7 +86,7 @@ fn alerts(dir: &Path, sim: Option<&Sim>, source: &str, today: &str) -> Vec<Value
         .map(|a| {
             let mut a = a.clone();
             let o = a.as_object_mut().unwrap();
-            for k in ["first_seen", "last_seen"] {
+            for &k in times {
                 assert!(o.remove(k).is_some(), "{k}");
             }
             a
@@ -84,6 +108,17 @@ fn assert_same_alerts(events: &Path) {
                 events.display()
             );
         }
+        let local_f = followups(dir.path(), None, &file, today);
+        let remote_f = followups(dir.path(), Some(&sim), "posthog", today);
+        let (lf, rf) = (Value::Array(local_f.clone()), Value::Array(remote_f));
+        if let Some(d) = first_difference(&lf, &rf, "") {
+            panic!("{} on {today}: follow-ups differ at {d}", events.display());
+        }
+        let kinds: BTreeSet<&str> = local_f
+            .iter()
+            .filter_map(|f| f["id"].as_str()?.split(':').next())
+            .collect();
+        assert!(kinds.len() >= 2, "{today}: follow-ups of {kinds:?}");
         // Not vacuous: most rules fire, with evidence events behind them.
         let rules: BTreeSet<&str> = local.iter().filter_map(|a| a["rule"].as_str()).collect();
         assert!(rules.len() >= 5, "{today}: {rules:?}");

@@ -338,7 +338,10 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, (today, fixed): Today) 
         Arc::from(source::open(&config.source, config.subscriptions.clone()));
     let posthog = if config.source == source::SourceSpec::PostHog {
         match crate::posthog::fetch::Project::open(&config.posthog) {
-            Ok(p) => Some(Arc::new(p.with_clock(config.timezone, fixed))),
+            Ok(p) => Some(Arc::new(
+                p.with_clock(config.timezone, fixed)
+                    .watching(config.alerts.custom_events.clone()),
+            )),
             Err(e) => return fail(format!("{e} (bearing doctor checks the setup)")),
         }
     } else {
@@ -375,6 +378,7 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, (today, fixed): Today) 
         state.remote = Some(crate::tui::remote::Remote {
             zone_chosen: config.timezone.is_some(),
             today_fixed: fixed,
+            alert_cfg: config.alerts.clone(),
             ..crate::tui::remote::Remote::new(p.scope.clone())
         });
     }

@@ -25,10 +25,10 @@ fn refreshed(
     let params = engine_params(config, today);
     let (alerts, followups, today) = if config.source == source::SourceSpec::PostHog {
         let clock = (config.timezone, fixed);
-        let (alerts, params) =
+        let ((alerts, followups), params) =
             crate::posthog::alerts::blocking(&config.posthog, &params, clock, &config.alerts)
                 .map_err(|e| e.to_string())?;
-        (alerts, Vec::new(), params.today)
+        (alerts, followups, params.today)
     } else {
         let src = source::open(&config.source, config.subscriptions.clone());
         let ev = refresh::evaluate(

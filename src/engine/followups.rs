@@ -2,16 +2,18 @@
 //! `follow_up_action` asks for a process or strategic review, cost opportunities with
 //! `strategic_review_required`, and decisions with an `outcome_follow_up` whose review
 //! falls in the month. One process task per tenant, kind and month, due at the next
-//! review of its cadence.
+//! review of its cadence (the decisions' outcome reviews are listed by the
+//! `decision_review_due` alert of the same month).
 
 use crate::domain::period::first_of_month;
-use crate::domain::values::{Cadence, ReviewTimeframe, next_month_start};
-use crate::domain::{Dataset, Details, PeriodSpec, Sym, Zone};
+use crate::domain::values::Cadence;
+use crate::domain::{Dataset, Interner, Sym, Zone};
+use crate::engine::alerts::rollup::{AlertRollup, Win, Windows};
 use crate::engine::trends::FOLLOW_UP_ACTIONS;
 use crate::triage::snooze::{next_monthly_review, next_quarterly_review};
 use chrono::NaiveDate;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowUpCandidate {
@@ -40,101 +42,92 @@ fn no_follow_up(s: &str) -> bool {
     )
 }
 
-/// Follow-ups for the current and the previous month.
-pub fn from_events(ds: &Dataset, today: NaiveDate, zone: Zone) -> Vec<FollowUpCandidate> {
-    let months = [
-        PeriodSpec::ThisMonth.resolve(today, zone),
-        PeriodSpec::LastMonth.resolve(today, zone),
-    ];
-    let follow_up: Vec<Sym> = FOLLOW_UP_ACTIONS
-        .iter()
-        .filter_map(|a| ds.strings.get(a))
-        .collect();
+/// Follow-ups for the current and the previous month, from the alert rollup (so a
+/// file and PostHog ask for the same ones).
+pub fn from_rollup(r: &AlertRollup, strings: &Interner, w: &Windows) -> Vec<FollowUpCandidate> {
     // (tenant, kind, month start) → count
-    let mut groups: FxHashMap<(Sym, &'static str, NaiveDate), u32> = FxHashMap::default();
-    let mut out = Vec::new();
-    for e in &ds.events {
-        if e.at == i64::MIN {
-            continue;
+    let mut groups: BTreeMap<(Sym, &'static str, NaiveDate), u32> = BTreeMap::new();
+    for win in Win::MONTHS {
+        let month = w.period(win).start;
+        for ((cw, tenant, _), cell) in &r.revenue {
+            let n: u32 = cell
+                .follow_ups
+                .iter()
+                .filter(|(s, _)| FOLLOW_UP_ACTIONS.contains(&strings.resolve(*s)))
+                .map(|(_, n)| n)
+                .sum();
+            if *cw == win && n > 0 {
+                *groups.entry((*tenant, "revenue", month)).or_default() += n;
+            }
         }
-        match &e.details {
-            Details::Revenue(r) if follow_up.contains(&r.follow_up) => {
-                if let Some(m) = months.iter().find(|m| m.contains(e.at)) {
-                    *groups.entry((e.tenant, "revenue", m.start)).or_default() += 1;
-                }
+        for ((cw, tenant, _, review), cell) in &r.cost {
+            if *cw == win && *review == Some(true) && cell.count > 0 {
+                *groups.entry((*tenant, "cost", month)).or_default() += cell.count;
             }
-            Details::Cost(c) if c.review_required == Some(true) => {
-                if let Some(m) = months.iter().find(|m| m.contains(e.at)) {
-                    *groups.entry((e.tenant, "cost", m.start)).or_default() += 1;
-                }
-            }
-            Details::Decision(d) if !no_follow_up(ds.resolve(d.follow_up)) => {
-                let made = e.tracked_date().or_else(|| zone.date_of(e.at));
-                let tf = ReviewTimeframe::parse(ds.resolve(d.timeframe));
-                let Some((made, review)) =
-                    made.zip(tf).and_then(|(m, tf)| tf.after(m).map(|r| (m, r)))
-                else {
-                    continue;
-                };
-                let this_month = first_of_month(today);
-                if review < first_of_month(months[1].start)
-                    || review >= next_month_start(this_month)
-                {
-                    continue;
-                }
-                let key = e.uuid_string().map_or_else(
-                    || format!("{}@{made}", ds.shown(d.category)),
-                    |u| u[..8].to_owned(),
-                );
-                out.push(FollowUpCandidate {
-                    id: format!("decision:{}:{key}", ds.tenant(e.tenant)),
-                    origin: "events".into(),
-                    alert_id: None,
-                    tenant: ds.tenant(e.tenant).to_owned(),
-                    title: format!(
-                        "Outcome review: {} (decided {made}, {})",
-                        ds.shown(d.category),
-                        ds.shown(d.follow_up)
+        }
+    }
+    // Decisions whose outcome review falls due last month or this one and that ask for
+    // a follow-up: one task per tenant and month, as for signals.
+    for (due, n) in &r.due {
+        if *n > 0 && !no_follow_up(strings.resolve(due.follow_up)) {
+            let month = first_of_month(due.review);
+            *groups.entry((due.tenant, "decision", month)).or_default() += n;
+        }
+    }
+    let tenant_name = |t: Sym| {
+        if t.is_empty() {
+            "(no tenant_id)".to_owned()
+        } else {
+            strings.resolve(t).to_owned()
+        }
+    };
+    let mut out: Vec<FollowUpCandidate> = groups
+        .into_iter()
+        .map(|((tenant, kind, month), n)| {
+            let tenant = tenant_name(tenant);
+            let label = month.format("%Y-%m");
+            let s = if n == 1 { "" } else { "s" };
+            let (title, cadence) = match kind {
+                "revenue" => (
+                    format!("Process review: {n} revenue signal{s} ({label})"),
+                    Cadence::Monthly,
+                ),
+                "decision" => (
+                    format!("Outcome review: {n} decision{s} due ({label})"),
+                    Cadence::Monthly,
+                ),
+                _ => (
+                    format!(
+                        "Strategic review: {n} cost opportunit{} ({label})",
+                        if n == 1 { "y" } else { "ies" }
                     ),
-                    cadence: Cadence::Monthly,
-                    due: next_monthly_review(review),
-                });
+                    Cadence::Quarterly,
+                ),
+            };
+            FollowUpCandidate {
+                id: format!("{kind}:{tenant}:{label}"),
+                origin: "events".into(),
+                alert_id: None,
+                tenant,
+                title,
+                cadence,
+                due: due_after(cadence, month),
             }
-            _ => {}
-        }
-    }
-    for ((tenant, kind, month), n) in groups {
-        let tenant = ds.tenant(tenant).to_owned();
-        let label = month.format("%Y-%m");
-        let (title, cadence) = match kind {
-            "revenue" => (
-                format!(
-                    "Process review: {n} revenue signal{} ({label})",
-                    if n == 1 { "" } else { "s" }
-                ),
-                Cadence::Monthly,
-            ),
-            _ => (
-                format!(
-                    "Strategic review: {n} cost opportunit{} ({label})",
-                    if n == 1 { "y" } else { "ies" }
-                ),
-                Cadence::Quarterly,
-            ),
-        };
-        out.push(FollowUpCandidate {
-            id: format!("{kind}:{tenant}:{label}"),
-            origin: "events".into(),
-            alert_id: None,
-            tenant,
-            title,
-            cadence,
-            due: due_after(cadence, month),
-        });
-    }
+        })
+        .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out.dedup_by(|a, b| a.id == b.id);
     out
+}
+
+/// Follow-ups from a dataset in memory.
+pub fn from_events(ds: &Dataset, today: NaiveDate, zone: Zone) -> Vec<FollowUpCandidate> {
+    let w = Windows::new(today, zone);
+    from_rollup(
+        &crate::engine::alerts::local::rollup(ds, &w),
+        &ds.strings,
+        &w,
+    )
 }
 
 #[cfg(test)]

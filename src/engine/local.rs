@@ -31,6 +31,9 @@ pub fn rollups(ds: &Dataset, params: &EngineParams) -> Rollups {
         cost: cost(ds, &axis, &window),
         decisions: decisions(ds, params, &window, since.decisions),
         health: health(ds, since.health),
+        // The rules' rollup is made where they run (`crate::refresh::rules`), not
+        // each time the period changes.
+        alerts: Default::default(),
     }
 }
 

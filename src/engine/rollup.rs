@@ -145,4 +145,6 @@ pub struct Rollups {
     pub cost: GroupsRollup,
     pub decisions: DecisionRollup,
     pub health: HealthRollup,
+    /// What the alert rules read (`super::alerts::rollup`).
+    pub alerts: super::alerts::rollup::AlertRollup,
 }

@@ -5,18 +5,18 @@
 use super::client::{Freshness, Progress, QueryResult};
 use super::error::PostHogError;
 use super::fetch::{Project, bad};
-use super::queries::alerts::AlertAnswer;
 use super::queries::{self, Bounds, Rows};
 use crate::domain::Interner;
 use crate::engine::EngineParams;
-use crate::engine::alerts::rollup::Windows;
+use crate::engine::alerts::rollup::{AlertRollup, Windows};
 use crate::engine::alerts::rules::{self, Fired, Key};
 use crate::engine::alerts::{AlertCandidate, AlertConfig, EvidenceEvent};
+use crate::engine::followups::FollowUpCandidate;
 use rustc_hash::FxHashMap;
 
 /// The rollup's answer read, with the strings it named.
 pub struct Cycle {
-    pub answer: AlertAnswer,
+    pub answer: AlertRollup,
     pub strings: Interner,
     pub windows: Windows,
 }
@@ -39,7 +39,7 @@ impl Cycle {
     /// The alerts the rules raise over this rollup, without their evidence events.
     pub fn fire(&self, params: &EngineParams, cfg: &AlertConfig) -> Vec<Fired> {
         rules::evaluate(
-            &self.answer.rollup,
+            &self.answer,
             &self.strings,
             &self.windows,
             params.dead_band,
@@ -58,12 +58,16 @@ impl Cycle {
     }
 }
 
-/// The whole cycle, fresh: every alert with its evidence, sorted by identity.
+/// What a cycle raises: the alerts with their evidence, sorted by identity, and the
+/// follow-ups the events ask for.
+pub type Raised = (Vec<AlertCandidate>, Vec<FollowUpCandidate>);
+
+/// The whole cycle, fresh.
 pub async fn run(
     project: &Project,
     params: &EngineParams,
     cfg: &AlertConfig,
-) -> Result<Vec<AlertCandidate>, PostHogError> {
+) -> Result<Raised, PostHogError> {
     let quiet = |_: Progress| {};
     let b = Bounds::new(params);
     let windows = Windows::new(params.today, params.zone);
@@ -97,7 +101,9 @@ pub async fn run(
             f.alert
         })
         .collect();
-    Ok(crate::engine::alerts::sorted(alerts))
+    let followups =
+        crate::engine::followups::from_rollup(&cycle.answer, &cycle.strings, &cycle.windows);
+    Ok((crate::engine::alerts::sorted(alerts), followups))
 }
 
 /// The cycle for a command that prints (`bearing alerts`): its own small runtime, the
@@ -107,13 +113,13 @@ pub fn blocking(
     params: &EngineParams,
     clock: (Option<crate::domain::Zone>, Option<chrono::NaiveDate>),
     cfg: &AlertConfig,
-) -> Result<(Vec<AlertCandidate>, EngineParams), PostHogError> {
+) -> Result<(Raised, EngineParams), PostHogError> {
     super::fetch::runtime(settings)?.block_on(async {
         let project = Project::open(settings)?
             .with_clock(clock.0, clock.1)
             .watching(cfg.custom_events.clone());
         let params = project.localize(*params).await?;
-        let alerts = run(&project, &params, cfg).await?;
-        Ok((alerts, params))
+        let raised = run(&project, &params, cfg).await?;
+        Ok((raised, params))
     })
 }

@@ -156,6 +156,7 @@ impl Project {
         let quiet = |_: Progress| {};
         let jobs = queries::all(params, &self.scope)
             .into_iter()
+            .filter(|(part, _)| Part::PANES.contains(part))
             .map(|(part, q)| async move {
                 let answer = self.client.query_with(&q, Freshness::Fresh, &quiet).await;
                 (part, answer)
@@ -234,6 +235,7 @@ pub fn apply(r: &mut Rollups, rollup: PartRollup) {
         PartRollup::Cost(g) => r.cost = g,
         PartRollup::Decisions(d) => r.decisions = *d,
         PartRollup::Health(h) => r.health = *h,
+        PartRollup::Alerts(a) => r.alerts = *a,
     }
 }
 

@@ -113,11 +113,21 @@ impl Workers {
                 cursor,
                 since,
             } => self.page(generation, cursor, since),
-            Effect::SyncStore { generation } => self.store.send(StoreJob::Sync {
+            Effect::SyncStore {
                 generation,
-                alerts: Vec::new(),
-                followups: Vec::new(),
+                alerts,
+                followups,
+            } => self.store.send(StoreJob::Sync {
+                generation,
+                alerts,
+                followups,
             }),
+            Effect::FetchEvidence {
+                generation: _,
+                alert,
+                params,
+                q,
+            } => self.evidence(alert, params, q),
             Effect::LoadSnapshots { period } => {
                 if let Some(p) = &self.posthog {
                     self.store.send(StoreJob::LoadSnapshots {
@@ -184,6 +194,35 @@ impl Workers {
                 })
             });
             futures_util::future::join_all(jobs).await;
+        });
+    }
+
+    /// An alert's evidence, kept with the snapshots for offline use.
+    fn evidence(&self, alert: String, params: EngineParams, q: crate::posthog::client::HogQl) {
+        let Some(project) = &self.posthog else {
+            return;
+        };
+        let (tx, store, project) = (self.tx.clone(), self.store.clone(), Arc::clone(project));
+        self.spawn(async move {
+            let result = project.client.query(&q, &|_| {}).await;
+            let at = Utc::now();
+            if let Ok(Ok(body)) = result.as_ref().map(serde_json::to_string) {
+                store.send(StoreJob::SaveSnapshot {
+                    source: remote::source_key(&project.origin),
+                    period: params.period.to_string(),
+                    snapshot: Snapshot {
+                        part: super::remote_alerts::snapshot_part(&alert),
+                        today: params.today,
+                        fetched_at: at,
+                        body,
+                    },
+                });
+            }
+            let _ = tx.send(Msg::Evidence {
+                alert,
+                result: result.map(Box::new),
+                at,
+            });
         });
     }
 

@@ -72,6 +72,12 @@ pub enum Msg {
         result: Result<Box<QueryResult>, PostHogError>,
         at: DateTime<Utc>,
     },
+    /// An alert's evidence events from PostHog.
+    Evidence {
+        alert: String,
+        result: Result<Box<QueryResult>, PostHogError>,
+        at: DateTime<Utc>,
+    },
     /// The store's offline snapshots for the period, and when they were read (to tell
     /// today in the zone they were cut in).
     Snapshots {
@@ -128,10 +134,20 @@ pub enum Effect {
         /// The log's first instant: pages go no further back.
         since: i64,
     },
-    /// Read the stored alerts and follow-ups without new candidates (PostHog's data
-    /// does not feed the rules).
+    /// Meet the store with what the rules raised on PostHog's alert rollup (nothing,
+    /// to read what it holds).
     SyncStore {
         generation: u64,
+        alerts: Vec<crate::engine::alerts::AlertCandidate>,
+        followups: Vec<crate::engine::followups::FollowUpCandidate>,
+    },
+    /// Ask PostHog for an alert's evidence events.
+    FetchEvidence {
+        generation: u64,
+        alert: String,
+        /// The period the answer is kept under, and the day it is for.
+        params: EngineParams,
+        q: crate::posthog::client::HogQl,
     },
     /// Read the offline snapshots of a period from the store.
     LoadSnapshots {

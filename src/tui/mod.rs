@@ -10,6 +10,7 @@ pub mod messages;
 pub mod navigate;
 pub mod panes;
 pub mod remote;
+pub mod remote_alerts;
 pub mod state;
 pub mod store_worker;
 pub mod terminal;

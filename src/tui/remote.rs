@@ -40,6 +40,19 @@ pub struct Remote {
     pub zone_chosen: bool,
     /// The date `--today` fixed, if it did.
     pub today_fixed: Option<chrono::NaiveDate>,
+    /// The rules' thresholds and watched events (`[alerts]`).
+    pub alert_cfg: crate::engine::alerts::AlertConfig,
+    /// The alerts the rules raised on the rollup held, by identity, with the key their
+    /// evidence events are found by.
+    pub fired: rustc_hash::FxHashMap<String, crate::engine::alerts::rules::Key>,
+    /// Evidence events fetched (or read from a snapshot), by alert.
+    pub evidence: rustc_hash::FxHashMap<String, Vec<crate::engine::alerts::EvidenceEvent>>,
+    /// Alerts whose evidence was asked for and has not come back yet.
+    pub evidence_pending: BTreeSet<String>,
+    /// The rules have run on an alert rollup (fresh or from a snapshot).
+    pub alerts_raised: bool,
+    /// Stored evidence answers, by alert, for offline use.
+    pub evidence_snapshots: rustc_hash::FxHashMap<String, QueryResult>,
 }
 
 impl Remote {
@@ -58,6 +71,7 @@ pub fn pane_of(part: Part) -> PaneId {
         Part::Cost => PaneId::Cost,
         Part::Decisions => PaneId::Decisions,
         Part::Health => PaneId::Health,
+        Part::Alerts => PaneId::Alerts,
     }
 }
 
@@ -104,8 +118,13 @@ pub fn begin(state: &mut AppState, first: bool, fresh: Freshness) -> Vec<Effect>
         effects.push(Effect::LoadSnapshots {
             period: state.params.period,
         });
+        // What the store holds, until the alert rollup's answer raises this refresh's.
         state.syncing = Some(generation);
-        effects.push(Effect::SyncStore { generation });
+        effects.push(Effect::SyncStore {
+            generation,
+            alerts: Vec::new(),
+            followups: Vec::new(),
+        });
     }
     effects.push(Effect::Fetch {
         generation,
@@ -170,12 +189,13 @@ pub fn on_fetched(
     part: Part,
     result: Result<Box<QueryResult>, PostHogError>,
     at: DateTime<Utc>,
-) {
+) -> Vec<Effect> {
     if generation != state.generation {
-        return;
+        return Vec::new();
     }
     let result = result.and_then(|answer| apply(state, part, &answer));
     let pane = pane_of(part).index();
+    let mut effects = Vec::new();
     match result {
         Ok(()) => {
             state.load[pane] = PaneLoad::Loaded { as_of: at };
@@ -183,6 +203,9 @@ pub fn on_fetched(
                 r.from_snapshot.remove(&part);
             }
             rebuild(state, at);
+            if part == Part::Alerts {
+                effects = super::remote_alerts::raise(state);
+            }
         }
         Err(e) => {
             state.load[pane] = match state.load[pane].as_of() {
@@ -198,13 +221,14 @@ pub fn on_fetched(
         }
     }
     let Some(r) = state.remote.as_mut() else {
-        return;
+        return effects;
     };
     r.fetching.remove(&part);
     if r.fetching.is_empty() {
         state.in_flight = None;
         finish(state);
     }
+    effects
 }
 
 /// Says how the refresh went, once every answer is in.
@@ -276,16 +300,36 @@ fn adopt_snapshot_zone(state: &mut AppState, snapshots: &[Snapshot], now: DateTi
 }
 
 /// Shows snapshots for the panes no fresh answer has reached yet.
-pub fn on_snapshots(state: &mut AppState, snapshots: Vec<Snapshot>, now: DateTime<Utc>) {
+pub fn on_snapshots(
+    state: &mut AppState,
+    snapshots: Vec<Snapshot>,
+    now: DateTime<Utc>,
+) -> Vec<Effect> {
     adopt_snapshot_zone(state, &snapshots, now);
     let mut shown = 0;
     let mut newest = None;
+    let mut alerts = false;
     for s in snapshots {
+        if let Some(alert) = super::remote_alerts::alert_of_snapshot(&s.part) {
+            if let (Some(r), Ok(answer)) = (
+                state.remote.as_mut(),
+                serde_json::from_str::<QueryResult>(&s.body),
+            ) {
+                r.evidence_snapshots.insert(alert.to_owned(), answer);
+            }
+            continue;
+        }
         let Some(part) = part_of(&s.part) else {
             continue;
         };
         let pane = pane_of(part).index();
-        if !matches!(state.load[pane], PaneLoad::Loading | PaneLoad::Failed(_)) {
+        // The Alerts pane shows the store's rows meanwhile; the rollup is wanted until
+        // the rules have run on one.
+        let wanted = match part {
+            Part::Alerts => state.remote.as_ref().is_some_and(|r| !r.alerts_raised),
+            _ => matches!(state.load[pane], PaneLoad::Loading | PaneLoad::Failed(_)),
+        };
+        if !wanted {
             continue;
         }
         let Ok(answer) = serde_json::from_str::<QueryResult>(&s.body) else {
@@ -311,6 +355,7 @@ pub fn on_snapshots(state: &mut AppState, snapshots: Vec<Snapshot>, now: DateTim
         if let Some(r) = state.remote.as_mut() {
             r.from_snapshot.insert(part);
         }
+        alerts |= part == Part::Alerts;
         newest = newest.max(Some(s.fetched_at));
         shown += 1;
     }
@@ -328,6 +373,11 @@ pub fn on_snapshots(state: &mut AppState, snapshots: Vec<Snapshot>, now: DateTim
                 ),
             );
         }
+    }
+    if alerts {
+        super::remote_alerts::raise(state)
+    } else {
+        Vec::new()
     }
 }
 

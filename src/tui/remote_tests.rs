@@ -95,6 +95,9 @@ fn empty(part: Part) -> Box<QueryResult> {
             "cur", "due",
         ],
         Part::Health => vec!["kind", "part", "mask", "r1", "r2", "r3", "n"],
+        Part::Alerts => vec![
+            "part", "w", "tenant", "g", "k", "val", "aux", "fu", "n", "m0", "m1", "m2",
+        ],
     }
     .into_iter()
     .map(String::from)
@@ -166,7 +169,13 @@ fn answers_fill_their_own_panes_and_a_refresh_is_never_started_twice() {
     assert_eq!(d.views.overview.rows.len(), 1);
     assert_eq!(d.views.overview.rows[0].revenue, 12);
     assert!(s.in_flight.is_some(), "four answers still out");
-    for part in [Part::Revenue, Part::Cost, Part::Decisions, Part::Health] {
+    for part in [
+        Part::Revenue,
+        Part::Cost,
+        Part::Decisions,
+        Part::Health,
+        Part::Alerts,
+    ] {
         answer(&mut s, g, part, Ok(empty(part)), 2);
     }
     assert!(s.in_flight.is_none());
@@ -185,7 +194,13 @@ fn a_failed_refresh_keeps_the_data_and_offline_is_said_once_all_are_in() {
     let mut s = state();
     let g = fetch_generation(&start(&mut s)).unwrap();
     answer(&mut s, g, Part::Overview, Ok(overview_answer()), 1);
-    for part in [Part::Revenue, Part::Cost, Part::Decisions, Part::Health] {
+    for part in [
+        Part::Revenue,
+        Part::Cost,
+        Part::Decisions,
+        Part::Health,
+        Part::Alerts,
+    ] {
         answer(&mut s, g, part, Ok(empty(part)), 1);
     }
     let g2 = fetch_generation(&refresh_key(&mut s)).unwrap();
@@ -245,7 +260,13 @@ fn a_stale_answer_changes_nothing_the_user_sees() {
     s.size = (120, 40);
     let g = fetch_generation(&start(&mut s)).unwrap();
     answer(&mut s, g, Part::Overview, Ok(overview_answer()), 1);
-    for part in [Part::Revenue, Part::Cost, Part::Decisions, Part::Health] {
+    for part in [
+        Part::Revenue,
+        Part::Cost,
+        Part::Decisions,
+        Part::Health,
+        Part::Alerts,
+    ] {
         answer(&mut s, g, part, Ok(empty(part)), 1);
     }
     let g2 = fetch_generation(&refresh_key(&mut s)).unwrap();

@@ -67,8 +67,9 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             part,
             result,
             at,
-        } => {
-            remote::on_fetched(state, generation, part, result, at);
+        } => remote::on_fetched(state, generation, part, result, at),
+        Msg::Evidence { alert, result, at } => {
+            super::remote_alerts::on_evidence(state, alert, result, at);
             Vec::new()
         }
         Msg::Progress { generation, text } => {
@@ -83,10 +84,7 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             remote::on_page(state, generation, result, at);
             Vec::new()
         }
-        Msg::Snapshots { snapshots, at } => {
-            remote::on_snapshots(state, snapshots, at);
-            Vec::new()
-        }
+        Msg::Snapshots { snapshots, at } => remote::on_snapshots(state, snapshots, at),
         Msg::Resize(w, h) => {
             state.size = (w, h);
             for pane in PaneId::ALL {
@@ -158,7 +156,9 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Synced { generation, synced } => {
-            if state.syncing != Some(generation) {
+            // The store meets syncs in order, so the last of this generation's is the
+            // newest (over PostHog a snapshot's alerts, then the fresh answer's).
+            if state.syncing != Some(generation) && generation != state.generation {
                 return Vec::new();
             }
             state.syncing = None;
@@ -309,6 +309,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Details => {
             if state.selected_row(focus).is_some() {
                 state.mode = Mode::Details { scroll: 0 };
+                return super::remote_alerts::evidence_for_details(state);
             } else {
                 state.say(Level::Info, "nothing selected");
             }

@@ -66,6 +66,7 @@ pub fn rollup(ds: &Dataset, w: &Windows) -> AlertRollup {
                         review,
                         category: d.category,
                         level: d.maker_level,
+                        follow_up: d.follow_up,
                     };
                     *due.entry(key).or_default() += 1;
                 }
@@ -85,6 +86,7 @@ pub fn rollup(ds: &Dataset, w: &Windows) -> AlertRollup {
         due: due.into_iter().collect(),
         due_unchecked: 0,
         custom: custom.into_iter().collect(),
+        ..AlertRollup::default()
     }
 }
 

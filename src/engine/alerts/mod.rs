@@ -230,10 +230,20 @@ pub fn evaluate(
     cfg: &AlertConfig,
 ) -> Vec<AlertCandidate> {
     let w = rollup::Windows::new(today, zone);
-    let r = local::rollup(ds, &w);
-    let fired = rules::evaluate(&r, &ds.strings, &w, dead_band, cfg);
+    evaluate_on(ds, &w, &local::rollup(ds, &w), dead_band, cfg)
+}
+
+/// [`evaluate`] over a rollup already made from `ds` for the windows `w`.
+pub fn evaluate_on(
+    ds: &Dataset,
+    w: &rollup::Windows,
+    r: &rollup::AlertRollup,
+    dead_band: f64,
+    cfg: &AlertConfig,
+) -> Vec<AlertCandidate> {
+    let fired = rules::evaluate(r, &ds.strings, w, dead_band, cfg);
     let keys: Vec<rules::Key> = fired.iter().map(|f| f.key).collect();
-    let mut events = local::evidence(ds, &w, &keys);
+    let mut events = local::evidence(ds, w, &keys);
     let out = fired
         .into_iter()
         .map(|mut f| {

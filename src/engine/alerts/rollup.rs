@@ -152,13 +152,15 @@ pub struct CostCell {
 }
 
 /// Decisions whose review (tracking date plus review timeframe) falls due in the
-/// span of [`Windows::due_span`], by tenant, review date, category and level.
+/// span of [`Windows::due_span`], by tenant, review date, category, level and
+/// `outcome_follow_up` text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Due {
     pub tenant: Sym,
     pub review: NaiveDate,
     pub category: Sym,
     pub level: Sym,
+    pub follow_up: Sym,
 }
 
 /// A cost cell's key: window, tenant, optimization type, review flag (parsed).
@@ -178,6 +180,12 @@ pub struct AlertRollup {
     pub due_unchecked: u32,
     /// (window, tenant, event name) → configured custom events.
     pub custom: Counts<(Win, Sym, Sym)>,
+    /// The raw texts PostHog sent for each tenant and subject, to find the same
+    /// events again when an alert's evidence is asked for (empty for a file, whose
+    /// events are at hand).
+    pub raw: rustc_hash::FxHashMap<Sym, Vec<String>>,
+    /// The raw `strategic_review_required` texts read as true, likewise.
+    pub review_true: Vec<String>,
 }
 
 #[cfg(test)]

@@ -36,8 +36,8 @@ fn by_kind(v: &[&str; 3]) -> String {
 /// The columns every alert query reads, one row per uuid: `g` the group (trend
 /// category, optimization type, decision category, or a custom event's name), `r` the
 /// range (impact, savings, expected outcome), `x` priority / review flag / maker level,
-/// `y` follow-up action / vendor / review timeframe, `z` directional signal / — /
-/// tracking date.
+/// `y` follow-up action / vendor / review timeframe, `z` directional signal /
+/// feasibility / tracking date, `u` a decision's outcome follow-up.
 pub fn events(v: &mut Map<String, Value>, scope: &Scope, since: &str) -> String {
     v.insert("ev_r".into(), EventKind::Revenue.event_name().into());
     v.insert("ev_c".into(), EventKind::Cost.event_name().into());
@@ -65,7 +65,7 @@ pub fn events(v: &mut Map<String, Value>, scope: &Scope, since: &str) -> String 
     format!(
         "SELECT toUnixTimestamp(timestamp) AS ts, uuid, event AS ev, {tenant} AS tenant, \
          if(event IN ({{ev_r}}, {{ev_c}}, {{ev_d}}), {}, event) AS g, {} AS r, {} AS x, \
-         {} AS y, {} AS z FROM events WHERE event IN {{names}} \
+         {} AS y, {} AS z, if(event = {{ev_d}}, {}, NULL) AS u FROM events WHERE event IN {{names}} \
          AND {since} LIMIT 1 BY uuid",
         by_kind(&["trend_category", "optimization_type", "decision_category"]),
         by_kind(&[
@@ -84,6 +84,7 @@ pub fn events(v: &mut Map<String, Value>, scope: &Scope, since: &str) -> String 
             "implementation_feasibility",
             "tracking_date"
         ]),
+        prop("outcome_follow_up"),
     )
 }
 
@@ -120,9 +121,9 @@ pub fn windowed(events: &str) -> String {
     let each = "arrayJoin(arrayFilter(i -> ts >= arrayElement({ws}, i) AND ts < \
                 arrayElement({we}, i), [1, 2, 3, 4, 5, 6, 7, 8]))";
     format!(
-        "SELECT ts, uuid, ev, tenant, g, r, x, y, z, wi, \
+        "SELECT ts, uuid, ev, tenant, g, r, x, y, z, u, wi, \
          (ts >= arrayElement({{wm1}}, wi)) + (ts >= arrayElement({{wm2}}, wi)) AS mo \
-         FROM (SELECT ts, uuid, ev, tenant, g, r, x, y, z, {each} AS wi FROM ({events}))"
+         FROM (SELECT ts, uuid, ev, tenant, g, r, x, y, z, u, {each} AS wi FROM ({events}))"
     )
 }
 
@@ -142,70 +143,70 @@ pub fn query(b: &Bounds, w: &Windows, scope: &Scope) -> HogQl {
     let (from, to) = w.due_span();
     v.insert("due_from".into(), from.to_string().into());
     v.insert("due_to".into(), to.to_string().into());
-    let review = super::review::dates("d", "tenant, cat, lvl", b, &mut v);
+    let review = super::review::dates("d", "tenant, cat, lvl, fu", b, &mut v);
     let (readable, dated, day) = (&review.readable, &review.dated, &review.day);
     let rev = "FROM aw WHERE ev = {ev_r}";
     let cost = "FROM aw WHERE ev = {ev_c}";
     let mut parts = vec![
         format!(
-            "SELECT 'r' AS part, wi AS w, tenant, g, NULL AS k, NULL AS val, NULL AS aux, \
+            "SELECT 'r' AS part, wi AS w, tenant, g, NULL AS k, NULL AS val, NULL AS aux, NULL AS fu, \
              count() AS n, countIf(mo = 0) AS m0, countIf(mo = 1) AS m1, countIf(mo = 2) AS m2 \
              {rev} GROUP BY wi, tenant, g"
         ),
         // The other members leave their constants unnamed (only the first names the
         // columns), so no alias shadows a column of `aw`.
         format!(
-            "SELECT 'ri', wi, tenant, g, NULL, r, NULL, count(), 0, 0, 0 {rev} GROUP BY wi, tenant, g, r"
+            "SELECT 'ri', wi, tenant, g, NULL, r, NULL, NULL, count(), 0, 0, 0 {rev} GROUP BY wi, tenant, g, r"
         ),
         format!(
-            "SELECT 'rp', wi, tenant, g, NULL, x, NULL, count(), 0, 0, 0 {rev} GROUP BY wi, tenant, g, x"
+            "SELECT 'rp', wi, tenant, g, NULL, x, NULL, NULL, count(), 0, 0, 0 {rev} GROUP BY wi, tenant, g, x"
         ),
         format!(
-            "SELECT 'rf', wi, tenant, g, NULL, y, NULL, count(), 0, 0, 0 {rev} GROUP BY wi, tenant, g, y"
+            "SELECT 'rf', wi, tenant, g, NULL, y, NULL, NULL, count(), 0, 0, 0 {rev} GROUP BY wi, tenant, g, y"
         ),
         format!(
-            "SELECT 'c', wi, tenant, g, x, NULL, NULL, count(), 0, 0, 0 {cost} GROUP BY wi, tenant, g, x"
+            "SELECT 'c', wi, tenant, g, x, NULL, NULL, NULL, count(), 0, 0, 0 {cost} GROUP BY wi, tenant, g, x"
         ),
         format!(
-            "SELECT 'cs', wi, tenant, g, x, r, NULL, count(), 0, 0, 0 {cost} GROUP BY wi, tenant, g, x, r"
+            "SELECT 'cs', wi, tenant, g, x, r, NULL, NULL, count(), 0, 0, 0 {cost} GROUP BY wi, tenant, g, x, r"
         ),
         format!(
-            "SELECT 'cv', wi, tenant, g, x, y, NULL, count(), 0, 0, 0 {cost} GROUP BY wi, tenant, g, x, y"
+            "SELECT 'cv', wi, tenant, g, x, y, NULL, NULL, count(), 0, 0, 0 {cost} GROUP BY wi, tenant, g, x, y"
         ),
-        "SELECT 'd', wi, tenant, g, NULL, NULL, NULL, count(), 0, 0, 0 FROM aw \
+        "SELECT 'd', wi, tenant, g, NULL, NULL, NULL, NULL, count(), 0, 0, 0 FROM aw \
          WHERE ev = {ev_d} GROUP BY wi, tenant, g"
             .to_owned(),
         // Reviews the query dates itself, due from the first of last month to the end
         // of this one.
         format!(
-            "SELECT 'due', 0, tenant, cat, lvl, toString(rv), NULL, count(), 0, 0, 0 \
-             FROM (SELECT tenant, cat, lvl, {} AS rv FROM ({dated})) \
+            "SELECT 'due', 0, tenant, cat, lvl, toString(rv), NULL, fu, count(), 0, 0, 0 \
+             FROM (SELECT tenant, cat, lvl, fu, {} AS rv FROM ({dated})) \
              WHERE rv >= toDate({{due_from}}) AND rv < toDate({{due_to}}) \
-             GROUP BY tenant, cat, lvl, rv",
+             GROUP BY tenant, cat, lvl, fu, rv",
             super::review::REVIEW
         ),
         // Oddly spelled ones go back raw, the most recent first, capped (and counted).
         format!(
             "SELECT * FROM (SELECT 'odd' AS o_part, {day} AS o_day, tenant, cat, lvl, tf, td, \
-             count() AS o_n, 0 AS o_0, 0 AS o_1, 0 AS o_2 FROM d WHERE NOT {readable} \
-             GROUP BY tenant, cat, lvl, tf, td, o_day \
-             ORDER BY o_day DESC, tenant, cat, lvl, tf, td LIMIT {cap})",
+             fu, count() AS o_n, 0 AS o_0, 0 AS o_1, 0 AS o_2 FROM d WHERE NOT {readable} \
+             GROUP BY tenant, cat, lvl, tf, td, fu, o_day \
+             ORDER BY o_day DESC, tenant, cat, lvl, tf, td, fu LIMIT {cap})",
             cap = scope.cap(ODD_ROWS)
         ),
         format!(
-            "SELECT 'oddn', 0, NULL, NULL, NULL, NULL, NULL, count(), 0, 0, 0 FROM d \
+            "SELECT 'oddn', 0, NULL, NULL, NULL, NULL, NULL, NULL, count(), 0, 0, 0 FROM d \
              WHERE NOT {readable}"
         ),
     ];
     if !scope.custom_events.is_empty() {
         parts.push(
-            "SELECT 'u', wi, tenant, g, NULL, NULL, NULL, count(), 0, 0, 0 FROM aw \
+            "SELECT 'u', wi, tenant, g, NULL, NULL, NULL, NULL, count(), 0, 0, 0 FROM aw \
              WHERE ev IN {custom} GROUP BY wi, tenant, g"
                 .to_owned(),
         );
     }
     let decisions = format!(
-        "SELECT ts, tenant, g AS cat, x AS lvl, y AS tf, z AS td FROM ({decisions}) \
+        "SELECT ts, tenant, g AS cat, x AS lvl, y AS tf, z AS td, u AS fu FROM ({decisions}) \
          WHERE ev = {{ev_d}}"
     );
     HogQl {
@@ -224,16 +225,6 @@ pub fn query(b: &Bounds, w: &Windows, scope: &Scope) -> HogQl {
 /// (the evidence query filters on them).
 pub type Raw = FxHashMap<Sym, Vec<String>>;
 
-/// The rollup as read from PostHog, with what the evidence query needs to find the
-/// same events again.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AlertAnswer {
-    pub rollup: AlertRollup,
-    pub raw: Raw,
-    /// The raw `strategic_review_required` texts bearing reads as true.
-    pub review_true: Vec<String>,
-}
-
 fn interned(strings: &mut Interner, raws: &mut Raw, raw: Option<&str>) -> Sym {
     let s = sym(strings, raw);
     let text = raw.unwrap_or_default().to_owned();
@@ -244,10 +235,10 @@ fn interned(strings: &mut Interner, raws: &mut Raw, raw: Option<&str>) -> Sym {
     s
 }
 
-/// Reads the answer into the rollup, with the raw texts behind its tenants and groups.
-pub fn read(rows: &Rows, strings: &mut Interner, w: &Windows) -> Result<AlertAnswer, String> {
+/// Reads the answer into the rollup, with the raw texts behind its tenants and subjects.
+pub fn read(rows: &Rows, strings: &mut Interner, w: &Windows) -> Result<AlertRollup, String> {
     let col = |n: &str| rows.col(n);
-    let (part, wc, tenant, g, k, val, aux) = (
+    let (part, wc, tenant, g, k, val, aux, fu) = (
         col("part")?,
         col("w")?,
         col("tenant")?,
@@ -255,6 +246,7 @@ pub fn read(rows: &Rows, strings: &mut Interner, w: &Windows) -> Result<AlertAns
         col("k")?,
         col("val")?,
         col("aux")?,
+        col("fu")?,
     );
     let (n, m) = (col("n")?, [col("m0")?, col("m1")?, col("m2")?]);
     let mut raws = Raw::default();
@@ -328,12 +320,12 @@ pub fn read(rows: &Rows, strings: &mut Interner, w: &Windows) -> Result<AlertAns
                 let review = text(row, val)
                     .and_then(|d| d.parse().ok())
                     .ok_or_else(|| format!("unreadable review date {:?}", row.get(val)))?;
-                let level = sym(strings, text(row, k));
                 let key = Due {
                     tenant: t,
                     review,
                     category: grp,
-                    level,
+                    level: sym(strings, text(row, k)),
+                    follow_up: sym(strings, text(row, fu)),
                 };
                 bump(&mut out.due, key, c);
             }
@@ -350,12 +342,12 @@ pub fn read(rows: &Rows, strings: &mut Interner, w: &Windows) -> Result<AlertAns
                     continue;
                 };
                 if review >= due_from && review < due_to {
-                    let level = sym(strings, text(row, k));
                     let key = Due {
                         tenant: t,
                         review,
                         category: grp,
-                        level,
+                        level: sym(strings, text(row, k)),
+                        follow_up: sym(strings, text(row, fu)),
                     };
                     bump(&mut out.due, key, c);
                 }
@@ -366,9 +358,7 @@ pub fn read(rows: &Rows, strings: &mut Interner, w: &Windows) -> Result<AlertAns
     out.due_unchecked = u32::try_from(odd.saturating_sub(odd_read)).unwrap_or(u32::MAX);
     out.revenue = revenue.into_iter().collect();
     out.cost = cost.into_iter().collect();
-    Ok(AlertAnswer {
-        rollup: out,
-        raw: raws,
-        review_true,
-    })
+    out.raw = raws;
+    out.review_true = review_true;
+    Ok(out)
 }

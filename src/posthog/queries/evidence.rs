@@ -3,14 +3,14 @@
 //! the raw texts PostHog sent for their tenants and subjects. What comes back grows
 //! with the alerts asked about, never with the events.
 
-use super::alerts::{AlertAnswer, events, window_values, windowed};
+use super::alerts::{events, window_values, windowed};
 use super::{Bounds, Rows, Scope, int, property, sym, text};
 use crate::domain::event::parse_uuid;
 use crate::domain::sanitize::sanitize;
 use crate::domain::values::{Priority, ReviewTimeframe, parse_bool};
 use crate::domain::{EventKind, Interner, Sym};
 use crate::engine::alerts::local::{review_word, summary};
-use crate::engine::alerts::rollup::{Win, Windows};
+use crate::engine::alerts::rollup::{AlertRollup, Win, Windows};
 use crate::engine::alerts::rules::Key;
 use crate::engine::alerts::{EVIDENCE_EVENTS, EvidenceEvent, Rule};
 use crate::posthog::client::HogQl;
@@ -26,7 +26,7 @@ const ODD_ROWS: usize = 2_000;
 const COLUMNS: &str = "ts, toString(uuid) AS id, ev, g, r, x, y, z";
 
 /// The raw texts of some strings, as a list value.
-fn raws(answer: &AlertAnswer, syms: impl Iterator<Item = Sym>) -> Value {
+fn raws(answer: &AlertRollup, syms: impl Iterator<Item = Sym>) -> Value {
     let mut out: Vec<Value> = Vec::new();
     for s in syms {
         for t in answer.raw.get(&s).into_iter().flatten() {
@@ -41,7 +41,7 @@ fn raws(answer: &AlertAnswer, syms: impl Iterator<Item = Sym>) -> Value {
 /// The evidence query for `keys`, or None when there is nothing to ask.
 pub fn query(
     keys: &[Key],
-    answer: &AlertAnswer,
+    answer: &AlertRollup,
     strings: &Interner,
     b: &Bounds,
     w: &Windows,

@@ -25,6 +25,7 @@ use super::client::{HogQl, QueryResult};
 use crate::domain::sanitize::sanitize;
 use crate::domain::{Interner, PeriodSpec, Sym, Zone};
 use crate::engine::EngineParams;
+use crate::engine::alerts::rollup::{AlertRollup, Windows};
 use crate::engine::rollup::{DecisionRollup, GroupsRollup, HealthRollup, OverviewRollup};
 use crate::engine::scan::Since;
 use crate::engine::series::{MonthAxis, Window};
@@ -42,10 +43,22 @@ pub enum Part {
     Cost,
     Decisions,
     Health,
+    /// The alert rollup the rules run on (the Alerts and Follow-ups panes).
+    Alerts,
 }
 
 impl Part {
-    pub const ALL: [Part; 5] = [
+    pub const ALL: [Part; 6] = [
+        Part::Overview,
+        Part::Revenue,
+        Part::Cost,
+        Part::Decisions,
+        Part::Health,
+        Part::Alerts,
+    ];
+
+    /// The parts a report reads: every pane's figures.
+    pub const PANES: [Part; 5] = [
         Part::Overview,
         Part::Revenue,
         Part::Cost,
@@ -61,6 +74,7 @@ impl Part {
             Part::Cost => "bearing_cost_opportunities",
             Part::Decisions => "bearing_decision_log",
             Part::Health => "bearing_data_health",
+            Part::Alerts => alerts::NAME,
         }
     }
 }
@@ -73,6 +87,7 @@ pub enum PartRollup {
     Cost(GroupsRollup),
     Decisions(Box<DecisionRollup>),
     Health(Box<HealthRollup>),
+    Alerts(Box<AlertRollup>),
 }
 
 /// What the queries need to know besides the period.
@@ -111,6 +126,7 @@ pub struct Bounds {
     /// Nothing before this is needed by the trend panes.
     pub lo: i64,
     pub this_month: NaiveDate,
+    pub today: NaiveDate,
     /// The zone the bounds are cut in, for what the queries compute per event (the
     /// decision log's event day).
     pub zone: Zone,
@@ -134,6 +150,7 @@ impl Bounds {
             // The trend panes read what data health reads.
             lo: since.health,
             this_month: crate::domain::period::first_of_month(p.today),
+            today: p.today,
             zone: p.zone,
             since,
         }
@@ -164,6 +181,7 @@ pub fn query(part: Part, b: &Bounds, scope: &Scope) -> HogQl {
         Part::Cost => groups::query(groups::COST, b),
         Part::Decisions => decisions::query(b, scope),
         Part::Health => health::query(b, scope),
+        Part::Alerts => alerts::query(b, &Windows::new(b.today, b.zone), scope),
     }
 }
 
@@ -184,6 +202,10 @@ pub fn read(
             PartRollup::Decisions(Box::new(decisions::read(&rows, strings, params, scope)?))
         }
         Part::Health => PartRollup::Health(Box::new(health::read(&rows)?)),
+        Part::Alerts => {
+            let w = Windows::new(params.today, params.zone);
+            PartRollup::Alerts(Box::new(alerts::read(&rows, strings, &w)?))
+        }
     })
 }
 

@@ -51,7 +51,7 @@ fn alert_queries(scope: &Scope) -> Vec<HogQl> {
     let p = params();
     let (b, w) = (Bounds::new(&p), Windows::new(p.today, p.zone));
     let mut strings = Interner::default();
-    let mut answer = alerts::AlertAnswer::default();
+    let mut answer = crate::engine::alerts::rollup::AlertRollup::default();
     let (t, s) = (strings.intern("acme"), strings.intern("deliverability"));
     answer.raw.insert(t, vec!["acme".into()]);
     answer.raw.insert(s, vec!["deliverability".into()]);

@@ -184,10 +184,16 @@ impl Listing for Alerts {
         for (k, v) in &a.evidence.figures {
             d.kv(k, v.clone());
         }
-        if !a.evidence.events.is_empty() {
+        // Over PostHog the events come on demand: fetched when the details open.
+        let fetched = crate::tui::remote_alerts::evidence_of(state, &a.id);
+        let events = match fetched {
+            Some(e) if a.evidence.events.is_empty() => e,
+            _ => &a.evidence.events[..],
+        };
+        if !events.is_empty() {
             d.lines.push(Line::raw(""));
         }
-        for e in &a.evidence.events {
+        for e in events {
             let date = e.date.map(|x| x.to_string()).unwrap_or_default();
             let uuid = e
                 .uuid
@@ -196,8 +202,12 @@ impl Listing for Alerts {
                 .unwrap_or_default();
             d.bullet(format!("{date} {}{uuid}: {}", e.event, e.summary));
         }
-        let shown = a.evidence.events.len() as u32;
-        if a.evidence.total_events > shown {
+        let shown = events.len() as u32;
+        if let Some(note) =
+            crate::tui::remote_alerts::missing_note(state, &a.id, shown, a.evidence.total_events)
+        {
+            d.muted(&note);
+        } else if a.evidence.total_events > shown {
             d.muted(&format!(
                 "… and {} more events",
                 a.evidence.total_events - shown
