@@ -28,7 +28,7 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Where the data comes from: demo, or file:PATH (JSON Lines of PostHog events)
+    /// Where the data comes from: demo, posthog (the project configured), or file:PATH (JSON Lines of PostHog events)
     #[arg(long, global = true, value_name = "SOURCE", value_parser = parse_source)]
     pub source: Option<SourceSpec>,
 

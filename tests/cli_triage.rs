@@ -163,3 +163,70 @@ fn audit_verify_names_a_forged_stale_before() {
         )
     );
 }
+
+/// Every file in `dir` with its bytes: what a run must leave as it found.
+fn files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            let bytes = if p.is_file() {
+                std::fs::read(&p).unwrap()
+            } else {
+                Vec::new()
+            };
+            (p.file_name().unwrap().to_string_lossy().into_owned(), bytes)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// From cron, over PostHog: no terminal, nothing on stdin, PostHog unreachable. One
+/// line says why, the exit code is 1, and the store is exactly as it was.
+#[test]
+fn a_cron_run_with_posthog_unreachable_exits_1_with_one_line_and_leaves_the_store() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("bearing.db");
+    // A store with alerts and one of them acknowledged.
+    assert_eq!(run(&db, &["alerts"]).status.code(), Some(3));
+    let mut store = bearing::store::Store::open(&db).unwrap();
+    let id = store.alerts().unwrap()[0].id.clone();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    store
+        .triage(&[id], &bearing::triage::Command::Acknowledge, today)
+        .unwrap();
+    drop(store);
+    let before = files(home.path());
+    // A port nothing listens on: connections are refused at once.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    for command in ["alerts", "followups"] {
+        let out = Command::new(BIN)
+            .args(["--source", "posthog", command, "--today", "2026-11-28"])
+            .args(["--db", db.to_str().unwrap()])
+            .env("HOME", home.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .env("POSTHOG_HOST", format!("http://127.0.0.1:{port}"))
+            .env("POSTHOG_PROJECT_ID", "1")
+            .env("POSTHOG_PERSONAL_API_KEY", "phx_cron_key")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{command}: {err}");
+        assert_eq!(err.lines().count(), 1, "{command}: {err}");
+        assert!(
+            err.starts_with("bearing: cannot reach PostHog at http://127.0.0.1:"),
+            "{command}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{command}");
+        assert!(
+            files(home.path()) == before,
+            "{command} changed the store's folder"
+        );
+    }
+}

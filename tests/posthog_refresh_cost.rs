@@ -1,6 +1,7 @@
 //! What a full refresh costs PostHog, read from the simulator's request log: at most
-//! six queries whatever the number of tenants, and summary-pane answers whose size
-//! does not grow with the number of events (10,000 against 200,000).
+//! six queries whatever the number of tenants, summary-pane answers whose size does
+//! not grow with the number of events (10,000 against 200,000), and an alert cycle of
+//! three queries whose rollup does not grow either.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "support/dense.rs"]
@@ -22,6 +23,11 @@ fn refresh(dir: &Path, sim: &Sim) -> BTreeMap<String, u64> {
 }
 
 fn refresh_with(dir: &Path, sim: &Sim, flags: &[&str]) -> BTreeMap<String, u64> {
+    run_command(dir, sim, flags, &["report"])
+}
+
+/// Bytes answered per query name for one run of `command` over the simulator.
+fn run_command(dir: &Path, sim: &Sim, flags: &[&str], command: &[&str]) -> BTreeMap<String, u64> {
     let config = dir.join("config.toml");
     std::fs::write(&config, "").unwrap();
     sim.request("DELETE", "/_sim/requests", &[], b"").unwrap();
@@ -33,12 +39,15 @@ fn refresh_with(dir: &Path, sim: &Sim, flags: &[&str]) -> BTreeMap<String, u64> 
             "2026-11-28",
         ])
         .args(flags)
-        .args(["--source", "posthog", "report"])
+        .args(["--source", "posthog"])
+        .args(command)
+        .env("XDG_DATA_HOME", dir.join("data"))
         .envs(sim.env())
         .output()
         .unwrap();
+    // `alerts` exits 3 while a new urgent alert waits.
     assert!(
-        out.status.success(),
+        matches!(out.status.code(), Some(0 | 3)),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -64,13 +73,29 @@ const SUMMARY_PANES: [&str; 4] = [
     "bearing_data_health",
 ];
 
+/// The panes' queries (`bearing report`) and the alert cycle (`bearing alerts`, as
+/// cron runs it; the cockpit sends the same rollup with its pane queries and asks for
+/// one alert's evidence when its details open), against one simulator per volume.
 #[test]
-fn six_queries_at_most_and_flat_answers_from_10k_to_200k_events() {
+fn few_queries_and_flat_answers_from_10k_to_200k_events() {
     let dir = tempfile::tempdir().unwrap();
     let small = dense::write(dir.path(), 10_000);
     let large = dense::write(dir.path(), 200_000);
-    let a = refresh(dir.path(), &Sim::start(&small));
-    let b = refresh(dir.path(), &Sim::start(&large));
+    let run = |events: &Path, db: &str| {
+        let sim = Sim::start(events);
+        let panes = refresh(dir.path(), &sim);
+        let db = dir.path().join(db);
+        let flags = ["--db", db.to_str().unwrap()];
+        let alerts = run_command(dir.path(), &sim, &flags, &["alerts"]);
+        let raised = bearing::store::Store::open(&db)
+            .unwrap()
+            .alerts()
+            .unwrap()
+            .len();
+        (panes, alerts, raised)
+    };
+    let (a, alerts_a, na) = run(&small, "small.db");
+    let (b, alerts_b, nb) = run(&large, "large.db");
     println!("query bytes, 10k events → 200k events:");
     for name in a.keys() {
         println!("  {name:<28} {:>8} → {:>8}", a[name], b[name]);
@@ -84,6 +109,33 @@ fn six_queries_at_most_and_flat_answers_from_10k_to_200k_events() {
             "{name}: {x} bytes for 10k events but {y} for 200k"
         );
     }
+
+    // The alert cycle: the zone question, the alert rollup, whose answer does not grow
+    // with the number of events, and one evidence query for every alert raised, at
+    // most 20 events each.
+    println!("alert cycle bytes ({na} → {nb} alerts):");
+    for name in alerts_a.keys() {
+        println!("  {name:<28} {:>8} → {:>8}", alerts_a[name], alerts_b[name]);
+    }
+    let names = [
+        "bearing_alert_evidence",
+        "bearing_alert_rollup",
+        "bearing_time_zone",
+    ];
+    assert_eq!(alerts_a.keys().collect::<Vec<_>>(), names, "{alerts_a:?}");
+    assert_eq!(alerts_b.keys().collect::<Vec<_>>(), names, "{alerts_b:?}");
+    let (x, y) = (alerts_a[names[1]] as f64, alerts_b[names[1]] as f64);
+    assert!(
+        y <= x * 1.15,
+        "the rollup: {x} bytes for 10k events but {y} for 200k"
+    );
+    // At 10k events some alerts have fewer than 20 events behind them; at 200k each
+    // brings 20 of at most ~300 bytes, whatever the volume.
+    let evidence = alerts_b[names[0]];
+    assert!(
+        evidence <= nb as u64 * 20 * 300,
+        "{evidence} bytes for {nb} alerts"
+    );
 }
 
 #[test]

@@ -5,7 +5,6 @@
 //! review of its cadence (the decisions' outcome reviews are listed by the
 //! `decision_review_due` alert of the same month).
 
-use crate::domain::period::first_of_month;
 use crate::domain::values::Cadence;
 use crate::domain::{Dataset, Interner, Sym, Zone};
 use crate::engine::alerts::rollup::{AlertRollup, Win, Windows};
@@ -68,10 +67,11 @@ pub fn from_rollup(r: &AlertRollup, strings: &Interner, w: &Windows) -> Vec<Foll
     }
     // Decisions whose outcome review falls due last month or this one and that ask for
     // a follow-up: one task per tenant and month, as for signals.
-    for (due, n) in &r.due {
-        if *n > 0 && !no_follow_up(strings.resolve(due.follow_up)) {
-            let month = first_of_month(due.review);
-            *groups.entry((due.tenant, "decision", month)).or_default() += n;
+    for (due, cell) in &r.due {
+        if cell.count > 0 && !no_follow_up(strings.resolve(due.follow_up)) {
+            *groups
+                .entry((due.tenant, "decision", due.month))
+                .or_default() += cell.count;
         }
     }
     let tenant_name = |t: Sym| {

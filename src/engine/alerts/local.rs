@@ -2,9 +2,10 @@
 //! exported file). PostHog's executor answers the same two questions in HogQL
 //! (`crate::posthog::queries::alerts`).
 
-use super::rollup::{AlertRollup, CostCell, CostKey, Due, RevenueCell, Win, Windows};
+use super::rollup::{AlertRollup, CostCell, CostKey, Due, DueCell, RevenueCell, Win, Windows};
 use super::rules::Key;
 use super::{EVIDENCE_EVENTS, EvidenceEvent, Rule};
+use crate::domain::period::first_of_month;
 use crate::domain::values::ReviewTimeframe;
 use crate::domain::{Dataset, Details, Event, EventKind, Priority, Sym, Zone};
 use crate::engine::rollup::bump;
@@ -16,7 +17,7 @@ pub fn rollup(ds: &Dataset, w: &Windows) -> AlertRollup {
     let mut revenue: FxHashMap<(Win, Sym, Sym), RevenueCell> = FxHashMap::default();
     let mut cost: FxHashMap<CostKey, CostCell> = FxHashMap::default();
     let mut decisions: FxHashMap<(Win, Sym, Sym), u32> = FxHashMap::default();
-    let mut due: FxHashMap<Due, u32> = FxHashMap::default();
+    let mut due: FxHashMap<Due, DueCell> = FxHashMap::default();
     let mut timeframes: FxHashMap<Sym, Option<ReviewTimeframe>> = FxHashMap::default();
     let (due_from, due_to) = w.due_span();
     let reach = crate::engine::scan::decision_reach(w.today, w.zone);
@@ -63,12 +64,13 @@ pub fn rollup(ds: &Dataset, w: &Windows) -> AlertRollup {
                 if review >= due_from && review < due_to {
                     let key = Due {
                         tenant: e.tenant,
-                        review,
+                        month: first_of_month(review),
                         category: d.category,
                         level: d.maker_level,
                         follow_up: d.follow_up,
                     };
-                    *due.entry(key).or_default() += 1;
+                    let cell = DueCell::one(review, w.today);
+                    due.entry(key).and_modify(|c| c.add(cell)).or_insert(cell);
                 }
             }
         }

@@ -152,15 +152,49 @@ pub struct CostCell {
 }
 
 /// Decisions whose review (tracking date plus review timeframe) falls due in the
-/// span of [`Windows::due_span`], by tenant, review date, category, level and
+/// span of [`Windows::due_span`], by tenant, month of the review, category, level and
 /// `outcome_follow_up` text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Due {
     pub tenant: Sym,
-    pub review: NaiveDate,
+    /// The first day of the review's month.
+    pub month: NaiveDate,
     pub category: Sym,
     pub level: Sym,
     pub follow_up: Sym,
+}
+
+/// How many decisions of a [`Due`] group, how many of their review dates have passed,
+/// and the earliest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DueCell {
+    pub count: u32,
+    pub passed: u32,
+    pub first: NaiveDate,
+}
+
+impl DueCell {
+    pub fn one(review: NaiveDate, today: NaiveDate) -> DueCell {
+        DueCell {
+            count: 1,
+            passed: u32::from(review < today),
+            first: review,
+        }
+    }
+
+    pub fn add(&mut self, other: DueCell) {
+        self.count += other.count;
+        self.passed += other.passed;
+        self.first = self.first.min(other.first);
+    }
+}
+
+/// Adds a group's decisions to the rollup's.
+pub fn add_due(due: &mut Vec<(Due, DueCell)>, key: Due, cell: DueCell) {
+    match due.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, c)) => c.add(cell),
+        None => due.push((key, cell)),
+    }
 }
 
 /// A cost cell's key: window, tenant, optimization type, review flag (parsed).
@@ -174,7 +208,7 @@ pub struct AlertRollup {
     pub cost: Vec<(CostKey, CostCell)>,
     /// (window, tenant, decision_category) → decisions made in the window.
     pub decisions: Counts<(Win, Sym, Sym)>,
-    pub due: Counts<Due>,
+    pub due: Vec<(Due, DueCell)>,
     /// Decisions whose review date could not be checked (PostHog brought back only
     /// the most recent oddly spelled ones).
     pub due_unchecked: u32,

@@ -6,10 +6,11 @@
 
 use super::text::{nested, prop, tenant};
 use super::{Bounds, Rows, Scope, count, int, property, sym, text};
+use crate::domain::period::first_of_month;
 use crate::domain::values::{ReviewTimeframe, parse_bool, utc_date};
 use crate::domain::{EventKind, Interner, Priority, Sym};
 use crate::engine::alerts::rollup::{
-    AlertRollup, CostCell, CostKey, Due, RevenueCell, Win, Windows,
+    AlertRollup, CostCell, CostKey, Due, DueCell, RevenueCell, Win, Windows, add_due,
 };
 use crate::engine::rollup::bump;
 use crate::posthog::client::HogQl;
@@ -143,6 +144,7 @@ pub fn query(b: &Bounds, w: &Windows, scope: &Scope) -> HogQl {
     let (from, to) = w.due_span();
     v.insert("due_from".into(), from.to_string().into());
     v.insert("due_to".into(), to.to_string().into());
+    v.insert("today".into(), w.today.to_string().into());
     let review = super::review::dates("d", "tenant, cat, lvl, fu", b, &mut v);
     let (readable, dated, day) = (&review.readable, &review.dated, &review.day);
     let rev = "FROM aw WHERE ev = {ev_r}";
@@ -179,10 +181,11 @@ pub fn query(b: &Bounds, w: &Windows, scope: &Scope) -> HogQl {
         // Reviews the query dates itself, due from the first of last month to the end
         // of this one.
         format!(
-            "SELECT 'due', 0, tenant, cat, lvl, toString(rv), NULL, fu, count(), 0, 0, 0 \
-             FROM (SELECT tenant, cat, lvl, fu, {} AS rv FROM ({dated})) \
+            "SELECT 'due', 0, tenant, cat, lvl, toString(mon), toString(min(rv)), fu, count(), \
+             countIf(rv < toDate({{today}})), 0, 0 FROM (SELECT tenant, cat, lvl, fu, rv, \
+             toStartOfMonth(rv) AS mon FROM (SELECT tenant, cat, lvl, fu, {} AS rv FROM ({dated}))) \
              WHERE rv >= toDate({{due_from}}) AND rv < toDate({{due_to}}) \
-             GROUP BY tenant, cat, lvl, fu, rv",
+             GROUP BY tenant, cat, lvl, fu, mon",
             super::review::REVIEW
         ),
         // Oddly spelled ones go back raw, the most recent first, capped (and counted).
@@ -317,17 +320,24 @@ pub fn read(rows: &Rows, strings: &mut Interner, w: &Windows) -> Result<AlertRol
             Some("d") => bump(&mut out.decisions, (win()?, t, grp), c),
             Some("u") => bump(&mut out.custom, (win()?, t, grp), c),
             Some("due") => {
-                let review = text(row, val)
-                    .and_then(|d| d.parse().ok())
-                    .ok_or_else(|| format!("unreadable review date {:?}", row.get(val)))?;
+                let date = |i: usize| {
+                    text(row, i)
+                        .and_then(|d| d.parse().ok())
+                        .ok_or_else(|| format!("unreadable review date {:?}", row.get(i)))
+                };
                 let key = Due {
                     tenant: t,
-                    review,
+                    month: date(val)?,
                     category: grp,
                     level: sym(strings, text(row, k)),
                     follow_up: sym(strings, text(row, fu)),
                 };
-                bump(&mut out.due, key, c);
+                let cell = DueCell {
+                    count: c,
+                    passed: count(row, m[0]),
+                    first: date(aux)?,
+                };
+                add_due(&mut out.due, key, cell);
             }
             Some("odd") => {
                 // Read as the local executor reads them: the made day is the tracking
@@ -344,12 +354,17 @@ pub fn read(rows: &Rows, strings: &mut Interner, w: &Windows) -> Result<AlertRol
                 if review >= due_from && review < due_to {
                     let key = Due {
                         tenant: t,
-                        review,
+                        month: first_of_month(review),
                         category: grp,
                         level: sym(strings, text(row, k)),
                         follow_up: sym(strings, text(row, fu)),
                     };
-                    bump(&mut out.due, key, c);
+                    let cell = DueCell {
+                        count: c,
+                        passed: if review < w.today { c } else { 0 },
+                        first: review,
+                    };
+                    add_due(&mut out.due, key, cell);
                 }
             }
             other => return Err(format!("unexpected part {other:?}")),

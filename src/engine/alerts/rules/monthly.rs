@@ -2,7 +2,7 @@
 
 use super::{Ctx, Key};
 use crate::domain::{Priority, Sym};
-use crate::engine::alerts::rollup::{Due, Win};
+use crate::engine::alerts::rollup::{DueCell, Win};
 use crate::engine::alerts::{Rule, Severity};
 use crate::engine::direction::Direction;
 use crate::engine::rollup::{Counts, bump};
@@ -111,62 +111,65 @@ pub(super) fn cost_opportunity(ctx: &mut Ctx, month: Win) {
 
 /// Decisions whose review date (tracking date + review timeframe) falls in the month.
 /// One alert per tenant and month: the month's process review goes through a tenant's
-/// decisions together; the figures list each of them.
+/// decisions together; the figures list them by category and level.
 pub(super) fn decision_review_due(ctx: &mut Ctx, month: Win) {
-    let p = ctx.w.period(month);
-    let (start, end) = (p.start, crate::domain::values::next_month_start(p.start));
-    let mut by_tenant: BTreeMap<Sym, Vec<(Due, u32)>> = BTreeMap::new();
-    for (due, n) in &ctx.r.due {
-        if due.review >= start && due.review < end && *n > 0 {
-            by_tenant.entry(due.tenant).or_default().push((*due, *n));
+    let start = ctx.w.period(month).start;
+    let mut by_tenant: BTreeMap<Sym, Vec<(Sym, Sym, DueCell)>> = BTreeMap::new();
+    for (due, cell) in &ctx.r.due {
+        if due.month != start || cell.count == 0 {
+            continue;
+        }
+        // The follow-up text splits groups the review does not care about.
+        let groups = by_tenant.entry(due.tenant).or_default();
+        match groups
+            .iter_mut()
+            .find(|(c, l, _)| (*c, *l) == (due.category, due.level))
+        {
+            Some((_, _, c)) => c.add(*cell),
+            None => groups.push((due.category, due.level, *cell)),
         }
     }
-    for (tenant, mut decisions) in by_tenant {
-        // By review date, then by what was decided: an order both executors can give.
-        decisions.sort_by(|(a, _), (b, _)| {
-            (
-                a.review,
-                ctx.strings.resolve(a.category),
-                ctx.strings.resolve(a.level),
-            )
-                .cmp(&(
-                    b.review,
-                    ctx.strings.resolve(b.category),
-                    ctx.strings.resolve(b.level),
-                ))
+    for (tenant, mut groups) in by_tenant {
+        // By first review date, then by what was decided: an order both executors give.
+        groups.sort_by(|a, b| {
+            let key = |g: &(Sym, Sym, DueCell)| {
+                (
+                    g.2.first,
+                    ctx.strings.resolve(g.0),
+                    ctx.strings.resolve(g.1),
+                )
+            };
+            key(a).cmp(&key(b))
         });
-        let executive = decisions
+        let executive = groups
             .iter()
-            .any(|(d, _)| ctx.strings.resolve(d.level) == "executive");
+            .any(|(_, level, _)| ctx.strings.resolve(*level) == "executive");
         let severity = if executive {
             Severity::High
         } else {
             Severity::Medium
         };
-        let n: u32 = decisions.iter().map(|(_, n)| n).sum();
-        let passed: u32 = decisions
+        let n: u32 = groups.iter().map(|(_, _, c)| c.count).sum();
+        let passed: u32 = groups.iter().map(|(_, _, c)| c.passed).sum();
+        let first = groups
             .iter()
-            .filter(|(d, _)| d.review < ctx.w.today)
-            .map(|(_, n)| n)
-            .sum();
-        let first = decisions
-            .first()
-            .map(|(d, _)| d.review.to_string())
+            .map(|(_, _, c)| c.first)
+            .min()
+            .map(|d| d.to_string())
             .unwrap_or_default();
         let title = format!(
             "Review {n} decision outcome{} due this month, first {first}",
             if n == 1 { "" } else { "s" }
         );
-        let schedule: Vec<String> = decisions
+        let schedule: Vec<String> = groups
             .iter()
-            .flat_map(|(d, n)| {
-                let line = format!(
-                    "{} ({}) due {}",
-                    ctx.shown(d.category),
-                    ctx.shown(d.level),
-                    d.review
-                );
-                std::iter::repeat_n(line, *n as usize)
+            .map(|(category, level, c)| {
+                let what = format!("{} ({})", ctx.shown(*category), ctx.shown(*level));
+                if c.count == 1 {
+                    format!("{what} due {}", c.first)
+                } else {
+                    format!("{what} ×{} from {}", c.count, c.first)
+                }
             })
             .collect();
         let figures = vec![
