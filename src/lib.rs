@@ -17,6 +17,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod engine;
+pub mod executor;
 pub mod files;
 pub mod keys;
 pub mod logging;

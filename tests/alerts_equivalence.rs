@@ -145,22 +145,7 @@ fn assert_rules_fire(today: &str, local: &[Value]) {
 /// A demo export with watched custom events among it (some with a tenant_id, some
 /// only a distinct_id).
 fn demo_with_custom(dir: &Path) -> PathBuf {
-    let path = dir.join("demo.jsonl");
-    let out = Command::new(support::BIN)
-        .args([
-            "--today",
-            "2026-11-28",
-            "demo-data",
-            "--events",
-            "3000",
-            "--seed",
-            "7",
-            "--out",
-        ])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let path = support::demo_export(dir, 3000, 7);
     let mut text = std::fs::read_to_string(&path).unwrap();
     for (i, day) in [
         "2026-09-03",

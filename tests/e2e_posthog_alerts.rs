@@ -9,7 +9,6 @@ mod sim;
 mod support;
 
 use sim::{KEY, Sim};
-use std::process::Command;
 use std::time::Duration;
 use support::Tmux;
 
@@ -21,26 +20,6 @@ fn env(sim_url: &str) -> String {
         "POSTHOG_HOST={sim_url} POSTHOG_PROJECT_ID=1 POSTHOG_PERSONAL_API_KEY={KEY} \
          BEARING_POSTHOG_MAX_QUERIES_PER_HOUR=2400"
     )
-}
-
-fn demo(dir: &std::path::Path) -> std::path::PathBuf {
-    let path = dir.join("demo.jsonl");
-    let out = Command::new(support::BIN)
-        .args([
-            "--today",
-            "2026-11-28",
-            "demo-data",
-            "--events",
-            "3000",
-            "--seed",
-            "7",
-            "--out",
-        ])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    path
 }
 
 /// N of the Alerts pane's title, "5 Alerts · N open".
@@ -79,7 +58,7 @@ fn acked(s: &str, what: &str) -> bool {
 #[test]
 fn alerts_over_posthog_are_triaged_kept_and_shown_offline_with_their_evidence() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::start(&demo(dir.path()));
+    let sim = Sim::start(&support::demo_export(dir.path(), 3000, 7));
     let url = sim.url();
     let t = Tmux::start(200, 50);
     t.run_bearing_with(&env(&url), "--today 2026-11-28");

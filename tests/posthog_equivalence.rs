@@ -98,16 +98,7 @@ fn assert_same_on(sim: &Sim, events: &Path, periods: &[&str]) {
 }
 
 fn demo(dir: &Path, events: usize, seed: u64) -> std::path::PathBuf {
-    let path = dir.join(format!("demo-{events}.jsonl"));
-    let out = Command::new(support::BIN)
-        .args(["--today", "2026-11-28", "demo-data", "--events"])
-        .arg(events.to_string())
-        .args(["--seed", &seed.to_string(), "--out"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    path
+    support::demo_export(dir, events, seed)
 }
 
 #[test]

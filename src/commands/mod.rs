@@ -11,14 +11,14 @@ use crate::cli::{AuditCommand, Cli, Command, ConfigCommand, Format};
 use crate::config::theme::ColorDepth;
 use crate::config::{self, Config, Overrides, file::DEFAULT_TEXT};
 use crate::domain::sanitize::sanitize_lines;
-use crate::engine::{self, EngineParams};
+use crate::engine::EngineParams;
+use crate::executor::Executor;
 use crate::source::{self, LoadOptions, demo::DemoOptions, export};
 use crate::tui::{app, state::AppState};
 use chrono::{NaiveDate, Utc};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok()
@@ -156,25 +156,15 @@ fn report(
     out: Option<&Path>,
     rows: usize,
 ) -> ExitCode {
+    let executor = match Executor::open(config, fixed) {
+        Ok(e) => e,
+        Err(e) => return fail(e),
+    };
     let params = engine_params(config, today);
-    let (ds, views) = if config.source == source::SourceSpec::PostHog {
-        let clock = (config.timezone, fixed);
-        match crate::posthog::fetch::load_blocking(&config.posthog, &params, clock, rows) {
-            Ok((ds, rollups, params)) => {
-                let views = engine::build(&rollups, &ds.strings, None, &params);
-                (ds, views)
-            }
-            Err(e) => return fail(e),
-        }
-    } else {
-        let src = source::open(&config.source, config.subscriptions.clone());
-        match src.load(&load_options(config, today)) {
-            Ok(ds) => {
-                let views = engine::compute(&ds, &params);
-                (ds, views)
-            }
-            Err(e) => return fail(e),
-        }
+    let opts = load_options(config, today);
+    let (ds, views) = match executor.views_blocking(&params, &opts, rows) {
+        Ok((ds, views, _)) => (ds, views),
+        Err(e) => return fail(e),
     };
     let as_of = Utc::now();
     let result = match format {
@@ -334,22 +324,11 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, (today, fixed): Today) 
     let depth = ColorDepth::detect(env);
     let config_dir = config_path.as_deref().and_then(Path::parent);
     let (themes, theme_problems) = config::load_themes(config_dir, depth);
-    let src: Arc<dyn source::Source> =
-        Arc::from(source::open(&config.source, config.subscriptions.clone()));
-    let posthog = if config.source == source::SourceSpec::PostHog {
-        match crate::posthog::fetch::Project::open(&config.posthog) {
-            Ok(p) => Some(Arc::new(
-                p.with_clock(config.timezone, fixed)
-                    .watching(config.alerts.custom_events.clone()),
-            )),
-            Err(e) => return fail(format!("{e} (bearing doctor checks the setup)")),
-        }
-    } else {
-        None
+    let executor = match Executor::open(&config, fixed) {
+        Ok(e) => e,
+        Err(e) => return fail(format!("{e} (bearing doctor checks the setup)")),
     };
-    let origin = posthog
-        .as_ref()
-        .map_or_else(|| src.origin(), |p| p.origin.clone());
+    let origin = executor.origin();
     let mut state = AppState::new(
         origin,
         config.keymap.clone(),
@@ -374,7 +353,7 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, (today, fixed): Today) 
         Ok(rt) => rt,
         Err(e) => return fail(e),
     };
-    if let Some(p) = &posthog {
+    if let Some(p) = executor.project() {
         state.remote = Some(crate::tui::remote::Remote {
             zone_chosen: config.timezone.is_some(),
             today_fixed: fixed,
@@ -383,8 +362,7 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, (today, fixed): Today) 
         });
     }
     let setup = app::Setup {
-        posthog,
-        source: src,
+        executor,
         load: load_options(&config, today),
         alerts: config.alerts.clone(),
         db: config.db.clone(),

@@ -3,8 +3,8 @@
 use super::{Today, engine_params, fail, load_options, warn};
 use crate::config::Config;
 use crate::engine::alerts::Severity;
+use crate::executor::Executor;
 use crate::refresh;
-use crate::source;
 use crate::store::open::{self, StoreStatus};
 use crate::store::{Store, audit};
 use crate::triage::Status;
@@ -23,23 +23,11 @@ fn refreshed(
     (today, fixed): Today,
 ) -> Result<(refresh::Triage, StoreStatus, NaiveDate), String> {
     let params = engine_params(config, today);
-    let (alerts, followups, today) = if config.source == source::SourceSpec::PostHog {
-        let clock = (config.timezone, fixed);
-        let ((alerts, followups), params) =
-            crate::posthog::alerts::blocking(&config.posthog, &params, clock, &config.alerts)
-                .map_err(|e| e.to_string())?;
-        (alerts, followups, params.today)
-    } else {
-        let src = source::open(&config.source, config.subscriptions.clone());
-        let ev = refresh::evaluate(
-            src.as_ref(),
-            &load_options(config, today),
-            &params,
-            &config.alerts,
-        )
+    let executor = Executor::open(config, fixed).map_err(|e| e.to_string())?;
+    let raised = executor
+        .raise_blocking(&params, &load_options(config, today), &config.alerts)
         .map_err(|e| e.to_string())?;
-        (ev.alerts, ev.followups, today)
-    };
+    let (alerts, followups, today) = (raised.alerts, raised.followups, raised.today);
     let (mut store, status) = open::open_store(config.db.clone(), config.read_only);
     let (triage, _, warning) = refresh::sync_and_read(store.as_mut(), &alerts, &followups, today);
     if let Some(w) = warning {

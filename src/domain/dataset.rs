@@ -133,19 +133,29 @@ impl Dataset {
 
     /// A property for display: a missing one shows as a dash, not as nothing.
     pub fn shown(&self, sym: Sym) -> &str {
-        if sym.is_empty() {
-            "—"
-        } else {
-            self.strings.resolve(sym)
-        }
+        shown(&self.strings, sym)
     }
 
     /// A tenant for display; events without a tenant_id are grouped under this name.
     pub fn tenant(&self, sym: Sym) -> &str {
-        if sym.is_empty() {
-            "(no tenant_id)"
-        } else {
-            self.strings.resolve(sym)
-        }
+        tenant_name(&self.strings, sym)
+    }
+}
+
+/// A property for display: a missing one shows as a dash, not as nothing.
+pub fn shown(strings: &Interner, sym: Sym) -> &str {
+    if sym.is_empty() {
+        "—"
+    } else {
+        strings.resolve(sym)
+    }
+}
+
+/// A tenant for display: a missing `tenant_id` says so.
+pub fn tenant_name(strings: &Interner, sym: Sym) -> &str {
+    if sym.is_empty() {
+        "(no tenant_id)"
+    } else {
+        strings.resolve(sym)
     }
 }

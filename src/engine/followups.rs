@@ -74,13 +74,7 @@ pub fn from_rollup(r: &AlertRollup, strings: &Interner, w: &Windows) -> Vec<Foll
                 .or_default() += cell.count;
         }
     }
-    let tenant_name = |t: Sym| {
-        if t.is_empty() {
-            "(no tenant_id)".to_owned()
-        } else {
-            strings.resolve(t).to_owned()
-        }
-    };
+    let tenant_name = |t: Sym| crate::domain::dataset::tenant_name(strings, t).to_owned();
     let mut out: Vec<FollowUpCandidate> = groups
         .into_iter()
         .map(|((tenant, kind, month), n)| {

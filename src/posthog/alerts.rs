@@ -94,32 +94,24 @@ pub async fn run(
             .await?;
         events = cycle.evidence(&answer)?;
     }
-    let alerts = fired
-        .into_iter()
-        .map(|mut f| {
-            f.alert.evidence.events = events.remove(&f.key).unwrap_or_default();
-            f.alert
-        })
-        .collect();
     let followups =
         crate::engine::followups::from_rollup(&cycle.answer, &cycle.strings, &cycle.windows);
-    Ok((crate::engine::alerts::sorted(alerts), followups))
+    Ok((
+        crate::engine::alerts::with_evidence(fired, events),
+        followups,
+    ))
 }
 
 /// The cycle for a command that prints (`bearing alerts`): its own small runtime, the
 /// project's zone unless the user chose one. Returns the parameters it used.
 pub fn blocking(
-    settings: &super::settings::PostHogSettings,
+    project: &Project,
     params: &EngineParams,
-    clock: (Option<crate::domain::Zone>, Option<chrono::NaiveDate>),
     cfg: &AlertConfig,
 ) -> Result<(Raised, EngineParams), PostHogError> {
-    super::fetch::runtime(settings)?.block_on(async {
-        let project = Project::open(settings)?
-            .with_clock(clock.0, clock.1)
-            .watching(cfg.custom_events.clone());
+    project.runtime()?.block_on(async {
         let params = project.localize(*params).await?;
-        let raised = run(&project, &params, cfg).await?;
+        let raised = run(project, &params, cfg).await?;
         Ok((raised, params))
     })
 }

@@ -77,6 +77,17 @@ impl Project {
         self
     }
 
+    /// A small runtime of its own, for a command that prints and ends.
+    pub fn runtime(&self) -> Result<tokio::runtime::Runtime, PostHogError> {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| PostHogError::Unreachable {
+                host: self.client.host().to_owned(),
+                reason: e.to_string(),
+            })
+    }
+
     /// The custom events the `custom_event` rule watches.
     pub fn watching(mut self, custom_events: Vec<String>) -> Project {
         self.scope.custom_events = custom_events;
@@ -252,27 +263,14 @@ pub fn dataset(origin: Origin, strings: Interner, rollups: &Rollups) -> Dataset 
     }
 }
 
-/// A small runtime of its own, for a command that prints and ends.
-pub fn runtime(settings: &PostHogSettings) -> Result<tokio::runtime::Runtime, PostHogError> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| PostHogError::Unreachable {
-            host: settings.host.clone().unwrap_or_default(),
-            reason: e.to_string(),
-        })
-}
-
-/// A whole load for commands that print (report, alerts): a small runtime of its own.
+/// A whole load for commands that print (report): a small runtime of its own.
 /// Returns the parameters it used: in the project's zone unless the user chose one.
 pub fn load_blocking(
-    settings: &PostHogSettings,
+    project: &Project,
     params: &EngineParams,
-    clock: (Option<Zone>, Option<NaiveDate>),
     decision_rows: usize,
 ) -> Result<(Dataset, Rollups, EngineParams), PostHogError> {
-    runtime(settings)?.block_on(async {
-        let project = Project::open(settings)?.with_clock(clock.0, clock.1);
+    project.runtime()?.block_on(async {
         let params = project.localize(*params).await?;
         let answers = project.fetch_all(&params).await?;
         let mut strings = Interner::default();

@@ -91,22 +91,6 @@ pub trait Source: Send + Sync {
     fn load(&self, opts: &LoadOptions) -> Result<Dataset, SourceError>;
 }
 
-/// PostHog as a `Source`: it has no events to hand over (its panes come from the
-/// HogQL executor, `crate::posthog`), so a load says so rather than pretending.
-struct Unwired;
-
-impl Source for Unwired {
-    fn origin(&self) -> Origin {
-        Origin::Demo
-    }
-
-    fn load(&self, _opts: &LoadOptions) -> Result<Dataset, SourceError> {
-        Err(SourceError::Unavailable(
-            "PostHog's events stay in PostHog: its panes are queried, not loaded".into(),
-        ))
-    }
-}
-
 pub struct DemoSource;
 
 impl Source for DemoSource {
@@ -191,14 +175,16 @@ impl Source for FileSource {
     }
 }
 
-pub fn open(spec: &SourceSpec, subscriptions: Option<PathBuf>) -> Box<dyn Source> {
+/// The source whose events are read into memory, or None for PostHog, whose events
+/// stay there (`crate::executor` asks PostHog for rollups instead).
+pub fn local(spec: &SourceSpec, subscriptions: Option<PathBuf>) -> Option<Box<dyn Source>> {
     match spec {
-        SourceSpec::PostHog => Box::new(Unwired),
-        SourceSpec::Demo => Box::new(DemoSource),
-        SourceSpec::File(path) => Box::new(FileSource {
+        SourceSpec::PostHog => None,
+        SourceSpec::Demo => Some(Box::new(DemoSource)),
+        SourceSpec::File(path) => Some(Box::new(FileSource {
             path: path.clone(),
             subscriptions,
-        }),
+        })),
     }
 }
 

@@ -13,12 +13,13 @@ use super::watchdog::{self, Shutdown};
 use crate::engine::alerts::AlertConfig;
 use crate::engine::rollup::Cursor;
 use crate::engine::{self, EngineParams};
+use crate::executor::Executor;
 use crate::posthog::client::{Freshness, Progress};
 use crate::posthog::fetch::Project;
 use crate::posthog::inflight::InFlight;
 use crate::posthog::queries::{self, Part};
 use crate::refresh;
-use crate::source::{LoadOptions, Source};
+use crate::source::LoadOptions;
 use crate::store::snapshots::Snapshot;
 use chrono::Utc;
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
@@ -42,11 +43,10 @@ fn to_msg(ev: Event) -> Option<Msg> {
 
 struct Workers {
     tx: UnboundedSender<Msg>,
-    source: Arc<dyn Source>,
+    executor: Executor,
     load: LoadOptions,
     alerts: AlertConfig,
     store: StoreWorker,
-    posthog: Option<Arc<Project>>,
     /// The PostHog client's queries under way: the tasks run there, so that the one
     /// shutdown finds and cancels them.
     in_flight: InFlight,
@@ -56,8 +56,10 @@ impl Workers {
     fn perform(&self, effect: Effect) {
         match effect {
             Effect::Load { generation, params } => {
-                let (tx, source, opts) =
-                    (self.tx.clone(), Arc::clone(&self.source), self.load.clone());
+                let Executor::Local(source) = &self.executor else {
+                    return;
+                };
+                let (tx, source, opts) = (self.tx.clone(), Arc::clone(source), self.load.clone());
                 let (alerts, store) = (self.alerts.clone(), self.store.clone());
                 tokio::task::spawn_blocking(move || {
                     let dataset = match source.load(&opts) {
@@ -129,7 +131,7 @@ impl Workers {
                 q,
             } => self.evidence(alert, params, q),
             Effect::LoadSnapshots { period } => {
-                if let Some(p) = &self.posthog {
+                if let Some(p) = self.executor.project() {
                     self.store.send(StoreJob::LoadSnapshots {
                         source: remote::source_key(&p.origin),
                         period: period.to_string(),
@@ -152,7 +154,7 @@ impl Workers {
     /// snapshotted) on its own. Their bounds are cut in the project's zone unless the
     /// user chose one, so on the first refresh PostHog is asked for it before them.
     fn fetch(&self, generation: u64, params: EngineParams, parts: Vec<Part>, fresh: Freshness) {
-        let Some(project) = &self.posthog else {
+        let Some(project) = self.executor.project() else {
             return;
         };
         let (tx, store, project) = (self.tx.clone(), self.store.clone(), Arc::clone(project));
@@ -199,7 +201,7 @@ impl Workers {
 
     /// An alert's evidence, kept with the snapshots for offline use.
     fn evidence(&self, alert: String, params: EngineParams, q: crate::posthog::client::HogQl) {
-        let Some(project) = &self.posthog else {
+        let Some(project) = self.executor.project() else {
             return;
         };
         let (tx, store, project) = (self.tx.clone(), self.store.clone(), Arc::clone(project));
@@ -227,7 +229,7 @@ impl Workers {
     }
 
     fn page(&self, generation: u64, cursor: Cursor, since: i64) {
-        let Some(project) = &self.posthog else {
+        let Some(project) = self.executor.project() else {
             return;
         };
         let q = queries::decisions::page_query(cursor, project.scope.page, since);
@@ -329,7 +331,8 @@ fn describe(part: Part, p: &Progress) -> String {
 /// What the loop needs besides its state: the source, the store and the settings that
 /// workers use.
 pub struct Setup {
-    pub source: Arc<dyn Source>,
+    /// Where the events are: in memory (demo, a file) or in PostHog.
+    pub executor: Executor,
     pub load: LoadOptions,
     pub alerts: AlertConfig,
     /// The database (None: the default), opened by the store thread so that opening
@@ -337,14 +340,12 @@ pub struct Setup {
     pub db: Option<std::path::PathBuf>,
     pub read_only: bool,
     pub mouse: bool,
-    /// The PostHog project, when that is the source.
-    pub posthog: Option<Arc<Project>>,
 }
 
 pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
     let (tx, mut rx) = unbounded_channel();
     let store = store_worker::spawn(setup.db, setup.read_only, state.params.today, tx.clone());
-    let in_flight = (setup.posthog.as_ref())
+    let in_flight = (setup.executor.project())
         .map(|p| p.client.in_flight().clone())
         .unwrap_or_default();
     let shutdown = Shutdown {
@@ -355,11 +356,10 @@ pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
     let mut guard = TerminalGuard::enter(setup.mouse)?;
     let workers = Workers {
         tx,
-        source: setup.source,
+        executor: setup.executor,
         load: setup.load,
         alerts: setup.alerts,
         store,
-        posthog: setup.posthog,
         in_flight,
     };
     let size = guard.terminal.size()?;

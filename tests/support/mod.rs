@@ -311,3 +311,21 @@ impl Tmux {
         })
     }
 }
+
+/// A demo export of `events` events (`bearing demo-data`, today 2026-11-28) in `dir`.
+pub fn demo_export(dir: &Path, events: usize, seed: u64) -> PathBuf {
+    let path = dir.join(format!("demo-{events}-{seed}.jsonl"));
+    let out = Command::new(BIN)
+        .args(["--today", "2026-11-28", "demo-data", "--events"])
+        .arg(events.to_string())
+        .args(["--seed", &seed.to_string(), "--out"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    path
+}

@@ -243,7 +243,14 @@ pub fn evaluate_on(
 ) -> Vec<AlertCandidate> {
     let fired = rules::evaluate(r, &ds.strings, w, dead_band, cfg);
     let keys: Vec<rules::Key> = fired.iter().map(|f| f.key).collect();
-    let mut events = local::evidence(ds, w, &keys);
+    with_evidence(fired, local::evidence(ds, w, &keys))
+}
+
+/// The alerts raised, each with its evidence events, in identity order.
+pub fn with_evidence(
+    fired: Vec<rules::Fired>,
+    mut events: rustc_hash::FxHashMap<rules::Key, Vec<EvidenceEvent>>,
+) -> Vec<AlertCandidate> {
     let out = fired
         .into_iter()
         .map(|mut f| {

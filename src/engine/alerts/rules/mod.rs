@@ -24,6 +24,18 @@ pub struct Key {
     pub subject: Option<Sym>,
 }
 
+impl Key {
+    /// A tenant's alert without a subject.
+    pub fn tenant(rule: Rule, win: Win, tenant: Sym) -> Key {
+        Key {
+            rule,
+            win,
+            tenant: Some(tenant),
+            subject: None,
+        }
+    }
+}
+
 /// An alert the rules raised, with the key its evidence events are found by.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fired {
@@ -48,21 +60,12 @@ pub(super) fn label(p: &Period) -> String {
 }
 
 impl Ctx<'_> {
-    /// A property for display: a missing one shows as a dash.
     pub fn shown(&self, sym: Sym) -> &str {
-        if sym.is_empty() {
-            "—"
-        } else {
-            self.strings.resolve(sym)
-        }
+        crate::domain::dataset::shown(self.strings, sym)
     }
 
     pub fn tenant(&self, sym: Sym) -> &str {
-        if sym.is_empty() {
-            "(no tenant_id)"
-        } else {
-            self.strings.resolve(sym)
-        }
+        crate::domain::dataset::tenant_name(self.strings, sym)
     }
 
     pub fn is_deliverability(&self, category: Sym) -> bool {

@@ -65,12 +65,7 @@ pub(super) fn deliverability_trend(ctx: &mut Ctx, month: Win) {
                 acc.highest.map_or("—", Priority::name).to_owned(),
             ),
         ];
-        let key = Key {
-            rule: Rule::DeliverabilityTrend,
-            win: month,
-            tenant: Some(tenant),
-            subject: None,
-        };
+        let key = Key::tenant(Rule::DeliverabilityTrend, month, tenant);
         ctx.emit(key, severity, title, figures, now);
     }
 }
@@ -177,12 +172,7 @@ pub(super) fn decision_review_due(ctx: &mut Ctx, month: Win) {
             ("review date passed", passed.to_string()),
             ("reviews", schedule.join("; ")),
         ];
-        let key = Key {
-            rule: Rule::DecisionReviewDue,
-            win: month,
-            tenant: Some(tenant),
-            subject: None,
-        };
+        let key = Key::tenant(Rule::DecisionReviewDue, month, tenant);
         ctx.emit(key, severity, title, figures, n);
     }
 }

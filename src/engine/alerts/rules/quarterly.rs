@@ -69,12 +69,7 @@ pub(super) fn revenue_pattern(ctx: &mut Ctx, quarter: Win) {
             ("approximate impact", impact.phrase("potential impact")),
             ("asking for review", acc.follow_ups.to_string()),
         ];
-        let key = Key {
-            rule: Rule::RevenuePattern,
-            win: quarter,
-            tenant: Some(tenant),
-            subject: None,
-        };
+        let key = Key::tenant(Rule::RevenuePattern, quarter, tenant);
         ctx.emit(key, severity, title, figures, acc.count);
     }
 }
@@ -116,12 +111,7 @@ pub(super) fn cost_roi(ctx: &mut Ctx, quarter: Win) {
             ),
             ("opportunities", n.to_string()),
         ];
-        let key = Key {
-            rule: Rule::CostRoi,
-            win: quarter,
-            tenant: Some(tenant),
-            subject: None,
-        };
+        let key = Key::tenant(Rule::CostRoi, quarter, tenant);
         ctx.emit(key, severity, title, figures, n);
     }
 }
@@ -148,12 +138,7 @@ pub(super) fn planning_insight(ctx: &mut Ctx, quarter: Win) {
             if n == 1 { "decision" } else { "decisions" }
         );
         let figures = vec![("decisions", n.to_string()), ("categories", mix.join(", "))];
-        let key = Key {
-            rule: Rule::PlanningInsight,
-            win: quarter,
-            tenant: Some(tenant),
-            subject: None,
-        };
+        let key = Key::tenant(Rule::PlanningInsight, quarter, tenant);
         ctx.emit(key, Severity::Info, title, figures, n);
     }
 }
