@@ -33,9 +33,11 @@ pub fn rollup(ds: &Dataset, w: &Windows) -> AlertRollup {
                     if let Some(d) = w.zone.date_of(e.at) {
                         c.months[(d.month0() % 3) as usize] += 1;
                     }
-                    bump(&mut c.impacts, r.impact, 1);
-                    bump(&mut c.priorities, r.priority, 1);
-                    bump(&mut c.follow_ups, r.follow_up, 1);
+                    if win.is_reviewed() {
+                        bump(&mut c.impacts, r.impact, 1);
+                        bump(&mut c.priorities, r.priority, 1);
+                        bump(&mut c.follow_ups, r.follow_up, 1);
+                    }
                 }
             }
             Details::Cost(k) => {
@@ -43,7 +45,9 @@ pub fn rollup(ds: &Dataset, w: &Windows) -> AlertRollup {
                     let key = (win, e.tenant, k.optimization, k.review_required);
                     let c = cost.entry(key).or_default();
                     c.count += 1;
-                    bump(&mut c.savings, k.savings, 1);
+                    if win.is_reviewed() {
+                        bump(&mut c.savings, k.savings, 1);
+                    }
                     bump(&mut c.vendors, k.vendor, 1);
                 }
             }

@@ -48,6 +48,11 @@ impl Win {
         Win::ALL.get(i).copied()
     }
 
+    /// A month or quarter alerts are raised for (not one only compared with).
+    pub fn is_reviewed(self) -> bool {
+        Win::MONTHS.contains(&self) || Win::QUARTERS.contains(&self)
+    }
+
     /// The window of the same days before this one.
     pub fn before(self) -> Win {
         match self {
@@ -128,7 +133,8 @@ impl Windows {
     }
 }
 
-/// Revenue-protection signals of one tenant and trend category in one window.
+/// Revenue-protection signals of one tenant and trend category in one window; the
+/// values (impacts, priorities, follow-ups) only for the windows alerts are raised for.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RevenueCell {
     pub count: u32,
@@ -141,7 +147,8 @@ pub struct RevenueCell {
     pub follow_ups: Counts<Sym>,
 }
 
-/// Cost opportunities of one tenant, optimization type and review flag in one window.
+/// Cost opportunities of one tenant, optimization type and review flag in one window;
+/// savings only for the windows alerts are raised for.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CostCell {
     pub count: u32,

@@ -149,6 +149,9 @@ pub fn query(b: &Bounds, w: &Windows, scope: &Scope) -> HogQl {
     let (readable, dated, day) = (&review.readable, &review.dated, &review.day);
     let rev = "FROM aw WHERE ev = {ev_r}";
     let cost = "FROM aw WHERE ev = {ev_c}";
+    // The values the rules read are counted in the months and quarters alerts are
+    // raised for; the windows before them are only compared by count.
+    let rev_values = "FROM aw WHERE ev = {ev_r} AND wi IN (1, 3, 5, 7)";
     let mut parts = vec![
         format!(
             "SELECT 'r' AS part, wi AS w, tenant, g, NULL AS k, NULL AS val, NULL AS aux, NULL AS fu, \
@@ -158,19 +161,20 @@ pub fn query(b: &Bounds, w: &Windows, scope: &Scope) -> HogQl {
         // The other members leave their constants unnamed (only the first names the
         // columns), so no alias shadows a column of `aw`.
         format!(
-            "SELECT 'ri', wi, tenant, g, NULL, r, NULL, NULL, count(), 0, 0, 0 {rev} GROUP BY wi, tenant, g, r"
+            "SELECT 'ri', wi, tenant, g, NULL, r, NULL, NULL, count(), 0, 0, 0 {rev_values} GROUP BY wi, tenant, g, r"
         ),
         format!(
-            "SELECT 'rp', wi, tenant, g, NULL, x, NULL, NULL, count(), 0, 0, 0 {rev} GROUP BY wi, tenant, g, x"
+            "SELECT 'rp', wi, tenant, g, NULL, x, NULL, NULL, count(), 0, 0, 0 {rev_values} GROUP BY wi, tenant, g, x"
         ),
         format!(
-            "SELECT 'rf', wi, tenant, g, NULL, y, NULL, NULL, count(), 0, 0, 0 {rev} GROUP BY wi, tenant, g, y"
+            "SELECT 'rf', wi, tenant, g, NULL, y, NULL, NULL, count(), 0, 0, 0 {rev_values} GROUP BY wi, tenant, g, y"
         ),
         format!(
             "SELECT 'c', wi, tenant, g, x, NULL, NULL, NULL, count(), 0, 0, 0 {cost} GROUP BY wi, tenant, g, x"
         ),
         format!(
-            "SELECT 'cs', wi, tenant, g, x, r, NULL, NULL, count(), 0, 0, 0 {cost} GROUP BY wi, tenant, g, x, r"
+            "SELECT 'cs', wi, tenant, g, x, r, NULL, NULL, count(), 0, 0, 0 {cost} \
+             AND wi IN (1, 3, 5, 7) GROUP BY wi, tenant, g, x, r"
         ),
         format!(
             "SELECT 'cv', wi, tenant, g, x, y, NULL, NULL, count(), 0, 0, 0 {cost} GROUP BY wi, tenant, g, x, y"
