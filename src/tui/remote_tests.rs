@@ -115,6 +115,13 @@ fn empty(part: Part) -> Box<QueryResult> {
     })
 }
 
+/// Every part after the overview answers, with nothing tracked yet.
+fn answer_the_rest(s: &mut AppState, generation: u64, minute: u32) {
+    for part in Part::ALL.into_iter().filter(|p| *p != Part::Overview) {
+        answer(s, generation, part, Ok(empty(part)), minute);
+    }
+}
+
 fn at(minute: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 28, 9, minute, 0)
         .single()
@@ -168,16 +175,8 @@ fn answers_fill_their_own_panes_and_a_refresh_is_never_started_twice() {
     let d = s.data.as_ref().unwrap();
     assert_eq!(d.views.overview.rows.len(), 1);
     assert_eq!(d.views.overview.rows[0].revenue, 12);
-    assert!(s.in_flight.is_some(), "four answers still out");
-    for part in [
-        Part::Revenue,
-        Part::Cost,
-        Part::Decisions,
-        Part::Health,
-        Part::Alerts,
-    ] {
-        answer(&mut s, g, part, Ok(empty(part)), 2);
-    }
+    assert!(s.in_flight.is_some(), "five answers still out");
+    answer_the_rest(&mut s, g, 2);
     assert!(s.in_flight.is_none());
     assert_eq!(s.status.as_ref().unwrap().text, "refreshed from PostHog");
     // Now R starts a new refresh, and the panes show their data while it runs.
@@ -194,15 +193,7 @@ fn a_failed_refresh_keeps_the_data_and_offline_is_said_once_all_are_in() {
     let mut s = state();
     let g = fetch_generation(&start(&mut s)).unwrap();
     answer(&mut s, g, Part::Overview, Ok(overview_answer()), 1);
-    for part in [
-        Part::Revenue,
-        Part::Cost,
-        Part::Decisions,
-        Part::Health,
-        Part::Alerts,
-    ] {
-        answer(&mut s, g, part, Ok(empty(part)), 1);
-    }
+    answer_the_rest(&mut s, g, 1);
     let g2 = fetch_generation(&refresh_key(&mut s)).unwrap();
     let offline = PostHogError::Unreachable {
         host: "https://eu.posthog.com".into(),
@@ -260,15 +251,7 @@ fn a_stale_answer_changes_nothing_the_user_sees() {
     s.size = (120, 40);
     let g = fetch_generation(&start(&mut s)).unwrap();
     answer(&mut s, g, Part::Overview, Ok(overview_answer()), 1);
-    for part in [
-        Part::Revenue,
-        Part::Cost,
-        Part::Decisions,
-        Part::Health,
-        Part::Alerts,
-    ] {
-        answer(&mut s, g, part, Ok(empty(part)), 1);
-    }
+    answer_the_rest(&mut s, g, 1);
     let g2 = fetch_generation(&refresh_key(&mut s)).unwrap();
     let before = screen(&s);
     let views = s.data.as_ref().unwrap().views.clone();
