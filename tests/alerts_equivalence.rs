@@ -19,7 +19,6 @@ use serde_json::Value;
 use sim::Sim;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const TODAYS: [&str; 3] = ["2026-11-01", "2026-09-30", "2026-11-19"];
 const CUSTOM: &str = "competitive_intel_update";
@@ -60,18 +59,11 @@ fn listed(
         "{}-{today}.db",
         if sim.is_some() { "ph" } else { "file" }
     ));
-    let mut cmd = Command::new(support::BIN);
-    cmd.args(["--config", config.to_str().unwrap(), "--today", today])
+    let out = sim::bearing(dir, sim, &config, today)
         .args(["--source", source, "--db", db.to_str().unwrap()])
         .args([command, "--json"])
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env_remove("POSTHOG_HOST")
-        .env_remove("POSTHOG_PERSONAL_API_KEY")
-        .env_remove("BEARING_TIMEZONE");
-    if let Some(sim) = sim {
-        cmd.envs(sim.env());
-    }
-    let out = cmd.output().unwrap();
+        .output()
+        .unwrap();
     // 3: a new high or critical alert waits, as it should on these fixtures.
     assert!(
         matches!(out.status.code(), Some(0 | 3)),

@@ -19,7 +19,6 @@ use messy::typed_first;
 use serde_json::Value;
 use sim::Sim;
 use std::path::Path;
-use std::process::Command;
 
 /// `bearing report --format json` on `today` with `args` before the command, without
 /// the fields that name the source or the time of fetching.
@@ -37,17 +36,8 @@ fn report_env(
 ) -> Value {
     let config = dir.join("config.toml");
     std::fs::write(&config, "").unwrap();
-    let mut cmd = Command::new(support::BIN);
-    cmd.args(["--config", config.to_str().unwrap(), "--today", today])
-        .args(args)
-        .args(["report", "--format", "json"])
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env_remove("POSTHOG_HOST")
-        .env_remove("POSTHOG_PERSONAL_API_KEY")
-        .env_remove("BEARING_TIMEZONE");
-    if let Some(sim) = sim {
-        cmd.envs(sim.env());
-    }
+    let mut cmd = sim::bearing(dir, sim, &config, today);
+    cmd.args(args).args(["report", "--format", "json"]);
     cmd.envs(env.iter().copied());
     let out = cmd.output().unwrap();
     assert!(

@@ -272,3 +272,19 @@ impl Drop for Sim {
         let _ = self.child.wait();
     }
 }
+
+/// bearing with `config` and `today`, its data in `dir`, no PostHog or zone from the
+/// environment, and the simulator's settings when there is one: a file and PostHog run
+/// the same way.
+pub fn bearing(dir: &Path, sim: Option<&Sim>, config: &Path, today: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bearing"));
+    cmd.args(["--config", config.to_str().unwrap(), "--today", today])
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env_remove("POSTHOG_HOST")
+        .env_remove("POSTHOG_PERSONAL_API_KEY")
+        .env_remove("BEARING_TIMEZONE");
+    if let Some(sim) = sim {
+        cmd.envs(sim.env());
+    }
+    cmd
+}
