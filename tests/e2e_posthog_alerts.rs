@@ -1,6 +1,7 @@
 //! Alerts in the cockpit over PostHog, driven in tmux against the simulator: the rules
 //! run on PostHog's alert rollup and fill pane 5, an alert is triaged, the triage
-//! survives a refresh and a restart, its evidence events open with Enter, and with
+//! survives a refresh and a restart, its evidence events open with Enter (and a page
+//! more with m), and with
 //! PostHog gone the alerts and that evidence come back from the snapshot.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -51,6 +52,11 @@ fn row_of<'a>(s: &'a str, what: &str) -> Option<(usize, &'a str)> {
         .find(|(_, l)| l.contains(what))
 }
 
+/// N of the details' "… and N more events".
+fn more_events(s: &str) -> Option<usize> {
+    s.split("… and ").nth(1)?.split(' ').next()?.parse().ok()
+}
+
 fn acked(s: &str, what: &str) -> bool {
     row_of(s, what).is_some_and(|(_, r)| r.contains(" ack "))
 }
@@ -80,6 +86,21 @@ fn alerts_over_posthog_are_triaged_kept_and_shown_offline_with_their_evidence() 
         s.contains("Evidence") && s.contains("• 2026-") && s.contains("revenue_protection_trend [")
     });
     assert!(!s.contains("asking PostHog"), "{s}");
+    // A page more with m: the count of events not shown goes down by twenty (or to
+    // none), read at the end of the details.
+    t.keys(&["G"]);
+    let s = t.wait_until("the end of the details", |s| s.contains("Notes"));
+    let more = more_events(&s).unwrap_or_else(|| panic!("one page holds it all:\n{s}"));
+    t.keys(&["m"]);
+    t.keys(&["G"]);
+    let s = t.wait_within(RETRIES, "a further page of evidence", |s| {
+        !s.contains("fetching the evidence")
+            && match more_events(s) {
+                Some(left) => left + 20 == more,
+                None => more <= 20 && s.contains("Notes"),
+            }
+    });
+    assert!(s.contains("revenue_protection_trend ["), "{s}");
     t.keys(&["Escape"]);
     // A refresh keeps the triage.
     t.keys(&["R"]);

@@ -129,10 +129,10 @@ fn triage_survives_a_restart_and_a_refresh_and_undo_reverses_the_last_change() {
     // alerts read back from the store), then look.
     t.keys(&["R"]);
     let s = t.wait_until("the reload to start or end", |s| {
-        s.contains("reloading DEMO DATA") || s.contains("reloaded DEMO DATA")
+        s.contains("refreshing DEMO DATA") || s.contains("refreshed from DEMO DATA")
     });
     assert!(!s.contains("panicked"), "{s}");
-    let s = t.wait_for("reloaded DEMO DATA: ");
+    let s = t.wait_for("refreshed from DEMO DATA: ");
     assert_eq!(counts(&s), kept, "the refresh changed triage state:\n{s}");
     assert!(s.contains(" ack "), "{s}");
     // Mark a follow-up done.

@@ -3,11 +3,11 @@
 //! A change to any screen shows up as a reviewable diff (`cargo insta review`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use bearing::tui::fixture::loaded;
+use bearing::tui::fixture::{loaded, send};
 use bearing::tui::panes::PaneId;
 use bearing::tui::state::AppState;
 use bearing::tui::ui::draw;
-use bearing::tui::update::{Msg, update};
+use bearing::tui::update::Msg;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -27,7 +27,8 @@ fn press(state: &mut AppState, keys: &str) {
             ' ' => KeyCode::Char(' '),
             c => KeyCode::Char(c),
         };
-        update(state, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        // Through the fixture's workers: Enter on an alert fetches its evidence.
+        send(state, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     }
 }
 

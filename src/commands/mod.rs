@@ -353,18 +353,19 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, (today, fixed): Today) 
         Ok(rt) => rt,
         Err(e) => return fail(e),
     };
-    if let Some(p) = executor.project() {
-        state.remote = Some(crate::tui::remote::Remote {
-            zone_chosen: config.timezone.is_some(),
-            today_fixed: fixed,
-            alert_cfg: config.alerts.clone(),
-            ..crate::tui::remote::Remote::new(p.scope.clone())
-        });
-    }
+    let scope = executor
+        .project()
+        .map(|p| p.scope.clone())
+        .unwrap_or_default();
+    state.feed = crate::tui::feed::Feed {
+        zone_chosen: config.timezone.is_some(),
+        today_fixed: fixed,
+        alert_cfg: config.alerts.clone(),
+        ..crate::tui::feed::Feed::new(scope)
+    };
     let setup = app::Setup {
         executor,
         load: load_options(&config, today),
-        alerts: config.alerts.clone(),
         db: config.db.clone(),
         read_only: config.read_only,
         mouse: config.mouse,

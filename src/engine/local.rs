@@ -244,7 +244,10 @@ struct TenantAcc {
 /// time is still counted: it cannot be placed before the cut, and PostHog stamps such
 /// an event with its arrival.
 pub fn health(ds: &Dataset, since: i64) -> HealthRollup {
-    let mut out = HealthRollup::default();
+    let mut out = HealthRollup {
+        ingest: Some(ds.ingest.clone()),
+        ..HealthRollup::default()
+    };
     for e in &ds.events {
         if e.at != i64::MIN && e.at < since {
             continue;

@@ -16,7 +16,7 @@ pub mod series;
 pub mod summaries;
 pub mod trends;
 
-use crate::domain::{Dataset, IngestStats, Interner, Period, PeriodSpec, Zone};
+use crate::domain::{Dataset, Interner, Period, PeriodSpec, Zone};
 use chrono::NaiveDate;
 use cost::CostRow;
 use decisions::DecisionLog;
@@ -68,16 +68,11 @@ pub struct Views {
 /// Every pane from a dataset in memory, by the local executor.
 pub fn compute(ds: &Dataset, params: &EngineParams) -> Views {
     let r = local::rollups(ds, params);
-    build(&r, &ds.strings, Some(&ds.ingest), params)
+    build(&r, &ds.strings, params)
 }
 
 /// Every pane from rollups, whichever executor produced them.
-pub fn build(
-    r: &Rollups,
-    strings: &Interner,
-    ingest: Option<&IngestStats>,
-    params: &EngineParams,
-) -> Views {
+pub fn build(r: &Rollups, strings: &Interner, params: &EngineParams) -> Views {
     let period = params.period.resolve(params.today, params.zone);
     let axis = MonthAxis::new(params.today, params.zone);
     Views {
@@ -92,7 +87,7 @@ pub fn build(
             since: Some(scan::Since::health_day(params)),
             ..health::health(
                 &r.health,
-                ingest,
+                r.health.ingest.as_ref(),
                 r.overview
                     .subscriptions
                     .as_ref()

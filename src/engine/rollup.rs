@@ -135,6 +135,9 @@ pub struct KindCounts {
 pub struct HealthRollup {
     /// Revenue, cost, decisions.
     pub kinds: [KindCounts; 3],
+    /// What reading the source line by line met (demo, files); None for PostHog,
+    /// whose events arrive already parsed.
+    pub ingest: Option<crate::domain::IngestStats>,
 }
 
 /// Every pane's rollup.

@@ -30,6 +30,7 @@ pub enum Action {
     Filter,
     Details,
     Zoom,
+    More,
     Period,
     Theme,
     Select,
@@ -103,7 +104,7 @@ use Action as A;
 use Group as G;
 
 /// Every action, in help order, with its default keys.
-const SPECS: [Spec; 34] = [
+const SPECS: [Spec; 35] = [
     spec(
         A::Quit,
         G::General,
@@ -215,6 +216,13 @@ const SPECS: [Spec; 34] = [
         &["z"],
         "zoom the focused pane to full screen",
         Some("zoom"),
+    ),
+    spec(
+        A::More,
+        G::View,
+        &["m"],
+        "more evidence events, in an alert's details",
+        None,
     ),
     spec(
         A::Period,

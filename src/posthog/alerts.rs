@@ -10,7 +10,7 @@ use crate::domain::Interner;
 use crate::engine::EngineParams;
 use crate::engine::alerts::rollup::{AlertRollup, Windows};
 use crate::engine::alerts::rules::{self, Fired, Key};
-use crate::engine::alerts::{AlertCandidate, AlertConfig, EvidenceEvent};
+use crate::engine::alerts::{AlertCandidate, AlertConfig, EVIDENCE_EVENTS, EvidenceEvent};
 use crate::engine::followups::FollowUpCandidate;
 use rustc_hash::FxHashMap;
 
@@ -54,7 +54,8 @@ impl Cycle {
     ) -> Result<FxHashMap<Key, Vec<EvidenceEvent>>, PostHogError> {
         let name = queries::evidence::NAME;
         let rows = Rows::new(answer).map_err(|e| bad(name, e))?;
-        queries::evidence::read(&rows, &mut self.strings, &self.windows).map_err(|e| bad(name, e))
+        queries::evidence::read(&rows, &mut self.strings, &self.windows, EVIDENCE_EVENTS)
+            .map_err(|e| bad(name, e))
     }
 }
 
@@ -87,6 +88,7 @@ pub async fn run(
         &b,
         &cycle.windows,
         &project.scope,
+        EVIDENCE_EVENTS,
     ) {
         let answer = project
             .client

@@ -338,6 +338,31 @@ pub fn remap(event: &mut Event, map: &[Sym]) {
     }
 }
 
+/// Moves a dataset's strings onto a copy of `base` (an earlier load's), so that every
+/// symbol of the earlier load keeps naming the same string: the cockpit holds rollups of
+/// both while a reload's answers arrive part by part. Reloading the same file maps
+/// every symbol onto itself, and nothing is rewritten.
+pub fn rebase(ds: &mut crate::domain::Dataset, base: &Interner) {
+    let mut strings = base.clone();
+    let map = strings.absorb(std::mem::take(&mut ds.strings));
+    ds.strings = strings;
+    if map.iter().enumerate().all(|(i, s)| s.0 as usize == i) {
+        return;
+    }
+    let m = |s: &mut Sym| *s = map.get(s.0 as usize).copied().unwrap_or(Sym::EMPTY);
+    for e in &mut ds.events {
+        remap(e, &map);
+    }
+    for c in &mut ds.custom {
+        remap_custom(c, &map);
+    }
+    for sub in ds.subscriptions.iter_mut().flatten() {
+        m(&mut sub.tenant);
+        m(&mut sub.plan);
+        m(&mut sub.status);
+    }
+}
+
 #[cfg(test)]
 mod attack_tests;
 

@@ -3,23 +3,22 @@
 //! ready events is empty, so a burst of keys costs one frame, not one per key, and
 //! only after something happened (no timer redraws an idle screen).
 
-use super::remote;
-use super::state::AppState;
+use super::feed;
+use super::state::{AppState, LoadError};
 use super::store_worker::{self, StoreJob, StoreWorker};
 use super::terminal::TerminalGuard;
 use super::ui;
-use super::update::{Effect, Loaded, Msg, start, update};
+use super::update::{Effect, Msg, start, update};
 use super::watchdog::{self, Shutdown};
-use crate::engine::alerts::AlertConfig;
+use crate::engine::EngineParams;
+use crate::engine::alerts::rules::Key;
 use crate::engine::rollup::Cursor;
-use crate::engine::{self, EngineParams};
-use crate::executor::Executor;
+use crate::executor::{Answer, EvidenceAnswer, Executor, local};
 use crate::posthog::client::{Freshness, Progress};
 use crate::posthog::fetch::Project;
 use crate::posthog::inflight::InFlight;
 use crate::posthog::queries::{self, Part};
-use crate::refresh;
-use crate::source::LoadOptions;
+use crate::source::{LoadOptions, Source};
 use crate::store::snapshots::Snapshot;
 use chrono::Utc;
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
@@ -45,7 +44,8 @@ struct Workers {
     tx: UnboundedSender<Msg>,
     executor: Executor,
     load: LoadOptions,
-    alerts: AlertConfig,
+    /// The dataset the local executor read (none over PostHog).
+    held: Arc<local::Held>,
     store: StoreWorker,
     /// The PostHog client's queries under way: the tasks run there, so that the one
     /// shutdown finds and cancels them.
@@ -55,54 +55,6 @@ struct Workers {
 impl Workers {
     fn perform(&self, effect: Effect) {
         match effect {
-            Effect::Load { generation, params } => {
-                let Executor::Local(source) = &self.executor else {
-                    return;
-                };
-                let (tx, source, opts) = (self.tx.clone(), Arc::clone(source), self.load.clone());
-                let (alerts, store) = (self.alerts.clone(), self.store.clone());
-                tokio::task::spawn_blocking(move || {
-                    let dataset = match source.load(&opts) {
-                        Ok(ds) => Arc::new(ds),
-                        Err(e) => {
-                            let _ = tx.send(Msg::Loaded {
-                                generation,
-                                result: Err(e),
-                                at: Utc::now(),
-                            });
-                            return;
-                        }
-                    };
-                    // The panes first; the rules and the store's triage state after.
-                    let views = Arc::new(engine::compute(&dataset, &params));
-                    let loaded = Loaded {
-                        dataset: Arc::clone(&dataset),
-                        views,
-                    };
-                    let _ = tx.send(Msg::Loaded {
-                        generation,
-                        result: Ok(Box::new(loaded)),
-                        at: Utc::now(),
-                    });
-                    let (alerts, followups) = refresh::rules(&dataset, &params, &alerts);
-                    store.send(StoreJob::Sync {
-                        generation,
-                        alerts,
-                        followups,
-                    });
-                });
-            }
-            Effect::Recompute {
-                generation,
-                dataset,
-                params,
-            } => {
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    let views = Arc::new(engine::compute(&dataset, &params));
-                    let _ = tx.send(Msg::Computed { generation, views });
-                });
-            }
             Effect::Triage(request) => self.store.send(StoreJob::Triage(request)),
             Effect::Fetch {
                 generation,
@@ -125,15 +77,17 @@ impl Workers {
                 followups,
             }),
             Effect::FetchEvidence {
-                generation: _,
                 alert,
+                key,
                 params,
+                per,
                 q,
-            } => self.evidence(alert, params, q),
+            } => self.evidence(alert, key, (params, per), q),
+            // A local source is always at hand: only PostHog's answers are kept.
             Effect::LoadSnapshots { period } => {
                 if let Some(p) = self.executor.project() {
                     self.store.send(StoreJob::LoadSnapshots {
-                        source: remote::source_key(&p.origin),
+                        source: super::feed_snapshots::source_key(&p.origin),
                         period: period.to_string(),
                     });
                 }
@@ -154,16 +108,19 @@ impl Workers {
     /// snapshotted) on its own. Their bounds are cut in the project's zone unless the
     /// user chose one, so on the first refresh PostHog is asked for it before them.
     fn fetch(&self, generation: u64, params: EngineParams, parts: Vec<Part>, fresh: Freshness) {
-        let Some(project) = self.executor.project() else {
-            return;
+        let project = match &self.executor {
+            Executor::Local(source) => {
+                return self.fetch_local(Arc::clone(source), generation, params, parts, fresh);
+            }
+            Executor::PostHog(project) => Arc::clone(project),
         };
-        let (tx, store, project) = (self.tx.clone(), self.store.clone(), Arc::clone(project));
+        let (tx, store) = (self.tx.clone(), self.store.clone());
         self.spawn(async move {
             let params_in_zone = match project.localize(params).await {
                 Ok(p) => p,
                 Err(e) => {
                     for part in parts {
-                        let result = Err(e.clone());
+                        let result = Err(LoadError::from(e.clone()));
                         let at = Utc::now();
                         let _ = tx.send(Msg::Fetched {
                             generation,
@@ -199,21 +156,85 @@ impl Workers {
         });
     }
 
-    /// An alert's evidence, kept with the snapshots for offline use.
-    fn evidence(&self, alert: String, params: EngineParams, q: crate::posthog::client::HogQl) {
-        let Some(project) = self.executor.project() else {
+    /// The local executor's answers, from the dataset it holds or reads now; a source
+    /// that cannot be read fails every part with the same error.
+    fn fetch_local(
+        &self,
+        source: Arc<dyn Source>,
+        generation: u64,
+        params: EngineParams,
+        parts: Vec<Part>,
+        fresh: Freshness,
+    ) {
+        let (tx, held, opts) = (self.tx.clone(), Arc::clone(&self.held), self.load.clone());
+        tokio::task::spawn_blocking(move || {
+            let send = |part, result| {
+                let at = Utc::now();
+                let _ = tx.send(Msg::Fetched {
+                    generation,
+                    part,
+                    result,
+                    at,
+                });
+            };
+            match held.dataset(source.as_ref(), &opts, fresh) {
+                Ok(ds) => local::answers(&ds, &params, &parts, |part, a| send(part, Ok(a))),
+                Err(e) => {
+                    let e = LoadError::from(e);
+                    for part in parts {
+                        send(part, Err(e.clone()));
+                    }
+                }
+            }
+        });
+    }
+
+    /// An alert's evidence: from the dataset held, or asked of PostHog and kept with
+    /// the snapshots for offline use.
+    fn evidence(
+        &self,
+        alert: String,
+        key: Key,
+        (params, per): (EngineParams, usize),
+        q: Option<crate::posthog::client::HogQl>,
+    ) {
+        let tx = self.tx.clone();
+        let project = match &self.executor {
+            Executor::Local(_) => {
+                let held = Arc::clone(&self.held);
+                tokio::task::spawn_blocking(move || {
+                    let events = held
+                        .get()
+                        .map(|ds| local::evidence(&ds, &params, key, per))
+                        .unwrap_or_default();
+                    let _ = tx.send(Msg::Evidence {
+                        alert,
+                        result: Ok(EvidenceAnswer::Events(events)),
+                        at: Utc::now(),
+                    });
+                });
+                return;
+            }
+            Executor::PostHog(project) => Arc::clone(project),
+        };
+        let Some(q) = q else {
+            let _ = tx.send(Msg::Evidence {
+                alert,
+                result: Ok(EvidenceAnswer::Events(Vec::new())),
+                at: Utc::now(),
+            });
             return;
         };
-        let (tx, store, project) = (self.tx.clone(), self.store.clone(), Arc::clone(project));
+        let store = self.store.clone();
         self.spawn(async move {
             let result = project.client.query(&q, &|_| {}).await;
             let at = Utc::now();
             if let Ok(Ok(body)) = result.as_ref().map(serde_json::to_string) {
                 store.send(StoreJob::SaveSnapshot {
-                    source: remote::source_key(&project.origin),
+                    source: super::feed_snapshots::source_key(&project.origin),
                     period: params.period.to_string(),
                     snapshot: Snapshot {
-                        part: super::remote_alerts::snapshot_part(&alert),
+                        part: super::feed_alerts::snapshot_part(&alert, per),
                         today: params.today,
                         fetched_at: at,
                         body,
@@ -222,7 +243,9 @@ impl Workers {
             }
             let _ = tx.send(Msg::Evidence {
                 alert,
-                result: result.map(Box::new),
+                result: result
+                    .map(|a| EvidenceAnswer::Query(Box::new(a)))
+                    .map_err(LoadError::from),
                 at,
             });
         });
@@ -284,7 +307,7 @@ async fn fetch_part(job: FetchJob) {
         project.learn(answer);
         if let Ok(body) = serde_json::to_string(answer) {
             store.send(StoreJob::SaveSnapshot {
-                source: remote::source_key(&project.origin),
+                source: super::feed_snapshots::source_key(&project.origin),
                 period: params.period.to_string(),
                 snapshot: Snapshot {
                     part: part.query_name().to_owned(),
@@ -298,14 +321,16 @@ async fn fetch_part(job: FetchJob) {
     let _ = tx.send(Msg::Fetched {
         generation,
         part,
-        result: result.map(Box::new),
+        result: result
+            .map(|a| Answer::Query(Box::new(a)))
+            .map_err(LoadError::from),
         at,
     });
 }
 
 /// A slow query's state, for the status line.
 fn describe(part: Part, p: &Progress) -> String {
-    let name = remote::pane_of(part).title();
+    let name = feed::pane_of(part).title();
     match p {
         Progress::Retrying {
             attempt,
@@ -334,7 +359,6 @@ pub struct Setup {
     /// Where the events are: in memory (demo, a file) or in PostHog.
     pub executor: Executor,
     pub load: LoadOptions,
-    pub alerts: AlertConfig,
     /// The database (None: the default), opened by the store thread so that opening
     /// it never delays the first screen.
     pub db: Option<std::path::PathBuf>,
@@ -358,7 +382,7 @@ pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
         tx,
         executor: setup.executor,
         load: setup.load,
-        alerts: setup.alerts,
+        held: Arc::default(),
         store,
         in_flight,
     };

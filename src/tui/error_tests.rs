@@ -1,9 +1,9 @@
 //! Errors travel typed from the workers to the screen (a source's, PostHog's, the
 //! store's), and read there exactly as they did when they travelled as text.
 
+use super::feed::{Feed, pane_of};
 use super::fixture::today;
 use super::panes::PaneId;
-use super::remote::{Remote, pane_of};
 use super::state::{AppState, LoadError, PaneLoad};
 use super::update::{Effect, Msg, start, update};
 use crate::domain::Origin;
@@ -56,17 +56,26 @@ fn screen_text(s: &AppState) -> String {
 #[test]
 fn a_failed_first_load_holds_the_sources_error_and_shows_its_words() {
     let mut s = fresh(Origin::Demo);
-    let Some(Effect::Load { generation, .. }) = start(&mut s).into_iter().next() else {
-        panic!("no load")
-    };
-    update(
-        &mut s,
-        Msg::Loaded {
-            generation,
-            result: Err(gone()),
-            at: Utc::now(),
-        },
-    );
+    let generation = start(&mut s)
+        .iter()
+        .find_map(|e| match e {
+            Effect::Fetch { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .expect("a fetch");
+    // The local executor fails every part with the source's error.
+    let e = LoadError::from(gone());
+    for part in Part::ALL {
+        update(
+            &mut s,
+            Msg::Fetched {
+                generation,
+                part,
+                result: Err(e.clone()),
+                at: Utc::now(),
+            },
+        );
+    }
     for pane in PaneId::ALL {
         let PaneLoad::Failed(e) = s.pane_load(pane) else {
             panic!("{pane:?} is not failed")
@@ -74,7 +83,10 @@ fn a_failed_first_load_holds_the_sources_error_and_shows_its_words() {
         assert!(matches!(e, LoadError::Source(_)), "{e:?}");
         assert_eq!(e.to_string(), "cannot read x: gone");
     }
-    assert_eq!(status(&s), Some("cannot read x: gone"));
+    assert_eq!(
+        status(&s),
+        Some("refresh failed: cannot read x: gone; nothing to show yet. R retries")
+    );
     assert!(screen_text(&s).contains("Could not load: cannot read x: gone"));
 }
 
@@ -84,7 +96,7 @@ fn a_pane_posthog_never_answered_holds_posthogs_error() {
         host: "https://eu.posthog.com".into(),
         project: "1".into(),
     });
-    s.remote = Some(Remote::new(Scope::default()));
+    s.feed = Feed::new(Scope::default());
     let generation = start(&mut s)
         .iter()
         .find_map(|e| match e {
@@ -98,7 +110,7 @@ fn a_pane_posthog_never_answered_holds_posthogs_error() {
         Msg::Fetched {
             generation,
             part: Part::Cost,
-            result: Err(e.clone()),
+            result: Err(e.clone().into()),
             at: Utc::now(),
         },
     );

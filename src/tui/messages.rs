@@ -1,22 +1,22 @@
 //! What flows through the loop: messages into `update`, effects out of it to the
 //! workers.
 
+use super::state::LoadError;
 use super::triage::{TriageReply, TriageRequest};
-use crate::domain::{Dataset, PeriodSpec};
+use crate::domain::PeriodSpec;
+use crate::engine::EngineParams;
 use crate::engine::rollup::Cursor;
-use crate::engine::{EngineParams, Views};
+use crate::executor::{Answer, EvidenceAnswer};
 use crate::keys::Action;
 use crate::posthog::client::{Freshness, QueryResult};
 use crate::posthog::error::PostHogError;
 use crate::posthog::queries::Part;
 use crate::refresh::Triage;
-use crate::source::SourceError;
 use crate::store::StoreError;
 use crate::store::open::StoreStatus;
 use crate::store::snapshots::Snapshot;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
-use std::sync::Arc;
 
 #[derive(Debug)]
 pub enum Msg {
@@ -24,11 +24,6 @@ pub enum Msg {
     Mouse(MouseEvent),
     Resize(u16, u16),
     Action(Action),
-    Loaded {
-        generation: u64,
-        result: Result<Box<Loaded>, SourceError>,
-        at: DateTime<Utc>,
-    },
     /// What the store held when it opened, read while the data loads: the alerts and
     /// follow-ups of earlier sessions are on screen before this load's rules have run.
     Stored(Box<Synced>),
@@ -42,17 +37,13 @@ pub enum Msg {
         result: Result<TriageReply, StoreError>,
         store: StoreStatus,
     },
-    Computed {
-        generation: u64,
-        views: Arc<Views>,
-    },
     /// SIGTERM, SIGHUP, SIGINT or SIGQUIT: end cleanly.
     Signal(i32),
-    /// PostHog's answer for one pane.
+    /// One part's answer, from whichever executor holds the events.
     Fetched {
         generation: u64,
         part: Part,
-        result: Result<Box<QueryResult>, PostHogError>,
+        result: Result<Answer, LoadError>,
         at: DateTime<Utc>,
     },
     /// The parameters a refresh's queries were cut with, when they differ from the
@@ -72,10 +63,10 @@ pub enum Msg {
         result: Result<Box<QueryResult>, PostHogError>,
         at: DateTime<Utc>,
     },
-    /// An alert's evidence events from PostHog.
+    /// An alert's evidence events.
     Evidence {
         alert: String,
-        result: Result<Box<QueryResult>, PostHogError>,
+        result: Result<EvidenceAnswer, LoadError>,
         at: DateTime<Utc>,
     },
     /// The store's offline snapshots for the period, and when they were read (to tell
@@ -84,14 +75,6 @@ pub enum Msg {
         snapshots: Vec<Snapshot>,
         at: DateTime<Utc>,
     },
-}
-
-/// A finished load: the data and its views. The alerts follow in [`Synced`], so the
-/// panes never wait for the database.
-#[derive(Debug)]
-pub struct Loaded {
-    pub dataset: Arc<Dataset>,
-    pub views: Arc<Views>,
 }
 
 /// The alerts and follow-ups as stored after a load.
@@ -106,25 +89,15 @@ pub struct Synced {
 
 #[derive(Debug)]
 pub enum Effect {
-    /// Read the source and compute every view.
-    Load {
-        generation: u64,
-        params: EngineParams,
-    },
-    /// Compute the views again from data already loaded (a new period).
-    Recompute {
-        generation: u64,
-        dataset: Arc<Dataset>,
-        params: EngineParams,
-    },
     /// Change triage state in the store.
     Triage(TriageRequest),
-    /// Ask PostHog for these panes, concurrently.
+    /// Ask the executor for these parts; each answer comes back on its own.
     Fetch {
         generation: u64,
         params: EngineParams,
         parts: Vec<Part>,
-        /// Fresh when the analyst pressed refresh; else PostHog's cache will do.
+        /// Fresh when the analyst pressed refresh (PostHog computes again, a file is
+        /// read again); else a cached answer will do.
         fresh: Freshness,
     },
     /// Ask PostHog for the decision log's next page.
@@ -134,20 +107,24 @@ pub enum Effect {
         /// The log's first instant: pages go no further back.
         since: i64,
     },
-    /// Meet the store with what the rules raised on PostHog's alert rollup (nothing,
-    /// to read what it holds).
+    /// Meet the store with what the rules raised on the alert rollup.
     SyncStore {
         generation: u64,
         alerts: Vec<crate::engine::alerts::AlertCandidate>,
         followups: Vec<crate::engine::followups::FollowUpCandidate>,
     },
-    /// Ask PostHog for an alert's evidence events.
+    /// Ask the executor for an alert's evidence events.
     FetchEvidence {
-        generation: u64,
         alert: String,
+        /// What the rule counted: the local executor reads the events by it.
+        key: crate::engine::alerts::rules::Key,
         /// The period the answer is kept under, and the day it is for.
         params: EngineParams,
-        q: crate::posthog::client::HogQl,
+        /// How many of the newest events (a page more than were shown).
+        per: usize,
+        /// The query PostHog's executor runs: built here, where the raw texts of the
+        /// key's symbols are.
+        q: Option<crate::posthog::client::HogQl>,
     },
     /// Read the offline snapshots of a period from the store.
     LoadSnapshots {

@@ -2,6 +2,9 @@
 //! terminal and the workers.
 
 pub mod app;
+pub mod feed;
+pub mod feed_alerts;
+pub mod feed_snapshots;
 #[cfg(any(test, feature = "test-hooks"))]
 pub mod fixture;
 pub mod input;
@@ -9,8 +12,6 @@ pub mod layout;
 pub mod messages;
 pub mod navigate;
 pub mod panes;
-pub mod remote;
-pub mod remote_alerts;
 pub mod state;
 pub mod store_worker;
 pub mod terminal;
@@ -22,8 +23,10 @@ pub mod watchdog;
 #[cfg(test)]
 mod error_tests;
 #[cfg(test)]
-mod hint_tests;
+mod evidence_tests;
 #[cfg(test)]
-mod remote_tests;
+mod feed_tests;
+#[cfg(test)]
+mod hint_tests;
 #[cfg(test)]
 pub mod update_tests;

@@ -123,6 +123,13 @@ pub enum LoadError {
     PostHog(#[from] PostHogError),
 }
 
+impl LoadError {
+    /// PostHog could not be reached at all (the header then says OFFLINE).
+    pub fn is_offline(&self) -> bool {
+        matches!(self, LoadError::PostHog(e) if e.is_offline())
+    }
+}
+
 impl From<SourceError> for LoadError {
     fn from(e: SourceError) -> Self {
         LoadError::Source(Arc::new(e))
@@ -193,8 +200,8 @@ pub struct AppState {
     pub should_quit: bool,
     /// The signal that ended the cockpit, if one did (the exit code is 128 + it).
     pub exit_signal: Option<i32>,
-    /// Present when the data comes from PostHog, pane by pane.
-    pub remote: Option<super::remote::Remote>,
+    /// The parts' answers as they arrive, and what the current refresh is waiting for.
+    pub feed: super::feed::Feed,
 }
 
 impl AppState {
@@ -229,7 +236,7 @@ impl AppState {
             status: None,
             should_quit: false,
             exit_signal: None,
-            remote: None,
+            feed: super::feed::Feed::default(),
         }
     }
 

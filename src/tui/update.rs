@@ -1,14 +1,13 @@
 //! `update(state, msg) -> effects`: every change to the cockpit's state happens here,
 //! with no IO. Workers perform the effects and report back with messages.
 
+use super::feed;
 use super::input::{self, Edit};
 use super::navigate::{
-    focus_pane, keep_selection_visible, move_selection, on_mouse, page, refilter, refilter_all,
-    refilter_keeping,
+    focus_pane, keep_selection_visible, move_selection, on_mouse, page, refilter, refilter_keeping,
 };
 use super::panes::PaneId;
-use super::remote;
-use super::state::{AppState, Data, Level, Mode, PaneLoad};
+use super::state::{AppState, Level, Mode, PaneLoad};
 use super::triage::{self};
 use crate::domain::PeriodSpec;
 use crate::domain::period::CYCLE;
@@ -17,33 +16,21 @@ use crate::keys::keymap::Key;
 use crate::posthog::client::Freshness;
 use chrono::Utc;
 use crossterm::event::{KeyEvent, KeyEventKind};
-use std::sync::Arc;
 
-pub use super::messages::{Effect, Loaded, Msg, Synced};
+pub use super::messages::{Effect, Msg, Synced};
 
-/// The first load, issued once at start.
+/// The first refresh, issued once at start.
 pub fn start(state: &mut AppState) -> Vec<Effect> {
-    if state.remote.is_some() {
-        return remote::begin(state, true, Freshness::Cached);
-    }
-    begin_load(state)
-}
-
-fn begin_load(state: &mut AppState) -> Vec<Effect> {
-    state.generation += 1;
-    state.in_flight = Some(state.generation);
-    vec![Effect::Load {
-        generation: state.generation,
-        params: state.params,
-    }]
+    feed::begin(state, true, Freshness::Cached)
 }
 
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     let input = matches!(msg, Msg::Key(_) | Msg::Mouse(_) | Msg::Action(_));
     let mut effects = handle(state, msg);
-    // Scrolling near the end of the decision log's rows held fetches the next page.
-    if input && state.remote.is_some() && state.focus == PaneId::Decisions {
-        effects.extend(remote::maybe_page(state));
+    // Scrolling near the end of the decision log's rows held fetches the next page
+    // (PostHog's log comes in pages; the local one is whole).
+    if input && state.focus == PaneId::Decisions {
+        effects.extend(feed::maybe_page(state));
     }
     effects
 }
@@ -67,13 +54,13 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             part,
             result,
             at,
-        } => remote::on_fetched(state, generation, part, result, at),
+        } => feed::on_fetched(state, generation, part, result, at),
         Msg::Evidence { alert, result, at } => {
-            super::remote_alerts::on_evidence(state, alert, result, at);
+            super::feed_alerts::on_evidence(state, alert, result, at);
             Vec::new()
         }
         Msg::Progress { generation, text } => {
-            remote::on_progress(state, generation, text);
+            feed::on_progress(state, generation, text);
             Vec::new()
         }
         Msg::Page {
@@ -81,10 +68,12 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             result,
             at,
         } => {
-            remote::on_page(state, generation, result, at);
+            feed::on_page(state, generation, result, at);
             Vec::new()
         }
-        Msg::Snapshots { snapshots, at } => remote::on_snapshots(state, snapshots, at),
+        Msg::Snapshots { snapshots, at } => {
+            super::feed_snapshots::on_snapshots(state, snapshots, at)
+        }
         Msg::Resize(w, h) => {
             state.size = (w, h);
             for pane in PaneId::ALL {
@@ -97,50 +86,6 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.should_quit = true;
             state.exit_signal = Some(signal);
             vec![Effect::Quit]
-        }
-        Msg::Loaded {
-            generation,
-            result,
-            at,
-        } => {
-            if state.in_flight != Some(generation) {
-                return Vec::new();
-            }
-            state.in_flight = None;
-            match result {
-                Ok(loaded) => {
-                    let Loaded { dataset, views } = *loaded;
-                    let events = dataset.events.len();
-                    let broken = dataset.ingest.broken;
-                    state.data = Some(Data {
-                        dataset,
-                        views,
-                        loaded_at: at,
-                    });
-                    state.syncing = Some(generation);
-                    // The triage panes keep what they show until the store answers.
-                    for pane in PaneId::ALL.into_iter().filter(|p| !p.is_triage()) {
-                        state.load[pane.index()] = PaneLoad::Loaded { as_of: at };
-                    }
-                    refilter_all(state);
-                    if broken > 0 {
-                        state.say(Level::Warn, format!("loaded {events} events; {broken} broken lines skipped (see Data health)"));
-                    }
-                }
-                Err(e) => {
-                    let e = super::state::LoadError::from(e);
-                    if state.data.is_some() {
-                        state.say(
-                            Level::Error,
-                            format!("reload failed, still showing the last data: {e}"),
-                        );
-                    } else {
-                        state.load = std::array::from_fn(|_| PaneLoad::Failed(e.clone()));
-                        state.say(Level::Error, e.to_string());
-                    }
-                }
-            }
-            Vec::new()
         }
         Msg::Stored(stored) => {
             // Only until the first sync answers: after it, its rows are newer.
@@ -177,32 +122,14 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             if let Some(w) = warning {
                 state.say(Level::Warn, w);
-            } else if state.reload.take() == Some(generation) {
-                let text = format!(
-                    "reloaded {}: {} alerts, {} follow-ups",
-                    state.origin.label(),
-                    state.triage.alerts.len(),
-                    state.triage.followups.len()
-                );
-                state.say(Level::Info, text);
-            } else if fired > 0 && state.status.is_none() {
-                state.say(Level::Info, format!("{fired} new alert(s)"));
+            } else if state.feed.fetching.is_empty() && generation == state.generation {
+                // The refresh's other answers are in: this was its last word.
+                feed::announce(state, fired);
             }
             Vec::new()
         }
         Msg::TriageDone { result, store } => {
             triage::on_reply(state, result, store);
-            Vec::new()
-        }
-        Msg::Computed { generation, views } => {
-            if state.in_flight != Some(generation) {
-                return Vec::new();
-            }
-            state.in_flight = None;
-            if let Some(d) = &mut state.data {
-                d.views = views;
-            }
-            refilter_all(state);
             Vec::new()
         }
     }
@@ -274,6 +201,9 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             );
             return Vec::new();
         }
+        Mode::Details { .. } if action == Action::More => {
+            return super::feed_alerts::more_evidence(state);
+        }
         Mode::Details { scroll } => {
             scroll_overlay(
                 state,
@@ -309,7 +239,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Details => {
             if state.selected_row(focus).is_some() {
                 state.mode = Mode::Details { scroll: 0 };
-                return super::remote_alerts::evidence_for_details(state);
+                return super::feed_alerts::evidence_for_details(state);
             } else {
                 state.say(Level::Info, "nothing selected");
             }
@@ -358,18 +288,16 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Bottom => move_selection(state, focus, isize::MAX / 2),
         Action::PageUp => move_selection(state, focus, -page(state, focus)),
         Action::PageDown => move_selection(state, focus, page(state, focus)),
-        Action::Refresh if state.remote.is_some() => return remote::refresh(state),
-        Action::Refresh => {
-            if state.in_flight.is_some() {
-                state.say(Level::Info, "already loading; this refresh joins it");
-                return Vec::new();
-            }
-            state.say(Level::Info, format!("reloading {}", state.origin.label()));
-            let effects = begin_load(state);
-            state.reload = state.in_flight;
-            return effects;
-        }
+        Action::Refresh => return feed::refresh(state),
         Action::Period => return cycle_period(state),
+        Action::More => {
+            let text = format!(
+                "{} shows more evidence events in an alert's details ({} opens them)",
+                state.key_name(Action::More),
+                state.key_name(Action::Details)
+            );
+            state.say(Level::Info, text);
+        }
         Action::Theme => {
             if !state.themes.is_empty() {
                 state.theme = (state.theme + 1) % state.themes.len();
@@ -427,19 +355,7 @@ pub fn set_period(state: &mut AppState, period: PeriodSpec) -> Vec<Effect> {
     state.params.period = period;
     let label = period.resolve(state.params.today, state.params.zone).label;
     state.say(Level::Info, format!("period: {label}"));
-    if state.remote.is_some() {
-        // PostHog answers for one period; another period is another set of queries.
-        return remote::begin(state, false, Freshness::Cached);
-    }
-    let Some(data) = &state.data else {
-        return Vec::new();
-    };
-    let dataset = Arc::clone(&data.dataset);
-    state.generation += 1;
-    state.in_flight = Some(state.generation);
-    vec![Effect::Recompute {
-        generation: state.generation,
-        dataset,
-        params: state.params,
-    }]
+    // Another period is another set of answers, from the executor's cache where it
+    // has one (the dataset held; PostHog's query cache).
+    feed::begin(state, false, Freshness::Cached)
 }

@@ -1,14 +1,15 @@
 //! The cockpit driven headless through `update`, as a user would drive it.
 
 use super::error_tests::gone;
-use super::fixture::{loaded, today};
+use super::fixture::loaded;
 use super::panes::PaneId;
 use super::state::{AppState, Mode, PaneLoad};
 use super::update::{Effect, Msg, start, update};
-use crate::domain::{Origin, PeriodSpec};
-use crate::engine::{EngineParams, compute};
+use crate::domain::PeriodSpec;
 use crate::keys::Action;
 use crate::keys::keymap::Keymap;
+use crate::posthog::client::Freshness;
+use crate::posthog::queries::Part;
 use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use std::sync::Arc;
@@ -162,66 +163,57 @@ fn zoom_help_and_details_overlays() {
     assert!(!s.zoom, "esc unzooms");
 }
 
+/// The messages the workers would send for an effect.
+fn answers(s: &AppState, effect: Effect) -> Vec<Msg> {
+    super::fixture::answer(s, effect)
+}
+
+fn the_fetch(effects: Vec<Effect>) -> Effect {
+    effects
+        .into_iter()
+        .find(|e| matches!(e, Effect::Fetch { .. }))
+        .expect("a fetch")
+}
+
 #[test]
 fn period_cycles_and_recomputes_dropping_stale_results() {
     let mut s = loaded((120, 40));
-    let effects = key(&mut s, KeyCode::Char('p'));
-    let Some(Effect::Recompute {
-        generation,
-        params,
-        dataset,
-    }) = effects.into_iter().next()
-    else {
-        panic!("no recompute")
+    let first = the_fetch(key(&mut s, KeyCode::Char('p')));
+    let Effect::Fetch { params, fresh, .. } = &first else {
+        unreachable!()
     };
     assert_eq!(params.period, PeriodSpec::ThisMonth);
+    assert_eq!(
+        *fresh,
+        Freshness::Cached,
+        "a period change reads nothing again"
+    );
     assert!(
         s.status
             .as_ref()
             .is_some_and(|st| st.text == "period: 2026-11 to date")
     );
-    // Another press before the first result arrives: the first result is stale.
-    let effects = key(&mut s, KeyCode::Char('p'));
-    let Some(Effect::Recompute {
-        generation: g2,
-        params: p2,
-        ..
-    }) = effects.into_iter().next()
-    else {
-        panic!()
-    };
+    // Another press before the first answers arrive: they are stale.
+    let second = the_fetch(key(&mut s, KeyCode::Char('p')));
     let shown = Arc::clone(&s.data.as_ref().unwrap().views);
     let (panes, load) = (s.panes.clone(), s.load.clone());
-    let stale = Arc::new(compute(&dataset, &params));
-    assert_ne!(
-        stale.period.label, shown.period.label,
-        "the stale result must differ from what is shown, or dropping it proves nothing"
-    );
-    update(
-        &mut s,
-        Msg::Computed {
-            generation,
-            views: stale,
-        },
-    );
-    assert_eq!(s.in_flight, Some(g2));
+    let stale = answers(&s, first);
+    assert_eq!(stale.len(), 6, "every part answers");
+    for m in stale {
+        assert!(update(&mut s, m).is_empty(), "a stale answer raised alerts");
+    }
     // Nothing the user sees changed: the same views, rows, selection and load state.
     let views = &s.data.as_ref().unwrap().views;
     assert!(
         Arc::ptr_eq(views, &shown),
-        "the stale result was shown: period {}",
+        "a stale answer was shown: period {}",
         views.period.label
     );
     assert_eq!(s.panes, panes);
     assert_eq!(s.load, load);
-    let fresh = Arc::new(compute(&dataset, &p2));
-    update(
-        &mut s,
-        Msg::Computed {
-            generation: g2,
-            views: fresh,
-        },
-    );
+    for m in answers(&s, second) {
+        update(&mut s, m);
+    }
     assert_eq!(s.data.as_ref().unwrap().views.period.label, "2026-10");
 }
 
@@ -229,7 +221,13 @@ fn period_cycles_and_recomputes_dropping_stale_results() {
 fn a_refresh_in_flight_is_not_started_twice() {
     let mut s = loaded((120, 40));
     let first = key(&mut s, KeyCode::Char('R'));
-    assert!(matches!(first.as_slice(), [Effect::Load { .. }]));
+    assert!(matches!(
+        first.as_slice(),
+        [Effect::Fetch {
+            fresh: Freshness::Fresh,
+            ..
+        }]
+    ));
     let second = update(
         &mut s,
         Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
@@ -238,57 +236,57 @@ fn a_refresh_in_flight_is_not_started_twice() {
     assert!(
         s.status
             .as_ref()
-            .is_some_and(|st| st.text.contains("already loading"))
+            .is_some_and(|st| st.text.contains("already running"))
     );
+}
+
+/// Every part failed with the source's error, as the local executor reports a file
+/// it cannot read.
+fn fail_every_part(s: &mut AppState, generation: u64) {
+    for part in Part::ALL {
+        update(
+            s,
+            Msg::Fetched {
+                generation,
+                part,
+                result: Err(gone().into()),
+                at: Utc::now(),
+            },
+        );
+    }
+}
+
+fn generation_of(effect: &Effect) -> u64 {
+    match effect {
+        Effect::Fetch { generation, .. } => *generation,
+        _ => panic!("not a fetch"),
+    }
 }
 
 #[test]
 fn a_failed_reload_keeps_the_data_a_failed_first_load_says_why() {
     let mut s = loaded((120, 40));
-    let Some(Effect::Load { generation, .. }) = key(&mut s, KeyCode::Char('R')).into_iter().next()
-    else {
-        panic!()
-    };
-    let at = Utc::now();
-    update(
-        &mut s,
-        Msg::Loaded {
-            generation,
-            result: Err(gone()),
-            at,
-        },
-    );
+    let generation = generation_of(&the_fetch(key(&mut s, KeyCode::Char('R'))));
+    fail_every_part(&mut s, generation);
     assert!(s.data.is_some());
-    assert!(matches!(s.pane_load(PaneId::Cost), PaneLoad::Loaded { .. }));
+    assert!(!s.pane(PaneId::Cost).visible.is_empty());
+    assert!(matches!(s.pane_load(PaneId::Cost), PaneLoad::Stale { .. }));
     assert!(s.status.as_ref().is_some_and(|st| {
         st.text
-            .starts_with("reload failed, still showing the last data")
+            .starts_with("refresh failed: cannot read x: gone; showing data from 2026-11-28")
     }));
 
-    let mut fresh = AppState::new(
-        Origin::Demo,
-        Keymap::default(),
-        Vec::new(),
-        "dark",
-        EngineParams::new(today()),
-    );
-    let Some(Effect::Load { generation, .. }) = start(&mut fresh).into_iter().next() else {
-        panic!()
-    };
-    update(
-        &mut fresh,
-        Msg::Loaded {
-            generation,
-            result: Err(gone()),
-            at,
-        },
-    );
-    assert_eq!(
-        fresh.pane_load(PaneId::Overview),
-        &PaneLoad::Failed(gone().into())
-    );
+    let mut fresh = super::fixture::fresh((120, 40));
+    let generation = generation_of(&the_fetch(start(&mut fresh)));
+    fail_every_part(&mut fresh, generation);
+    for p in PaneId::ALL {
+        assert_eq!(
+            fresh.pane_load(p),
+            &PaneLoad::Failed(gone().into()),
+            "{p:?}"
+        );
+    }
 }
-
 #[test]
 fn resizing_to_anything_keeps_state_sane() {
     let mut s = loaded((120, 40));
@@ -361,60 +359,45 @@ fn remapped_keys_drive_the_same_actions() {
 #[test]
 fn a_reload_is_announced_once_its_alerts_are_back_from_the_store() {
     let mut s = loaded((120, 40));
-    let effects = key(&mut s, KeyCode::Char('R'));
-    let Some(Effect::Load { generation, params }) = effects.into_iter().next() else {
-        panic!("R starts no load");
-    };
-    assert_eq!(s.status.as_ref().unwrap().text, "reloading DEMO DATA");
-    let (loaded_again, synced) = super::fixture::demo_loaded(&params, Utc::now());
-    update(
-        &mut s,
-        Msg::Loaded {
-            generation,
-            result: Ok(Box::new(loaded_again)),
-            at: Utc::now(),
-        },
-    );
+    let fetch = the_fetch(key(&mut s, KeyCode::Char('R')));
+    assert_eq!(s.status.as_ref().unwrap().text, "refreshing DEMO DATA");
+    let mut syncs = Vec::new();
+    for m in answers(&s, fetch) {
+        syncs.extend(update(&mut s, m));
+    }
     // The panes are back, but the alerts are not yet: nothing announced.
-    assert_eq!(s.status.as_ref().unwrap().text, "reloading DEMO DATA");
-    let (alerts, followups) = (synced.triage.alerts.len(), synced.triage.followups.len());
-    update(
-        &mut s,
-        Msg::Synced {
-            generation,
-            synced: Box::new(synced),
-        },
-    );
+    assert_eq!(s.status.as_ref().unwrap().text, "refreshing DEMO DATA");
+    let [sync @ Effect::SyncStore { .. }] = <[Effect; 1]>::try_from(syncs).unwrap() else {
+        panic!("the alert rollup raised no sync");
+    };
+    let mut synced = answers(&s, sync);
+    let Some(Msg::Synced { synced: inner, .. }) = synced.first() else {
+        panic!("no store answer");
+    };
+    let (alerts, followups) = (inner.triage.alerts.len(), inner.triage.followups.len());
+    update(&mut s, synced.remove(0));
     assert_eq!(
         s.status.as_ref().unwrap().text,
-        format!("reloaded DEMO DATA: {alerts} alerts, {followups} follow-ups")
+        format!("refreshed from DEMO DATA: {alerts} alerts, {followups} follow-ups")
     );
     assert!(alerts > 0 && s.reload.is_none());
+}
+
+/// The first refresh's answers through `update`, the store's syncs held back.
+fn answered_but_not_synced(s: &mut AppState) -> Vec<Effect> {
+    let fetch = the_fetch(start(s));
+    let mut held = Vec::new();
+    for m in answers(s, fetch) {
+        held.extend(update(s, m));
+    }
+    held
 }
 
 #[test]
 fn a_triage_key_that_finds_no_row_says_why() {
     // The panes are loaded, the store has not answered yet: the alerts are not there.
-    let mut s = AppState::new(
-        Origin::Demo,
-        Keymap::default(),
-        Vec::new(),
-        "dark",
-        EngineParams::new(today()),
-    );
-    s.size = (120, 40);
-    let Some(Effect::Load { generation, params }) = start(&mut s).into_iter().next() else {
-        panic!("no first load");
-    };
-    let (first, _) = super::fixture::demo_loaded(&params, Utc::now());
-    update(
-        &mut s,
-        Msg::Loaded {
-            generation,
-            result: Ok(Box::new(first)),
-            at: Utc::now(),
-        },
-    );
+    let mut s = super::fixture::fresh((120, 40));
+    answered_but_not_synced(&mut s);
     key(&mut s, KeyCode::Char('5'));
     for k in ['a', ' ', 'F'] {
         assert!(key(&mut s, KeyCode::Char(k)).is_empty(), "{k} acted");
@@ -439,52 +422,44 @@ fn a_triage_key_that_finds_no_row_says_why() {
 
 #[test]
 fn stored_alerts_show_while_the_data_loads_and_never_over_a_sync() {
-    let mut s = AppState::new(
-        Origin::Demo,
-        Keymap::default(),
-        Vec::new(),
-        "dark",
-        EngineParams::new(today()),
-    );
-    s.size = (120, 40);
-    let Some(Effect::Load { generation, params }) = start(&mut s).into_iter().next() else {
-        panic!("no first load");
+    let all = loaded((120, 40)).triage;
+    let stored = |triage: crate::refresh::Triage| {
+        Msg::Stored(Box::new(super::update::Synced {
+            triage,
+            store: crate::store::open::StoreStatus::Writable,
+            warning: None,
+            fired: 0,
+        }))
     };
-    let (loaded, synced) = super::fixture::demo_loaded(&params, Utc::now());
-    let stored = Box::new(super::update::Synced {
-        triage: synced.triage.clone(),
-        store: synced.store.clone(),
-        warning: None,
-        fired: 0,
-    });
-    update(&mut s, Msg::Stored(stored));
+    let mut s = super::fixture::fresh((120, 40));
+    let fetch = the_fetch(start(&mut s));
+    update(&mut s, stored(all.clone()));
     // The stored alerts are there before the data, marked as still refreshing.
     assert!(s.data.is_none());
-    assert_eq!(
-        s.pane(PaneId::Alerts).visible.len(),
-        synced.triage.alerts.len()
-    );
+    assert_eq!(s.pane(PaneId::Alerts).visible.len(), all.alerts.len());
     assert!(matches!(
         s.pane_load(PaneId::Alerts),
         PaneLoad::Refreshing { .. }
     ));
-    update(
-        &mut s,
-        Msg::Loaded {
-            generation,
-            result: Ok(Box::new(loaded)),
-            at: Utc::now(),
-        },
-    );
-    let mut newer = synced.triage.clone();
+    let mut syncs = Vec::new();
+    for m in answers(&s, fetch) {
+        syncs.extend(update(&mut s, m));
+    }
+    let Some(Effect::SyncStore { generation, .. }) = syncs.pop() else {
+        panic!("no sync");
+    };
+    let mut newer = all.clone();
     newer.alerts.truncate(3);
-    let (_, mut synced) = super::fixture::demo_loaded(&params, Utc::now());
-    synced.triage = newer;
     update(
         &mut s,
         Msg::Synced {
             generation,
-            synced: Box::new(synced),
+            synced: Box::new(super::update::Synced {
+                triage: newer,
+                store: crate::store::open::StoreStatus::Writable,
+                warning: None,
+                fired: 0,
+            }),
         },
     );
     assert_eq!(s.pane(PaneId::Alerts).visible.len(), 3);
@@ -493,7 +468,6 @@ fn stored_alerts_show_while_the_data_loads_and_never_over_a_sync() {
         PaneLoad::Loaded { .. }
     ));
     // A late read of the store never replaces what the sync brought.
-    let (_, late) = super::fixture::demo_loaded(&params, Utc::now());
-    update(&mut s, Msg::Stored(Box::new(late)));
+    update(&mut s, stored(all));
     assert_eq!(s.pane(PaneId::Alerts).visible.len(), 3);
 }

@@ -160,6 +160,16 @@ fn due_month(ds: &Dataset, w: &Windows, e: &Event) -> Option<Win> {
 /// The evidence events of each key asked for: the newest [`EVIDENCE_EVENTS`], in one
 /// pass over the events.
 pub fn evidence(ds: &Dataset, w: &Windows, keys: &[Key]) -> FxHashMap<Key, Vec<EvidenceEvent>> {
+    evidence_upto(ds, w, keys, EVIDENCE_EVENTS)
+}
+
+/// [`evidence`], the newest `per` events of each key (a further page of them).
+pub fn evidence_upto(
+    ds: &Dataset,
+    w: &Windows,
+    keys: &[Key],
+    per: usize,
+) -> FxHashMap<Key, Vec<EvidenceEvent>> {
     let wanted: rustc_hash::FxHashSet<Key> = keys.iter().copied().collect();
     let mut found: FxHashMap<Key, Vec<&Event>> = FxHashMap::default();
     let mut scratch = Vec::new();
@@ -189,13 +199,13 @@ pub fn evidence(ds: &Dataset, w: &Windows, keys: &[Key]) -> FxHashMap<Key, Vec<E
             newest_first(&mut events);
             let shown = events
                 .into_iter()
-                .take(EVIDENCE_EVENTS)
+                .take(per)
                 .map(|e| describe(ds, w.zone, e))
                 .collect();
             (k, shown)
         })
         .collect();
-    custom_evidence(ds, w, &wanted, &mut out);
+    custom_evidence(ds, w, &wanted, per, &mut out);
     out
 }
 
@@ -208,6 +218,7 @@ fn custom_evidence(
     ds: &Dataset,
     w: &Windows,
     wanted: &rustc_hash::FxHashSet<Key>,
+    per: usize,
     out: &mut FxHashMap<Key, Vec<EvidenceEvent>>,
 ) {
     let mut times: FxHashMap<Key, Vec<i64>> = FxHashMap::default();
@@ -229,7 +240,7 @@ fn custom_evidence(
         let name = ds.shown(k.subject.unwrap_or(Sym::EMPTY)).to_owned();
         let shown = t
             .iter()
-            .take(EVIDENCE_EVENTS)
+            .take(per)
             .map(|at| EvidenceEvent {
                 uuid: None,
                 date: w.zone.date_of(*at),

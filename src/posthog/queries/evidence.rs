@@ -1,5 +1,5 @@
 //! The events an alert stands on, asked for once its rule has fired: one query for any
-//! set of alerts, the newest [`EVIDENCE_EVENTS`] of each (`LIMIT … BY`), found again by
+//! set of alerts, the newest `per` of each (`LIMIT … BY`), found again by
 //! the raw texts PostHog sent for their tenants and subjects. What comes back grows
 //! with the alerts asked about, never with the events.
 
@@ -12,7 +12,7 @@ use crate::domain::{EventKind, Interner, Sym};
 use crate::engine::alerts::local::{review_word, summary};
 use crate::engine::alerts::rollup::{AlertRollup, Win, Windows};
 use crate::engine::alerts::rules::Key;
-use crate::engine::alerts::{EVIDENCE_EVENTS, EvidenceEvent, Rule};
+use crate::engine::alerts::{EvidenceEvent, Rule};
 use crate::posthog::client::HogQl;
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
@@ -46,6 +46,7 @@ pub fn query(
     b: &Bounds,
     w: &Windows,
     scope: &Scope,
+    per: usize,
 ) -> Option<HogQl> {
     let mut v = Map::new();
     window_values(w, &mut v);
@@ -129,7 +130,7 @@ pub fn query(
         "reach".into(),
         crate::engine::scan::decision_reach(w.today, w.zone).into(),
     );
-    v.insert("per".into(), EVIDENCE_EVENTS.into());
+    v.insert("per".into(), per.into());
     let text = format!(
         "WITH aw AS ({}), d AS (SELECT ts, uuid, ev, tenant, g AS cat, x AS lvl, r, \
              y AS tf, z AS td FROM ({decisions}) WHERE ev = {{ev_d}}) \
@@ -193,11 +194,13 @@ fn shown(raw: Option<&str>) -> String {
     property(raw).map_or_else(|| "—".to_owned(), |t| sanitize(&t).into_owned())
 }
 
-/// Reads the answer: each key's events, newest first, at most [`EVIDENCE_EVENTS`].
+/// Reads the answer: each key's events, newest first, at most the `per` the query
+/// asked for (the oddly spelled decisions read with them can be more).
 pub fn read(
     rows: &Rows,
     strings: &mut Interner,
     w: &Windows,
+    per: usize,
 ) -> Result<FxHashMap<Key, Vec<EvidenceEvent>>, String> {
     let col = |n: &str| rows.col(n);
     let (rule, wc, kt, ks, ts, id, ev) = (
@@ -310,11 +313,7 @@ pub fn read(
         .into_iter()
         .map(|(k, mut events)| {
             events.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
-            let shown = events
-                .into_iter()
-                .take(EVIDENCE_EVENTS)
-                .map(|(_, _, e)| e)
-                .collect();
+            let shown = events.into_iter().take(per).map(|(_, _, e)| e).collect();
             (k, shown)
         })
         .collect())

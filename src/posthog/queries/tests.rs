@@ -67,7 +67,7 @@ fn alert_queries(scope: &Scope) -> Vec<HogQl> {
             });
         }
     }
-    let evidence = evidence::query(&keys, &answer, &strings, &b, &w, scope).unwrap();
+    let evidence = evidence::query(&keys, &answer, &strings, &b, &w, scope, 20).unwrap();
     vec![alerts::query(&b, &w, scope), evidence]
 }
 

@@ -185,7 +185,7 @@ impl Listing for Alerts {
             d.kv(k, v.clone());
         }
         // Over PostHog the events come on demand: fetched when the details open.
-        let fetched = crate::tui::remote_alerts::evidence_of(state, &a.id);
+        let fetched = crate::tui::feed_alerts::evidence_of(state, &a.id);
         let events = match fetched {
             Some(e) if a.evidence.events.is_empty() => e,
             _ => &a.evidence.events[..],
@@ -204,14 +204,13 @@ impl Listing for Alerts {
         }
         let shown = events.len() as u32;
         if let Some(note) =
-            crate::tui::remote_alerts::missing_note(state, &a.id, shown, a.evidence.total_events)
+            crate::tui::feed_alerts::missing_note(state, &a.id, shown, a.evidence.total_events)
         {
             d.muted(&note);
         } else if a.evidence.total_events > shown {
-            d.muted(&format!(
-                "… and {} more events",
-                a.evidence.total_events - shown
-            ));
+            let more = a.evidence.total_events - shown;
+            let key = state.key_name(Action::More);
+            d.muted(&format!("… and {more} more events ({key} shows more)"));
         }
         d.notes(&a.notes, &state.key_name(Action::Note));
         a.title.clone()

@@ -87,8 +87,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         right.push(Span::styled(what, theme.badge()));
         right.push(Span::styled(" ", head));
     }
-    if state.remote.as_ref().is_some_and(|r| r.offline.is_some()) {
-        let age = crate::tui::remote::oldest_shown(state)
+    if state.feed.offline.is_some() {
+        let age = crate::tui::feed::oldest_shown(state)
             .map(|t| format!(" · {} old", age(chrono::Utc::now() - t)))
             .unwrap_or_default();
         right.push(Span::styled(format!(" OFFLINE{age} "), theme.badge_alert()));

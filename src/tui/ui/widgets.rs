@@ -204,24 +204,30 @@ pub fn pane_block<'a>(state: &AppState, pane: PaneId, theme: &Theme, subtitle: &
     }
     title.push(Span::raw(" "));
     let mut right = Vec::new();
-    // With PostHog each pane has its own state: refreshing, the time of its data, or
-    // why its last refresh failed (the data stays).
-    if state.remote.is_some() {
-        match state.pane_load(pane) {
-            PaneLoad::Refreshing { .. } => {
-                right.push(Span::styled(" ↻ refreshing ", theme.muted()));
-            }
-            // The reason is in the status line and the details; the title stays short.
-            PaneLoad::Stale { as_of, .. } => right.push(Span::styled(
-                format!(" ⚠ not refreshed · {} ", state.params.zone.clock(*as_of)),
-                theme.bad(),
-            )),
-            PaneLoad::Loaded { as_of } => right.push(Span::styled(
-                format!(" {} ", state.params.zone.clock(*as_of)),
-                theme.muted(),
-            )),
-            PaneLoad::Loading | PaneLoad::Failed(_) => {}
+    // Each pane has its own state: refreshing, why its last refresh failed (the data
+    // stays), or the time of its data when it is older than another pane's (PostHog
+    // answers pane by pane; a snapshot can stand in for some).
+    match state.pane_load(pane) {
+        PaneLoad::Refreshing { .. } => {
+            right.push(Span::styled(" ↻ refreshing ", theme.muted()));
         }
+        // The reason is in the status line and the details; the title stays short.
+        PaneLoad::Stale { as_of, .. } => right.push(Span::styled(
+            format!(" ⚠ not refreshed · {} ", state.params.zone.clock(*as_of)),
+            theme.bad(),
+        )),
+        PaneLoad::Loaded { as_of } => {
+            let clock = state.params.zone.clock(*as_of);
+            let newest = crate::tui::panes::PaneId::ALL
+                .iter()
+                .filter_map(|p| state.pane_load(*p).as_of())
+                .max()
+                .map(|t| state.params.zone.clock(t));
+            if newest.is_some_and(|n| n != clock) {
+                right.push(Span::styled(format!(" {clock} "), theme.muted()));
+            }
+        }
+        PaneLoad::Loading | PaneLoad::Failed(_) => {}
     }
     if !view.filter.is_empty() {
         right.push(Span::styled(

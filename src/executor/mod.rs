@@ -15,6 +15,29 @@ use crate::source::{self, LoadOptions, Source, SourceError};
 use chrono::NaiveDate;
 use std::sync::Arc;
 
+pub mod local;
+
+/// One part's answer as a worker reports it to the cockpit.
+#[derive(Debug)]
+pub enum Answer {
+    /// The local executor's rollup, over the dataset whose strings it names.
+    Local {
+        dataset: Arc<Dataset>,
+        rollup: crate::posthog::queries::PartRollup,
+    },
+    /// PostHog's rows, read into a rollup by the cockpit, whose strings they join.
+    Query(Box<crate::posthog::client::QueryResult>),
+}
+
+/// An alert's evidence events as a worker reports them.
+#[derive(Debug)]
+pub enum EvidenceAnswer {
+    /// Read from the dataset held.
+    Events(Vec<crate::engine::alerts::EvidenceEvent>),
+    /// PostHog's rows, read by the cockpit against the alert's key.
+    Query(Box<crate::posthog::client::QueryResult>),
+}
+
 pub enum Executor {
     /// Events read into memory; the local executor makes the rollups.
     Local(Arc<dyn Source>),
@@ -82,7 +105,7 @@ impl Executor {
             Executor::PostHog(project) => {
                 let (ds, rollups, params) =
                     crate::posthog::fetch::load_blocking(project, params, decision_rows)?;
-                let views = engine::build(&rollups, &ds.strings, None, &params);
+                let views = engine::build(&rollups, &ds.strings, &params);
                 Ok((ds, views, params))
             }
         }

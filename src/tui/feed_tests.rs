@@ -1,8 +1,8 @@
 //! The cockpit over PostHog, driven headless: answers arrive pane by pane, a failure
 //! keeps the data, a refresh is never started twice, stale answers are dropped.
 
+use super::feed::Feed;
 use super::panes::PaneId;
-use super::remote::Remote;
 use super::state::{AppState, PaneLoad};
 use super::update::{Effect, Msg, start, update};
 use crate::domain::Origin;
@@ -30,7 +30,7 @@ fn state() -> AppState {
         "dark",
         EngineParams::new(super::fixture::today()),
     );
-    s.remote = Some(Remote::new(Scope::default()));
+    s.feed = Feed::new(Scope::default());
     s
 }
 
@@ -140,7 +140,9 @@ fn answer(
         Msg::Fetched {
             generation,
             part,
-            result,
+            result: result
+                .map(crate::executor::Answer::Query)
+                .map_err(Into::into),
             at: at(minute),
         },
     );
@@ -178,7 +180,19 @@ fn answers_fill_their_own_panes_and_a_refresh_is_never_started_twice() {
     assert!(s.in_flight.is_some(), "five answers still out");
     answer_the_rest(&mut s, g, 2);
     assert!(s.in_flight.is_none());
-    assert_eq!(s.status.as_ref().unwrap().text, "refreshed from PostHog");
+    // Every answer is in; the refresh ends when the store has met its alerts.
+    assert!(!s.status.as_ref().unwrap().text.starts_with("refreshed"));
+    update(
+        &mut s,
+        Msg::Synced {
+            generation: g,
+            synced: Box::new(super::fixture::saved(&[], &[])),
+        },
+    );
+    assert_eq!(
+        s.status.as_ref().unwrap().text,
+        "refreshed from PostHog eu.posthog.com · project 1: 0 alerts, 0 follow-ups"
+    );
     // Now R starts a new refresh, and the panes show their data while it runs.
     let g2 = fetch_generation(&refresh_key(&mut s)).unwrap();
     assert!(g2 > g);
@@ -214,7 +228,7 @@ fn a_failed_refresh_keeps_the_data_and_offline_is_said_once_all_are_in() {
     ));
     let d = s.data.as_ref().unwrap();
     assert_eq!(d.views.overview.rows.len(), 1, "the data stays");
-    assert!(s.remote.as_ref().unwrap().offline.is_some());
+    assert!(s.feed.offline.is_some());
     let status = &s.status.as_ref().unwrap().text;
     assert!(
         status.starts_with("refresh failed: cannot reach PostHog at https://eu.posthog.com: connection refused; showing data from 2026-11-28 09:01 UTC"),
@@ -281,7 +295,7 @@ fn a_stale_answer_changes_nothing_the_user_sees() {
         &PaneLoad::Refreshing { as_of: at(1) }
     );
     assert_eq!(s.in_flight, Some(g2));
-    assert_eq!(s.remote.as_ref().unwrap().fetching.len(), Part::ALL.len());
+    assert_eq!(s.feed.fetching.len(), Part::ALL.len());
     assert_eq!(screen(&s), before, "the screen changed");
 
     // The same answer under the current generation does reach the screen, so the
@@ -312,9 +326,9 @@ fn stored_answers_are_shown_in_the_zone_they_were_cut_in_unless_one_was_chosen()
     // 20:00 UTC on Nov 30 is already Dec 1 in Kolkata.
     let now = Utc.with_ymd_and_hms(2026, 11, 30, 20, 0, 0).unwrap();
     let kolkata = crate::domain::Zone::parse("Asia/Kolkata").unwrap();
-    let offline_start = |remote: Remote, tz: Option<&str>| {
+    let offline_start = |feed: Feed, tz: Option<&str>| {
         let mut s = state();
-        s.remote = Some(remote);
+        s.feed = feed;
         let _ = start(&mut s);
         update(
             &mut s,
@@ -326,27 +340,27 @@ fn stored_answers_are_shown_in_the_zone_they_were_cut_in_unless_one_was_chosen()
         assert_eq!(s.data.as_ref().unwrap().views.overview.rows.len(), 1);
         s.params
     };
-    let p = offline_start(Remote::new(Scope::default()), Some("Asia/Kolkata"));
+    let p = offline_start(Feed::new(Scope::default()), Some("Asia/Kolkata"));
     assert_eq!(
         (p.zone, p.today.to_string()),
         (kolkata, "2026-12-01".into())
     );
     let fixed = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
     let p = offline_start(
-        Remote {
+        Feed {
             today_fixed: Some(fixed),
-            ..Remote::new(Scope::default())
+            ..Feed::new(Scope::default())
         },
         Some("Asia/Kolkata"),
     );
     assert_eq!((p.zone, p.today), (kolkata, fixed));
-    let chosen = Remote {
+    let chosen = Feed {
         zone_chosen: true,
-        ..Remote::new(Scope::default())
+        ..Feed::new(Scope::default())
     };
     let p = offline_start(chosen, Some("Asia/Kolkata"));
     assert_eq!(p.zone, crate::domain::Zone::UTC);
     // An answer from a PostHog that names no zone changes nothing.
-    let p = offline_start(Remote::new(Scope::default()), None);
+    let p = offline_start(Feed::new(Scope::default()), None);
     assert_eq!(p.zone, crate::domain::Zone::UTC);
 }
