@@ -118,19 +118,7 @@ impl Workers {
         self.spawn(async move {
             let params_in_zone = match project.localize(params).await {
                 Ok(p) => p,
-                Err(e) => {
-                    for part in parts {
-                        let result = Err(LoadError::from(e.clone()));
-                        let at = Utc::now();
-                        let _ = tx.send(Msg::Fetched {
-                            generation,
-                            part,
-                            result,
-                            at,
-                        });
-                    }
-                    return;
-                }
+                Err(e) => return fail_every_part(&tx, generation, parts, e.into()),
             };
             if params_in_zone != params {
                 let _ = tx.send(Msg::Zone {
@@ -167,25 +155,16 @@ impl Workers {
         fresh: Freshness,
     ) {
         let (tx, held, opts) = (self.tx.clone(), Arc::clone(&self.held), self.load.clone());
-        tokio::task::spawn_blocking(move || {
-            let send = |part, result| {
-                let at = Utc::now();
+        tokio::task::spawn_blocking(move || match held.dataset(source.as_ref(), &opts, fresh) {
+            Ok(ds) => local::answers(&ds, &params, &parts, |part, answer| {
                 let _ = tx.send(Msg::Fetched {
                     generation,
                     part,
-                    result,
-                    at,
+                    result: Ok(answer),
+                    at: Utc::now(),
                 });
-            };
-            match held.dataset(source.as_ref(), &opts, fresh) {
-                Ok(ds) => local::answers(&ds, &params, &parts, |part, a| send(part, Ok(a))),
-                Err(e) => {
-                    let e = LoadError::from(e);
-                    for part in parts {
-                        send(part, Err(e.clone()));
-                    }
-                }
-            }
+            }),
+            Err(e) => fail_every_part(&tx, generation, parts, e.into()),
         });
     }
 
@@ -264,6 +243,19 @@ impl Workers {
                 result: result.map(Box::new),
                 at: Utc::now(),
             });
+        });
+    }
+}
+
+/// A refresh that could not start (the file unreadable, PostHog unreachable): every
+/// part fails with the same error.
+fn fail_every_part(tx: &UnboundedSender<Msg>, generation: u64, parts: Vec<Part>, e: LoadError) {
+    for part in parts {
+        let _ = tx.send(Msg::Fetched {
+            generation,
+            part,
+            result: Err(e.clone()),
+            at: Utc::now(),
         });
     }
 }

@@ -53,16 +53,21 @@ fn screen_text(s: &AppState) -> String {
         .collect()
 }
 
-#[test]
-fn a_failed_first_load_holds_the_sources_error_and_shows_its_words() {
-    let mut s = fresh(Origin::Demo);
-    let generation = start(&mut s)
+/// Starts the cockpit; the generation of its first refresh.
+fn first_fetch(s: &mut AppState) -> u64 {
+    start(s)
         .iter()
         .find_map(|e| match e {
             Effect::Fetch { generation, .. } => Some(*generation),
             _ => None,
         })
-        .expect("a fetch");
+        .expect("a fetch")
+}
+
+#[test]
+fn a_failed_first_load_holds_the_sources_error_and_shows_its_words() {
+    let mut s = fresh(Origin::Demo);
+    let generation = first_fetch(&mut s);
     // The local executor fails every part with the source's error.
     let e = LoadError::from(gone());
     for part in Part::ALL {
@@ -97,13 +102,7 @@ fn a_pane_posthog_never_answered_holds_posthogs_error() {
         project: "1".into(),
     });
     s.feed = Feed::new(Scope::default());
-    let generation = start(&mut s)
-        .iter()
-        .find_map(|e| match e {
-            Effect::Fetch { generation, .. } => Some(*generation),
-            _ => None,
-        })
-        .expect("a fetch");
+    let generation = first_fetch(&mut s);
     let e = PostHogError::Timeout(30);
     update(
         &mut s,
