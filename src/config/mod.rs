@@ -2,6 +2,7 @@
 //! variables, then command-line flags, into one runtime [`Config`]. Every bad value is
 //! reported with the file, line and column it came from, and the value itself.
 
+pub mod contrast;
 pub mod file;
 mod posthog;
 pub mod theme;

@@ -2,6 +2,7 @@
 //! the config dir) turned into ratatui styles for the colours the terminal can show:
 //! truecolor, 256 colours, 16 colours, or none at all when `NO_COLOR` is set.
 
+use super::contrast;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use std::path::Path;
@@ -45,12 +46,20 @@ macro_rules! colors {
         impl Theme {
             pub fn from_file(file: &ThemeFile, depth: ColorDepth) -> Result<Theme, String> {
                 let c = &file.colors;
-                Ok(Theme {
+                let theme = Theme {
                     name: file.name.clone(),
                     monochrome: depth == ColorDepth::None,
                     $($slot: parse_color(&c.$slot)
-                        .map(|col| depth.adapt(col))
                         .map_err(|e| format!("colors.{}: {e}", stringify!($slot)))?,)*
+                };
+                Ok(match depth {
+                    ColorDepth::TrueColor => theme,
+                    ColorDepth::None => Theme {
+                        $($slot: Color::Reset,)*
+                        ..theme
+                    },
+                    ColorDepth::Ansi256 => theme.adapted(&contrast::palette_256()),
+                    ColorDepth::Ansi16 => theme.adapted(&contrast::ANSI16),
                 })
             }
         }
@@ -103,15 +112,6 @@ impl ColorDepth {
             ColorDepth::Ansi16
         }
     }
-
-    fn adapt(self, c: Color) -> Color {
-        match (self, c) {
-            (ColorDepth::None, _) => Color::Reset,
-            (ColorDepth::Ansi256, Color::Rgb(r, g, b)) => Color::Indexed(nearest_256(r, g, b)),
-            (ColorDepth::Ansi16, Color::Rgb(r, g, b)) => nearest_16(r, g, b),
-            (_, c) => c,
-        }
-    }
 }
 
 pub fn parse_color(s: &str) -> Result<Color, String> {
@@ -150,65 +150,80 @@ pub fn parse_color(s: &str) -> Result<Color, String> {
     Ok(named)
 }
 
-/// The xterm 256-colour index closest to an RGB colour (6×6×6 cube or grey ramp).
-fn nearest_256(r: u8, g: u8, b: u8) -> u8 {
-    const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
-    let idx = |v: u8| {
-        LEVELS
-            .iter()
-            .enumerate()
-            .min_by_key(|(_, l)| (i32::from(**l) - i32::from(v)).abs())
-            .map_or(0, |(i, _)| i as u8)
-    };
-    let (ri, gi, bi) = (idx(r), idx(g), idx(b));
-    let cube = 16 + 36 * ri + 6 * gi + bi;
-    let cube_rgb = (
-        LEVELS[ri as usize],
-        LEVELS[gi as usize],
-        LEVELS[bi as usize],
-    );
-    let avg = (u16::from(r) + u16::from(g) + u16::from(b)) / 3;
-    let grey_i = if avg < 8 {
-        0
-    } else {
-        ((avg - 8) / 10).min(23) as u8
-    };
-    let grey_v = 8 + 10 * grey_i;
-    let dist = |(a, b2, c): (u8, u8, u8)| {
-        let d = |x: u8, y: u8| (i32::from(x) - i32::from(y)).pow(2);
-        d(a, r) + d(b2, g) + d(c, b)
-    };
-    if dist((grey_v, grey_v, grey_v)) < dist(cube_rgb) {
-        232 + grey_i
-    } else {
-        cube
+impl Theme {
+    /// The theme in the colours of `palette`: each colour stands in by hue, and text
+    /// stays readable on what it is drawn on (WCAG AA), so a 16-colour terminal keeps
+    /// red for bad and green for good rather than greys that cannot be read. Named
+    /// colours and `reset` are the terminal's own and stay.
+    fn adapted(self, palette: &[(Color, contrast::Rgb)]) -> Theme {
+        use contrast::{GRAPHICS, TERMINAL_BG, TEXT, rgb, stand_in};
+        let pick_from =
+            |palette: &[(Color, contrast::Rgb)], c: Color, on: &[Color], min: f64| match c {
+                Color::Rgb(r, g, b) => {
+                    let on: Vec<_> = on.iter().map(|x| rgb(*x, TERMINAL_BG)).collect();
+                    stand_in(palette, (r, g, b), &on, min)
+                }
+                other => other,
+            };
+        let pick = |c: Color, on: &[Color], min: f64| pick_from(palette, c, on, min);
+        let background = pick(self.background, &[], 0.0);
+        let text = |c: Color| pick(c, &[background], TEXT);
+        let graphics = |c: Color| pick(c, &[background], GRAPHICS);
+        // Text on a coloured band: the band's own colour, then text readable on it;
+        // where no colour is, the text's own colour and a band it can be read on.
+        let band = |fg: Color, bg: Color| {
+            let b = pick(bg, &[], 0.0);
+            let f = pick(fg, &[b], TEXT);
+            let ok = contrast::ratio(rgb(f, TERMINAL_BG), rgb(b, TERMINAL_BG)) >= TEXT;
+            if ok {
+                (f, b)
+            } else {
+                let f = pick(fg, &[], 0.0);
+                (f, pick(bg, &[f], TEXT))
+            }
+        };
+        let (header_fg, header_bg) = band(self.header_fg, self.header_bg);
+        let (selection_fg, selection_bg) = band(self.selection_fg, self.selection_bg);
+        // One badge colour on two bands: the bands are chosen for it.
+        let badge_fg = pick(self.badge_fg, &[], 0.0);
+        let (badge_bg, badge_alert_bg) = (
+            pick(self.badge_bg, &[badge_fg], TEXT),
+            pick(self.badge_alert_bg, &[badge_fg], TEXT),
+        );
+        // Bad, warn and good keep apart: where the palette has few readable colours
+        // (16 on white) each takes one the others have not.
+        let bad = text(self.bad);
+        let without = |taken: &[Color]| -> Vec<(Color, contrast::Rgb)> {
+            palette
+                .iter()
+                .filter(|(c, _)| !taken.contains(c))
+                .copied()
+                .collect()
+        };
+        let warn = pick_from(&without(&[bad]), self.warn, &[background], TEXT);
+        let good = pick_from(&without(&[bad, warn]), self.good, &[background], TEXT);
+        Theme {
+            foreground: text(self.foreground),
+            muted: text(self.muted),
+            accent: text(self.accent),
+            title: text(self.title),
+            good,
+            warn,
+            bad,
+            spark: graphics(self.spark),
+            border: graphics(self.border),
+            border_focused: graphics(self.border_focused),
+            header_fg,
+            badge_fg,
+            selection_fg,
+            background,
+            header_bg,
+            badge_bg,
+            badge_alert_bg,
+            selection_bg,
+            ..self
+        }
     }
-}
-
-fn nearest_16(r: u8, g: u8, b: u8) -> Color {
-    const PALETTE: [(Color, (u8, u8, u8)); 16] = [
-        (Color::Black, (0, 0, 0)),
-        (Color::Red, (205, 0, 0)),
-        (Color::Green, (0, 205, 0)),
-        (Color::Yellow, (205, 205, 0)),
-        (Color::Blue, (0, 0, 238)),
-        (Color::Magenta, (205, 0, 205)),
-        (Color::Cyan, (0, 205, 205)),
-        (Color::Gray, (229, 229, 229)),
-        (Color::DarkGray, (127, 127, 127)),
-        (Color::LightRed, (255, 0, 0)),
-        (Color::LightGreen, (0, 255, 0)),
-        (Color::LightYellow, (255, 255, 0)),
-        (Color::LightBlue, (92, 92, 255)),
-        (Color::LightMagenta, (255, 0, 255)),
-        (Color::LightCyan, (0, 255, 255)),
-        (Color::White, (255, 255, 255)),
-    ];
-    let d = |x: u8, y: u8| (i32::from(x) - i32::from(y)).pow(2);
-    PALETTE
-        .iter()
-        .min_by_key(|(_, (pr, pg, pb))| d(*pr, r) + d(*pg, g) + d(*pb, b))
-        .map_or(Color::Reset, |(c, _)| *c)
 }
 
 /// Styles the panes use, derived from the colours so that a monochrome theme still
@@ -401,11 +416,15 @@ mod tests {
 
     #[test]
     fn colour_fallbacks() {
-        assert_eq!(nearest_256(255, 0, 0), 196);
-        assert_eq!(nearest_256(0, 0, 0), 16);
-        assert_eq!(nearest_256(128, 128, 128), 244);
-        assert_eq!(nearest_16(250, 10, 10), Color::LightRed);
-        assert_eq!(ColorDepth::None.adapt(Color::Rgb(1, 2, 3)), Color::Reset);
+        let dark = |depth| parse_theme(BUILTIN[0].1, depth).unwrap();
+        // Bad is red on 256 and on 16 colours; nothing is left without colour.
+        assert!(matches!(dark(ColorDepth::Ansi256).bad, Color::Indexed(_)));
+        assert_eq!(dark(ColorDepth::Ansi16).bad, Color::LightRed);
+        assert_eq!(dark(ColorDepth::None).bad, Color::Reset);
+        assert_eq!(
+            dark(ColorDepth::TrueColor).bad,
+            Color::Rgb(0xbf, 0x61, 0x6a)
+        );
     }
 
     #[test]

@@ -198,8 +198,16 @@ pub fn draw(
             height: 1,
             ..rows
         };
-        let l = line(cols, &keep, &w, cells(row as usize), theme)
-            .patch_style(row_style(state, pane, position, theme));
+        let mut l = line(cols, &keep, &w, cells(row as usize), theme);
+        let style = row_style(state, pane, position, theme);
+        if style != Style::default() && !theme.monochrome {
+            // The selected row is read in the selection's colours: a cell's own
+            // colour (yellow for a warning) could be the selection's background.
+            for span in &mut l.spans {
+                span.style = span.style.fg(theme.selection_fg);
+            }
+        }
+        let l = l.patch_style(style);
         frame.render_widget(Paragraph::new(l), r);
     }
 }
