@@ -104,12 +104,20 @@ pub enum Command {
         /// Only alerts in this state: new, acknowledged, snoozed, resolved, dismissed
         #[arg(long, value_name = "STATE", value_parser = parse_status)]
         state: Option<crate::triage::Status>,
+        /// Store what the rules raise (new alerts fired, due snoozes woken, audited),
+        /// as a refresh in the cockpit does; without it nothing is written
+        #[arg(long)]
+        save: bool,
     },
     /// List follow-ups, open ones first
     Followups {
         /// JSON instead of a table
         #[arg(long)]
         json: bool,
+        /// Store the follow-ups the data asks for (audited); without it nothing is
+        /// written
+        #[arg(long)]
+        save: bool,
     },
     /// Check the setup: config, PostHog project, key, reachability, events, store
     Doctor,

@@ -121,6 +121,43 @@ pub fn read(
     Ok(t)
 }
 
+/// What [`sync_and_read`] would leave, without writing: the stored rows with the
+/// fresh evaluation's severity, title and evidence, the snoozes that are due awake,
+/// and the alerts and follow-ups the store does not hold as new. For the commands
+/// that only read (`bearing alerts` without `--save`).
+pub fn preview(
+    store: Option<&Store>,
+    alerts: &[AlertCandidate],
+    followups: &[FollowUpCandidate],
+    today: chrono::NaiveDate,
+) -> (Triage, Option<String>) {
+    let (mut t, warning) = match read(store, alerts, followups) {
+        Ok(t) => (t, None),
+        Err(e) => (
+            read(None, alerts, followups).unwrap_or_default(),
+            Some(format!("cannot read the database: {e}")),
+        ),
+    };
+    let fresh: rustc_hash::FxHashMap<&str, &AlertCandidate> =
+        alerts.iter().map(|c| (c.id.as_str(), c)).collect();
+    for a in &mut t.alerts {
+        if let Some(c) = fresh.get(a.id.as_str()) {
+            a.severity = c.severity;
+            a.title.clone_from(&c.title);
+            a.evidence = c.evidence.clone();
+        }
+        let due = a.triage.status == crate::triage::Status::Snoozed
+            && a.triage.snoozed_until.is_none_or(|u| u <= today);
+        if due
+            && let Ok(woken) = crate::triage::apply(&a.triage, &crate::triage::Command::Wake, today)
+        {
+            a.triage = woken;
+        }
+    }
+    crate::store::alerts::sort_alerts(&mut t.alerts);
+    (t, warning)
+}
+
 /// Meets the store with a fresh evaluation: syncs when it can be written, then reads.
 /// A failed sync is reported, never fatal: the cockpit shows what it can.
 pub fn sync_and_read(

@@ -101,7 +101,7 @@ fn tamper(db: &Path) {
 fn raw_escapes_from_the_store_are_inert() {
     let home = tempfile::tempdir().unwrap();
     let db = home.path().join("bearing.db");
-    let out = run(&db, &["alerts"]);
+    let out = run(&db, &["alerts", "--save"]);
     assert_eq!(
         out.status.code(),
         Some(3),

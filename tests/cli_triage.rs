@@ -23,7 +23,7 @@ fn text(b: &[u8]) -> String {
 fn alerts_exit_code_says_whether_new_urgent_alerts_wait() {
     let home = tempfile::tempdir().unwrap();
     let db = home.path().join("bearing.db");
-    let out = run(&db, &["alerts"]);
+    let out = run(&db, &["alerts", "--save"]);
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
     let table = text(&out.stdout);
     assert!(table.starts_with("SEVERITY  STATE"), "{table}");
@@ -94,7 +94,7 @@ fn audit_verify_passes_then_names_a_tampered_row() {
         text(&out.stderr)
     );
 
-    run(&db, &["alerts"]);
+    run(&db, &["alerts", "--save"]);
     let out = run(&db, &["audit", "verify"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
@@ -122,7 +122,7 @@ fn audit_verify_names_a_forged_stale_before() {
     use bearing::store::audit::{self, Change};
     let home = tempfile::tempdir().unwrap();
     let db = home.path().join("bearing.db");
-    run(&db, &["alerts"]);
+    run(&db, &["alerts", "--save"]);
     let mut store = bearing::store::Store::open(&db).unwrap();
     let id = store.alerts().unwrap()[0].id.clone();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
@@ -189,7 +189,7 @@ fn a_cron_run_with_posthog_unreachable_exits_1_with_one_line_and_leaves_the_stor
     let home = tempfile::tempdir().unwrap();
     let db = home.path().join("bearing.db");
     // A store with alerts and one of them acknowledged.
-    assert_eq!(run(&db, &["alerts"]).status.code(), Some(3));
+    assert_eq!(run(&db, &["alerts", "--save"]).status.code(), Some(3));
     let mut store = bearing::store::Store::open(&db).unwrap();
     let id = store.alerts().unwrap()[0].id.clone();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
@@ -204,9 +204,11 @@ fn a_cron_run_with_posthog_unreachable_exits_1_with_one_line_and_leaves_the_stor
         .local_addr()
         .unwrap()
         .port();
-    for command in ["alerts", "followups"] {
+    for command in [&["alerts"][..], &["followups"], &["alerts", "--save"]] {
         let out = Command::new(BIN)
-            .args(["--source", "posthog", command, "--today", "2026-11-28"])
+            .args(["--source", "posthog"])
+            .args(command)
+            .args(["--today", "2026-11-28"])
             .args(["--db", db.to_str().unwrap()])
             .env("HOME", home.path())
             .env_remove("XDG_CONFIG_HOME")
@@ -217,16 +219,91 @@ fn a_cron_run_with_posthog_unreachable_exits_1_with_one_line_and_leaves_the_stor
             .output()
             .unwrap();
         let err = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{command}: {err}");
-        assert_eq!(err.lines().count(), 1, "{command}: {err}");
+        assert_eq!(out.status.code(), Some(1), "{command:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{command:?}: {err}");
         assert!(
             err.starts_with("bearing: cannot reach PostHog at http://127.0.0.1:"),
-            "{command}: {err}"
+            "{command:?}: {err}"
         );
-        assert!(out.stdout.is_empty(), "{command}");
+        assert!(out.stdout.is_empty(), "{command:?}");
         assert!(
             files(home.path()) == before,
-            "{command} changed the store's folder"
+            "{command:?} changed the store's folder"
         );
     }
+}
+
+/// Commands that read never write: `bearing alerts --today 2027-01-02` (and the other
+/// reading commands) leave the database byte for byte as it was, with nothing beside
+/// it, and a plain `bearing alerts` afterwards lists no alert of 2027-01. Only
+/// `--save` (or the cockpit) stores.
+#[test]
+fn commands_that_read_leave_the_database_as_it_was() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("bearing.db");
+    assert_eq!(run(&db, &["alerts", "--save"]).status.code(), Some(3));
+    let before = files(home.path());
+    assert_eq!(before.len(), 1, "only the database: {:?}", names(&before));
+    let reading: [&[&str]; 5] = [
+        &["alerts"],
+        &["alerts", "--json"],
+        &["followups"],
+        &["followups", "--json"],
+        &["report"],
+    ];
+    for args in reading {
+        let out = Command::new(BIN)
+            .args(args)
+            .args(["--today", "2027-01-02", "--db", db.to_str().unwrap()])
+            .env_remove("XDG_CONFIG_HOME")
+            .env("HOME", home.path())
+            .output()
+            .unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 3)),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        let after = files(home.path());
+        assert!(after == before, "{args:?} wrote: {:?}", names(&after));
+    }
+    // What --today 2027-01-02 saw was 2027's; nothing of it stayed.
+    let out = Command::new(BIN)
+        .args([
+            "alerts",
+            "--today",
+            "2027-01-02",
+            "--db",
+            db.to_str().unwrap(),
+        ])
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    assert!(text(&out.stdout).contains(" 2027-01 "), "not vacuous");
+    let plain = run(&db, &["alerts"]);
+    assert!(
+        !text(&plain.stdout).contains(" 2027-01 "),
+        "{}",
+        text(&plain.stdout)
+    );
+    // With --save the same command stores.
+    run(&db, &["alerts", "--save"]);
+    let saved = Command::new(BIN)
+        .args([
+            "alerts",
+            "--save",
+            "--today",
+            "2027-01-02",
+            "--db",
+            db.to_str().unwrap(),
+        ])
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    assert!(matches!(saved.status.code(), Some(0 | 3)));
+    assert!(files(home.path()) != before, "--save stored nothing");
+}
+
+fn names(files: &[(String, Vec<u8>)]) -> Vec<&str> {
+    files.iter().map(|(n, _)| n.as_str()).collect()
 }

@@ -255,7 +255,8 @@ fn a_triage_key_before_the_alerts_arrive_or_on_no_row_says_so() {
 #[test]
 fn read_only_flag_shows_a_badge_and_refuses_changes() {
     let t = Tmux::start(120, 40);
-    alerts(&t, &[]);
+    // The store the cockpit opens, as `alerts --save` leaves it.
+    alerts(&t, &["--save"]);
     t.run_bearing("--today 2026-11-28 --read-only");
     t.wait_for("READ-ONLY");
     open_alerts(&t);
@@ -292,7 +293,8 @@ fn as_unprivileged(t: &Tmux) -> String {
 #[test]
 fn a_read_only_database_folder_gives_a_read_only_cockpit() {
     let t = Tmux::start(120, 40);
-    alerts(&t, &[]);
+    // The store the cockpit opens, as `alerts --save` leaves it.
+    alerts(&t, &["--save"]);
     let dir = t.home.path().join("data/bearing");
     let db = dir.join("bearing.db");
     let bytes = std::fs::read(&db).unwrap();
@@ -326,7 +328,8 @@ fn a_read_only_database_folder_gives_a_read_only_cockpit() {
 #[test]
 fn a_full_disk_fails_the_write_and_switches_to_read_only() {
     let t = Tmux::start(120, 40);
-    alerts(&t, &[]);
+    // The store the cockpit opens, as `alerts --save` leaves it.
+    alerts(&t, &["--save"]);
     t.run("export BEARING_DEBUG_MAX_PAGES=0");
     t.run_bearing("--today 2026-11-28");
     open_alerts(&t);

@@ -44,6 +44,7 @@ fn the_wal_removed_under_two_processes_loses_nothing_called_saved() {
     let seeded = Command::new(BIN)
         .args([
             "alerts",
+            "--save",
             "--today",
             "2026-11-28",
             "--db",

@@ -39,6 +39,7 @@ fn two_processes_lose_no_update() {
     let out = Command::new(BIN)
         .args([
             "alerts",
+            "--save",
             "--today",
             "2026-11-28",
             "--db",

@@ -17,6 +17,7 @@ pub fn seed_database(home: &std::path::Path) -> std::path::PathBuf {
     let out = Command::new(BIN)
         .args([
             "alerts",
+            "--save",
             "--today",
             "2026-11-28",
             "--db",

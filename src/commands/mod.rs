@@ -107,11 +107,11 @@ pub fn main(cli: Cli) -> ExitCode {
             out.as_deref(),
             *decisions,
         ),
-        Some(Command::Alerts { json, state }) => {
-            triage::alerts(&config, (today, fixed_today), *json, *state)
+        Some(Command::Alerts { json, state, save }) => {
+            triage::alerts(&config, (today, fixed_today), *json, *state, *save)
         }
-        Some(Command::Followups { json }) => {
-            triage::followups(&config, (today, fixed_today), *json)
+        Some(Command::Followups { json, save }) => {
+            triage::followups(&config, (today, fixed_today), *json, *save)
         }
         Some(Command::Audit {
             action: AuditCommand::Verify,

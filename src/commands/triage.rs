@@ -15,12 +15,15 @@ use std::process::ExitCode;
 /// Exit code of `bearing alerts` when a new high or critical alert is waiting.
 pub const NEW_URGENT_ALERTS: u8 = 3;
 
-/// Loads, evaluates and syncs, as a refresh in the cockpit would. Over PostHog the
-/// rules run on PostHog's rollup; a PostHog that cannot be reached ends the command
-/// before the store is opened, so nothing stored changes.
+/// Loads and evaluates as a refresh in the cockpit would; with `save` syncs the store
+/// as it does, else only reads it (a file that is not there is an empty store) and
+/// shows what a sync would leave. Over PostHog the rules run on PostHog's rollup; a
+/// PostHog that cannot be reached ends the command before the store is opened, so
+/// nothing stored changes.
 fn refreshed(
     config: &Config,
     (today, fixed): Today,
+    save: bool,
 ) -> Result<(refresh::Triage, StoreStatus, NaiveDate), String> {
     let params = engine_params(config, today);
     let executor = Executor::open(config, fixed).map_err(|e| e.to_string())?;
@@ -28,6 +31,15 @@ fn refreshed(
         .raise_blocking(&params, &load_options(config, today), &config.alerts)
         .map_err(|e| e.to_string())?;
     let (alerts, followups, today) = (raised.alerts, raised.followups, raised.today);
+    if !save {
+        let (store, unreadable) = open::open_to_read(config.db.clone());
+        let (triage, warning) = refresh::preview(store.as_ref(), &alerts, &followups, today);
+        for w in unreadable.into_iter().chain(warning) {
+            warn(w);
+        }
+        let status = StoreStatus::ReadOnly("this command only reads (--save stores)".into());
+        return Ok((triage, status, today));
+    }
     let (mut store, status) = open::open_store(config.db.clone(), config.read_only);
     let (triage, _, warning) = refresh::sync_and_read(store.as_mut(), &alerts, &followups, today);
     if let Some(w) = warning {
@@ -52,8 +64,14 @@ fn print(lines: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> ExitCode {
     }
 }
 
-pub fn alerts(config: &Config, today: Today, json: bool, state: Option<Status>) -> ExitCode {
-    let (triage, _, _) = match refreshed(config, today) {
+pub fn alerts(
+    config: &Config,
+    today: Today,
+    json: bool,
+    state: Option<Status>,
+    save: bool,
+) -> ExitCode {
+    let (triage, _, _) = match refreshed(config, today, save) {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
@@ -114,8 +132,8 @@ pub fn alerts(config: &Config, today: Today, json: bool, state: Option<Status>) 
     }
 }
 
-pub fn followups(config: &Config, today: Today, json: bool) -> ExitCode {
-    let (triage, _, today) = match refreshed(config, today) {
+pub fn followups(config: &Config, today: Today, json: bool, save: bool) -> ExitCode {
+    let (triage, _, today) = match refreshed(config, today, save) {
         Ok(t) => t,
         Err(e) => return fail(e),
     };

@@ -239,6 +239,24 @@ impl Store {
     /// Opens the database to read only, e.g. when it cannot be written. `reason` is
     /// what the user is told when they try to change something.
     pub fn open_read_only(path: &Path, reason: String) -> Result<Store, StoreError> {
+        Store::open_reading(path, reason, false)
+    }
+
+    /// Opens the database to read it once, for a command that only reads: a database
+    /// closed cleanly (no -wal beside it) is read as the immutable file it is, so not
+    /// even SQLite's -wal and -shm files appear; one in use is read through its WAL.
+    pub fn open_to_read_once(path: &Path) -> Result<Store, StoreError> {
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let closed = !Path::new(&wal).exists();
+        Store::open_reading(path, "this command only reads".into(), closed)
+    }
+
+    fn open_reading(
+        path: &Path,
+        reason: String,
+        immutable_first: bool,
+    ) -> Result<Store, StoreError> {
         let shown = crate::domain::sanitize::sanitize(&path.display().to_string()).into_owned();
         path::check(path, false)?;
         let try_open = |immutable: bool| -> rusqlite::Result<Connection> {
@@ -262,8 +280,8 @@ impl Store {
             conn.query_row("SELECT count(*) FROM alerts", [], |r| r.get::<_, i64>(0))?;
             Ok(conn)
         };
-        let conn = try_open(false)
-            .or_else(|_| try_open(true))
+        let conn = try_open(immutable_first)
+            .or_else(|_| try_open(!immutable_first))
             .map_err(|source| StoreError::Open {
                 path: shown.clone(),
                 source,

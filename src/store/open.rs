@@ -57,6 +57,21 @@ pub fn open_store(path: Option<PathBuf>, read_only: bool) -> (Option<Store>, Sto
     }
 }
 
+/// Opens the database for a command that only reads it; None when there is none
+/// yet (an empty store) or it cannot be read (said in the second value).
+pub fn open_to_read(path: Option<PathBuf>) -> (Option<Store>, Option<String>) {
+    let Some(path) = path.or_else(super::default_path) else {
+        return (None, None);
+    };
+    if !path.exists() {
+        return (None, None);
+    }
+    match Store::open_to_read_once(&path) {
+        Ok(s) => (Some(s), None),
+        Err(e) => (None, Some(format!("triage state not shown: {e}"))),
+    }
+}
+
 pub fn status_of(store: Option<&Store>, before: &StoreStatus) -> StoreStatus {
     match (store, before) {
         (Some(s), _) => s.read_only().map_or(StoreStatus::Writable, |r| {

@@ -52,6 +52,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Origin::Demo => essential.push(Span::styled(" DEMO DATA ", theme.badge())),
         other => essential.push(Span::styled(format!(" {} ", other.label()), head)),
     }
+    // `--today` moves every period: the date in use is never hidden.
+    if let Some(d) = state.feed.today_fixed {
+        essential.push(Span::styled(format!(" today {d} "), theme.badge()));
+    }
     let (as_of, period, compare) = match &state.data {
         Some(d) => (
             // A PostHog cockpit whose first answer was unreadable has no time yet.
@@ -169,5 +173,14 @@ mod tests {
             ny.contains("as of 2026-11-28 04:30 America/New_York"),
             "{ny}"
         );
+    }
+
+    #[test]
+    fn a_date_fixed_with_today_is_shown_even_at_80_columns() {
+        let mut s = loaded((80, 24));
+        assert!(!header_text(&s).contains("today "));
+        s.feed.today_fixed = chrono::NaiveDate::from_ymd_opt(2027, 1, 2);
+        let h = header_text(&s);
+        assert!(h.contains(" today 2027-01-02 "), "{h}");
     }
 }
