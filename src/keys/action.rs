@@ -200,7 +200,7 @@ const SPECS: [Spec; 35] = [
         A::Filter,
         G::View,
         &["/"],
-        "filter the rows (alerts also by state: severity: owner: rule:)",
+        "filter (alerts: state: severity: owner: rule: tenant: period:, a,b)",
         Some("filter"),
     ),
     spec(

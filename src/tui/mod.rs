@@ -27,6 +27,8 @@ mod evidence_tests;
 #[cfg(test)]
 mod feed_tests;
 #[cfg(test)]
+mod filter_tests;
+#[cfg(test)]
 mod hint_tests;
 #[cfg(test)]
 pub mod update_tests;

@@ -202,7 +202,7 @@ pub fn haystack(src: Rows, id: PaneId, row: usize) -> String {
 }
 
 /// Rows passing a filter: every word must appear, in any case; a `key:value` word must
-/// match that field exactly where the pane has the field.
+/// match that field exactly where the pane has the field, `key:a,b` either value.
 pub fn filter(src: Rows, id: PaneId, filter: &str) -> Vec<u32> {
     let p = pane(id);
     let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
@@ -210,12 +210,18 @@ pub fn filter(src: Rows, id: PaneId, filter: &str) -> Vec<u32> {
         .filter(|&i| {
             let mut hay: Option<String> = None;
             words.iter().all(|w| {
-                if let Some((key, value)) = w
+                if let Some((key, values)) = w
                     .split_once(':')
                     .filter(|(k, v)| !k.is_empty() && !v.is_empty())
-                    && let Some(hit) = p.field(src, i, key, value)
                 {
-                    return hit;
+                    let hits: Vec<Option<bool>> = values
+                        .split(',')
+                        .filter(|v| !v.is_empty())
+                        .map(|v| p.field(src, i, key, v))
+                        .collect();
+                    if hits.iter().any(Option::is_some) {
+                        return hits.contains(&Some(true));
+                    }
                 }
                 hay.get_or_insert_with(|| haystack(src, id, i).to_lowercase())
                     .contains(w.as_str())

@@ -9,6 +9,7 @@ use crate::tui::panes;
 use crate::tui::state::AppState;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
 
 /// A details document being written: headings, key/value lines and bullets.
 pub struct Doc<'t> {
@@ -35,8 +36,14 @@ impl Doc<'_> {
     }
 
     pub fn kv(&mut self, key: &str, value: impl Into<String>) {
+        // A key as wide as the column still keeps a space before its value.
+        let key = if key.width() >= 22 {
+            format!("  {key} ")
+        } else {
+            format!("  {key:<22}")
+        };
         self.lines.push(Line::from(vec![
-            Span::styled(format!("  {key:<22}"), self.theme.muted()),
+            Span::styled(key, self.theme.muted()),
             Span::raw(value.into()),
         ]));
     }
@@ -112,4 +119,31 @@ pub fn content(state: &AppState, theme: &Theme) -> Option<(String, Vec<Line<'sta
     };
     let title = panes::pane(state.focus).details(&mut d, state, row)?;
     Some((title, d.lines))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_as_wide_as_its_column_keeps_a_space_before_the_value() {
+        let theme = crate::tui::fixture::loaded((80, 24)).themes[0].clone();
+        let mut d = Doc {
+            theme: &theme,
+            lines: Vec::new(),
+        };
+        d.kv("estimated savings (sum of midpoints)", "$24K");
+        d.kv("Tenant", "acme");
+        let text = |l: &Line| {
+            l.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+        };
+        assert_eq!(
+            text(&d.lines[0]),
+            "  estimated savings (sum of midpoints) $24K"
+        );
+        assert_eq!(text(&d.lines[1]), format!("  {:<22}acme", "Tenant"));
+    }
 }
