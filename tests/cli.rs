@@ -192,13 +192,18 @@ fn config_init_path_check_and_a_bad_value() {
         .unwrap()
         + 1;
     std::fs::write(&path, text_in).unwrap();
+    // A theme that does not exist is said where it is and never fails a command;
+    // `config check` calls it an error.
     let out = bearing(home.path(), &["report", "--format", "json"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(
         err.contains(&format!("config.toml:{line}:9: unknown theme \"neon\"")),
         "{err}"
     );
+    let out = bearing(home.path(), &["config", "check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("unknown theme \"neon\""));
 
     std::fs::write(&path, "[keys]\nquit = \"x\"\nzoom = \"x\"\n").unwrap();
     let out = bearing(home.path(), &["config", "check"]);

@@ -307,3 +307,30 @@ fn commands_that_read_leave_the_database_as_it_was() {
 fn names(files: &[(String, Vec<u8>)]) -> Vec<&str> {
     files.iter().map(|(n, _)| n.as_str()).collect()
 }
+
+/// A theme the config names but no file has changes how the cockpit would look, so it
+/// never fails a command: `alerts` says it on stderr and answers; `config check`
+/// calls it an error.
+#[test]
+fn a_bad_theme_in_the_config_never_fails_a_cron_job() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("bearing.db");
+    let dir = home.path().join(".config/bearing");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), "[general]\ntheme = \"neon\"\n").unwrap();
+    let out = run(&db, &["alerts"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("SEVERITY"));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("config.toml:2:9: unknown theme \"neon\"") && err.contains("using dark"),
+        "{err}"
+    );
+    let check = run(&db, &["config", "check"]);
+    assert_eq!(check.status.code(), Some(1), "{}", text(&check.stdout));
+    assert!(
+        text(&check.stdout).contains("error: "),
+        "{}",
+        text(&check.stdout)
+    );
+}

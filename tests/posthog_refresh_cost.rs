@@ -86,7 +86,7 @@ fn few_queries_and_flat_answers_from_10k_to_200k_events() {
         let panes = refresh(dir.path(), &sim);
         let db = dir.path().join(db);
         let flags = ["--db", db.to_str().unwrap()];
-        let alerts = run_command(dir.path(), &sim, &flags, &["alerts"]);
+        let alerts = run_command(dir.path(), &sim, &flags, &["alerts", "--save"]);
         let raised = bearing::store::Store::open(&db)
             .unwrap()
             .alerts()

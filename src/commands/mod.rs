@@ -89,6 +89,12 @@ pub fn main(cli: Cli) -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
+    // The cockpit says them on its status line; a command on stderr, and goes on.
+    if cli.command.is_some() {
+        for note in &config.notes {
+            warn(note);
+        }
+    }
     // Today where the user is told to look: in the chosen zone (over PostHog without
     // one, the project's, learned when it first answers).
     let today = cli
@@ -268,7 +274,10 @@ fn config_command(
                 for c in &c.keymap.conflicts {
                     println!("conflict: {c}");
                 }
-                if c.keymap.conflicts.is_empty() {
+                for n in &c.notes {
+                    println!("error: {n}");
+                }
+                if c.keymap.conflicts.is_empty() && c.notes.is_empty() {
                     println!("ok: {}", shown(&path));
                     ExitCode::SUCCESS
                 } else {
@@ -341,7 +350,9 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, (today, fixed): Today) 
     if config.read_only {
         state.store = crate::store::open::StoreStatus::ReadOnly("read-only mode".into());
     }
-    if let Some(c) = config.keymap.conflicts.first() {
+    if let Some(n) = config.notes.first() {
+        state.say(crate::tui::state::Level::Warn, format!("config: {n}"));
+    } else if let Some(c) = config.keymap.conflicts.first() {
         state.say(crate::tui::state::Level::Warn, format!("config: {c}"));
     } else if let Some(p) = theme_problems.first() {
         state.say(crate::tui::state::Level::Warn, p.clone());

@@ -41,6 +41,10 @@ pub struct Config {
     /// Whether a layer named the source; if none did, a configured PostHog project
     /// is the source and demo data the fallback.
     pub source_named: bool,
+    /// Settings of the file or the environment bearing went on without (a theme that
+    /// does not exist): said on the screen or stderr, fatal only to `config check`,
+    /// so a cron job never fails over how the cockpit would look.
+    pub notes: Vec<String>,
 }
 
 impl Default for Config {
@@ -60,6 +64,7 @@ impl Default for Config {
             db: None,
             posthog: PostHogSettings::default(),
             source_named: false,
+            notes: Vec::new(),
         }
     }
 }
@@ -166,8 +171,13 @@ pub fn apply_file(
         base.subscriptions = (!s.is_empty()).then(|| PathBuf::from(s));
     }
     if let Some(t) = &g.theme {
-        check_theme(t.get_ref(), themes).map_err(|m| ctx.err(t.span(), m))?;
-        base.theme = t.get_ref().clone();
+        match check_theme(t.get_ref(), themes) {
+            Ok(()) => base.theme = t.get_ref().clone(),
+            Err(m) => {
+                let e = ctx.err(t.span(), m);
+                base.notes.push(format!("{e}; using {}", base.theme));
+            }
+        }
     }
     if let Some(r) = g.read_only {
         base.read_only = r;
@@ -318,8 +328,13 @@ pub fn apply_env(
         base.source = v.parse().map_err(|m| env_err("BEARING_SOURCE", &v, m))?;
     }
     if let Some(v) = get("BEARING_THEME").filter(|v| !v.is_empty()) {
-        check_theme(&v, themes).map_err(|m| env_err("BEARING_THEME", &v, m))?;
-        base.theme = v;
+        match check_theme(&v, themes) {
+            Ok(()) => base.theme = v,
+            Err(m) => {
+                let e = env_err("BEARING_THEME", &v, m);
+                base.notes.push(format!("{e}; using {}", base.theme));
+            }
+        }
     }
     if let Some(v) = get("BEARING_READ_ONLY").filter(|v| !v.is_empty()) {
         base.read_only = crate::domain::values::parse_bool(&v)

@@ -45,11 +45,18 @@ fn values_are_applied() {
     assert_eq!(c.dead_band, 0.2);
 }
 
+/// A theme that does not exist is said with its line, column and value, and bearing
+/// goes on with the default: how the cockpit would look never fails a cron job.
 #[test]
-fn unknown_theme_names_line_column_and_value() {
+fn unknown_theme_names_line_column_and_value_and_is_not_fatal() {
+    let c = parse("[general]\ntheme = \"neon\"\n").unwrap();
+    assert_eq!(c.theme, "dark");
     assert_eq!(
-        err("[general]\ntheme = \"neon\"\n"),
-        "config.toml:2:9: unknown theme \"neon\" (available: dark, light, high-contrast, colour-blind-safe)"
+        c.notes,
+        vec![
+            "config.toml:2:9: unknown theme \"neon\" (available: dark, light, high-contrast, colour-blind-safe); using dark"
+                .to_owned()
+        ]
     );
 }
 
