@@ -177,8 +177,17 @@ impl Listing for Alerts {
         if a.first_seen.is_empty() {
             d.kv("Saved", "no: the database cannot be written");
         } else {
-            d.kv("First fired", a.first_seen.clone());
-            d.kv("Last seen in the data", a.last_seen.clone());
+            let zone = state.params.zone;
+            d.kv(
+                "First fired",
+                crate::tui::ui::details::when(zone, &a.first_seen),
+            );
+            // Set by every refresh whose data raises the alert: when it was last
+            // raised, not when its newest event happened (the evidence shows those).
+            d.kv(
+                "Last raised",
+                crate::tui::ui::details::when(zone, &a.last_seen),
+            );
         }
         d.heading("Evidence");
         for (k, v) in &a.evidence.figures {
@@ -212,7 +221,7 @@ impl Listing for Alerts {
             let key = state.key_name(Action::More);
             d.muted(&format!("… and {more} more events ({key} shows more)"));
         }
-        d.notes(&a.notes, &state.key_name(Action::Note));
+        d.notes(&a.notes, &state.key_name(Action::Note), state.params.zone);
         a.title.clone()
     }
 }

@@ -130,9 +130,12 @@ impl Listing for FollowUps {
         d.kv("Status", f.state.status.name());
         owner_line(d, state, f.state.owner.as_deref());
         if !f.created.is_empty() {
-            d.kv("Created", f.created.clone());
+            d.kv(
+                "Created",
+                crate::tui::ui::details::when(state.params.zone, &f.created),
+            );
         }
-        d.notes(&f.notes, &state.key_name(Action::Note));
+        d.notes(&f.notes, &state.key_name(Action::Note), state.params.zone);
         f.title.clone()
     }
 }

@@ -2,7 +2,7 @@
 //! a [`Doc`]: headings, key/value lines and bullets, drawn in the overlay.
 
 use crate::config::theme::Theme;
-use crate::domain::Dataset;
+use crate::domain::{Dataset, Zone};
 use crate::engine::Views;
 use crate::store::alerts::Note;
 use crate::tui::panes;
@@ -82,20 +82,24 @@ impl Doc<'_> {
     }
 
     /// The notes of an alert or a follow-up; `add` is the key that adds one.
-    pub fn notes(&mut self, notes: &[Note], add: &str) {
+    pub fn notes(&mut self, notes: &[Note], add: &str, zone: Zone) {
         self.heading("Notes");
         if notes.is_empty() {
             self.muted(&format!("none yet: {add} adds one"));
         }
         for n in notes {
-            self.bullet(format!(
-                "{} {}: {}",
-                n.at.get(..16).unwrap_or(&n.at).replace('T', " "),
-                n.who,
-                n.text
-            ));
+            self.bullet(format!("{} {}: {}", when(zone, &n.at), n.who, n.text));
         }
     }
+}
+
+/// A time the store keeps (RFC 3339, UTC) as the cockpit shows times: to the minute,
+/// in the zone in use, named. Anything else is shown as it is.
+pub fn when(zone: Zone, stored: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(stored).map_or_else(
+        |_| stored.to_owned(),
+        |t| zone.stamp(t.with_timezone(&chrono::Utc)),
+    )
 }
 
 pub fn yes_no(b: bool) -> &'static str {
@@ -124,6 +128,15 @@ pub fn content(state: &AppState, theme: &Theme) -> Option<(String, Vec<Line<'sta
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_times_show_to_the_minute_in_the_zone_in_use() {
+        let at = "2026-12-01T07:39:54.093Z";
+        assert_eq!(when(Zone::UTC, at), "2026-12-01 07:39 UTC");
+        let kolkata = Zone::parse("Asia/Kolkata").unwrap_or_default();
+        assert_eq!(when(kolkata, at), "2026-12-01 13:09 Asia/Kolkata");
+        assert_eq!(when(Zone::UTC, "yesterday"), "yesterday");
+    }
 
     #[test]
     fn a_key_as_wide_as_its_column_keeps_a_space_before_the_value() {
