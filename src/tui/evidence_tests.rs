@@ -103,3 +103,28 @@ fn an_evidence_snapshot_names_its_alert_and_how_many_events_it_holds() {
     assert_eq!(alert_of_snapshot(&old), Some((EVIDENCE_EVENTS, id)));
     assert_eq!(alert_of_snapshot("bearing_overview"), None);
 }
+
+/// The details say "o sets one": a triage key acts on the alert they show, and they
+/// stay open (a key that asks for text opens its prompt instead).
+#[test]
+fn triage_keys_act_from_an_alerts_details() {
+    use super::triage::TriageRequest;
+    use super::update::{Effect, update};
+    let mut s = loaded((120, 40));
+    let (id, _) = select_a_long_alert(&mut s);
+    press(&mut s, '\n');
+    let effects = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE)),
+    );
+    let acted = effects.iter().any(|e| {
+        matches!(e, Effect::Triage(TriageRequest::Alerts { ids, .. }) if ids == &vec![id.clone()])
+    });
+    assert!(acted, "{effects:?}");
+    assert!(matches!(s.mode, Mode::Details { .. }), "{:?}", s.mode);
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('o'), KeyModifiers::NONE)),
+    );
+    assert!(matches!(s.mode, Mode::Prompt { .. }), "{:?}", s.mode);
+}

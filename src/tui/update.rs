@@ -204,6 +204,16 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         Mode::Details { .. } if action == Action::More => {
             return super::feed_alerts::more_evidence(state);
         }
+        // The details say "o sets one": triage keys act on the row they show, and the
+        // details stay open on it unless the key asks for text (a note, an owner).
+        Mode::Details { scroll } if is_triage(action) && action != Action::Select => {
+            state.mode = Mode::Normal;
+            let effects = triage::on_action(state, action);
+            if state.mode == Mode::Normal {
+                state.mode = Mode::Details { scroll };
+            }
+            return effects;
+        }
         Mode::Details { scroll } => {
             scroll_overlay(
                 state,
@@ -317,6 +327,22 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         | Action::Undo => return triage::on_action(state, action),
     }
     Vec::new()
+}
+
+fn is_triage(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Select
+            | Action::Acknowledge
+            | Action::Snooze
+            | Action::Resolve
+            | Action::Dismiss
+            | Action::Reopen
+            | Action::Owner
+            | Action::Note
+            | Action::FollowUp
+            | Action::Undo
+    )
 }
 
 fn scroll_overlay(
