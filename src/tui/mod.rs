@@ -21,6 +21,8 @@ pub mod update;
 pub mod watchdog;
 
 #[cfg(test)]
+mod details_tests;
+#[cfg(test)]
 mod error_tests;
 #[cfg(test)]
 mod evidence_tests;

@@ -168,12 +168,7 @@ impl Listing for Alerts {
             d.kv("Dismissed because", r.clone());
         }
         owner_line(d, state, a.triage.owner.as_deref());
-        d.kv(
-            "Follow-up",
-            a.followup
-                .clone()
-                .unwrap_or_else(|| format!("— ({} creates one)", state.key_name(Action::FollowUp))),
-        );
+        d.kv("Follow-up", followup_line(state, a));
         if a.first_seen.is_empty() {
             d.kv("Saved", "no: the database cannot be written");
         } else {
@@ -223,5 +218,30 @@ impl Listing for Alerts {
         }
         d.notes(&a.notes, &state.key_name(Action::Note), state.params.zone);
         a.title.clone()
+    }
+}
+
+/// The alert's follow-up as a person reads it: what, its state and when it is due
+/// (the id alone told nothing); how to create one when there is none.
+fn followup_line(state: &AppState, a: &AlertRow) -> String {
+    let Some(id) = &a.followup else {
+        return format!("— ({} creates one)", state.key_name(Action::FollowUp));
+    };
+    match state.triage.followups.iter().find(|f| &f.id == id) {
+        Some(f) => {
+            let status = if f.state.is_overdue(state.params.today) {
+                "OVERDUE"
+            } else {
+                f.state.status.name()
+            };
+            let owner = f
+                .state
+                .owner
+                .as_deref()
+                .map(|o| format!(", {o}"))
+                .unwrap_or_default();
+            format!("{} ({status}, due {}{owner})", f.title, f.state.due)
+        }
+        None => id.clone(),
     }
 }
