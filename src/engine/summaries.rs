@@ -177,11 +177,22 @@ pub fn strategic_planning(ds: &Dataset, views: &Views, tenant: Sym) -> Strategic
     let empty = super::rollup::TenantDecisions::default();
     let t = views.decisions.tenant(tenant).unwrap_or(&empty);
     let (in_period, due) = (t.in_period, t.due_this_month);
-    let mut patterns: Vec<String> = super::series::ranked(&ds.strings, &t.categories)
-        .into_iter()
+    let ranked = super::series::ranked(&ds.strings, &t.categories);
+    let mut patterns: Vec<String> = ranked
+        .iter()
         .take(3)
-        .map(|(c, n)| format!("{} ×{n}", ds.resolve(c)))
+        .map(|(c, n)| format!("{} ×{n}", ds.resolve(*c)))
         .collect();
+    // The count above is every decision: say what the three categories leave out,
+    // so the bullets add up to it.
+    if ranked.len() > 3 {
+        let rest: u32 = ranked[3..].iter().map(|(_, n)| *n).sum();
+        patterns.push(format!(
+            "{} in {} other categories",
+            plural(rest, "decision", "decisions"),
+            ranked.len() - 3
+        ));
+    }
     if let Some((level, n)) = super::series::ranked(&ds.strings, &t.levels).first() {
         patterns.push(format!(
             "most decided at {} level ({n})",

@@ -314,3 +314,33 @@ fn demo_dataset_fills_every_pane() {
     );
     assert!(v.health.kinds.iter().any(|k| k.meets_target()));
 }
+
+/// "Decisions tracked 5" above three category bullets read as if two were lost: what
+/// the top three leave out is said, so the bullets add up to the count.
+#[test]
+fn decision_patterns_add_up_to_the_decisions_tracked() {
+    let lines: Vec<String> = [
+        "hiring",
+        "hiring",
+        "pricing",
+        "vendor_selection",
+        "market",
+        "legal",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, c)| {
+        decision("t", &format!("2026-11-{:02}", i + 2), "quarterly").replace("vendor_selection", c)
+    })
+    .collect();
+    let ds = dataset(&lines);
+    let params = EngineParams {
+        period: PeriodSpec::ThisMonth,
+        ..EngineParams::new(today())
+    };
+    let v = compute(&ds, &params);
+    let s = summaries::strategic_planning(&ds, &v, ds.strings.get("t").unwrap());
+    assert_eq!(s.decisions_tracked, 6);
+    assert_eq!(s.decision_patterns[0], "hiring ×2");
+    assert_eq!(s.decision_patterns[3], "2 decisions in 2 other categories");
+}
