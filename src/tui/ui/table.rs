@@ -64,7 +64,14 @@ const fn min_of(c: Constraint) -> u16 {
 
 /// The columns that fit in `width`, dropping the most droppable first.
 pub fn fitting(cols: &[Col], width: u16) -> Vec<usize> {
-    let mut keep: Vec<usize> = (0..cols.len()).collect();
+    fitting_without(cols, width, &[])
+}
+
+/// [`fitting`], leaving out the columns marked in `skip`.
+fn fitting_without(cols: &[Col], width: u16, skip: &[bool]) -> Vec<usize> {
+    let mut keep: Vec<usize> = (0..cols.len())
+        .filter(|i| !skip.get(*i).copied().unwrap_or(false))
+        .collect();
     let need = |keep: &[usize]| -> u32 {
         keep.iter().map(|&i| u32::from(cols[i].min)).sum::<u32>()
             + keep.len().saturating_sub(1) as u32
@@ -171,7 +178,26 @@ pub fn draw(
     if rows.width == 0 {
         return;
     }
-    let keep = fitting(cols, rows.width);
+    let view = state.pane(pane);
+    let end = (view.offset + usize::from(rows.height)).min(view.visible.len());
+    let shown: Vec<(usize, Vec<Cell>)> = (view.offset..end)
+        .filter_map(|position| {
+            let row = *view.visible.get(position)?;
+            Some((position, cells(row as usize)))
+        })
+        .collect();
+    // A column that may give way and that no row on screen fills (no owner set yet)
+    // gives its room to the others: an alert's title is not cut beside blank space.
+    let blank: Vec<bool> = (0..cols.len())
+        .map(|c| {
+            cols[c].drop > 0
+                && !shown.is_empty()
+                && shown
+                    .iter()
+                    .all(|(_, cells)| cells.get(c).is_none_or(|x| x.text.trim().is_empty()))
+        })
+        .collect();
+    let keep = fitting_without(cols, rows.width, &blank);
     let constraints: Vec<Constraint> = keep.iter().map(|&i| cols[i].width).collect();
     let w = widths(rows.width, &constraints);
     if rows.y > area.y + 1 && cols.iter().any(|c| !c.title.is_empty()) {
@@ -187,18 +213,13 @@ pub fn draw(
             header,
         );
     }
-    let view = state.pane(pane);
-    let end = (view.offset + usize::from(rows.height)).min(view.visible.len());
-    for (i, position) in (view.offset..end).enumerate() {
-        let Some(&row) = view.visible.get(position) else {
-            break;
-        };
+    for (i, (position, cells)) in shown.into_iter().enumerate() {
         let r = Rect {
             y: rows.y + i as u16,
             height: 1,
             ..rows
         };
-        let mut l = line(cols, &keep, &w, cells(row as usize), theme);
+        let mut l = line(cols, &keep, &w, cells, theme);
         let style = row_style(state, pane, position, theme);
         if style != Style::default() && !theme.monochrome {
             // The selected row is read in the selection's colours: a cell's own
