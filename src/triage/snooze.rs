@@ -51,6 +51,26 @@ impl SnoozeFor {
         }
     }
 
+    /// [`SnoozeFor::label`] for a narrow footer.
+    pub fn short(self) -> &'static str {
+        match self {
+            SnoozeFor::Day => "day",
+            SnoozeFor::Week => "week",
+            SnoozeFor::NextMonthlyReview => "next monthly review",
+            SnoozeFor::NextQuarterlyReview => "next quarterly review",
+        }
+    }
+
+    /// The narrowest label.
+    pub fn word(self) -> &'static str {
+        match self {
+            SnoozeFor::Day => "day",
+            SnoozeFor::Week => "week",
+            SnoozeFor::NextMonthlyReview => "month",
+            SnoozeFor::NextQuarterlyReview => "quarter",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<SnoozeFor> {
         match s.trim().to_ascii_lowercase().as_str() {
             "1d" | "day" | "d" => Some(SnoozeFor::Day),

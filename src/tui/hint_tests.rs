@@ -147,3 +147,20 @@ fn filtering_by_a_word_a_row_shows_keeps_that_row_and_only_rows_showing_it() {
         assert!(text.contains(&word), "{id:?}: {word:?} not on screen");
     }
 }
+
+/// At 80 columns the snooze prompt was cut before its last choices; it now takes the
+/// widest wording that fits, every choice and the way out included.
+#[test]
+fn the_snooze_prompt_fits_at_80_columns() {
+    for (w, want) in [
+        (80, "q quarter  esc cancel"),
+        (160, "q until the next quarterly review"),
+    ] {
+        let mut s = loaded((w, 24));
+        press(&mut s, KeyCode::Char('5'));
+        press(&mut s, KeyCode::Char('s'));
+        let footer = screen(&s).lines().last().unwrap().to_owned();
+        assert!(footer.contains(want), "{w}: {footer:?}");
+        assert!(footer.contains(" day"), "{w}: {footer:?}");
+    }
+}

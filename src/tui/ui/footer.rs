@@ -89,23 +89,28 @@ fn input_line(state: &AppState, theme: &Theme, width: usize) -> Option<Line<'sta
             Span::styled("  y or enter: yes · n or esc: no", theme.muted()),
         ])),
         Mode::Snooze { targets } => {
-            let mut spans = vec![Span::styled(
-                format!(
-                    " snooze {} for:",
-                    if targets.len() > 1 {
-                        format!("{} alerts", targets.len())
-                    } else {
-                        "the alert".into()
-                    }
-                ),
-                theme.accent(),
-            )];
-            for s in SnoozeFor::ALL {
-                spans.push(Span::styled(format!("  {}", s.key()), theme.accent()));
-                spans.push(Span::styled(format!(" {}", s.label()), theme.muted()));
+            let what = if targets.len() > 1 {
+                format!("{} alerts", targets.len())
+            } else {
+                "the alert".into()
+            };
+            // The widest wording that fits: every choice stays readable at 80 columns.
+            let labels: [fn(SnoozeFor) -> &'static str; 3] =
+                [SnoozeFor::label, SnoozeFor::short, SnoozeFor::word];
+            let mut line = Line::default();
+            for label in labels {
+                let mut spans = vec![Span::styled(format!(" snooze {what} for:"), theme.accent())];
+                for s in SnoozeFor::ALL {
+                    spans.push(Span::styled(format!("  {}", s.key()), theme.accent()));
+                    spans.push(Span::styled(format!(" {}", label(s)), theme.muted()));
+                }
+                spans.push(Span::styled(format!("  {CANCEL} cancel"), theme.muted()));
+                line = Line::from(spans);
+                if line.width() <= width {
+                    break;
+                }
             }
-            spans.push(Span::styled(format!("  {CANCEL} cancel"), theme.muted()));
-            Some(Line::from(spans))
+            Some(line)
         }
         _ => None,
     }

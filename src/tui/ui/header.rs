@@ -103,8 +103,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         right.push(Span::styled(" ", head));
     }
     let total = usize::from(area.width);
-    // Drop the least important parts until everything fits.
+    // Drop the least important parts until everything fits: the comparison, then
+    // the time, and the period last (what the numbers are of matters most).
     let mut optional: Vec<Option<String>> = vec![as_of, period, compare];
+    const DROP_ORDER: [usize; 3] = [2, 0, 1];
     loop {
         let mut left = essential.clone();
         left.extend(
@@ -120,8 +122,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             frame.render_widget(Paragraph::new(Line::from(left)).style(head), area);
             return;
         }
-        if let Some(slot) = optional.iter_mut().rev().find(|o| o.is_some()) {
-            *slot = None;
+        if let Some(i) = DROP_ORDER.into_iter().find(|i| optional[*i].is_some()) {
+            optional[i] = None;
         }
     }
 }
@@ -182,5 +184,19 @@ mod tests {
         s.feed.today_fixed = chrono::NaiveDate::from_ymd_opt(2027, 1, 2);
         let h = header_text(&s);
         assert!(h.contains(" today 2027-01-02 "), "{h}");
+    }
+
+    /// At 80 columns a longer count of alerts (after a triage action) drops the time
+    /// before the period: what the numbers are of stays in view.
+    #[test]
+    fn the_period_outlasts_the_time_when_the_header_is_short_of_room() {
+        let mut s = loaded((80, 24));
+        for a in s.triage.alerts.iter_mut().take(3) {
+            a.triage.status = crate::triage::Status::Acknowledged;
+        }
+        s.triage.alerts[3].triage.status = crate::triage::Status::Snoozed;
+        let h = header_text(&s);
+        assert!(h.contains("alerts: 124 new · 3 ack · 1 snoozed"), "{h}");
+        assert!(h.contains("last 90 days"), "{h}");
     }
 }
