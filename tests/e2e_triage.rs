@@ -112,7 +112,7 @@ fn triage_survives_a_restart_and_a_refresh_and_undo_reverses_the_last_change() {
     t.keys(&["j"]);
     t.wait_row(ALERTS, 2);
     t.keys(&["s"]);
-    t.wait_for("until the next monthly review");
+    t.wait_for("next monthly review");
     t.keys(&["m"]);
     t.wait_for("snoozed until 2026-12-01: 1 alert");
     wait_counts(&t, &format!("alerts: {} new · 1 ack · 1 snoozed", n - 2));
