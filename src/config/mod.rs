@@ -133,6 +133,30 @@ impl FileCtx<'_> {
     }
 }
 
+/// Where the value of `key` is inside a section read whole (`[alerts]`), so an error
+/// points at it rather than at the section's first line; the section when the key is
+/// not written there (a default broke a rule).
+fn value_span(text: &str, section: std::ops::Range<usize>, key: &str) -> std::ops::Range<usize> {
+    // The span toml gives a table may cover its header alone: read on to the next.
+    let body = text.get(section.start..).unwrap_or("");
+    let mut at = section.start;
+    for (i, line) in body.split_inclusive('\n').enumerate() {
+        if i > 0 && line.trim_start().starts_with('[') {
+            break;
+        }
+        let lead = line.len() - line.trim_start().len();
+        if let Some(rest) = line.trim_start().strip_prefix(key)
+            && let Some(value) = rest.trim_start().strip_prefix('=')
+        {
+            let value_at = line.len() - value.trim_start().len();
+            let start = at + value_at.max(lead);
+            return start..start + 1;
+        }
+        at += line.len();
+    }
+    section
+}
+
 /// Parses config text into `base`. Public for tests and `config check`.
 pub fn apply_file(
     base: &mut Config,
@@ -237,13 +261,13 @@ pub fn apply_file(
         .find(|(_, v)| !v.is_finite() || *v < 0.0);
         if let Some((name, v)) = bad {
             return Err(ctx.err(
-                alerts.span(),
+                value_span(text, alerts.span(), name),
                 format!("[alerts] {name} = {v}: must be a positive amount in dollars"),
             ));
         }
         if a.impact_critical < a.impact_high {
             return Err(ctx.err(
-                alerts.span(),
+                value_span(text, alerts.span(), "impact_critical"),
                 format!(
                     "[alerts] impact_critical = {} is below impact_high = {}",
                     a.impact_critical, a.impact_high

@@ -312,3 +312,18 @@ fn an_unknown_timezone_names_the_key_and_the_value() {
         "{e}"
     );
 }
+
+/// A bad value in `[alerts]` is pointed at where it is written, not at the section.
+#[test]
+fn a_bad_alerts_value_points_at_the_value() {
+    assert_eq!(
+        err(
+            "[general]\ntheme = \"dark\"\n\n[alerts]\nimpact_high = 100\n  impact_critical =  -5\n"
+        ),
+        "config.toml:6:22: [alerts] impact_critical = -5: must be a positive amount in dollars"
+    );
+    assert_eq!(
+        err("[alerts]\nimpact_high = 9000\nimpact_critical = 10\n"),
+        "config.toml:3:19: [alerts] impact_critical = 10 is below impact_high = 9000"
+    );
+}
