@@ -42,6 +42,7 @@ pub enum Action {
     Owner,
     Note,
     FollowUp,
+    Due,
     Undo,
 }
 
@@ -104,7 +105,7 @@ use Action as A;
 use Group as G;
 
 /// Every action, in help order, with its default keys.
-const SPECS: [Spec; 35] = [
+const SPECS: [Spec; 36] = [
     spec(
         A::Quit,
         G::General,
@@ -294,6 +295,13 @@ const SPECS: [Spec; 35] = [
         &["F"],
         "create a follow-up from the alert",
         Some("follow-up"),
+    ),
+    spec(
+        A::Due,
+        G::Triage,
+        &["D"],
+        "set a follow-up's due date",
+        Some("due"),
     ),
     spec(
         A::Undo,

@@ -31,6 +31,8 @@ mod feed_tests;
 #[cfg(test)]
 mod filter_tests;
 #[cfg(test)]
+mod followup_tests;
+#[cfg(test)]
 mod hint_tests;
 #[cfg(test)]
 pub mod update_tests;

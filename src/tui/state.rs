@@ -53,6 +53,7 @@ pub enum PromptKind {
     Note,
     Owner,
     DismissReason,
+    Due,
 }
 
 impl PromptKind {
@@ -61,6 +62,7 @@ impl PromptKind {
             PromptKind::Note => "note",
             PromptKind::Owner => "owner (empty clears it)",
             PromptKind::DismissReason => "reason for dismissing",
+            PromptKind::Due => "due date (YYYY-MM-DD, or +N days)",
         }
     }
 }

@@ -231,6 +231,14 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                 command: FollowCommand::Reopen,
             },
         ),
+        (PaneId::FollowUps, Action::Due) => {
+            let due = current(state, pane)
+                .and_then(|id| state.triage.followups.iter().find(|f| f.id == id))
+                .map(|f| f.state.due.to_string())
+                .unwrap_or_default();
+            state.mode = prompt(PromptKind::Due, due, ids);
+            Vec::new()
+        }
         (_, Action::Owner) => {
             let owner = current_owner(state, pane, &ids);
             state.mode = prompt(PromptKind::Owner, owner, ids);
@@ -245,10 +253,11 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         (PaneId::FollowUps, _) => {
             let key = |a| state.key_name(a);
             let text = format!(
-                "follow-ups take {} (done), {} (cancel), {} (reopen), {} (owner), {} (note)",
+                "follow-ups take {} (done), {} (cancel), {} (reopen), {} (due), {} (owner), {} (note)",
                 key(Action::Resolve),
                 key(Action::Dismiss),
                 key(Action::Reopen),
+                key(Action::Due),
                 key(Action::Owner),
                 key(Action::Note)
             );
@@ -356,6 +365,20 @@ fn cancel(state: &mut AppState) -> Vec<Effect> {
     Vec::new()
 }
 
+/// A due date as typed: a day (`2026-12-15`) or days from today (`+7`, `+7d`, `+2w`).
+fn due_date(text: &str, today: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+    if let Some(rel) = text.strip_prefix('+') {
+        let (n, unit) = match rel.strip_suffix(['d', 'w']) {
+            Some(n) => (n, rel.chars().last()),
+            None => (rel, Some('d')),
+        };
+        let n: u64 = n.trim().parse().ok().filter(|n| *n <= 3650)?;
+        let days = if unit == Some('w') { n * 7 } else { n };
+        return today.checked_add_days(chrono::Days::new(days));
+    }
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
 fn submit(
     state: &mut AppState,
     kind: PromptKind,
@@ -398,6 +421,23 @@ fn submit(
                 ),
             }
         }
+        PromptKind::Due => match due_date(&text, state.params.today) {
+            Some(due) => send(
+                state,
+                TriageRequest::FollowUps {
+                    ids,
+                    command: FollowCommand::SetDue { due },
+                },
+            ),
+            None => {
+                let shown = crate::domain::sanitize::sanitize(&text).into_owned();
+                state.say(
+                    Level::Warn,
+                    format!("not a date: {shown:?} (YYYY-MM-DD or +N days): nothing was changed"),
+                );
+                Vec::new()
+            }
+        },
         PromptKind::DismissReason => {
             if text.is_empty() {
                 state.say(

@@ -324,6 +324,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         | Action::Owner
         | Action::Note
         | Action::FollowUp
+        | Action::Due
         | Action::Undo => return triage::on_action(state, action),
     }
     Vec::new()
@@ -341,6 +342,7 @@ fn is_triage(action: Action) -> bool {
             | Action::Owner
             | Action::Note
             | Action::FollowUp
+            | Action::Due
             | Action::Undo
     )
 }

@@ -24,11 +24,12 @@ const COLS: [Col; 6] = [
     OWNER.drop(2),
 ];
 
-const HINTS: [Action; 9] = [
+const HINTS: [Action; 10] = [
     Action::Help,
     Action::Quit,
     Action::Resolve,
     Action::Dismiss,
+    Action::Due,
     Action::Owner,
     Action::Note,
     Action::Select,
