@@ -76,10 +76,20 @@ fn followups_list_with_due_dates() {
             .all(|r| r["state"]["status"] == "open" && r["state"]["due"].is_string())
     );
     let out = run(&db, &["followups"]);
+    let table = text(&out.stdout);
     assert!(
-        text(&out.stdout).contains("OVERDUE"),
+        table.contains("OVERDUE"),
         "last month's reviews are overdue"
     );
+    // Each heading sits over its column: the tenant under TENANT, the owner under
+    // OWNER (OWNER once sat over the tenants).
+    let head = table.lines().next().unwrap();
+    let row = table.lines().nth(1).unwrap();
+    let tenant_at = head.find("TENANT").unwrap();
+    let owner_at = head.find("OWNER").unwrap();
+    let tenant = &rows[0]["tenant"].as_str().unwrap();
+    assert_eq!(row.find(tenant), Some(tenant_at), "{head}\n{row}");
+    assert_eq!(&row[owner_at..owner_at + 1], "-", "{head}\n{row}");
 }
 
 #[test]
