@@ -262,13 +262,7 @@ fn commands_that_read_leave_the_database_as_it_was() {
         &["report"],
     ];
     for args in reading {
-        let out = Command::new(BIN)
-            .args(args)
-            .args(["--today", "2027-01-02", "--db", db.to_str().unwrap()])
-            .env_remove("XDG_CONFIG_HOME")
-            .env("HOME", home.path())
-            .output()
-            .unwrap();
+        let out = in_2027(&db, args);
         assert!(
             matches!(out.status.code(), Some(0 | 3)),
             "{args:?}: {}",
@@ -278,17 +272,7 @@ fn commands_that_read_leave_the_database_as_it_was() {
         assert!(after == before, "{args:?} wrote: {:?}", names(&after));
     }
     // What --today 2027-01-02 saw was 2027's; nothing of it stayed.
-    let out = Command::new(BIN)
-        .args([
-            "alerts",
-            "--today",
-            "2027-01-02",
-            "--db",
-            db.to_str().unwrap(),
-        ])
-        .env("HOME", home.path())
-        .output()
-        .unwrap();
+    let out = in_2027(&db, &["alerts"]);
     assert!(text(&out.stdout).contains(" 2027-01 "), "not vacuous");
     let plain = run(&db, &["alerts"]);
     assert!(
@@ -297,21 +281,22 @@ fn commands_that_read_leave_the_database_as_it_was() {
         text(&plain.stdout)
     );
     // With --save the same command stores.
-    run(&db, &["alerts", "--save"]);
-    let saved = Command::new(BIN)
-        .args([
-            "alerts",
-            "--save",
-            "--today",
-            "2027-01-02",
-            "--db",
-            db.to_str().unwrap(),
-        ])
-        .env("HOME", home.path())
-        .output()
-        .unwrap();
+    let before = files(home.path());
+    let saved = in_2027(&db, &["alerts", "--save"]);
     assert!(matches!(saved.status.code(), Some(0 | 3)));
     assert!(files(home.path()) != before, "--save stored nothing");
+    assert!(text(&run(&db, &["alerts"]).stdout).contains(" 2027-01 "));
+}
+
+/// `bearing ARGS --today 2027-01-02` on the store `db`.
+fn in_2027(db: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .args(["--today", "2027-01-02", "--db", db.to_str().unwrap()])
+        .env_remove("XDG_CONFIG_HOME")
+        .env("HOME", db.parent().unwrap())
+        .output()
+        .unwrap()
 }
 
 fn names(files: &[(String, Vec<u8>)]) -> Vec<&str> {

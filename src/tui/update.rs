@@ -308,24 +308,13 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             );
             state.say(Level::Info, text);
         }
-        Action::Theme => {
-            if !state.themes.is_empty() {
-                state.theme = (state.theme + 1) % state.themes.len();
-                let name = state.theme().map(|t| t.name.clone()).unwrap_or_default();
-                state.say(Level::Info, format!("theme: {name}"));
-            }
+        Action::Theme if !state.themes.is_empty() => {
+            state.theme = (state.theme + 1) % state.themes.len();
+            let name = state.theme().map(|t| t.name.clone()).unwrap_or_default();
+            state.say(Level::Info, format!("theme: {name}"));
         }
-        Action::Select
-        | Action::Acknowledge
-        | Action::Snooze
-        | Action::Resolve
-        | Action::Dismiss
-        | Action::Reopen
-        | Action::Owner
-        | Action::Note
-        | Action::FollowUp
-        | Action::Due
-        | Action::Undo => return triage::on_action(state, action),
+        a if is_triage(a) => return triage::on_action(state, action),
+        _ => {}
     }
     Vec::new()
 }
