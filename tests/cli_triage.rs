@@ -6,9 +6,14 @@ use std::process::{Command, Output};
 use support::BIN;
 
 fn run(db: &std::path::Path, args: &[&str]) -> Output {
+    run_on(db, args, "2026-11-28")
+}
+
+/// `bearing ARGS --today TODAY` on the store `db`, with `db`'s folder as home.
+fn run_on(db: &std::path::Path, args: &[&str], today: &str) -> Output {
     Command::new(BIN)
         .args(args)
-        .args(["--today", "2026-11-28", "--db", db.to_str().unwrap()])
+        .args(["--today", today, "--db", db.to_str().unwrap()])
         .env_remove("XDG_CONFIG_HOME")
         .env("HOME", db.parent().unwrap())
         .output()
@@ -290,13 +295,7 @@ fn commands_that_read_leave_the_database_as_it_was() {
 
 /// `bearing ARGS --today 2027-01-02` on the store `db`.
 fn in_2027(db: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .args(["--today", "2027-01-02", "--db", db.to_str().unwrap()])
-        .env_remove("XDG_CONFIG_HOME")
-        .env("HOME", db.parent().unwrap())
-        .output()
-        .unwrap()
+    run_on(db, args, "2027-01-02")
 }
 
 fn names(files: &[(String, Vec<u8>)]) -> Vec<&str> {
