@@ -32,6 +32,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "SOURCE", value_parser = parse_source)]
     pub source: Option<SourceSpec>,
 
+    /// Keep triage with another source's: e.g. an export of a PostHog project with
+    /// `--triage-of posthog` shares the project's alerts, follow-ups and notes
+    #[arg(long, global = true, value_name = "SOURCE", value_parser = parse_source)]
+    pub triage_of: Option<SourceSpec>,
+
     /// The subscriptions table for a file source (default: NAME.subscriptions.jsonl beside it)
     #[arg(long, global = true, value_name = "FILE")]
     pub subscriptions: Option<PathBuf>,

@@ -69,6 +69,7 @@ pub fn main(cli: Cli) -> ExitCode {
         .unwrap_or_else(|| cli.timezone.unwrap_or_default().today(Utc::now()));
     let overrides = Overrides {
         source: cli.source.clone(),
+        triage_of: cli.triage_of.clone(),
         subscriptions: cli.subscriptions.clone(),
         theme: cli.theme.clone(),
         read_only: cli.read_only,
@@ -378,6 +379,7 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, (today, fixed): Today) 
         executor,
         load: load_options(&config, today),
         db: config.db.clone(),
+        triage_key: config.triage_key(),
         read_only: config.read_only,
         mouse: config.mouse,
     };

@@ -49,6 +49,9 @@ pub fn storm(
         Ok(s) => s,
         Err(e) => return fail(e),
     };
+    if let Err(e) = store.set_source(&config.triage_key()) {
+        return fail(e);
+    }
     let ids: Vec<String> = match store.alerts() {
         Ok(a) => a.into_iter().map(|a| a.id).collect(),
         Err(e) => return fail(e),

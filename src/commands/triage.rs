@@ -32,7 +32,7 @@ fn refreshed(
         .map_err(|e| e.to_string())?;
     let (alerts, followups, today) = (raised.alerts, raised.followups, raised.today);
     if !save {
-        let (store, unreadable) = open::open_to_read(config.db.clone());
+        let (store, unreadable) = open::open_to_read(config.db.clone(), &config.triage_key());
         let (triage, warning) = refresh::preview(store.as_ref(), &alerts, &followups, today);
         for w in unreadable.into_iter().chain(warning) {
             warn(w);
@@ -40,7 +40,8 @@ fn refreshed(
         let status = StoreStatus::ReadOnly("this command only reads (--save stores)".into());
         return Ok((triage, status, today));
     }
-    let (mut store, status) = open::open_store(config.db.clone(), config.read_only);
+    let (mut store, status) =
+        open::open_store(config.db.clone(), config.read_only, &config.triage_key());
     let (triage, _, warning) = refresh::sync_and_read(store.as_mut(), &alerts, &followups, today);
     if let Some(w) = warning {
         warn(w);

@@ -35,6 +35,7 @@ pub struct StoreSection {
 #[serde(deny_unknown_fields)]
 pub struct General {
     pub source: Option<Spanned<String>>,
+    pub triage_of: Option<Spanned<String>>,
     pub subscriptions: Option<String>,
     pub theme: Option<Spanned<String>>,
     pub read_only: Option<bool>,

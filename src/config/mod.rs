@@ -38,6 +38,9 @@ pub struct Config {
     /// The database file; None means the default in the XDG data dir.
     pub db: Option<PathBuf>,
     pub posthog: PostHogSettings,
+    /// Whose triage state the session reads and writes, when not the source's own
+    /// (an export of a PostHog project sharing the project's triage).
+    pub triage_of: Option<SourceSpec>,
     /// Whether a layer named the source; if none did, a configured PostHog project
     /// is the source and demo data the fallback.
     pub source_named: bool,
@@ -63,6 +66,7 @@ impl Default for Config {
             alerts: AlertConfig::default(),
             db: None,
             posthog: PostHogSettings::default(),
+            triage_of: None,
             source_named: false,
             notes: Vec::new(),
         }
@@ -100,6 +104,7 @@ pub fn default_path() -> Option<PathBuf> {
 #[derive(Clone, Debug, Default)]
 pub struct Overrides {
     pub source: Option<SourceSpec>,
+    pub triage_of: Option<SourceSpec>,
     pub subscriptions: Option<PathBuf>,
     pub theme: Option<String>,
     pub read_only: bool,
@@ -190,6 +195,13 @@ pub fn apply_file(
             .get_ref()
             .parse()
             .map_err(|m| ctx.err(s.span(), format!("source = {:?}: {m}", s.get_ref())))?;
+    }
+    if let Some(s) = &g.triage_of {
+        base.triage_of = Some(
+            s.get_ref()
+                .parse()
+                .map_err(|m| ctx.err(s.span(), format!("triage_of = {:?}: {m}", s.get_ref())))?,
+        );
     }
     if let Some(s) = &g.subscriptions {
         base.subscriptions = (!s.is_empty()).then(|| PathBuf::from(s));
@@ -351,6 +363,9 @@ pub fn apply_env(
         base.source_named = true;
         base.source = v.parse().map_err(|m| env_err("BEARING_SOURCE", &v, m))?;
     }
+    if let Some(v) = get("BEARING_TRIAGE_OF").filter(|v| !v.is_empty()) {
+        base.triage_of = Some(v.parse().map_err(|m| env_err("BEARING_TRIAGE_OF", &v, m))?);
+    }
     if let Some(v) = get("BEARING_THEME").filter(|v| !v.is_empty()) {
         match check_theme(&v, themes) {
             Ok(()) => base.theme = v,
@@ -391,6 +406,9 @@ pub fn apply_overrides(
     }
     if let Some(s) = &o.subscriptions {
         base.subscriptions = Some(s.clone());
+    }
+    if let Some(s) = &o.triage_of {
+        base.triage_of = Some(s.clone());
     }
     if let Some(t) = &o.theme {
         check_theme(t, themes).map_err(|message| ConfigError::Cli {
@@ -459,7 +477,24 @@ pub fn load(
     if !config.source_named && config.posthog.is_configured() {
         config.source = SourceSpec::PostHog;
     }
+    if config.triage_of == Some(SourceSpec::PostHog)
+        && (config.posthog.host.is_none() || config.posthog.project_id.is_none())
+    {
+        return Err(ConfigError::Cli {
+            flag: "triage of posthog".into(),
+            message: "no PostHog project is configured (host and project id)".into(),
+        });
+    }
     Ok((config, path))
+}
+
+impl Config {
+    /// The key of the source whose triage state this session reads and writes: the
+    /// source's own, or the one `triage_of` names.
+    pub fn triage_key(&self) -> String {
+        let spec = self.triage_of.as_ref().unwrap_or(&self.source);
+        spec.triage_key(&self.posthog)
+    }
 }
 
 #[cfg(test)]

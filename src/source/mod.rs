@@ -44,6 +44,28 @@ impl FromStr for SourceSpec {
     }
 }
 
+impl SourceSpec {
+    /// The key triage state is kept under (`store::scope`): the demo, a PostHog
+    /// project by host and id (as its snapshots are kept), a file by its absolute
+    /// path, so the same file reached by another path shares its triage.
+    pub fn triage_key(&self, posthog: &crate::posthog::settings::PostHogSettings) -> String {
+        match self {
+            SourceSpec::Demo => crate::store::scope::DEMO.to_owned(),
+            SourceSpec::PostHog => format!(
+                "posthog {} {}",
+                posthog.host.as_deref().unwrap_or_default(),
+                posthog.project_id.as_deref().unwrap_or_default()
+            ),
+            SourceSpec::File(path) => {
+                let full = std::fs::canonicalize(path)
+                    .or_else(|_| std::path::absolute(path))
+                    .unwrap_or_else(|_| path.clone());
+                format!("file {}", full.display())
+            }
+        }
+    }
+}
+
 impl fmt::Display for SourceSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -175,29 +175,31 @@ impl Store {
         followups: &[crate::engine::followups::FollowUpCandidate],
         today: NaiveDate,
     ) -> Result<SyncReport, StoreError> {
+        let scope = self.scope.clone();
         self.write(|tx, actor| {
             let batch = audit::next_batch(tx)?;
             let mut report = SyncReport::default();
             let now = now_text();
             for c in candidates {
+                let id = scope.stored(&c.id);
                 let evidence = serde_json::to_string(&c.evidence).unwrap_or_default();
                 let known = tx
                     .execute(
                         "UPDATE alerts SET severity = ?2, title = ?3, evidence = ?4, last_seen = ?5 WHERE id = ?1",
-                        params![c.id, c.severity.name(), c.title, evidence, now],
+                        params![id, c.severity.name(), c.title, evidence, now],
                     )?
                     > 0;
                 if known {
                     continue;
                 }
                 tx.execute(
-                    "INSERT INTO alerts (id, rule, tenant, subject, period, severity, title, evidence, first_seen, last_seen, status)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, 'new')",
-                    params![c.id, c.rule.id(), c.tenant, c.subject, c.period, c.severity.name(), c.title, evidence, now],
+                    "INSERT INTO alerts (id, rule, tenant, subject, period, severity, title, evidence, first_seen, last_seen, status, source)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, 'new', ?10)",
+                    params![id, c.rule.id(), c.tenant, c.subject, c.period, c.severity.name(), c.title, evidence, now, scope.key],
                 )?;
                 let change = Change {
                     action: "fire",
-                    target: &target(&c.id),
+                    target: &target(&id),
                     before: None,
                     after: Some(state_json(&TriageState::default())),
                     note: Some(c.title.clone()),
@@ -206,8 +208,8 @@ impl Store {
                 report.fired += 1;
             }
             let due: Vec<String> = {
-                let mut stmt = tx.prepare("SELECT id FROM alerts WHERE status = 'snoozed' AND (snoozed_until IS NULL OR snoozed_until <= ?1)")?;
-                stmt.query_map([today.to_string()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+                let mut stmt = tx.prepare(&format!("SELECT id FROM alerts WHERE {} AND status = 'snoozed' AND (snoozed_until IS NULL OR snoozed_until <= ?1)", scope.filter("source", 2)))?;
+                stmt.query_map(params![today.to_string(), scope.key], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
             };
             for id in due {
                 let Some(before) = read_state(tx, &id)? else { continue };
@@ -223,7 +225,8 @@ impl Store {
                 audit::append(tx, actor, batch, change)?;
                 report.woken += 1;
             }
-            report.followups = super::followups::insert_missing(tx, actor, batch, followups)?;
+            report.followups =
+                super::followups::insert_missing(tx, actor, batch, &scope, followups)?;
             Ok(report)
         })
     }
@@ -237,15 +240,17 @@ impl Store {
         command: &Command,
         today: NaiveDate,
     ) -> Result<Outcome, StoreError> {
+        let scope = self.scope.clone();
         self.write(|tx, actor| {
             let batch = audit::next_batch(tx)?;
             let mut out = Outcome {
                 batch,
                 ..Outcome::default()
             };
-            for id in ids {
+            for shown in ids {
+                let id = &*scope.stored(shown);
                 let Some(before) = read_state(tx, id)? else {
-                    out.refused.push((id.clone(), "no such alert".into()));
+                    out.refused.push((shown.clone(), "no such alert".into()));
                     continue;
                 };
                 match triage::apply(&before, command, today) {
@@ -263,9 +268,9 @@ impl Store {
                             note,
                         };
                         audit::append(tx, actor, batch, change)?;
-                        out.changed.push(id.clone());
+                        out.changed.push(shown.clone());
                     }
-                    Err(r) => out.refused.push((id.clone(), r.0)),
+                    Err(r) => out.refused.push((shown.clone(), r.0)),
                 }
             }
             match (out.changed.is_empty(), out.refused.first()) {
@@ -282,6 +287,7 @@ impl Store {
         if text.is_empty() {
             return Err(StoreError::Refused(triage::Refusal("an empty note".into())));
         }
+        let target = &self.scope.stored_target(target);
         self.write(|tx, actor| {
             let batch = audit::next_batch(tx)?;
             tx.execute(
@@ -303,13 +309,14 @@ impl Store {
 
     /// Every alert, open ones first, then by severity and period.
     pub fn alerts(&self) -> Result<Vec<AlertRow>, StoreError> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT a.id, a.rule, a.tenant, a.subject, a.period, a.severity, a.title, a.evidence, a.first_seen, a.last_seen,
                     a.status, a.snoozed_until, a.snoozed_from, a.dismiss_reason, a.owner
-             FROM alerts a",
-        )?;
+             FROM alerts a WHERE {}",
+            self.scope.filter("a.source", 1)
+        ))?;
         let mut rows: Vec<AlertRow> = stmt
-            .query_map([], |r| {
+            .query_map([&self.scope.key], |r| {
                 // Every text made inert here, as it leaves the database; the id once its
                 // notes are found by it, below.
                 Ok(AlertRow {
@@ -343,8 +350,10 @@ impl Store {
         let mut followups = self.followup_ids()?;
         for row in &mut rows {
             row.notes = notes.remove(row.id.as_str()).unwrap_or_default();
-            row.followup = followups.remove(row.id.as_str()).map(inert);
-            row.id = inert(std::mem::take(&mut row.id));
+            row.followup = followups
+                .remove(row.id.as_str())
+                .map(|f| inert(self.scope.shown(f)));
+            row.id = inert(self.scope.shown(std::mem::take(&mut row.id)));
         }
         sort_alerts(&mut rows);
         Ok(rows)
@@ -353,11 +362,12 @@ impl Store {
     /// Each alert's follow-up, by alert id: one scan of the follow-ups rather than a
     /// lookup per alert (a seek per row was a sixth of loading 300,000 alerts).
     fn followup_ids(&self) -> Result<rustc_hash::FxHashMap<String, String>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT alert_id, id FROM followups WHERE alert_id IS NOT NULL")?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT alert_id, id FROM followups WHERE alert_id IS NOT NULL AND {}",
+            self.scope.filter("source", 1)
+        ))?;
         let ids = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([&self.scope.key], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(ids)
     }

@@ -4,6 +4,7 @@
 
 use super::alerts::{Note, Outcome, inert, inert_opt, read_state};
 use super::audit::{self, Change};
+use super::scope::Scope;
 use super::{Actor, Store, StoreError, now_text};
 use crate::domain::values::Cadence;
 use crate::engine::followups::{FollowUpCandidate, due_after};
@@ -78,10 +79,12 @@ pub(super) fn write(tx: &Transaction, id: &str, s: &FollowState) -> Result<(), S
     Ok(())
 }
 
+/// Stores a follow-up of `scope`'s source; `c` names it and its alert by the ids the
+/// user knows.
 fn insert(
     tx: &Transaction,
-    actor: &Actor,
-    batch: i64,
+    (actor, batch): (&Actor, i64),
+    scope: &Scope,
     c: &FollowUpCandidate,
     owner: Option<String>,
 ) -> Result<(), StoreError> {
@@ -90,14 +93,16 @@ fn insert(
         due: c.due,
         owner,
     };
+    let id = scope.stored(&c.id);
+    let alert_id = c.alert_id.as_deref().map(|a| scope.stored(a));
     tx.execute(
-        "INSERT INTO followups (id, origin, alert_id, tenant, title, cadence, created, status, due, owner)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9)",
-        params![c.id, c.origin, c.alert_id, c.tenant, c.title, cadence_name(c.cadence), now_text(), c.due.to_string(), state.owner],
+        "INSERT INTO followups (id, origin, alert_id, tenant, title, cadence, created, status, due, owner, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9, ?10)",
+        params![id, c.origin, alert_id, c.tenant, c.title, cadence_name(c.cadence), now_text(), c.due.to_string(), state.owner, scope.key],
     )?;
     let change = Change {
         action: "create follow-up",
-        target: &target(&c.id),
+        target: &target(&id),
         before: None,
         after: Some(state_json(&state)),
         note: Some(c.title.clone()),
@@ -111,17 +116,20 @@ pub(super) fn insert_missing(
     tx: &Transaction,
     actor: &Actor,
     batch: i64,
+    scope: &Scope,
     cands: &[FollowUpCandidate],
 ) -> Result<usize, StoreError> {
     let mut added = 0;
     for c in cands {
         let exists: Option<i64> = tx
-            .query_row("SELECT 1 FROM followups WHERE id = ?1", [&c.id], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT 1 FROM followups WHERE id = ?1",
+                [&*scope.stored(&c.id)],
+                |r| r.get(0),
+            )
             .optional()?;
         if exists.is_none() {
-            insert(tx, actor, batch, c, None)?;
+            insert(tx, (actor, batch), scope, c, None)?;
             added += 1;
         }
     }
@@ -136,11 +144,13 @@ impl Store {
         alert_id: &str,
         today: NaiveDate,
     ) -> Result<(i64, String), StoreError> {
+        let scope = self.scope.clone();
         self.write(|tx, actor| {
+            let stored_alert = scope.stored(alert_id);
             let row: Option<(String, String, String)> = tx
                 .query_row(
                     "SELECT rule, tenant, title FROM alerts WHERE id = ?1",
-                    [alert_id],
+                    [&*stored_alert],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()?;
@@ -149,7 +159,11 @@ impl Store {
             };
             let id = format!("alert:{alert_id}");
             let exists: Option<i64> = tx
-                .query_row("SELECT 1 FROM followups WHERE id = ?1", [&id], |r| r.get(0))
+                .query_row(
+                    "SELECT 1 FROM followups WHERE id = ?1",
+                    [&*scope.stored(&id)],
+                    |r| r.get(0),
+                )
                 .optional()?;
             if exists.is_some() {
                 return Err(StoreError::Refused(Refusal(
@@ -158,7 +172,7 @@ impl Store {
             }
             let cadence =
                 crate::engine::alerts::Rule::parse(&rule).map_or(Cadence::Monthly, |r| r.cadence());
-            let owner = read_state(tx, alert_id)?.and_then(|s| s.owner);
+            let owner = read_state(tx, &stored_alert)?.and_then(|s| s.owner);
             let batch = audit::next_batch(tx)?;
             let c = FollowUpCandidate {
                 id: id.clone(),
@@ -169,7 +183,7 @@ impl Store {
                 cadence,
                 due: due_after(cadence, today),
             };
-            insert(tx, actor, batch, &c, owner)?;
+            insert(tx, (actor, batch), &scope, &c, owner)?;
             Ok((batch, id))
         })
     }
@@ -180,15 +194,18 @@ impl Store {
         ids: &[String],
         command: &FollowCommand,
     ) -> Result<Outcome, StoreError> {
+        let scope = self.scope.clone();
         self.write(|tx, actor| {
             let batch = audit::next_batch(tx)?;
             let mut out = Outcome {
                 batch,
                 ..Outcome::default()
             };
-            for id in ids {
+            for shown in ids {
+                let id = &*scope.stored(shown);
                 let Some(before) = read(tx, id)? else {
-                    out.refused.push((id.clone(), "no such follow-up".into()));
+                    out.refused
+                        .push((shown.clone(), "no such follow-up".into()));
                     continue;
                 };
                 match followup::apply(&before, command) {
@@ -202,9 +219,9 @@ impl Store {
                             note: None,
                         };
                         audit::append(tx, actor, batch, change)?;
-                        out.changed.push(id.clone());
+                        out.changed.push(shown.clone());
                     }
-                    Err(r) => out.refused.push((id.clone(), r.0)),
+                    Err(r) => out.refused.push((shown.clone(), r.0)),
                 }
             }
             match (out.changed.is_empty(), out.refused.first()) {
@@ -216,17 +233,18 @@ impl Store {
 
     /// Open follow-ups first (soonest due first), then done and cancelled ones.
     pub fn followups(&self) -> Result<Vec<FollowUpRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, origin, alert_id, tenant, title, cadence, created, status, due, owner FROM followups")?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT id, origin, alert_id, tenant, title, cadence, created, status, due, owner FROM followups WHERE {}",
+            self.scope.filter("source", 1)
+        ))?;
         let mut rows: Vec<FollowUpRow> = stmt
-            .query_map([], |r| {
+            .query_map([&self.scope.key], |r| {
                 // Every text made inert as it leaves the database (a shared or copied
                 // file can hold anything); the id once its notes are found by it.
                 Ok(FollowUpRow {
                     id: r.get(0)?,
                     origin: inert(r.get(1)?),
-                    alert_id: inert_opt(r.get(2)?),
+                    alert_id: r.get(2)?,
                     tenant: inert(r.get(3)?),
                     title: inert(r.get(4)?),
                     cadence: if r.get::<_, String>(5)? == "quarterly" {
@@ -247,7 +265,8 @@ impl Store {
         let mut notes = self.all_notes("followup:")?;
         for row in &mut rows {
             row.notes = notes.remove(row.id.as_str()).unwrap_or_default();
-            row.id = inert(std::mem::take(&mut row.id));
+            row.id = inert(self.scope.shown(std::mem::take(&mut row.id)));
+            row.alert_id = row.alert_id.take().map(|a| inert(self.scope.shown(a)));
         }
         sort_followups(&mut rows);
         Ok(rows)

@@ -11,6 +11,7 @@ pub mod followups;
 pub mod open;
 pub mod path;
 mod schema;
+pub mod scope;
 pub mod snapshots;
 pub mod undo;
 
@@ -128,6 +129,8 @@ pub struct Store {
     pub actor: Actor,
     /// Why writes are refused, if they are.
     read_only: Option<String>,
+    /// The data source whose triage state this session reads and writes.
+    scope: scope::Scope,
 }
 
 /// Where the database lives unless `--db` or `BEARING_DB` say otherwise.
@@ -228,11 +231,13 @@ impl Store {
                 |r| r.get::<_, i64>(0),
             );
         }
+        let scope = scope::Scope::read(&conn, scope::DEMO).map_err(failed)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
             actor: Actor::current(),
             read_only: None,
+            scope,
         })
     }
 
@@ -287,12 +292,25 @@ impl Store {
                 source,
             })?;
         ensure_ours(&conn, &shown)?;
+        let scope = scope::Scope::read(&conn, scope::DEMO)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
             actor: Actor::current(),
             read_only: Some(reason),
+            scope,
         })
+    }
+
+    /// Confines this session to the triage state of data source `key` (the demo's
+    /// until this is called).
+    pub fn set_source(&mut self, key: &str) -> Result<(), StoreError> {
+        self.scope = scope::Scope::read(&self.conn, key)?;
+        Ok(())
+    }
+
+    pub fn scope(&self) -> &scope::Scope {
+        &self.scope
     }
 
     /// Why writes are refused, if they are.
@@ -433,5 +451,7 @@ mod audit_tests;
 mod error_tests;
 #[cfg(test)]
 mod model_tests;
+#[cfg(test)]
+mod source_tests;
 #[cfg(test)]
 mod tests;

@@ -31,7 +31,23 @@ impl StoreStatus {
 
 /// Opens the database: writable unless `read_only`, falling back to reading it, and
 /// saying why when it cannot be written. Never deletes or recreates a damaged file.
-pub fn open_store(path: Option<PathBuf>, read_only: bool) -> (Option<Store>, StoreStatus) {
+/// The session reads and writes the triage state of `source` (`Config::triage_key`).
+pub fn open_store(
+    path: Option<PathBuf>,
+    read_only: bool,
+    source: &str,
+) -> (Option<Store>, StoreStatus) {
+    let (mut store, status) = open_any(path, read_only);
+    if let Some(s) = store.as_mut()
+        && let Err(e) = s.set_source(source)
+    {
+        let reason = format!("cannot read the database: {e}");
+        return (None, StoreStatus::Unavailable(reason));
+    }
+    (store, status)
+}
+
+fn open_any(path: Option<PathBuf>, read_only: bool) -> (Option<Store>, StoreStatus) {
     let Some(path) = path.or_else(super::default_path) else {
         return (
             None,
@@ -59,14 +75,14 @@ pub fn open_store(path: Option<PathBuf>, read_only: bool) -> (Option<Store>, Sto
 
 /// Opens the database for a command that only reads it; None when there is none
 /// yet (an empty store) or it cannot be read (said in the second value).
-pub fn open_to_read(path: Option<PathBuf>) -> (Option<Store>, Option<String>) {
+pub fn open_to_read(path: Option<PathBuf>, source: &str) -> (Option<Store>, Option<String>) {
     let Some(path) = path.or_else(super::default_path) else {
         return (None, None);
     };
     if !path.exists() {
         return (None, None);
     }
-    match Store::open_to_read_once(&path) {
+    match Store::open_to_read_once(&path).and_then(|mut s| s.set_source(source).map(|()| s)) {
         Ok(s) => (Some(s), None),
         Err(e) => (None, Some(format!("triage state not shown: {e}"))),
     }

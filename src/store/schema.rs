@@ -4,10 +4,11 @@
 use crate::domain::PeriodSpec;
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
-pub const VERSION: i64 = 4;
+pub const VERSION: i64 = 5;
 /// The oldest schema a read-only store can read: V3 only adds indexes and the id, V4
 /// only renames snapshot keys (read from a V2 or V3 file, an old key just finds no
-/// snapshot, and the panes wait for PostHog as they would without one).
+/// snapshot, and the panes wait for PostHog as they would without one), V5 only adds
+/// sources (read from an older file, every row is shown, as that bearing did).
 pub const READABLE_FROM: i64 = 2;
 
 const V1: &str = "
@@ -147,13 +148,43 @@ fn from_debug(old: &str) -> Option<PeriodSpec> {
     }
 }
 
+/// Triage state per data source (`scope.rs`): each alert and follow-up names its
+/// source. The rows already here were triaged on one source, chosen by
+/// `legacy_source`; they keep their ids, so every audit record still names them as
+/// they are and `audit verify` replays the log onto the same rows. Nothing in the
+/// audit log is touched.
+fn v5(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "ALTER TABLE alerts ADD COLUMN source TEXT NOT NULL DEFAULT '';
+         ALTER TABLE followups ADD COLUMN source TEXT NOT NULL DEFAULT '';
+         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    )?;
+    let legacy = super::scope::legacy_source(tx)?;
+    tx.execute("UPDATE alerts SET source = ?1", [&legacy])?;
+    tx.execute("UPDATE followups SET source = ?1", [&legacy])?;
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+        params![super::scope::BARE_SOURCE, legacy],
+    )?;
+    tx.execute_batch(
+        "CREATE INDEX alerts_source ON alerts(source);
+         CREATE INDEX followups_source ON followups(source);",
+    )
+}
+
 /// A step is SQL, or code where the change needs Rust's reading of the old values.
 enum Step {
     Sql(&'static str),
     Code(fn(&Transaction) -> rusqlite::Result<()>),
 }
 
-const STEPS: [Step; 4] = [Step::Sql(V1), Step::Sql(V2), Step::Sql(V3), Step::Code(v4)];
+const STEPS: [Step; 5] = [
+    Step::Sql(V1),
+    Step::Sql(V2),
+    Step::Sql(V3),
+    Step::Code(v4),
+    Step::Code(v5),
+];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     migrate_to(conn, VERSION)

@@ -354,13 +354,20 @@ pub struct Setup {
     /// The database (None: the default), opened by the store thread so that opening
     /// it never delays the first screen.
     pub db: Option<std::path::PathBuf>,
+    /// Whose triage state the session keeps (`Config::triage_key`).
+    pub triage_key: String,
     pub read_only: bool,
     pub mouse: bool,
 }
 
 pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
     let (tx, mut rx) = unbounded_channel();
-    let store = store_worker::spawn(setup.db, setup.read_only, state.params.today, tx.clone());
+    let store = store_worker::spawn(
+        (setup.db, &setup.triage_key),
+        setup.read_only,
+        state.params.today,
+        tx.clone(),
+    );
     let in_flight = (setup.executor.project())
         .map(|p| p.client.in_flight().clone())
         .unwrap_or_default();

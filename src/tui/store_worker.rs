@@ -72,19 +72,22 @@ struct Worker {
     told_read_only: bool,
 }
 
+/// The store thread for the database `db` (None: the default), keeping the triage
+/// state of source `key`.
 pub fn spawn(
-    db: Option<PathBuf>,
+    (db, key): (Option<PathBuf>, &str),
     read_only: bool,
     today: NaiveDate,
     msgs: UnboundedSender<Msg>,
 ) -> StoreWorker {
     let (tx, rx) = channel::<StoreJob>();
+    let key = key.to_owned();
     // If the thread cannot start, the jobs are dropped with the channel and nothing is
     // saved; the cockpit keeps working on the data.
     let _ = std::thread::Builder::new()
         .name("bearing-store".into())
         .spawn(move || {
-            let (store, status) = open::open_store(db, read_only);
+            let (store, status) = open::open_store(db, read_only, &key);
             // Earlier sessions' alerts go on screen while the data loads and its rules
             // run; the sync after them brings what is new. (Nothing to show is nothing
             // to send.)
