@@ -153,6 +153,13 @@ pub fn preview(
         {
             a.triage = woken;
         }
+        let raised = fresh.contains_key(a.id.as_str());
+        if let Some(step) =
+            crate::triage::cycle::after_refresh(a.triage.status, &a.period, raised, today)
+            && let Ok(next) = crate::triage::apply(&a.triage, &step, today)
+        {
+            a.triage = next;
+        }
     }
     crate::store::alerts::sort_alerts(&mut t.alerts);
     (t, warning)
@@ -164,7 +171,7 @@ pub fn sync_and_read(
     store: Option<&mut Store>,
     alerts: &[AlertCandidate],
     followups: &[FollowUpCandidate],
-    today: chrono::NaiveDate,
+    (today, complete): (chrono::NaiveDate, bool),
 ) -> (
     Triage,
     Option<crate::store::alerts::SyncReport>,
@@ -175,7 +182,7 @@ pub fn sync_and_read(
     let store = match store {
         Some(s) => {
             if s.read_only().is_none() {
-                match s.sync(alerts, followups, today) {
+                match s.sync(alerts, followups, today, complete) {
                     Ok(r) => report = Some(r),
                     Err(e) => warning = Some(format!("alerts not saved: {e}")),
                 }

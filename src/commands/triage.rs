@@ -42,7 +42,8 @@ fn refreshed(
     }
     let (mut store, status) =
         open::open_store(config.db.clone(), config.read_only, &config.triage_key());
-    let (triage, _, warning) = refresh::sync_and_read(store.as_mut(), &alerts, &followups, today);
+    let (triage, _, warning) =
+        refresh::sync_and_read(store.as_mut(), &alerts, &followups, (today, true));
     if let Some(w) = warning {
         warn(w);
     }

@@ -44,9 +44,9 @@ fn triage_on_one_source_never_reaches_another() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("bearing.db")).unwrap();
     // The same alert, raised by the demo and by a file.
-    store.sync(&[candidate()], &[], today()).unwrap();
+    store.sync(&[candidate()], &[], today(), false).unwrap();
     store.set_source(FILE).unwrap();
-    store.sync(&[candidate()], &[], today()).unwrap();
+    store.sync(&[candidate()], &[], today(), false).unwrap();
 
     store.set_source(DEMO).unwrap();
     let reason = "Decision reversed in Nov".to_owned();
@@ -214,4 +214,44 @@ fn without_a_posthog_project_the_old_rows_are_the_demos() {
     drop(conn);
     let store = Store::open(&path).unwrap();
     assert_eq!(state(&store).unwrap().status, Status::Dismissed);
+}
+
+#[test]
+fn an_alert_the_data_no_longer_shows_is_cleared_with_a_record_and_recurs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("bearing.db")).unwrap();
+    let old = AlertCandidate {
+        id: "deliverability_trend:acme:2026-08".into(),
+        period: "2026-08".into(),
+        ..candidate()
+    };
+    store
+        .sync(&[candidate(), old.clone()], &[], today(), true)
+        .unwrap();
+    store
+        .triage(&[ID.into()], &Command::Acknowledge, today())
+        .unwrap();
+    // A partial evaluation (a snapshot's) clears nothing.
+    let report = store.sync(&[], &[], today(), false).unwrap();
+    assert_eq!(report.cleared, 0);
+    // A complete one that no longer raises it: cleared, audited, kept. The August
+    // alert's cycle is no longer evaluated: left as it is.
+    let report = store.sync(&[], &[], today(), true).unwrap();
+    assert_eq!(report.cleared, 1);
+    assert_eq!(state(&store).unwrap().status, Status::Cleared);
+    let old_state = store.alerts().unwrap();
+    let august = old_state.iter().find(|a| a.id == old.id).unwrap();
+    assert_eq!(august.triage.status, Status::New);
+    let records = audit::records(store.conn()).unwrap();
+    let last = records.last().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.note.as_deref()),
+        ("clear", Some("the data no longer shows it"))
+    );
+    // The data shows it again: new again, audited.
+    store.sync(&[candidate()], &[], today(), true).unwrap();
+    assert_eq!(state(&store).unwrap().status, Status::New);
+    let last = audit::records(store.conn()).unwrap().pop().unwrap();
+    assert_eq!(last.action, "recur");
+    assert!(audit::verify(store.conn()).is_ok());
 }

@@ -50,7 +50,7 @@ pub fn seeded(n: usize) -> (tempfile::TempDir, Store, Vec<String>) {
     let cands: Vec<_> = (0..n)
         .map(|i| candidate(&format!("t{i}"), "2026-11"))
         .collect();
-    store.sync(&cands, &[], today()).unwrap();
+    store.sync(&cands, &[], today(), false).unwrap();
     let ids = cands.into_iter().map(|c| c.id).collect();
     (dir, store, ids)
 }
@@ -116,13 +116,14 @@ fn alerts_fire_once_and_keep_their_state_across_refreshes() {
             &[candidate("t0", "2026-11"), candidate("t1", "2026-11")],
             &[],
             today(),
+            false,
         )
         .unwrap();
     assert_eq!(report.fired, 0);
     assert_eq!(status(&store, &ids[0]), Status::Acknowledged);
     // Next month's recurrence is a new alert.
     let report = store
-        .sync(&[candidate("t0", "2026-12")], &[], today())
+        .sync(&[candidate("t0", "2026-12")], &[], today(), false)
         .unwrap();
     assert_eq!(report.fired, 1);
     assert_eq!(
@@ -145,8 +146,8 @@ fn due_snoozes_wake_on_sync() {
     store
         .triage(&ids, &Command::Snooze { until }, today())
         .unwrap();
-    assert_eq!(store.sync(&[], &[], today()).unwrap().woken, 0);
-    assert_eq!(store.sync(&[], &[], until).unwrap().woken, 1);
+    assert_eq!(store.sync(&[], &[], today(), false).unwrap().woken, 0);
+    assert_eq!(store.sync(&[], &[], until, false).unwrap().woken, 1);
     assert_eq!(
         status(&store, &ids[0]),
         Status::Acknowledged,

@@ -7,8 +7,11 @@
 //!  │  └────────────resolve───────────────▲
 //!  ├─snooze(until)─▶ snoozed ──(due)──▶ back to new or acknowledged
 //!  └─dismiss(reason)─▶ dismissed ──reopen──▶ new
+//! new, acknowledged, snoozed ──(the data no longer shows it)──▶ cleared
+//! cleared ──(the data shows it again)──▶ new; cleared ──resolve, dismiss, reopen──▶ …
 //! ```
 
+pub mod cycle;
 pub mod followup;
 pub mod snooze;
 
@@ -29,15 +32,19 @@ pub enum Status {
     Snoozed,
     Resolved,
     Dismissed,
+    /// The data no longer shows the condition (a refresh of its cycle did not raise
+    /// it): kept, with its record, rather than deleted, and new again if it recurs.
+    Cleared,
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
+    pub const ALL: [Status; 6] = [
         Status::New,
         Status::Acknowledged,
         Status::Snoozed,
         Status::Resolved,
         Status::Dismissed,
+        Status::Cleared,
     ];
 
     pub fn name(self) -> &'static str {
@@ -47,6 +54,7 @@ impl Status {
             Status::Snoozed => "snoozed",
             Status::Resolved => "resolved",
             Status::Dismissed => "dismissed",
+            Status::Cleared => "cleared",
         }
     }
 
@@ -102,6 +110,10 @@ pub enum Command {
     },
     /// A snooze came due: back to the state before it.
     Wake,
+    /// The data no longer shows the alert's condition.
+    Clear,
+    /// The data shows a cleared alert's condition again.
+    Recur,
 }
 
 impl Command {
@@ -115,6 +127,8 @@ impl Command {
             Command::Reopen => "reopen",
             Command::SetOwner { .. } => "set owner",
             Command::Wake => "wake",
+            Command::Clear => "clear",
+            Command::Recur => "recur",
         }
     }
 }
@@ -145,14 +159,16 @@ pub fn apply(
         Command::Acknowledge => match from {
             Status::New | Status::Snoozed => next.status = Status::Acknowledged,
             Status::Acknowledged => return refuse("already acknowledged"),
-            Status::Resolved | Status::Dismissed => {
+            Status::Resolved | Status::Dismissed | Status::Cleared => {
                 return refuse(format!(
                     "cannot acknowledge a {from} alert; reopen it first"
                 ));
             }
         },
         Command::Resolve => match from {
-            Status::New | Status::Acknowledged | Status::Snoozed => next.status = Status::Resolved,
+            Status::New | Status::Acknowledged | Status::Snoozed | Status::Cleared => {
+                next.status = Status::Resolved
+            }
             Status::Resolved => return refuse("already resolved"),
             Status::Dismissed => {
                 return refuse("cannot resolve a dismissed alert; reopen it first");
@@ -166,7 +182,7 @@ pub fn apply(
                 Status::New | Status::Acknowledged => next.snoozed_from = Some(from),
                 // Snoozing again moves the date and keeps the state to return to.
                 Status::Snoozed => {}
-                Status::Resolved | Status::Dismissed => {
+                Status::Resolved | Status::Dismissed | Status::Cleared => {
                     return refuse(format!("cannot snooze a {from} alert"));
                 }
             }
@@ -178,7 +194,7 @@ pub fn apply(
                 return refuse("a dismissal needs a reason");
             }
             match from {
-                Status::New | Status::Acknowledged | Status::Snoozed => {
+                Status::New | Status::Acknowledged | Status::Snoozed | Status::Cleared => {
                     next.status = Status::Dismissed;
                     next.dismiss_reason = Some(clean_text(reason, 200));
                 }
@@ -187,13 +203,13 @@ pub fn apply(
             }
         }
         Command::Reopen => match from {
-            Status::Resolved | Status::Dismissed => {
+            Status::Resolved | Status::Dismissed | Status::Cleared => {
                 next.status = Status::New;
                 next.dismiss_reason = None;
             }
             _ => {
                 return refuse(format!(
-                    "only resolved or dismissed alerts can be reopened; this one is {from}"
+                    "only resolved, dismissed or cleared alerts can be reopened; this one is {from}"
                 ));
             }
         },
@@ -216,6 +232,18 @@ pub fn apply(
                 return refuse("the snooze is not due yet");
             }
             next.status = state.snoozed_from.unwrap_or(Status::New);
+        }
+        Command::Clear => {
+            if !from.is_open() {
+                return refuse(format!("a {from} alert is not cleared"));
+            }
+            next.status = Status::Cleared;
+        }
+        Command::Recur => {
+            if from != Status::Cleared {
+                return refuse("not cleared");
+            }
+            next.status = Status::New;
         }
     }
     if next.status != Status::Snoozed {

@@ -71,10 +71,12 @@ impl Workers {
                 generation,
                 alerts,
                 followups,
+                complete,
             } => self.store.send(StoreJob::Sync {
                 generation,
                 alerts,
                 followups,
+                complete,
             }),
             Effect::FetchEvidence {
                 alert,

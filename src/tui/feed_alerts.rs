@@ -62,10 +62,14 @@ pub fn raise(state: &mut AppState) -> Vec<Effect> {
     let alerts = crate::engine::alerts::sorted(fired.into_iter().map(|f| f.alert).collect());
     let generation = state.generation;
     state.syncing = Some(generation);
+    let complete = !r
+        .from_snapshot
+        .contains(&crate::posthog::queries::Part::Alerts);
     vec![Effect::SyncStore {
         generation,
         alerts,
         followups,
+        complete,
     }]
 }
 

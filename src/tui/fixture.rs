@@ -90,6 +90,7 @@ pub fn answer(s: &AppState, effect: Effect) -> Vec<Msg> {
             generation,
             alerts,
             followups,
+            ..
         } => out.push(Msg::Synced {
             generation,
             synced: Box::new(saved(&alerts, &followups)),

@@ -112,6 +112,8 @@ pub enum Effect {
         generation: u64,
         alerts: Vec<crate::engine::alerts::AlertCandidate>,
         followups: Vec<crate::engine::followups::FollowUpCandidate>,
+        /// Raised on a fresh answer, not a snapshot: what it does not raise is cleared.
+        complete: bool,
     },
     /// Ask the executor for an alert's evidence events.
     FetchEvidence {

@@ -23,6 +23,8 @@ pub enum StoreJob {
         generation: u64,
         alerts: Vec<AlertCandidate>,
         followups: Vec<FollowUpCandidate>,
+        /// What it does not raise is cleared (a fresh evaluation, not a snapshot's).
+        complete: bool,
     },
     Triage(TriageRequest),
     /// Keep a PostHog answer for offline use.
@@ -118,7 +120,8 @@ pub fn spawn(
                         generation,
                         alerts,
                         followups,
-                    } => w.sync(generation, alerts, followups),
+                        complete,
+                    } => w.sync(generation, (alerts, followups), complete),
                     StoreJob::Triage(request) => {
                         let result = w.triage(request);
                         Msg::TriageDone {
@@ -172,6 +175,8 @@ fn past(command: &Command) -> String {
         Command::SetOwner { owner: Some(o) } => format!("owner {o} set on"),
         Command::SetOwner { owner: None } => "owner cleared on".into(),
         Command::Wake => "woke".into(),
+        Command::Clear => "cleared".into(),
+        Command::Recur => "raised again".into(),
     }
 }
 
@@ -202,11 +207,15 @@ impl Worker {
     fn sync(
         &mut self,
         generation: u64,
-        alerts: Vec<AlertCandidate>,
-        followups: Vec<FollowUpCandidate>,
+        (alerts, followups): (Vec<AlertCandidate>, Vec<FollowUpCandidate>),
+        complete: bool,
     ) -> Msg {
-        let (triage, report, mut warning) =
-            refresh::sync_and_read(self.store.as_mut(), &alerts, &followups, self.today);
+        let (triage, report, mut warning) = refresh::sync_and_read(
+            self.store.as_mut(),
+            &alerts,
+            &followups,
+            (self.today, complete),
+        );
         self.status = open::status_of(self.store.as_ref(), &self.status);
         if warning.is_none()
             && !self.told_read_only

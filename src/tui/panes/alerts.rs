@@ -76,7 +76,7 @@ fn state_style(s: Status) -> fn(&Theme) -> Style {
     match s {
         Status::New => |t| t.accent().add_modifier(Modifier::BOLD),
         Status::Acknowledged => |_| Style::default(),
-        Status::Snoozed | Status::Resolved | Status::Dismissed => Theme::muted,
+        Status::Snoozed | Status::Resolved | Status::Dismissed | Status::Cleared => Theme::muted,
     }
 }
 
