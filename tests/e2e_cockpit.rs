@@ -15,7 +15,7 @@ fn drive_the_cockpit_at_120x40() {
     let s = t.wait_for(POPULATED);
     assert!(s.contains("DEMO DATA"), "{s}");
     for title in [
-        "1 Overview",
+        "1 Needs attention",
         "2 Revenue trends",
         "3 Cost opportunities",
         "4 Decision log",
@@ -50,12 +50,12 @@ fn drive_the_cockpit_at_120x40() {
     t.wait_for("4 Decision log");
 
     t.resize(80, 24);
-    t.wait_for("1 Overview  2 Revenue  3 Cost");
+    t.wait_for("1 Attention  2 Revenue  3 Cost");
     t.resize(120, 40);
     t.wait_until("the grid again", |s| {
         s.contains("4 Decision log")
             && s.contains("7 Data health")
-            && !s.contains(" 1 Overview  2 Revenue ")
+            && !s.contains(" 1 Attention  2 Revenue ")
     });
 
     t.keys(&["q"]);
@@ -70,7 +70,7 @@ fn drive_the_cockpit_at_80x24() {
     t.run_bearing("--today 2026-11-28");
     let s = t.wait_for(POPULATED);
     assert!(
-        s.contains("1 Overview  2 Revenue  3 Cost  4 Decisions  5 Alerts  6 Follow-ups  7 Health"),
+        s.contains("1 Attention  2 Revenue  3 Cost  4 Decisions  5 Alerts  6 Follow-ups  7 Health"),
         "tab row:\n{s}"
     );
     assert!(!s.contains("Data health ·"), "one pane at a time:\n{s}");
@@ -109,10 +109,10 @@ fn drive_the_cockpit_at_80x24() {
     assert!(!s.contains("7 Data health"), "still zoomed:\n{s}");
     t.keys(&["z"]);
     t.wait_until("the grid", |s| {
-        s.contains("7 Data health") && s.contains("1 Overview")
+        s.contains("7 Data health") && s.contains("1 Needs attention")
     });
     t.resize(80, 24);
-    t.wait_for(" 1 Overview  2 Revenue ");
+    t.wait_for(" 1 Attention  2 Revenue ");
 
     t.keys(&["C-c"]);
     t.wait_for("EXIT=0");

@@ -73,7 +73,7 @@ fn hostile_export_opens_and_stays_inert() {
     t.keys(&["z", "1", "/"]);
     t.text("evil");
     t.keys(&["Enter", "z"]);
-    let s = t.wait_for("zoomed: Overview");
+    let s = t.wait_for("zoomed: Needs attention");
     assert!(
         s.contains("evil\\x1b]0;PWNED\\x07"),
         "the tenant shows its escape as text:\n{s}"

@@ -90,6 +90,9 @@ pub struct Overview {
     pub rows: Vec<OverviewRow>,
     /// Tenants with activity but no active subscription, left out as the seed does.
     pub without_active_subscription: u32,
+    /// Those tenants' rows: out of the seed's overview, but a `past_due` tenant with
+    /// rising risk is what a review must see first (the needs-attention view).
+    pub inactive: Vec<OverviewRow>,
     pub has_subscriptions: bool,
     /// Rows of the subscriptions table not read (a large table over PostHog): a tenant
     /// with no row read is then listed without a plan rather than hidden.
@@ -136,13 +139,8 @@ pub fn overview(
     for &(tenant, [revenue, cost, decisions]) in &r.tenants {
         let sub = subs.as_ref().and_then(|m| m.get(&tenant)).copied();
         let unknown = sub.is_none() && r.subscriptions_left_out > 0;
-        if subs.is_some() && !unknown && sub.is_none_or(|s| Some(s.status) != active) {
-            out.without_active_subscription += 1;
-            continue;
-        }
         let total = revenue + cost + decisions;
-        out.events += total;
-        out.rows.push(OverviewRow {
+        let row = OverviewRow {
             tenant,
             revenue,
             cost,
@@ -151,7 +149,14 @@ pub fn overview(
             plan: sub.map(|s| s.plan),
             status: sub.map(|s| s.status),
             current_period_start: sub.and_then(|s| s.current_period_start),
-        });
+        };
+        if subs.is_some() && !unknown && sub.is_none_or(|s| Some(s.status) != active) {
+            out.without_active_subscription += 1;
+            out.inactive.push(row);
+            continue;
+        }
+        out.events += total;
+        out.rows.push(row);
     }
     out.rows.sort_by(|a, b| {
         b.level

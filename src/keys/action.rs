@@ -32,6 +32,7 @@ pub enum Action {
     Zoom,
     More,
     Period,
+    AlertView,
     Theme,
     Select,
     Acknowledge,
@@ -105,7 +106,7 @@ use Action as A;
 use Group as G;
 
 /// Every action, in help order, with its default keys.
-const SPECS: [Spec; 36] = [
+const SPECS: [Spec; 37] = [
     spec(
         A::Quit,
         G::General,
@@ -148,7 +149,13 @@ const SPECS: [Spec; 36] = [
         "focus the previous pane",
         None,
     ),
-    spec(A::PaneOverview, G::Panes, &["1"], "focus Overview", None),
+    spec(
+        A::PaneOverview,
+        G::Panes,
+        &["1"],
+        "focus Needs attention",
+        None,
+    ),
     spec(
         A::PaneRevenue,
         G::Panes,
@@ -231,6 +238,13 @@ const SPECS: [Spec; 36] = [
         &["p"],
         "cycle the period: 90 days, month, quarter",
         Some("period"),
+    ),
+    spec(
+        A::AlertView,
+        G::View,
+        &["A"],
+        "alerts: of the period, all open, older never touched",
+        None,
     ),
     spec(
         A::Theme,

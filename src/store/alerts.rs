@@ -2,7 +2,7 @@
 //! its triage state changed only through `triage` (audited) or a due snooze (audited).
 
 use super::audit::{self, Change};
-use super::{Actor, Store, StoreError, now_text};
+use super::{Store, StoreError, now_text};
 use crate::domain::sanitize::sanitize;
 use crate::engine::alerts::{AlertCandidate, Evidence, Rule, Severity};
 use crate::triage::{self, Command, Status, TriageState};
@@ -118,70 +118,6 @@ pub struct SyncReport {
     pub cleared: usize,
 }
 
-/// Applies a lifecycle step the data brought (`Clear`, `Recur`), audited with why.
-fn lifecycle(
-    tx: &Transaction,
-    (actor, batch): (&Actor, i64),
-    id: &str,
-    command: Command,
-    (why, today): (&str, NaiveDate),
-) -> Result<bool, StoreError> {
-    let Some(before) = read_state(tx, id)? else {
-        return Ok(false);
-    };
-    let Ok(after) = triage::apply(&before, &command, today) else {
-        return Ok(false);
-    };
-    write_state(tx, id, &after)?;
-    let change = Change {
-        action: command.verb(),
-        target: &target(id),
-        before: Some(state_json(&before)),
-        after: Some(state_json(&after)),
-        note: Some(why.into()),
-    };
-    audit::append(tx, actor, batch, change)?;
-    Ok(true)
-}
-
-/// Marks cleared the open alerts of this source, of cycles the rules still look at,
-/// that a complete evaluation did not raise: kept with their history, not deleted.
-fn clear_missing(
-    tx: &Transaction,
-    (actor, batch): (&Actor, i64),
-    scope: &super::scope::Scope,
-    candidates: &[AlertCandidate],
-    today: NaiveDate,
-) -> Result<usize, StoreError> {
-    let raised: rustc_hash::FxHashSet<String> = candidates
-        .iter()
-        .map(|c| scope.stored(&c.id).into_owned())
-        .collect();
-    let open: Vec<(String, String, String)> = tx
-        .prepare(&format!(
-            "SELECT id, status, period FROM alerts WHERE {} AND status IN ('new', 'acknowledged', 'snoozed')",
-            scope.filter("source", 1)
-        ))?
-        .query_map([&scope.key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut cleared = 0;
-    for (id, status, period) in open {
-        let status = Status::parse(&status).unwrap_or_default();
-        let step = triage::cycle::after_refresh(status, &period, raised.contains(&id), today);
-        if matches!(step, Some(Command::Clear)) {
-            let why = "the data no longer shows it";
-            cleared += usize::from(lifecycle(
-                tx,
-                (actor, batch),
-                &id,
-                Command::Clear,
-                (why, today),
-            )?);
-        }
-    }
-    Ok(cleared)
-}
-
 /// What a triage command did to a selection.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outcome {
@@ -260,7 +196,7 @@ impl Store {
                 if let Some(status) = known {
                     if status == Status::Cleared.name() {
                         let why = "the data shows it again";
-                        lifecycle(tx, (actor, batch), &id, Command::Recur, (why, today))?;
+                        super::lifecycle::step(tx, (actor, batch), &id, Command::Recur, (why, today))?;
                     }
                     continue;
                 }
@@ -298,7 +234,7 @@ impl Store {
                 report.woken += 1;
             }
             if complete {
-                report.cleared = clear_missing(tx, (actor, batch), &scope, candidates, today)?;
+                report.cleared = super::lifecycle::clear_missing(tx, (actor, batch), &scope, candidates, today)?;
             }
             report.followups =
                 super::followups::insert_missing(tx, actor, batch, &scope, followups)?;

@@ -8,6 +8,7 @@
 pub mod alerts;
 pub mod audit;
 pub mod followups;
+mod lifecycle;
 pub mod open;
 pub mod path;
 mod schema;

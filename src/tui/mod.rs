@@ -9,6 +9,7 @@ pub mod feed_snapshots;
 pub mod fixture;
 pub mod input;
 pub mod layout;
+pub mod lists;
 pub mod messages;
 pub mod navigate;
 pub mod panes;
@@ -34,5 +35,7 @@ mod filter_tests;
 mod followup_tests;
 #[cfg(test)]
 mod hint_tests;
+#[cfg(test)]
+mod lists_tests;
 #[cfg(test)]
 pub mod update_tests;

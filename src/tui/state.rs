@@ -204,6 +204,11 @@ pub struct AppState {
     pub exit_signal: Option<i32>,
     /// The parts' answers as they arrive, and what the current refresh is waiting for.
     pub feed: super::feed::Feed,
+    /// Which alerts the Alerts pane lists, and their positions in `triage.alerts`.
+    pub alert_view: super::lists::AlertView,
+    pub alert_rows: Vec<u32>,
+    /// The needs-attention view (pane 1), made from the data and the triage state.
+    pub attention: Vec<super::lists::AttentionRow>,
 }
 
 impl AppState {
@@ -239,6 +244,9 @@ impl AppState {
             should_quit: false,
             exit_signal: None,
             feed: super::feed::Feed::default(),
+            alert_view: super::lists::AlertView::default(),
+            alert_rows: Vec::new(),
+            attention: Vec::new(),
         }
     }
 
@@ -267,6 +275,8 @@ impl AppState {
         panes::Rows {
             data: self.data.as_ref(),
             triage: &self.triage,
+            alerts: &self.alert_rows,
+            attention: &self.attention,
             marked: &self.pane(id).marked,
             today: self.params.today,
         }

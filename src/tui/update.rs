@@ -27,6 +27,10 @@ pub fn start(state: &mut AppState) -> Vec<Effect> {
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     let input = matches!(msg, Msg::Key(_) | Msg::Mouse(_) | Msg::Action(_));
     let mut effects = handle(state, msg);
+    // Data or triage state may have changed: the lists made from both follow.
+    if !input {
+        super::lists::rebuild(state);
+    }
     // Scrolling near the end of the decision log's rows held fetches the next page
     // (PostHog's log comes in pages; the local one is whole).
     if input && state.focus == PaneId::Decisions {
@@ -300,6 +304,12 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::PageDown => move_selection(state, focus, page(state, focus)),
         Action::Refresh => return feed::refresh(state),
         Action::Period => return cycle_period(state),
+        Action::AlertView => {
+            state.alert_view = state.alert_view.next();
+            super::lists::rebuild(state);
+            let text = format!("alerts: {}", super::lists::view_label(state));
+            state.say(Level::Info, text);
+        }
         Action::More => {
             let text = format!(
                 "{} shows more evidence events in an alert's details ({} opens them)",

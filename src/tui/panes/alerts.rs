@@ -6,7 +6,6 @@ use super::{Meta, PaneId, Rows};
 use crate::config::theme::Theme;
 use crate::engine::alerts::Severity;
 use crate::keys::action::Action;
-use crate::refresh::Triage;
 use crate::store::alerts::AlertRow;
 use crate::triage::{Status, TriageState};
 use crate::tui::state::AppState;
@@ -107,8 +106,11 @@ impl Listing for Alerts {
     fn hints(&self) -> &'static [Action] {
         &HINTS
     }
-    fn items<'a>(&self, triage: &'a Triage) -> &'a [AlertRow] {
-        &triage.alerts
+    fn item<'a>(&self, src: Rows<'a>, i: usize) -> Option<&'a AlertRow> {
+        src.triage.alerts.get(*src.alerts.get(i)? as usize)
+    }
+    fn len(&self, src: Rows) -> usize {
+        src.alerts.len()
     }
 
     fn cells(&self, src: Rows, a: &AlertRow) -> Vec<Cell> {
@@ -124,16 +126,28 @@ impl Listing for Alerts {
     }
 
     fn subtitle(&self, state: &AppState) -> String {
-        let open = state
+        let listed = || {
+            state
+                .alert_rows
+                .iter()
+                .filter_map(|&i| state.triage.alerts.get(i as usize))
+        };
+        let open = listed().filter(|a| a.triage.status.is_open()).count();
+        let view = crate::tui::lists::view_label(state);
+        let mut text = format!("{view} · {open} open");
+        let older = state
             .triage
             .alerts
             .iter()
-            .filter(|a| a.triage.status.is_open())
+            .filter(|a| crate::tui::lists::is_older_untouched(a, state.params.today))
             .count();
-        match state.pane(PaneId::Alerts).marked.len() {
-            0 => format!("{open} open"),
-            n => format!("{open} open · {n} selected"),
+        if older > 0 && state.alert_view != crate::tui::lists::AlertView::Older {
+            text.push_str(&format!(" · {older} older folded"));
         }
+        if let n @ 1.. = state.pane(PaneId::Alerts).marked.len() {
+            text.push_str(&format!(" · {n} selected"));
+        }
+        text
     }
 
     fn details(&self, d: &mut Doc, state: &AppState, a: &AlertRow) -> String {

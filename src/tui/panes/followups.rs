@@ -4,7 +4,6 @@ use super::listing::{Item, Listing, MARK, OWNER, TENANT, owner_is, owner_line, t
 use super::{Meta, PaneId, Rows};
 use crate::config::theme::Theme;
 use crate::keys::action::Action;
-use crate::refresh::Triage;
 use crate::store::followups::FollowUpRow;
 use crate::triage::followup::FollowStatus;
 use crate::tui::state::AppState;
@@ -69,8 +68,11 @@ impl Listing for FollowUps {
             _ => action.hint(),
         }
     }
-    fn items<'a>(&self, triage: &'a Triage) -> &'a [FollowUpRow] {
-        &triage.followups
+    fn item<'a>(&self, src: Rows<'a>, i: usize) -> Option<&'a FollowUpRow> {
+        src.triage.followups.get(i)
+    }
+    fn len(&self, src: Rows) -> usize {
+        src.triage.followups.len()
     }
 
     fn cells(&self, src: Rows, f: &FollowUpRow) -> Vec<Cell> {

@@ -8,7 +8,6 @@ use crate::config::theme::Theme;
 use crate::domain::Dataset;
 use crate::engine::Views;
 use crate::keys::Action;
-use crate::refresh::Triage;
 use crate::tui::state::AppState;
 use crate::tui::ui::details::Doc;
 use crate::tui::ui::table::{Cell, Col};
@@ -37,7 +36,9 @@ pub(super) trait Item {
 pub(super) trait Listing: Sync {
     const META: Meta;
     type Item: Item;
-    fn items<'a>(&self, triage: &'a Triage) -> &'a [Self::Item];
+    /// Its `i`th item as listed, and how many it lists.
+    fn item<'a>(&self, src: Rows<'a>, i: usize) -> Option<&'a Self::Item>;
+    fn len(&self, src: Rows) -> usize;
     fn cells(&self, src: Rows, item: &Self::Item) -> Vec<Cell>;
     fn subtitle(&self, state: &AppState) -> String;
     /// Writes the item's details into `d`; returns their title.
@@ -59,26 +60,25 @@ impl<L: Listing> Pane for Listed<L> {
         true
     }
     fn count(&self, src: Rows) -> usize {
-        self.0.items(src.triage).len()
+        self.0.len(src)
     }
     fn row_id(&self, src: Rows, row: usize) -> Option<String> {
-        Some(self.0.items(src.triage).get(row)?.id().to_owned())
+        Some(self.0.item(src, row)?.id().to_owned())
     }
     fn field(&self, src: Rows, row: usize, key: &str, value: &str) -> Option<bool> {
-        let item = self.0.items(src.triage).get(row)?;
+        let item = self.0.item(src, row)?;
         item.field(key, &value.to_lowercase())
     }
     fn cells(&self, src: Rows, row: usize) -> Vec<Cell> {
         self.0
-            .items(src.triage)
-            .get(row)
+            .item(src, row)
             .map_or_else(Vec::new, |item| self.0.cells(src, item))
     }
     fn subtitle(&self, state: &AppState) -> String {
         self.0.subtitle(state)
     }
     fn details(&self, d: &mut Doc, state: &AppState, row: usize) -> Option<String> {
-        let item = self.0.items(&state.triage).get(row)?;
+        let item = self.0.item(state.rows(L::META.id), row)?;
         Some(self.0.details(d, state, item))
     }
     fn hints(&self) -> &'static [Action] {

@@ -35,7 +35,7 @@ use std::collections::BTreeSet;
 /// The registry: each pane's module, by id.
 pub fn pane(id: PaneId) -> &'static dyn Pane {
     match id {
-        PaneId::Overview => &Signals(overview::Overview),
+        PaneId::Overview => &overview::Overview,
         PaneId::Revenue => &Signals(revenue::Revenue),
         PaneId::Cost => &Signals(cost::Cost),
         PaneId::Decisions => &Signals(decisions::Decisions),
@@ -50,6 +50,10 @@ pub fn pane(id: PaneId) -> &'static dyn Pane {
 pub struct Rows<'a> {
     pub data: Option<&'a Data>,
     pub triage: &'a Triage,
+    /// The alerts the Alerts pane lists: positions in `triage.alerts`.
+    pub alerts: &'a [u32],
+    /// The needs-attention view's rows.
+    pub attention: &'a [crate::tui::lists::AttentionRow],
     /// The rows marked for a bulk action in this pane (alert or follow-up ids).
     pub marked: &'a BTreeSet<String>,
     pub today: NaiveDate,

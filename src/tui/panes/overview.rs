@@ -1,14 +1,14 @@
-//! Overview: tenants by strategic activity over the last 90 days (the seed's strategic
-//! overview), with the key figures above.
+//! Needs attention: the first thing an analyst sees. Every tenant, the ones with open
+//! alerts or rising risk in the review period first (whatever their subscription's
+//! status), by their worst open alert and the money at risk; each with its open
+//! alerts, the impact, the savings and its status. Enter gives its executive summary.
+//! The key figures stand above.
 
-use super::listing::SignalList;
-use super::{Meta, PaneId};
+use super::{Meta, Pane, PaneId, Rows};
 use crate::config::theme::Theme;
-use crate::domain::Dataset;
-use crate::domain::Sym;
-use crate::engine::Views;
-use crate::engine::overview::{ActivityLevel, OverviewRow};
+use crate::engine::overview::ActivityLevel;
 use crate::engine::summaries::executive_summary;
+use crate::tui::lists::AttentionRow;
 use crate::tui::state::AppState;
 use crate::tui::ui::details::{Doc, yes_no};
 use crate::tui::ui::table::{Cell, Col};
@@ -18,18 +18,18 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use std::borrow::Cow;
 
 pub struct Overview;
 
-const COLS: [Col; 7] = [
-    Col::left("Tenant", Constraint::Fill(3)).min(13),
-    Col::left("Activity", Constraint::Length(12)),
-    Col::right("Rev", Constraint::Length(3)),
-    Col::right("Cost", Constraint::Length(4)),
-    Col::right("Dec", Constraint::Length(3)),
-    Col::left("Plan", Constraint::Fill(1)).min(9).drop(2),
-    Col::left("Status", Constraint::Fill(1)).min(8).drop(3),
+const COLS: [Col; 8] = [
+    Col::left("Tenant", Constraint::Fill(3)).min(12),
+    Col::left("Alerts", Constraint::Length(11)),
+    Col::left("Rising", Constraint::Length(6)),
+    Col::right("At risk", Constraint::Length(10)),
+    Col::right("Savings", Constraint::Length(10)).drop(2),
+    Col::left("Status", Constraint::Length(9)),
+    Col::left("Activity", Constraint::Length(12)).drop(3),
+    Col::left("Plan", Constraint::Fill(1)).min(9).drop(4),
 ];
 
 fn level_style(level: ActivityLevel) -> fn(&Theme) -> Style {
@@ -49,30 +49,107 @@ pub fn level_mark(level: ActivityLevel) -> &'static str {
     }
 }
 
-impl SignalList for Overview {
-    /// Three lines of key figures, then the column header.
-    const META: Meta = Meta::new(PaneId::Overview, "Overview", "Overview", &COLS).top(4);
-    type Row = OverviewRow;
+/// A subscription status that is not plain active stands out.
+fn status_style(status: &str) -> fn(&Theme) -> Style {
+    match status {
+        "active" | "—" => Theme::muted,
+        "past_due" | "unpaid" | "canceled" | "cancelled" => Theme::bad,
+        _ => Theme::warn,
+    }
+}
 
-    fn rows<'a>(&self, v: &'a Views) -> Cow<'a, [OverviewRow]> {
-        Cow::Borrowed(&v.overview.rows)
+fn cells(r: &AttentionRow, ds: &crate::domain::Dataset) -> Vec<Cell> {
+    let alerts = match (r.open, r.worst) {
+        (0, _) | (_, None) => Cell::glyph("·", Theme::muted),
+        (n, Some(w)) => Cell::styled(format!("{n} {}", w.name()), super::severity_style(w)),
+    };
+    let risk = match r.rising {
+        0 => Cell::glyph("·", Theme::muted),
+        n => Cell::styled(format!("▲ {n}"), Theme::bad),
+    };
+    let money = |i: &crate::engine::impact::Impact, style: fn(&Theme) -> Style| {
+        if i.is_known() {
+            Cell::styled(i.range(), style)
+        } else {
+            Cell::glyph("·", Theme::muted)
+        }
+    };
+    let a = r.activity.as_ref();
+    let status = a
+        .and_then(|a| a.status)
+        .map_or("—", |s| ds.shown(s))
+        .to_owned();
+    let plan = a
+        .and_then(|a| a.plan)
+        .map_or("—", |s| ds.shown(s))
+        .to_owned();
+    vec![
+        Cell::new(r.tenant.clone()),
+        alerts,
+        risk,
+        money(&r.at_risk, Theme::bad),
+        money(&r.savings, Theme::good),
+        Cell::styled(status.clone(), status_style(&status)),
+        a.map_or_else(
+            || Cell::glyph("·", Theme::muted),
+            |a| Cell::styled(level_mark(a.level), level_style(a.level)),
+        ),
+        Cell::styled(plan, Theme::muted),
+    ]
+}
+
+static META: Meta = Meta::new(PaneId::Overview, "Needs attention", "Attention", &COLS).top(4);
+
+impl Pane for Overview {
+    fn meta(&self) -> &'static Meta {
+        &META
     }
 
-    fn cells(&self, ds: &Dataset, _: &Views, r: &OverviewRow) -> Vec<Cell> {
-        let name = |s: Option<Sym>| s.map_or("—", |s| ds.shown(s)).to_owned();
-        vec![
-            Cell::new(ds.tenant(r.tenant)),
-            Cell::styled(level_mark(r.level), level_style(r.level)),
-            Cell::new(r.revenue.to_string()),
-            Cell::new(r.cost.to_string()),
-            Cell::new(r.decisions.to_string()),
-            Cell::new(name(r.plan)),
-            Cell::styled(name(r.status), Theme::muted),
-        ]
+    fn count(&self, src: Rows) -> usize {
+        if src.data.is_some() {
+            src.attention.len()
+        } else {
+            0
+        }
     }
 
-    fn subtitle(&self, _state: &AppState) -> String {
-        "last 90 days".to_owned()
+    fn cells(&self, src: Rows, row: usize) -> Vec<Cell> {
+        match (src.data, src.attention.get(row)) {
+            (Some(d), Some(r)) => cells(r, &d.dataset),
+            _ => Vec::new(),
+        }
+    }
+
+    /// `status:past_due`, `severity:high` (its worst open alert), `tenant:acme`.
+    fn field(&self, src: Rows, row: usize, key: &str, value: &str) -> Option<bool> {
+        let r = src.attention.get(row)?;
+        let data = src.data?;
+        Some(match key {
+            "status" => r
+                .activity
+                .as_ref()
+                .and_then(|a| a.status)
+                .is_some_and(|s| data.dataset.resolve(s).eq_ignore_ascii_case(value)),
+            "severity" | "sev" => r.worst.is_some_and(|w| w.name() == value),
+            "tenant" => r.tenant.eq_ignore_ascii_case(value),
+            _ => return None,
+        })
+    }
+
+    fn subtitle(&self, state: &AppState) -> String {
+        let needs = state
+            .attention
+            .iter()
+            .filter(|r| r.needs_attention())
+            .count();
+        match &state.data {
+            Some(d) => format!(
+                "{needs} of {} tenants · {}",
+                state.attention.len(),
+                d.views.period.label
+            ),
+            None => String::new(),
+        }
     }
 
     fn draw_top(&self, frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -85,20 +162,33 @@ impl SignalList for Overview {
             width: area.width.saturating_sub(2),
             height: 3.min(area.height.saturating_sub(2)),
         };
-        let levels = |l| o.rows.iter().filter(|r| r.level == l).count() as u64;
         let bold = theme.accent().add_modifier(Modifier::BOLD);
-        let kpi1 = Line::from(vec![
-            Span::styled(count(o.rows.len() as u64), bold),
+        let needs = state
+            .attention
+            .iter()
+            .filter(|r| r.needs_attention())
+            .count();
+        let open: u32 = state.attention.iter().map(|r| r.open).sum();
+        let alerts = if *state.pane_load(PaneId::Alerts) == crate::tui::state::PaneLoad::Loading {
+            vec![Span::styled("alerts loading… · ", theme.muted())]
+        } else {
+            vec![
+                Span::styled(count(u64::from(open)), bold),
+                Span::raw(" open alerts · "),
+            ]
+        };
+        let mut kpi1 = vec![
+            Span::styled(needs.to_string(), bold),
+            Span::raw(" need attention · "),
+        ];
+        kpi1.extend(alerts);
+        kpi1.extend([
+            Span::styled(count(state.attention.len() as u64), bold),
             Span::raw(" tenants, "),
             Span::styled(count(u64::from(o.events)), bold),
-            Span::raw(" events: "),
-            Span::styled(levels(ActivityLevel::High).to_string(), bold),
-            Span::raw(" High · "),
-            Span::styled(levels(ActivityLevel::Moderate).to_string(), theme.accent()),
-            Span::raw(" Moderate · "),
-            Span::styled(levels(ActivityLevel::Low).to_string(), theme.accent()),
-            Span::raw(" Low"),
+            Span::raw(" events in 90 days"),
         ]);
+        let kpi1 = Line::from(kpi1);
         let kpi2 = Line::from(vec![
             Span::raw("Revenue at risk "),
             Span::styled(o.revenue_impact.range(), theme.bad()),
@@ -109,12 +199,6 @@ impl SignalList for Overview {
             Span::styled(v.decisions.due_this_month.to_string(), theme.warn()),
             Span::raw(" reviews due this month"),
         ];
-        if o.without_active_subscription > 0 {
-            kpi3.push(Span::styled(
-                format!(" · {} inactive not shown", o.without_active_subscription),
-                theme.muted(),
-            ));
-        }
         if o.subscriptions_left_out > 0 {
             kpi3.push(Span::styled(
                 format!(
@@ -133,23 +217,65 @@ impl SignalList for Overview {
         frame.render_widget(Paragraph::new(vec![kpi1, kpi2, Line::from(kpi3)]), inner);
     }
 
-    fn details(&self, d: &mut Doc, ds: &Dataset, v: &Views, r: &OverviewRow) -> String {
-        let s = executive_summary(ds, v, r.tenant);
-        d.heading("Last 90 days");
+    fn details(&self, d: &mut Doc, state: &AppState, row: usize) -> Option<String> {
+        let data = state.data.as_ref()?;
+        let (ds, v) = (&data.dataset, &data.views);
+        let r = state.attention.get(row)?;
+        d.heading("Needs attention");
         d.kv(
-            "Strategic activity",
-            format!("{} ({} events)", r.level.label(), r.total()),
+            "Open alerts",
+            match r.worst {
+                Some(w) => format!("{} (worst {})", r.open, w.name()),
+                None => "none".to_owned(),
+            },
         );
-        d.kv("Revenue trends", r.revenue.to_string());
-        d.kv("Cost optimization", r.cost.to_string());
-        d.kv("Strategic decisions", r.decisions.to_string());
-        d.kv("Plan", r.plan.map_or("—", |p| ds.resolve(p)));
-        d.kv("Subscription", r.status.map_or("—", |p| ds.resolve(p)));
-        d.kv(
-            "Current period start",
-            r.current_period_start
-                .map_or("—".to_owned(), |p| p.to_string()),
-        );
+        d.kv("Rising revenue risks", r.rising.to_string());
+        d.kv("Revenue at risk", r.at_risk.range());
+        d.kv("Estimated savings", r.savings.range());
+        let today = state.params.today;
+        let mut open: Vec<_> = state
+            .triage
+            .alerts
+            .iter()
+            .filter(|a| {
+                a.tenant == r.tenant
+                    && a.triage.status.is_open()
+                    && crate::triage::cycle::is_current(&a.period, today)
+            })
+            .collect();
+        open.sort_by_key(|a| std::cmp::Reverse(a.severity));
+        for a in open.iter().take(8) {
+            d.bullet(format!(
+                "{} · {} · {}",
+                a.severity.name(),
+                a.triage.status,
+                a.title
+            ));
+        }
+        if open.len() > 8 {
+            d.muted(&format!("… and {} more in the Alerts pane", open.len() - 8));
+        }
+        if let Some(a) = &r.activity {
+            d.heading("Last 90 days");
+            d.kv(
+                "Strategic activity",
+                format!("{} ({} events)", a.level.label(), a.total()),
+            );
+            d.kv("Revenue trends", a.revenue.to_string());
+            d.kv("Cost optimization", a.cost.to_string());
+            d.kv("Strategic decisions", a.decisions.to_string());
+            d.kv("Plan", a.plan.map_or("—", |p| ds.resolve(p)));
+            d.kv("Subscription", a.status.map_or("—", |p| ds.resolve(p)));
+            d.kv(
+                "Current period start",
+                a.current_period_start
+                    .map_or("—".to_owned(), |p| p.to_string()),
+            );
+        }
+        let Some(tenant) = r.sym else {
+            return Some(format!("{} · no events in the data", r.tenant));
+        };
+        let s = executive_summary(ds, v, tenant);
         let rp = &s.revenue_protection;
         part(
             d,
@@ -189,7 +315,7 @@ impl SignalList for Overview {
             ),
             &sp.strategic_recommendations,
         );
-        format!("{} · executive summary", s.tenant_id)
+        Some(format!("{} · executive summary", s.tenant_id))
     }
 }
 

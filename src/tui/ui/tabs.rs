@@ -54,9 +54,9 @@ mod tests {
     fn clicks_land_on_the_tab_drawn_there() {
         let area = Rect::new(0, 1, 80, 1);
         assert_eq!(tab_at(area, 0), Some(PaneId::Overview));
-        assert_eq!(tab_at(area, 11), Some(PaneId::Overview));
-        assert_eq!(tab_at(area, 12), Some(PaneId::Revenue));
-        assert_eq!(tab_at(area, 77), Some(PaneId::Health));
-        assert_eq!(tab_at(area, 78), None);
+        assert_eq!(tab_at(area, 12), Some(PaneId::Overview));
+        assert_eq!(tab_at(area, 13), Some(PaneId::Revenue));
+        assert_eq!(tab_at(area, 78), Some(PaneId::Health));
+        assert_eq!(tab_at(area, 79), None);
     }
 }
