@@ -106,7 +106,7 @@ pub enum Command {
         /// JSON instead of a table
         #[arg(long)]
         json: bool,
-        /// Only alerts in this state: new, acknowledged, snoozed, resolved, dismissed
+        /// Only alerts in this state: new, acknowledged, snoozed, resolved, dismissed, cleared
         #[arg(long, value_name = "STATE", value_parser = parse_status)]
         state: Option<crate::triage::Status>,
         /// Store what the rules raise (new alerts fired, due snoozes woken, audited),
@@ -186,7 +186,7 @@ fn parse_source(s: &str) -> Result<SourceSpec, String> {
 
 fn parse_status(s: &str) -> Result<crate::triage::Status, String> {
     crate::triage::Status::parse(s).ok_or_else(|| {
-        format!("unknown state {s:?}: use new, acknowledged, snoozed, resolved or dismissed")
+        format!("unknown state {s:?}: use new, acknowledged, snoozed, resolved, dismissed or cleared")
     })
 }
 

@@ -83,12 +83,12 @@ fn tamper(db: &Path) {
          INSERT INTO notes (target, at, who, text)
              VALUES ('alert:{alert}', 'at' || char(27) || '[H', 'who' || char(7), {NOTE});
          INSERT INTO alerts (id, rule, tenant, subject, period, severity, title, evidence,
-                 first_seen, last_seen, status, dismiss_reason, owner)
+                 first_seen, last_seen, status, dismiss_reason, owner, source)
              VALUES ('planted' || char(27) || '[2J', 'deliverability_trend', {TENANT},
                  'sub' || char(8294), '2026-11' || char(7), 'low',
                  'Planted' || char(27) || ']52;c;ZXZpbA==' || char(7),
                  '{{\"figures\":[[\"f\\u001b]0;x\\u0007\",\"v\\u009b1m\"]],\"events\":[{{\"date\":null,\"event\":\"e\\u001b[2J\",\"summary\":\"s\\u202e\"}}],\"total_events\":1}}',
-                 'first' || char(27), 'last' || char(127), 'new', 'r' || char(7), {OWNER});
+                 'first' || char(27), 'last' || char(127), 'new', 'r' || char(7), {OWNER}, 'demo');
          UPDATE followups SET owner = {OWNER}, tenant = {TENANT}, title = {TITLE},
              origin = 'event' || char(27) || '[2J' WHERE id = '{followup}';
          INSERT INTO notes (target, at, who, text)

@@ -292,7 +292,7 @@ const SPECS: [Spec; 37] = [
         A::Reopen,
         G::Triage,
         &["r"],
-        "reopen a resolved or dismissed alert, or a closed follow-up",
+        "reopen a resolved, dismissed or cleared alert, or a closed follow-up",
         None,
     ),
     spec(
