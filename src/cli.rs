@@ -186,7 +186,9 @@ fn parse_source(s: &str) -> Result<SourceSpec, String> {
 
 fn parse_status(s: &str) -> Result<crate::triage::Status, String> {
     crate::triage::Status::parse(s).ok_or_else(|| {
-        format!("unknown state {s:?}: use new, acknowledged, snoozed, resolved, dismissed or cleared")
+        format!(
+            "unknown state {s:?}: use new, acknowledged, snoozed, resolved, dismissed or cleared"
+        )
     })
 }
 
