@@ -23,12 +23,12 @@ fn env(sim_url: &str) -> String {
     )
 }
 
-/// N of the Alerts pane's title, "5 Alerts · N open".
+/// N of the Alerts pane's title, "5 Alerts · last 90 days · N open".
 fn open_alerts(s: &str) -> usize {
-    s.split("Alerts · ")
-        .nth(1)
-        .and_then(|rest| rest.split(' ').next())
-        .and_then(|n| n.parse().ok())
+    s.lines()
+        .find(|l| l.contains("5 Alerts · "))
+        .and_then(|l| l.split(" · ").find_map(|part| part.split_once(" open")))
+        .and_then(|(n, _)| n.rsplit(' ').next()?.parse().ok())
         .unwrap_or(0)
 }
 
@@ -73,7 +73,7 @@ fn alerts_over_posthog_are_triaged_kept_and_shown_offline_with_their_evidence() 
         s.contains(REFRESHED) && open_alerts(s) > 10 && s.contains("Revenue signals in")
     });
     // The first row is selected: acknowledge it.
-    t.wait_row("Alerts", 1);
+    t.wait_row("5 Alerts", 1);
     let first = alert_rows(&s)[0];
     assert!(first.contains(" new "), "{s}");
     // Tenant, title and period: the state column before them changes.
@@ -135,7 +135,7 @@ fn alerts_over_posthog_are_triaged_kept_and_shown_offline_with_their_evidence() 
     for _ in 0..i {
         t.keys(&["Down"]);
     }
-    t.wait_row("Alerts", i + 1);
+    t.wait_row("5 Alerts", i + 1);
     t.keys(&["Enter"]);
     t.wait_until("the evidence from the snapshot", |s| {
         s.contains("• 2026-") && s.contains("revenue_protection_trend [")
