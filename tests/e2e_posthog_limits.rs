@@ -20,15 +20,20 @@ use support::Tmux;
 const PATIENCE: Duration = Duration::from_secs(240);
 const REFRESHED: &str = "refreshed from PostHog";
 
-/// The overview's event count ("3,000 tenants, 12,345 events: …") and the header's
+/// The overview's event count ("… · 12,345 events") and the header's
 /// "as of" time, as the screen shows them.
 fn figures(screen: &str) -> (u64, String) {
     let events = screen
         .lines()
         .find_map(|l| {
-            let (before, _) = l.split_once(" events: ")?;
-            let n = before.rsplit(' ').next()?;
-            n.replace(',', "").parse().ok()
+            let (before, _) = l.split_once(" events")?;
+            let n: String = before
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_digit() || *c == ',')
+                .filter(char::is_ascii_digit)
+                .collect();
+            n.chars().rev().collect::<String>().parse().ok()
         })
         .unwrap_or_else(|| panic!("no event count on screen:\n{screen}"));
     let as_of = screen

@@ -23,8 +23,8 @@ pub struct Overview;
 
 const COLS: [Col; 8] = [
     Col::left("Tenant", Constraint::Fill(3)).min(12),
-    Col::left("Alerts", Constraint::Length(11)),
-    Col::left("Rising", Constraint::Length(6)),
+    Col::left("Alerts", Constraint::Length(8)),
+    Col::left("Rising", Constraint::Length(6)).drop(1),
     Col::right("At risk", Constraint::Length(10)),
     Col::right("Savings", Constraint::Length(10)).drop(2),
     Col::left("Status", Constraint::Length(9)),
@@ -58,10 +58,20 @@ fn status_style(status: &str) -> fn(&Theme) -> Style {
     }
 }
 
+/// A severity in the Alerts column: short, so the grid's narrow pane keeps the tenant.
+fn short(s: crate::engine::alerts::Severity) -> &'static str {
+    use crate::engine::alerts::Severity as S;
+    match s {
+        S::Critical => "crit",
+        S::Medium => "med",
+        other => other.name(),
+    }
+}
+
 fn cells(r: &AttentionRow, ds: &crate::domain::Dataset) -> Vec<Cell> {
     let alerts = match (r.open, r.worst) {
         (0, _) | (_, None) => Cell::glyph("·", Theme::muted),
-        (n, Some(w)) => Cell::styled(format!("{n} {}", w.name()), super::severity_style(w)),
+        (n, Some(w)) => Cell::styled(format!("{n} {}", short(w)), super::severity_style(w)),
     };
     let risk = match r.rising {
         0 => Cell::glyph("·", Theme::muted),
@@ -137,19 +147,7 @@ impl Pane for Overview {
     }
 
     fn subtitle(&self, state: &AppState) -> String {
-        let needs = state
-            .attention
-            .iter()
-            .filter(|r| r.needs_attention())
-            .count();
-        match &state.data {
-            Some(d) => format!(
-                "{needs} of {} tenants · {}",
-                state.attention.len(),
-                d.views.period.label
-            ),
-            None => String::new(),
-        }
+        super::period_label(state)
     }
 
     fn draw_top(&self, frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -169,35 +167,28 @@ impl Pane for Overview {
             .filter(|r| r.needs_attention())
             .count();
         let open: u32 = state.attention.iter().map(|r| r.open).sum();
+        // Three short lines, so the key figures fit the grid's narrow pane uncut.
         let alerts = if *state.pane_load(PaneId::Alerts) == crate::tui::state::PaneLoad::Loading {
-            vec![Span::styled("alerts loading… · ", theme.muted())]
+            Span::styled(" · alerts loading…", theme.muted())
         } else {
-            vec![
-                Span::styled(count(u64::from(open)), bold),
-                Span::raw(" open alerts · "),
-            ]
+            Span::raw(format!(" · {} open alerts", count(u64::from(open))))
         };
-        let mut kpi1 = vec![
-            Span::styled(needs.to_string(), bold),
-            Span::raw(" need attention · "),
-        ];
-        kpi1.extend(alerts);
-        kpi1.extend([
-            Span::styled(count(state.attention.len() as u64), bold),
-            Span::raw(" tenants, "),
-            Span::styled(count(u64::from(o.events)), bold),
-            Span::raw(" events in 90 days"),
+        let kpi1 = Line::from(vec![
+            Span::styled(format!("{needs} of {}", state.attention.len()), bold),
+            Span::raw(" need attention"),
+            alerts,
         ]);
-        let kpi1 = Line::from(kpi1);
         let kpi2 = Line::from(vec![
-            Span::raw("Revenue at risk "),
+            Span::raw("At risk "),
             Span::styled(o.revenue_impact.range(), theme.bad()),
             Span::raw(" · savings "),
             Span::styled(o.savings.range(), theme.good()),
         ]);
         let mut kpi3 = vec![
             Span::styled(v.decisions.due_this_month.to_string(), theme.warn()),
-            Span::raw(" reviews due this month"),
+            Span::raw(" reviews due this month · "),
+            Span::styled(count(u64::from(o.events)), bold),
+            Span::raw(" events"),
         ];
         if o.subscriptions_left_out > 0 {
             kpi3.push(Span::styled(
