@@ -73,7 +73,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print what the panes show, for scripts and reviews
+    /// Print what the panes show (JSON), or the monthly or quarterly review (Markdown, CSV)
     Report {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
@@ -83,6 +83,17 @@ pub enum Command {
         /// How many decision-log rows to include, newest first
         #[arg(long, value_name = "N", default_value_t = 500)]
         decisions: usize,
+        /// The review to follow (not for json): monthly or quarterly; by default the
+        /// period's (a quarter gives the quarterly review), and without --period this
+        /// month's or quarter's
+        #[arg(long, value_enum)]
+        template: Option<crate::report::review::Template>,
+        /// Narrow the review to one tenant
+        #[arg(long, value_name = "TENANT")]
+        tenant: Option<String>,
+        /// CSV: write only this table (key_figures, alerts, followups, data_health, …)
+        #[arg(long, value_name = "NAME")]
+        table: Option<String>,
     },
     /// Write N demo events as a PostHog-shaped JSON Lines file (and its subscriptions table)
     DemoData {
@@ -177,7 +188,12 @@ pub enum ConfigCommand {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// What the panes show, for scripts
     Json,
+    /// The review, with tables any Markdown viewer renders
+    Markdown,
+    /// The review's tables, one file each (--out DIR) or one (--table NAME)
+    Csv,
 }
 
 fn parse_source(s: &str) -> Result<SourceSpec, String> {

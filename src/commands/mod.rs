@@ -1,13 +1,14 @@
 //! What each command does. The cockpit itself lives in `tui`.
 
 mod doctor;
+mod report;
 #[cfg(feature = "test-hooks")]
 mod storm;
 mod triage;
 
 #[cfg(feature = "test-hooks")]
 use crate::cli::DebugCommand;
-use crate::cli::{AuditCommand, Cli, Command, ConfigCommand, Format};
+use crate::cli::{AuditCommand, Cli, Command, ConfigCommand};
 use crate::config::theme::ColorDepth;
 use crate::config::{self, Config, Overrides, file::DEFAULT_TEXT};
 use crate::domain::sanitize::sanitize_lines;
@@ -107,13 +108,21 @@ pub fn main(cli: Cli) -> ExitCode {
             format,
             out,
             decisions,
-        }) => report(
-            &config,
-            (today, fixed_today),
-            *format,
-            out.as_deref(),
-            *decisions,
-        ),
+            template,
+            tenant,
+            table,
+        }) => {
+            let args = report::Args {
+                format: *format,
+                out: out.as_deref(),
+                rows: *decisions,
+                template: *template,
+                tenant: tenant.as_deref(),
+                table: table.as_deref(),
+                period_given: cli.period.is_some(),
+            };
+            report::run(&config, (today, fixed_today), args)
+        }
         Some(Command::Alerts { json, state, save }) => {
             triage::alerts(&config, (today, fixed_today), *json, *state, *save)
         }
@@ -155,63 +164,6 @@ fn load_options(config: &Config, today: NaiveDate) -> LoadOptions {
 
 /// `today` with the date `--today` fixed, if it did.
 pub(crate) type Today = (NaiveDate, Option<NaiveDate>);
-
-fn report(
-    config: &Config,
-    (today, fixed): Today,
-    format: Format,
-    out: Option<&Path>,
-    rows: usize,
-) -> ExitCode {
-    let executor = match Executor::open(config, fixed) {
-        Ok(e) => e,
-        Err(e) => return fail(e),
-    };
-    let params = engine_params(config, today);
-    let opts = load_options(config, today);
-    let (ds, views) = match executor.views_blocking(&params, &opts, rows) {
-        Ok((ds, views, _)) => (ds, views),
-        Err(e) => return fail(e),
-    };
-    let as_of = Utc::now();
-    let result = match format {
-        Format::Json => {
-            let report = crate::report::json::build(&ds, &views, as_of, rows);
-            write_out(out, |w| {
-                crate::report::json::write_pretty(&mut *w, &report).and_then(|()| writeln!(w))
-            })
-        }
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(e),
-    }
-}
-
-fn write_out(
-    out: Option<&Path>,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> io::Result<()> {
-    match out {
-        Some(path) => {
-            let mut f = io::BufWriter::new(
-                crate::files::create_private(path)
-                    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?,
-            );
-            write(&mut f)?;
-            f.flush()
-        }
-        None => {
-            let stdout = io::stdout();
-            let mut lock = io::BufWriter::new(stdout.lock());
-            match write(&mut lock).and_then(|()| lock.flush()) {
-                // A closed pipe (`| head`) is the reader's choice, not an error.
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-                other => other,
-            }
-        }
-    }
-}
 
 fn demo_data(today: NaiveDate, events: usize, out: &Path, seed: Option<u64>) -> ExitCode {
     let mut opts = DemoOptions::new(today);

@@ -1,3 +1,7 @@
-//! Reports for scripts and reviews. For now JSON: what the panes show.
+//! Reports for scripts and reviews: JSON (what the panes show), and the monthly and
+//! quarterly reviews (`review`) as Markdown, CSV and HTML.
 
+pub mod csv;
 pub mod json;
+pub mod markdown;
+pub mod review;

@@ -1,0 +1,342 @@
+//! The monthly and quarterly reviews, as a reader of each format meets them: golden
+//! files of every format for both templates on the demo at a fixed date, every
+//! Markdown table a table to a CommonMark parser, and hostile CSV cells read back by
+//! a CSV reader as the values they were, neutralised where a spreadsheet would run
+//! them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+use std::path::Path;
+use std::process::Command;
+use support::BIN;
+
+const TODAY: &str = "2026-11-28";
+
+fn bearing(home: &Path, args: &[&str]) -> String {
+    let db = home.join("bearing.db");
+    let out = Command::new(BIN)
+        .args(["--today", TODAY, "--db", db.to_str().unwrap()])
+        .args(args)
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("BEARING_SOURCE")
+        .env("HOME", home)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c == 0 || c == 3),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The one thing that differs between runs: when the data was read.
+fn steady(text: &str) -> String {
+    let when =
+        regex::Regex::new(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?( UTC|Z|\+00:00)")
+            .unwrap();
+    when.replace_all(text, "[as of]").into_owned()
+}
+
+/// Every table of a CSV review, one after the other, each under its file name.
+fn csv_all(home: &Path, template: &str) -> String {
+    let dir = home.join(format!("csv-{template}"));
+    bearing(
+        home,
+        &[
+            "report",
+            "--format",
+            "csv",
+            "--template",
+            template,
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+    );
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .map(|n| {
+            let body = std::fs::read_to_string(dir.join(n)).unwrap();
+            format!("== {n}\n{body}")
+        })
+        .collect()
+}
+
+/// An owner and a note on this month's worst alert; the next one dismissed.
+fn triage_two(home: &Path) {
+    use bearing::triage::Command as T;
+    let mut store = bearing::store::Store::open(&home.join("bearing.db")).unwrap();
+    let ids: Vec<String> = store
+        .alerts()
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.period == "2026-11")
+        .map(|a| a.id)
+        .take(2)
+        .collect();
+    let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let owner = Some("ana".to_owned());
+    store
+        .triage(&ids[..1], &T::SetOwner { owner }, today)
+        .unwrap();
+    store
+        .note(
+            &format!("alert:{}", ids[0]),
+            "vendor confirmed the blocklist",
+        )
+        .unwrap();
+    let reason = "known outage, fixed".to_owned();
+    store
+        .triage(&ids[1..2], &T::Dismiss { reason }, today)
+        .unwrap();
+}
+
+#[test]
+fn golden_files_of_every_format_for_both_templates() {
+    let home = tempfile::tempdir().unwrap();
+    // The store holds the demo's alerts, two of them triaged, one with a note.
+    bearing(home.path(), &["alerts", "--save"]);
+    triage_two(home.path());
+    for template in ["monthly", "quarterly"] {
+        let md = bearing(
+            home.path(),
+            &["report", "--format", "markdown", "--template", template],
+        );
+        insta::assert_snapshot!(format!("review_{template}_markdown"), steady(&md));
+        insta::assert_snapshot!(
+            format!("review_{template}_csv"),
+            steady(&csv_all(home.path(), template))
+        );
+    }
+    let json = bearing(
+        home.path(),
+        &["report", "--format", "json", "--period", "month"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    insta::assert_snapshot!("review_month_json_figures", {
+        let o = &v["overview"];
+        format!(
+            "events {}\nrevenue {}\nsavings {}\ndue {}",
+            o["events"],
+            o["revenue_impact"]["label"],
+            o["savings"]["label"],
+            v["decision_log"]["due_this_month"]
+        )
+    });
+}
+
+#[test]
+fn every_markdown_table_parses_as_a_table_with_its_columns() {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let home = tempfile::tempdir().unwrap();
+    for template in ["monthly", "quarterly"] {
+        let md = bearing(
+            home.path(),
+            &["report", "--format", "markdown", "--template", template],
+        );
+        // The tables the text holds: every line that starts a pipe row after a rule.
+        let written = md
+            .lines()
+            .filter(|l| l.starts_with("| ---") || l.starts_with("| ---:"))
+            .count();
+        assert!(written >= 5, "{template}: {written} tables");
+        let mut tables = 0;
+        let mut row_cells: Vec<usize> = Vec::new();
+        let mut cells = 0;
+        for event in Parser::new_ext(&md, Options::ENABLE_TABLES) {
+            match event {
+                Event::Start(Tag::Table(align)) => {
+                    tables += 1;
+                    row_cells.clear();
+                    row_cells.push(align.len());
+                }
+                Event::Start(Tag::TableHead | Tag::TableRow) => cells = 0,
+                Event::End(TagEnd::TableCell) => cells += 1,
+                Event::End(TagEnd::TableHead | TagEnd::TableRow) => row_cells.push(cells),
+                Event::End(TagEnd::Table) => {
+                    let want = row_cells[0];
+                    assert!(
+                        row_cells.iter().all(|&n| n == want),
+                        "{template}: a row of another width in table {tables}: {row_cells:?}"
+                    );
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(tables, written, "{template}: every table is parsed as one");
+    }
+}
+
+const HOSTILE: [&str; 6] = [
+    "=HYPERLINK(\"http://evil.example\",\"click\")",
+    "a,\"quoted\",b",
+    "two\nlines",
+    "+1+1",
+    "@SUM(A1:A9)",
+    "esc\u{1b}]0;PWNED\u{7}ape",
+];
+
+fn hostile_export(dir: &Path) -> std::path::PathBuf {
+    let mut lines = Vec::new();
+    for (i, tenant) in HOSTILE.iter().enumerate() {
+        for day in 1..=3 {
+            let line = serde_json::json!({
+                "uuid": format!("00000000-0000-4000-8000-{i:06}{day:06}"),
+                "event": "revenue_protection_trend",
+                "distinct_id": "d",
+                "timestamp": format!("2026-11-{:02}T10:00:00Z", day + 10),
+                "properties": {
+                    "tenant_id": tenant,
+                    "tracking_date": format!("2026-11-{:02}T10:00:00Z", day + 10),
+                    "trend_category": "deliverability_directional",
+                    "directional_signal": "blocklist_listing",
+                    "approximate_impact_range": "$5K-15K",
+                    "strategic_priority": "High",
+                }
+            });
+            lines.push(line.to_string());
+        }
+    }
+    let path = dir.join("hostile.jsonl");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    path
+}
+
+#[test]
+fn hostile_cells_read_back_as_their_values_neutralised_where_needed() {
+    let home = tempfile::tempdir().unwrap();
+    let file = hostile_export(home.path());
+    let source = format!("file:{}", file.display());
+    let csv = bearing(
+        home.path(),
+        &[
+            "--source",
+            &source,
+            "report",
+            "--format",
+            "csv",
+            "--template",
+            "monthly",
+            "--table",
+            "deliverability_trends",
+        ],
+    );
+    let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().next(),
+        Some("Tenant"),
+        "a header row"
+    );
+    let tenants: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap().get(0).unwrap().to_owned())
+        .collect();
+    let mut want: Vec<String> = HOSTILE
+        .iter()
+        .map(|t| {
+            // Terminal controls and line breaks are shown as escapes, as on every
+            // screen of bearing; a formula is neutralised with a leading quote.
+            let shown = bearing::domain::sanitize::sanitize(t).into_owned();
+            if shown.starts_with(['=', '+', '-', '@']) {
+                format!("'{shown}")
+            } else {
+                shown
+            }
+        })
+        .collect();
+    want.sort();
+    let mut got = tenants.clone();
+    got.sort();
+    assert_eq!(got, want, "{csv}");
+    assert!(
+        csv.contains("\"a,\"\"quoted\"\",b\""),
+        "RFC 4180 quoting:\n{csv}"
+    );
+    assert!(!csv.contains('\u{1b}'), "no raw escape reaches the file");
+    assert!(csv.contains("\r\n"), "CRLF line ends");
+}
+
+/// The value of `figure` in the review's key figures, as CSV gives it.
+fn key_figure(csv: &str, figure: &str) -> String {
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    reader
+        .records()
+        .map(Result::unwrap)
+        .find(|r| r.get(0) == Some(figure))
+        .and_then(|r| r.get(1).map(str::to_owned))
+        .unwrap_or_else(|| panic!("no {figure}:\n{csv}"))
+}
+
+#[test]
+fn the_reviews_figures_are_the_json_reports_for_the_same_period() {
+    use bearing::engine::impact::Impact;
+    let home = tempfile::tempdir().unwrap();
+    for period in ["month", "quarter", "2026-10"] {
+        let json = bearing(
+            home.path(),
+            &["report", "--format", "json", "--period", period],
+        );
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let sum = |list: &str, field: &str, noun: &str| {
+            let mut i = Impact::default();
+            for row in v[list].as_array().unwrap() {
+                let r = &row[field];
+                i.merge(&Impact {
+                    low: r["low"].as_f64().unwrap(),
+                    high: r["high"].as_f64().unwrap(),
+                    known: r["ranges_summed"].as_u64().unwrap() as u32,
+                    unknown: r["ranges_unquantified"].as_u64().unwrap() as u32,
+                    ..Impact::default()
+                });
+            }
+            i.phrase(noun)
+        };
+        let csv = bearing(
+            home.path(),
+            &[
+                "report",
+                "--format",
+                "csv",
+                "--table",
+                "key_figures",
+                "--period",
+                period,
+            ],
+        );
+        let revenue = sum("revenue_trends", "approximate_impact", "potential impact");
+        let savings = sum(
+            "cost_opportunities",
+            "approximate_savings",
+            "estimated savings",
+        );
+        assert!(revenue.starts_with('$'), "{period}: not vacuous: {revenue}");
+        assert_eq!(key_figure(&csv, "Revenue at risk"), revenue, "{period}");
+        assert_eq!(key_figure(&csv, "Estimated savings"), savings, "{period}");
+        let due = v["decision_log"]["due_this_month"].to_string();
+        assert_eq!(key_figure(&csv, "Decision reviews due this month"), due);
+        let rising = v["revenue_trends"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["direction"] == "rising")
+            .count();
+        assert_eq!(
+            key_figure(&csv, "Rising revenue trends"),
+            rising.to_string()
+        );
+        // The Markdown says the same.
+        let md = bearing(
+            home.path(),
+            &["report", "--format", "markdown", "--period", period],
+        );
+        assert!(
+            md.contains(&format!("| Revenue at risk | {revenue} |")),
+            "{period}"
+        );
+    }
+}
