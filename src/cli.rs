@@ -73,7 +73,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print what the panes show (JSON), or the monthly or quarterly review (Markdown, CSV)
+    /// Print what the panes show (JSON), or the monthly or quarterly review (Markdown, CSV, HTML)
     Report {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
@@ -194,6 +194,8 @@ pub enum Format {
     Markdown,
     /// The review's tables, one file each (--out DIR) or one (--table NAME)
     Csv,
+    /// The review as one self-contained page, with charts, that prints to PDF
+    Html,
 }
 
 fn parse_source(s: &str) -> Result<SourceSpec, String> {

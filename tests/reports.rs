@@ -112,6 +112,11 @@ fn golden_files_of_every_format_for_both_templates() {
             format!("review_{template}_csv"),
             steady(&csv_all(home.path(), template))
         );
+        let html = bearing(
+            home.path(),
+            &["report", "--format", "html", "--template", template],
+        );
+        insta::assert_snapshot!(format!("review_{template}_html"), steady(&html));
     }
     let json = bearing(
         home.path(),

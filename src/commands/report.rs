@@ -102,6 +102,7 @@ pub fn run(config: &Config, (today, fixed): Today, a: Args) -> ExitCode {
     let result = match a.format {
         Format::Markdown => write_out(a.out, |w| crate::report::markdown::write(w, &review)),
         Format::Csv => return csv(&review, a.table, a.out),
+        Format::Html => write_out(a.out, |w| crate::report::html::write(w, &review)),
         // Written above, before the triage state was read.
         Format::Json => Ok(()),
     };

@@ -2,6 +2,7 @@
 //! quarterly reviews (`review`) as Markdown, CSV and HTML.
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod review;
