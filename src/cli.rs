@@ -95,6 +95,19 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         table: Option<String>,
     },
+    /// Walk a review meeting through the period's review, slide by slide; the numbers
+    /// stay as of the start until R refreshes them
+    Present {
+        /// Keep owners, notes and dismissal reasons off the shared screen
+        #[arg(long)]
+        redact: bool,
+        /// Also show tenants by stable aliases instead of their names
+        #[arg(long)]
+        redact_tenants: bool,
+        /// The review to follow: monthly or quarterly (by default the period's)
+        #[arg(long, value_enum)]
+        template: Option<crate::report::review::Template>,
+    },
     /// Write N demo events as a PostHog-shaped JSON Lines file (and its subscriptions table)
     DemoData {
         #[arg(long, value_name = "N")]

@@ -22,6 +22,7 @@ pub mod files;
 pub mod keys;
 pub mod logging;
 pub mod posthog;
+pub mod present;
 pub mod refresh;
 pub mod report;
 pub mod source;

@@ -123,6 +123,17 @@ pub fn main(cli: Cli) -> ExitCode {
             };
             report::run(&config, (today, fixed_today), args)
         }
+        Some(Command::Present {
+            redact,
+            redact_tenants,
+            template,
+        }) => present(
+            &config,
+            config_path.as_deref(),
+            (today, fixed_today),
+            (*redact || *redact_tenants, *redact_tenants),
+            (*template, cli.period.is_some()),
+        ),
         Some(Command::Alerts { json, state, save }) => {
             triage::alerts(&config, (today, fixed_today), *json, *state, *save)
         }
@@ -275,6 +286,37 @@ fn no_tui_reason() -> Option<&'static str> {
         return Some("standard input is not a terminal");
     }
     None
+}
+
+/// `bearing present`: the review meeting, on the config's theme.
+fn present(
+    config: &Config,
+    config_path: Option<&Path>,
+    today: Today,
+    (people, tenants): (bool, bool),
+    template: (Option<crate::report::review::Template>, bool),
+) -> ExitCode {
+    if let Some(why) = no_tui_reason() {
+        eprintln!("bearing: {why}, so the presentation cannot start.");
+        eprintln!("For a file to share use: bearing report --format html --out review.html");
+        return ExitCode::from(2);
+    }
+    let depth = ColorDepth::detect(env);
+    let (themes, _) = config::load_themes(config_path.and_then(Path::parent), depth);
+    let Some(theme) = themes
+        .iter()
+        .find(|t| t.name == config.theme)
+        .or(themes.first())
+    else {
+        return fail("no theme to draw with");
+    };
+    let redaction = crate::present::deck::Redaction { people, tenants };
+    let load = || report::load_review(config, today, template, None);
+    match crate::present::run(theme, redaction, load) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => fail(e),
+        Err(e) => fail(e),
+    }
 }
 
 fn cockpit(config: Config, config_path: Option<PathBuf>, (today, fixed): Today) -> ExitCode {

@@ -35,13 +35,17 @@ fn is_quarter(p: PeriodSpec) -> bool {
 
 /// The review a report follows, and its period: a quarter's period gives the
 /// quarterly review; without `--period` the review covers this month or quarter.
-fn template_and_period(a: &Args, config: &Config) -> (Template, PeriodSpec) {
-    let template = a.template.unwrap_or(if is_quarter(config.period) {
+fn template_and_period(
+    template: Option<Template>,
+    period_given: bool,
+    config: &Config,
+) -> (Template, PeriodSpec) {
+    let template = template.unwrap_or(if is_quarter(config.period) {
         Template::Quarterly
     } else {
         Template::Monthly
     });
-    let period = if a.period_given {
+    let period = if period_given {
         config.period
     } else {
         match template {
@@ -52,33 +56,60 @@ fn template_and_period(a: &Args, config: &Config) -> (Template, PeriodSpec) {
     (template, period)
 }
 
-pub fn run(config: &Config, (today, fixed): Today, a: Args) -> ExitCode {
+pub fn run(config: &Config, today: Today, a: Args) -> ExitCode {
+    if a.format == Format::Json {
+        return json(config, today, &a);
+    }
+    let review = match load_review(config, today, (a.template, a.period_given), a.tenant) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let result = match a.format {
+        Format::Markdown => write_out(a.out, |w| crate::report::markdown::write(w, &review)),
+        Format::Csv => return csv(&review, a.table, a.out),
+        Format::Html => write_out(a.out, |w| crate::report::html::write(w, &review)),
+        Format::Json => Ok(()),
+    };
+    done(result)
+}
+
+fn json(config: &Config, (today, fixed): Today, a: &Args) -> ExitCode {
     let executor = match Executor::open(config, fixed) {
         Ok(e) => e,
         Err(e) => return fail(e),
     };
-    let mut params = engine_params(config, today);
-    let (template, period) = template_and_period(&a, config);
-    if a.format != Format::Json {
-        params.period = period;
-    }
+    let params = engine_params(config, today);
     let opts = load_options(config, today);
-    let (ds, views, params) = match executor.views_blocking(&params, &opts, a.rows) {
-        Ok(answer) => answer,
+    let (ds, views) = match executor.views_blocking(&params, &opts, a.rows) {
+        Ok((ds, views, _)) => (ds, views),
         Err(e) => return fail(e),
     };
-    let as_of = Utc::now();
-    if a.format == Format::Json {
-        let report = crate::report::json::build(&ds, &views, as_of, a.rows);
-        return done(write_out(a.out, |w| {
-            crate::report::json::write_pretty(&mut *w, &report).and_then(|()| writeln!(w))
-        }));
-    }
-    // The alerts and follow-ups as `bearing alerts` shows them, read, never stored.
-    let raised = match executor.raise_blocking(&params, &opts, &config.alerts) {
-        Ok(r) => r,
-        Err(e) => return fail(e),
-    };
+    let report = crate::report::json::build(&ds, &views, Utc::now(), a.rows);
+    done(write_out(a.out, |w| {
+        crate::report::json::write_pretty(&mut *w, &report).and_then(|()| writeln!(w))
+    }))
+}
+
+/// The review of the config's source, as of now: the panes' figures for the review's
+/// period and the alerts and follow-ups as `bearing alerts` shows them (read, never
+/// stored). `bearing present` shows the same.
+pub fn load_review(
+    config: &Config,
+    (today, fixed): Today,
+    (template, period_given): (Option<Template>, bool),
+    tenant: Option<&str>,
+) -> Result<review::Review, String> {
+    let executor = Executor::open(config, fixed).map_err(|e| e.to_string())?;
+    let mut params = engine_params(config, today);
+    let (template, period) = template_and_period(template, period_given, config);
+    params.period = period;
+    let opts = load_options(config, today);
+    let (ds, views, params) = executor
+        .views_blocking(&params, &opts, usize::MAX)
+        .map_err(|e| e.to_string())?;
+    let raised = executor
+        .raise_blocking(&params, &opts, &config.alerts)
+        .map_err(|e| e.to_string())?;
     let (store, unreadable) = open::open_to_read(config.db.clone(), &config.triage_key());
     let (triage, warning) = crate::refresh::preview(
         store.as_ref(),
@@ -89,24 +120,23 @@ pub fn run(config: &Config, (today, fixed): Today, a: Args) -> ExitCode {
     for w in unreadable.into_iter().chain(warning) {
         warn(w);
     }
-    if let Some(t) = a.tenant
+    if let Some(t) = tenant
         && ds.strings.get(t).is_none()
         && !triage.alerts.iter().any(|x| x.tenant == t)
     {
-        return fail(format!(
+        return Err(format!(
             "no tenant {:?} in the data",
             crate::domain::sanitize::sanitize(t)
         ));
     }
-    let review = review::build(&ds, &views, &triage, template, a.tenant, as_of);
-    let result = match a.format {
-        Format::Markdown => write_out(a.out, |w| crate::report::markdown::write(w, &review)),
-        Format::Csv => return csv(&review, a.table, a.out),
-        Format::Html => write_out(a.out, |w| crate::report::html::write(w, &review)),
-        // Written above, before the triage state was read.
-        Format::Json => Ok(()),
-    };
-    done(result)
+    Ok(review::build(
+        &ds,
+        &views,
+        &triage,
+        template,
+        tenant,
+        Utc::now(),
+    ))
 }
 
 fn done(result: io::Result<()>) -> ExitCode {

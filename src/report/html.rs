@@ -163,16 +163,6 @@ fn bars(p: &TenantPage, top: f64) -> String {
     )
 }
 
-/// A key figure's headline and its qualification: `$5K–15K potential impact (+1
-/// unquantified)` is `$5K–15K` in large type, `potential impact (+1 unquantified)` below.
-fn split_figure(value: &str) -> (&str, &str) {
-    let head_end = value.find(" (").unwrap_or(value.len());
-    match value[..head_end].find(' ') {
-        Some(at) if value.starts_with('$') => (&value[..at], value[at..].trim_start()),
-        _ => (&value[..head_end], value[head_end..].trim_start()),
-    }
-}
-
 fn list(w: &mut dyn Write, items: &[String], none: &str) -> io::Result<()> {
     write!(w, "<ul>")?;
     if items.is_empty() {
@@ -285,7 +275,7 @@ pub fn write(w: &mut dyn Write, r: &Review) -> io::Result<()> {
     writeln!(w, "<h2>Key figures</h2><div class=\"figures\">")?;
     for row in &r.figures.rows {
         let (label, value) = (&row[0], &row[1]);
-        let (big, detail) = split_figure(value);
+        let (big, detail) = super::review::split_figure(value);
         writeln!(
             w,
             "<div class=\"figure\"><div class=\"value\">{}</div><div class=\"detail\">{}</div><div class=\"label\">{}</div></div>",
@@ -352,19 +342,6 @@ mod tests {
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
         assert_eq!(escape("bell\u{7}"), "bell\\x07");
-    }
-
-    #[test]
-    fn a_key_figure_is_its_headline_and_its_qualification() {
-        assert_eq!(
-            split_figure("$5K–15K potential impact (+1 unquantified)"),
-            ("$5K–15K", "potential impact (+1 unquantified)")
-        );
-        assert_eq!(
-            split_figure("59 (23 high or critical)"),
-            ("59", "(23 high or critical)")
-        );
-        assert_eq!(split_figure("11"), ("11", ""));
     }
 
     #[test]

@@ -111,6 +111,16 @@ impl Review {
     }
 }
 
+/// A key figure's headline and its qualification: `$5K–15K potential impact (+1
+/// unquantified)` is `$5K–15K` in large type, `potential impact (+1 unquantified)` below.
+pub fn split_figure(value: &str) -> (&str, &str) {
+    let head_end = value.find(" (").unwrap_or(value.len());
+    match value[..head_end].find(' ') {
+        Some(at) if value.starts_with('$') => (&value[..at], value[at..].trim_start()),
+        _ => (&value[..head_end], value[head_end..].trim_start()),
+    }
+}
+
 fn dir(d: Direction) -> String {
     match d {
         Direction::Rising => "▲ rising",
@@ -648,4 +658,22 @@ fn pages(
             .then_with(|| a.summary.tenant_id.cmp(&b.summary.tenant_id))
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_figure;
+
+    #[test]
+    fn a_key_figure_is_its_headline_and_its_qualification() {
+        assert_eq!(
+            split_figure("$5K–15K potential impact (+1 unquantified)"),
+            ("$5K–15K", "potential impact (+1 unquantified)")
+        );
+        assert_eq!(
+            split_figure("59 (23 high or critical)"),
+            ("59", "(23 high or critical)")
+        );
+        assert_eq!(split_figure("11"), ("11", ""));
+    }
 }

@@ -1,0 +1,212 @@
+//! `bearing present` driven in tmux at 80×24 and 200×60: every slide is reached, the
+//! key figures are whole, `--redact` leaves no owner, note or dismissal reason on any
+//! screen, and new data changes no slide until the presenter asks for it with R.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+use std::path::Path;
+use std::process::Command;
+use support::{BIN, Tmux};
+
+const TODAY: &str = "2026-11-28";
+const OWNER: &str = "zed-owner";
+const NOTE: &str = "meeting-secret-note";
+const REASON: &str = "dismiss-secret-reason";
+
+/// The store of `home` with the demo's alerts, the period's first one owned and noted,
+/// the second dismissed with a reason.
+fn triaged(home: &Path) {
+    let db = home.join("bearing.db");
+    let out = Command::new(BIN)
+        .args([
+            "--today",
+            TODAY,
+            "--db",
+            db.to_str().unwrap(),
+            "alerts",
+            "--save",
+        ])
+        .env("HOME", home)
+        .env_remove("XDG_CONFIG_HOME")
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some_and(|c| c == 0 || c == 3));
+    use bearing::triage::Command as T;
+    let mut store = bearing::store::Store::open(&db).unwrap();
+    let ids: Vec<String> = store
+        .alerts()
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.period == "2026-11")
+        .map(|a| a.id)
+        .take(2)
+        .collect();
+    let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let owner = Some(OWNER.to_owned());
+    store
+        .triage(&ids[..1], &T::SetOwner { owner }, today)
+        .unwrap();
+    store.note(&format!("alert:{}", ids[0]), NOTE).unwrap();
+    let reason = REASON.to_owned();
+    store
+        .triage(&ids[1..2], &T::Dismiss { reason }, today)
+        .unwrap();
+}
+
+/// "k/n" of the slide counter.
+fn counter(s: &str) -> Option<(usize, usize)> {
+    let first = s.lines().next()?;
+    let (k, n) = first.trim_end().rsplit(' ').next()?.split_once('/')?;
+    Some((k.parse().ok()?, n.parse().ok()?))
+}
+
+/// Walks every slide, returning each screen.
+fn walk(t: &Tmux) -> Vec<String> {
+    let s = t.wait_until("the first slide", |s| {
+        counter(s).is_some_and(|(k, _)| k == 1)
+    });
+    let (_, n) = counter(&s).unwrap();
+    assert!(n >= 6, "an agenda of {n} slides:\n{s}");
+    let mut screens = vec![s];
+    for k in 2..=n {
+        t.keys(&["Right"]);
+        screens.push(t.wait_until(&format!("slide {k}"), |s| counter(s) == Some((k, n))));
+    }
+    screens
+}
+
+fn present_redacted(cols: u16, rows: u16) {
+    let t = Tmux::start(cols, rows);
+    triaged(t.home.path());
+    let db = t.home.path().join("bearing.db");
+    t.run_bearing(&format!(
+        "--today {TODAY} --db {} present --redact",
+        db.display()
+    ));
+    let screens = walk(&t);
+    for (i, s) in screens.iter().enumerate() {
+        for secret in [OWNER, NOTE, REASON] {
+            assert!(
+                !s.contains(secret),
+                "slide {}: {secret} on screen:\n{s}",
+                i + 1
+            );
+        }
+    }
+    // The key figures, whole: every one's label and its qualification, and the plain
+    // ones complete on their line.
+    let first = &screens[0];
+    for label in [
+        "Revenue at risk",
+        "Estimated savings",
+        "Open alerts",
+        "Decision reviews due this month",
+    ] {
+        assert!(first.contains(label), "{label} missing:\n{first}");
+    }
+    assert!(
+        first.contains("(+1 unquantified)") && first.contains("high or critical)"),
+        "{first}"
+    );
+    assert!(
+        first.contains("95.9% conform (meets the 95% target)"),
+        "cut:\n{first}"
+    );
+    // A tenant slide and the triage status are among them.
+    assert!(screens.iter().any(|s| s.contains("Revenue protection")));
+    assert!(
+        screens
+            .iter()
+            .any(|s| s.contains("Triage status") && s.contains("owner-"))
+    );
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+}
+
+#[test]
+fn every_slide_at_80x24_without_an_owner_or_a_note() {
+    present_redacted(80, 24);
+}
+
+#[test]
+fn every_slide_at_200x60_without_an_owner_or_a_note() {
+    present_redacted(200, 60);
+}
+
+#[test]
+fn unredacted_the_owner_is_there_and_g_finds_a_tenant() {
+    let t = Tmux::start(120, 40);
+    triaged(t.home.path());
+    let db = t.home.path().join("bearing.db");
+    t.run_bearing(&format!("--today {TODAY} --db {} present", db.display()));
+    let screens = walk(&t);
+    assert!(
+        screens.iter().any(|s| s.contains(OWNER)),
+        "the owner shows when not redacted (the redacted runs prove something)"
+    );
+    t.keys(&["g"]);
+    t.text("hooli");
+    t.keys(&["Enter"]);
+    t.wait_until("hooli-news's slide", |s| {
+        s.lines().next().is_some_and(|l| l.contains("· hooli-news"))
+    });
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+}
+
+#[test]
+fn new_data_changes_no_slide_until_r() {
+    let t = Tmux::start(80, 24);
+    let home = t.home.path();
+    let file = home.join("events.jsonl");
+    let out = Command::new(BIN)
+        .args(["--today", TODAY, "demo-data", "--events", "3000", "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    t.run_bearing(&format!(
+        "--today {TODAY} --db {} --source file:{} present",
+        home.join("bearing.db").display(),
+        file.display()
+    ));
+    let before = t.wait_until("the key figures", |s| s.contains("Revenue at risk:"));
+    let figure = |s: &str| {
+        s.lines()
+            .find(|l| l.contains("Revenue at risk:"))
+            .unwrap()
+            .trim()
+            .to_owned()
+    };
+    let was = figure(&before);
+    // A large signal arrives in the meeting's month.
+    let event = serde_json::json!({
+        "uuid": "00000000-0000-4000-8000-00000000beef",
+        "event": "revenue_protection_trend",
+        "distinct_id": "d",
+        "timestamp": "2026-11-20T10:00:00Z",
+        "properties": {
+            "tenant_id": "acme-outdoor",
+            "tracking_date": "2026-11-20T10:00:00Z",
+            "trend_category": "deliverability_directional",
+            "directional_signal": "blocklist_listing",
+            "approximate_impact_range": "$900K-990K",
+            "strategic_priority": "High",
+        }
+    });
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push('\n');
+    text.push_str(&event.to_string());
+    std::fs::write(&file, text).unwrap();
+    // The meeting goes on: on and back, the figures as they were.
+    t.keys(&["Right"]);
+    t.wait_until("slide 2", |s| counter(s).is_some_and(|(k, _)| k == 2));
+    t.keys(&["Left"]);
+    let again = t.wait_until("slide 1", |s| counter(s).is_some_and(|(k, _)| k == 1));
+    assert_eq!(figure(&again), was, "a slide changed without R");
+    t.keys(&["R"]);
+    let after = t.wait_for("refreshed: as of");
+    assert_ne!(figure(&after), was, "R brings the new signal");
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+}
