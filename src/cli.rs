@@ -104,6 +104,10 @@ pub enum Command {
         /// Also show tenants by stable aliases instead of their names
         #[arg(long)]
         redact_tenants: bool,
+        /// The presenter's own view: follows and drives the shared screen from another
+        /// terminal, showing owners, notes, the next slide and the time
+        #[arg(long)]
+        presenter: bool,
         /// The review to follow: monthly or quarterly (by default the period's)
         #[arg(long, value_enum)]
         template: Option<crate::report::review::Template>,

@@ -210,3 +210,74 @@ fn new_data_changes_no_slide_until_r() {
     t.keys(&["q"]);
     t.wait_for("EXIT=0");
 }
+
+/// The shared screen and the presenter's view in two tmux servers, linked through a
+/// runtime folder of the test's own.
+#[test]
+fn the_presenters_view_drives_the_room_and_sees_what_the_room_does_not() {
+    use std::os::unix::fs::PermissionsExt;
+    let room = Tmux::start(120, 40);
+    let desk = Tmux::start(200, 50);
+    triaged(room.home.path());
+    let run = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(run.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    let env = format!("XDG_RUNTIME_DIR={}", run.path().display());
+    let db = room.home.path().join("bearing.db");
+    let args = format!("--today {TODAY} --db {}", db.display());
+    room.run_bearing_with(&env, &format!("{args} present --redact"));
+    let s = room.wait_until("the room's first slide", |s| {
+        counter(s).is_some_and(|(k, _)| k == 1)
+    });
+    let (_, n) = counter(&s).unwrap();
+    // Only this user can reach the socket: the folder 0700, the socket 0600.
+    let folder = run.path().join("bearing");
+    let socket = folder.join("present.sock");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&folder), 0o700);
+    assert_eq!(mode(&socket), 0o600);
+
+    desk.run_bearing_with(&env, &format!("{args} present --presenter"));
+    desk.wait_for("PRESENTER");
+    // → on the presenter's desk moves the room; how long it takes, five times.
+    let mut took = Vec::new();
+    for k in 2..=6 {
+        let start = std::time::Instant::now();
+        desk.keys(&["Right"]);
+        room.wait_until(&format!("the room on slide {k}"), |s| {
+            counter(s) == Some((k, n))
+        });
+        took.push(start.elapsed().as_millis());
+    }
+    took.sort_unstable();
+    println!("presenter → room, ms: {took:?}");
+    assert!(
+        took[2] < 200,
+        "the room followed in {took:?} ms (median over 200)"
+    );
+    // To the triage status: the presenter sees the owner and the note, the room never.
+    let triage = n - 1;
+    desk.keys(&["End", "Left"]);
+    let seen = desk.wait_until("the presenter on the triage slide", |s| {
+        counter(s) == Some((triage, n)) && s.contains(OWNER)
+    });
+    assert!(seen.contains(NOTE), "the presenter sees the note:\n{seen}");
+    let shared = room.wait_until("the room on the triage slide", |s| {
+        counter(s) == Some((triage, n))
+    });
+    for secret in [OWNER, NOTE, REASON] {
+        assert!(!shared.contains(secret), "{secret} in the room:\n{shared}");
+    }
+    assert!(
+        seen.contains("elapsed") && seen.contains("next: "),
+        "{seen}"
+    );
+    room.keys(&["q"]);
+    room.wait_for("EXIT=0");
+    desk.wait_for("the shared screen has ended");
+    desk.keys(&["q"]);
+    desk.wait_for("EXIT=0");
+    assert!(
+        !socket.exists(),
+        "the socket is removed when the room's screen closes"
+    );
+}

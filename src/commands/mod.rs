@@ -126,12 +126,13 @@ pub fn main(cli: Cli) -> ExitCode {
         Some(Command::Present {
             redact,
             redact_tenants,
+            presenter,
             template,
         }) => present(
             &config,
             config_path.as_deref(),
             (today, fixed_today),
-            (*redact || *redact_tenants, *redact_tenants),
+            (*presenter, *redact || *redact_tenants, *redact_tenants),
             (*template, cli.period.is_some()),
         ),
         Some(Command::Alerts { json, state, save }) => {
@@ -293,7 +294,7 @@ fn present(
     config: &Config,
     config_path: Option<&Path>,
     today: Today,
-    (people, tenants): (bool, bool),
+    (presenter, people, tenants): (bool, bool, bool),
     template: (Option<crate::report::review::Template>, bool),
 ) -> ExitCode {
     if let Some(why) = no_tui_reason() {
@@ -312,7 +313,12 @@ fn present(
     };
     let redaction = crate::present::deck::Redaction { people, tenants };
     let load = || report::load_review(config, today, template, None);
-    match crate::present::run(theme, redaction, load) {
+    let role = if presenter {
+        crate::present::Role::Presenter
+    } else {
+        crate::present::Role::Shared
+    };
+    match crate::present::run(theme, (role, redaction), load) {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(e)) => fail(e),
         Err(e) => fail(e),

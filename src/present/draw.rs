@@ -52,12 +52,28 @@ pub fn draw(f: &mut Frame, p: &Presenter, theme: &Theme) {
     }
     let footer = match &p.prompt {
         Some(text) => format!(" go to tenant: {text}▏ (enter goes, esc cancels)"),
-        None => format!(
-            " → next  ← back  g go to tenant  R refresh  q quit   {}",
-            p.said
-                .clone()
-                .unwrap_or_else(|| format!("as of {}", deck.as_of))
-        ),
+        None => match p.presenter {
+            // The presenter's view: what comes next and how long the meeting has run.
+            Some(start) => {
+                let secs = start.elapsed().as_secs();
+                let next = deck
+                    .slides
+                    .get(p.at + 1)
+                    .map_or_else(|| "the end".to_owned(), |s| s.heading());
+                format!(
+                    " PRESENTER · {:02}:{:02} elapsed · next: {next} · → ← drive the room   {}",
+                    secs / 60,
+                    secs % 60,
+                    p.said.clone().unwrap_or_default()
+                )
+            }
+            None => format!(
+                " → next  ← back  g go to tenant  R refresh  q quit   {}",
+                p.said
+                    .clone()
+                    .unwrap_or_else(|| format!("as of {}", deck.as_of))
+            ),
+        },
     };
     f.render_widget(Paragraph::new(Span::styled(footer, theme.muted())), bottom);
 }

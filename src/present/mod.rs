@@ -8,6 +8,7 @@
 
 pub mod deck;
 mod draw;
+pub mod link;
 
 use crate::config::theme::Theme;
 use crate::tui::terminal::TerminalGuard;
@@ -24,6 +25,8 @@ pub struct Presenter {
     /// The last thing the presenter was told (refreshed, no such tenant).
     pub said: Option<String>,
     pub quit: bool,
+    /// The presenter's own view: when the meeting started, for the elapsed time.
+    pub presenter: Option<std::time::Instant>,
 }
 
 /// What a key asks of the loop beyond moving.
@@ -41,6 +44,7 @@ impl Presenter {
             prompt: None,
             said: None,
             quit: false,
+            presenter: None,
         }
     }
 
@@ -114,32 +118,104 @@ impl Presenter {
     }
 }
 
+/// Which screen this is.
+pub enum Role {
+    /// The room's screen; presenters may drive it over the link.
+    Shared,
+    /// The presenter's own view, following and driving the shared one.
+    Presenter,
+}
+
 /// Runs the meeting; `load` builds the deck, at the start and on every `R`.
 pub fn run(
     theme: &Theme,
-    redaction: Redaction,
+    (role, redaction): (Role, Redaction),
     load: impl Fn() -> Result<crate::report::review::Review, String>,
 ) -> io::Result<Result<(), String>> {
+    use std::time::{Duration, Instant};
     let review = match load() {
         Ok(r) => r,
         Err(e) => return Ok(Err(e)),
     };
+    // The presenter sees everything the room must not: nothing is redacted there.
+    let redaction = match role {
+        Role::Shared => redaction,
+        Role::Presenter => Redaction::default(),
+    };
+    let (mut host, mut guest) = match role {
+        Role::Shared => (
+            link::Host::open()
+                .map_err(|e| tracing::warn!(error = %e, "no presenter link"))
+                .ok(),
+            None,
+        ),
+        Role::Presenter => match link::Guest::connect() {
+            Ok(g) => (None, Some(g)),
+            Err(e) => return Ok(Err(e.to_string())),
+        },
+    };
     let mut p = Presenter::new(deck::build(&review, redaction));
+    if guest.is_some() {
+        p.presenter = Some(Instant::now());
+        if let Some(g) = guest.as_mut() {
+            let _ = g.send(link::Move::Goto(0));
+        }
+    }
     let mut guard = TerminalGuard::enter(false)?;
+    let mut drawn = Instant::now() - Duration::from_secs(1);
+    let mut dirty = true;
     while !p.quit {
-        guard.terminal.draw(|f| draw::draw(f, &p, theme))?;
-        let Event::Key(k) = event::read()? else {
-            continue;
-        };
-        if p.key(k) == Ask::Refresh {
-            p.said = Some("refreshing…".into());
+        // Redrawn on every change, and each second for the presenter's clock.
+        if dirty || (p.presenter.is_some() && drawn.elapsed() >= Duration::from_secs(1)) {
             guard.terminal.draw(|f| draw::draw(f, &p, theme))?;
-            match load() {
-                Ok(r) => p.replace(deck::build(&r, redaction)),
-                Err(e) => {
-                    p.said = Some(format!(
-                        "refresh failed: {e}; the numbers stay as they were"
-                    ))
+            drawn = Instant::now();
+            dirty = false;
+        }
+        let before = p.at;
+        if event::poll(Duration::from_millis(15))? {
+            dirty = true;
+            if let Event::Key(k) = event::read()?
+                && p.key(k) == Ask::Refresh
+            {
+                p.said = Some("refreshing…".into());
+                guard.terminal.draw(|f| draw::draw(f, &p, theme))?;
+                match load() {
+                    Ok(r) => p.replace(deck::build(&r, redaction)),
+                    Err(e) => {
+                        p.said = Some(format!(
+                            "refresh failed: {e}; the numbers stay as they were"
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(h) = host.as_mut() {
+            for m in h.moves() {
+                p.at = match m {
+                    link::Move::Next => (p.at + 1).min(p.last()),
+                    link::Move::Back => p.at.saturating_sub(1),
+                    link::Move::Goto(n) => n.min(p.last()),
+                };
+                dirty = true;
+            }
+            if p.at != before || dirty {
+                h.announce(p.at);
+            }
+        }
+        if let Some(g) = guest.as_mut() {
+            if p.at != before {
+                let _ = g.send(link::Move::Goto(p.at));
+            }
+            match g.follow() {
+                Ok(Some(n)) if n != p.at => {
+                    p.at = n.min(p.last());
+                    dirty = true;
+                }
+                Ok(_) => {}
+                Err(_) => {
+                    p.said = Some("the shared screen has ended".into());
+                    guest = None;
+                    dirty = true;
                 }
             }
         }
