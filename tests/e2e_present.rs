@@ -31,26 +31,7 @@ fn triaged(home: &Path) {
         .output()
         .unwrap();
     assert!(out.status.code().is_some_and(|c| c == 0 || c == 3));
-    use bearing::triage::Command as T;
-    let mut store = bearing::store::Store::open(&db).unwrap();
-    let ids: Vec<String> = store
-        .alerts()
-        .unwrap()
-        .into_iter()
-        .filter(|a| a.period == "2026-11")
-        .map(|a| a.id)
-        .take(2)
-        .collect();
-    let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
-    let owner = Some(OWNER.to_owned());
-    store
-        .triage(&ids[..1], &T::SetOwner { owner }, today)
-        .unwrap();
-    store.note(&format!("alert:{}", ids[0]), NOTE).unwrap();
-    let reason = REASON.to_owned();
-    store
-        .triage(&ids[1..2], &T::Dismiss { reason }, today)
-        .unwrap();
+    support::triage_two(&db, (OWNER, NOTE, REASON));
 }
 
 /// "k/n" of the slide counter.
@@ -180,23 +161,10 @@ fn new_data_changes_no_slide_until_r() {
     };
     let was = figure(&before);
     // A large signal arrives in the meeting's month.
-    let event = serde_json::json!({
-        "uuid": "00000000-0000-4000-8000-00000000beef",
-        "event": "revenue_protection_trend",
-        "distinct_id": "d",
-        "timestamp": "2026-11-20T10:00:00Z",
-        "properties": {
-            "tenant_id": "acme-outdoor",
-            "tracking_date": "2026-11-20T10:00:00Z",
-            "trend_category": "deliverability_directional",
-            "directional_signal": "blocklist_listing",
-            "approximate_impact_range": "$900K-990K",
-            "strategic_priority": "High",
-        }
-    });
+    let event = support::revenue_event(99, "acme-outdoor", "blocklist_listing", "$900K-990K");
     let mut text = std::fs::read_to_string(&file).unwrap();
     text.push('\n');
-    text.push_str(&event.to_string());
+    text.push_str(&event);
     std::fs::write(&file, text).unwrap();
     // The meeting goes on: on and back, the figures as they were.
     t.keys(&["Right"]);

@@ -145,24 +145,8 @@ fn the_first_page_is_drawn_with_its_charts_and_prints_to_pdf() {
 fn a_script_in_the_data_is_text_in_the_page() {
     let home = tempfile::tempdir().unwrap();
     let hostile = "<script>document.title='owned'</script>";
-    let events: Vec<String> = (1..=3)
-        .map(|day| {
-            serde_json::json!({
-                "uuid": format!("00000000-0000-4000-8000-0000000000{day:02}"),
-                "event": "revenue_protection_trend",
-                "distinct_id": "d",
-                "timestamp": format!("2026-11-{:02}T10:00:00Z", day + 10),
-                "properties": {
-                    "tenant_id": hostile,
-                    "tracking_date": format!("2026-11-{:02}T10:00:00Z", day + 10),
-                    "trend_category": "deliverability_directional",
-                    "directional_signal": "<img src=x onerror=alert(1)>",
-                    "approximate_impact_range": "$5K-15K",
-                    "strategic_priority": "High",
-                }
-            })
-            .to_string()
-        })
+    let events: Vec<String> = (0..3)
+        .map(|n| support::revenue_event(n, hostile, "<img src=x onerror=alert(1)>", "$5K-15K"))
         .collect();
     let file = home.path().join("hostile.jsonl");
     std::fs::write(&file, events.join("\n")).unwrap();

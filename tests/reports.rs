@@ -67,41 +67,19 @@ fn csv_all(home: &Path, template: &str) -> String {
         .collect()
 }
 
-/// An owner and a note on this month's worst alert; the next one dismissed.
-fn triage_two(home: &Path) {
-    use bearing::triage::Command as T;
-    let mut store = bearing::store::Store::open(&home.join("bearing.db")).unwrap();
-    let ids: Vec<String> = store
-        .alerts()
-        .unwrap()
-        .into_iter()
-        .filter(|a| a.period == "2026-11")
-        .map(|a| a.id)
-        .take(2)
-        .collect();
-    let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
-    let owner = Some("ana".to_owned());
-    store
-        .triage(&ids[..1], &T::SetOwner { owner }, today)
-        .unwrap();
-    store
-        .note(
-            &format!("alert:{}", ids[0]),
-            "vendor confirmed the blocklist",
-        )
-        .unwrap();
-    let reason = "known outage, fixed".to_owned();
-    store
-        .triage(&ids[1..2], &T::Dismiss { reason }, today)
-        .unwrap();
-}
-
 #[test]
 fn golden_files_of_every_format_for_both_templates() {
     let home = tempfile::tempdir().unwrap();
     // The store holds the demo's alerts, two of them triaged, one with a note.
     bearing(home.path(), &["alerts", "--save"]);
-    triage_two(home.path());
+    support::triage_two(
+        &home.path().join("bearing.db"),
+        (
+            "ana",
+            "vendor confirmed the blocklist",
+            "known outage, fixed",
+        ),
+    );
     for template in ["monthly", "quarterly"] {
         let md = bearing(
             home.path(),
@@ -187,26 +165,15 @@ const HOSTILE: [&str; 6] = [
 ];
 
 fn hostile_export(dir: &Path) -> std::path::PathBuf {
-    let mut lines = Vec::new();
-    for (i, tenant) in HOSTILE.iter().enumerate() {
-        for day in 1..=3 {
-            let line = serde_json::json!({
-                "uuid": format!("00000000-0000-4000-8000-{i:06}{day:06}"),
-                "event": "revenue_protection_trend",
-                "distinct_id": "d",
-                "timestamp": format!("2026-11-{:02}T10:00:00Z", day + 10),
-                "properties": {
-                    "tenant_id": tenant,
-                    "tracking_date": format!("2026-11-{:02}T10:00:00Z", day + 10),
-                    "trend_category": "deliverability_directional",
-                    "directional_signal": "blocklist_listing",
-                    "approximate_impact_range": "$5K-15K",
-                    "strategic_priority": "High",
-                }
-            });
-            lines.push(line.to_string());
-        }
-    }
+    let lines: Vec<String> = HOSTILE
+        .iter()
+        .enumerate()
+        .flat_map(|(i, tenant)| {
+            (0..3).map(move |d| {
+                support::revenue_event(i * 3 + d, tenant, "blocklist_listing", "$5K-15K")
+            })
+        })
+        .collect();
     let path = dir.join("hostile.jsonl");
     std::fs::write(&path, lines.join("\n")).unwrap();
     path

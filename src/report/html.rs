@@ -253,21 +253,7 @@ pub fn write(w: &mut dyn Write, r: &Review) -> io::Result<()> {
         escape(&r.title)
     )?;
     writeln!(w, "<header><h1>{}</h1>", escape(&r.title))?;
-    let narrowed = r
-        .tenant
-        .as_deref()
-        .map(|t| format!(" · tenant {}", escape(t)))
-        .unwrap_or_default();
-    writeln!(
-        w,
-        "<p class=\"meta\">Source: {} · period {} (against {}) · as of {} · today {} ({}){narrowed}</p>",
-        escape(&r.source),
-        escape(&r.period),
-        escape(&r.previous),
-        escape(&r.as_of),
-        escape(&r.today),
-        escape(&r.timezone)
-    )?;
+    writeln!(w, "<p class=\"meta\">{}</p>", escape(&r.byline()))?;
     writeln!(
         w,
         "<p class=\"note\">Directional insight for review, not accounting figures: impacts and savings are the ranges the events report, summed.</p></header>"

@@ -124,21 +124,7 @@ fn page(w: &mut dyn Write, p: &TenantPage) -> io::Result<()> {
 
 pub fn write(w: &mut dyn Write, r: &Review) -> io::Result<()> {
     writeln!(w, "# {}\n", escape(&r.title))?;
-    let narrowed = r
-        .tenant
-        .as_deref()
-        .map(|t| format!(" · tenant {}", escape(t)))
-        .unwrap_or_default();
-    writeln!(
-        w,
-        "Source: {} · period {} (against {}) · as of {} · today {} ({}){narrowed}\n",
-        escape(&r.source),
-        escape(&r.period),
-        escape(&r.previous),
-        r.as_of,
-        r.today,
-        escape(&r.timezone)
-    )?;
+    writeln!(w, "{}\n", escape(&r.byline()))?;
     writeln!(
         w,
         "Directional insight for review, not accounting figures: impacts and savings are the ranges the events report, summed.\n"

@@ -102,6 +102,19 @@ pub struct Review {
 }
 
 impl Review {
+    /// Where the figures come from and when: the line under the title.
+    pub fn byline(&self) -> String {
+        let narrowed = self
+            .tenant
+            .as_deref()
+            .map(|t| format!(" · tenant {t}"))
+            .unwrap_or_default();
+        format!(
+            "Source: {} · period {} (against {}) · as of {} · today {} ({}){narrowed}",
+            self.source, self.period, self.previous, self.as_of, self.today, self.timezone
+        )
+    }
+
     /// Every table in reading order.
     pub fn tables(&self) -> Vec<&Table> {
         let mut all = vec![&self.figures];

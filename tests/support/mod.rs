@@ -329,3 +329,50 @@ pub fn demo_export(dir: &Path, events: usize, seed: u64) -> PathBuf {
     );
     path
 }
+
+/// One `revenue_protection_trend` event of November 2026 (day 11 + `n % 3`) as an
+/// export line, for fixtures that put a chosen string in a chosen property.
+pub fn revenue_event(n: usize, tenant: &str, signal: &str, range: &str) -> String {
+    let day = 11 + n % 3;
+    serde_json::json!({
+        "uuid": format!("00000000-0000-4000-8000-{n:012}"),
+        "event": "revenue_protection_trend",
+        "distinct_id": "d",
+        "timestamp": format!("2026-11-{day:02}T10:00:00Z"),
+        "properties": {
+            "tenant_id": tenant,
+            "tracking_date": format!("2026-11-{day:02}T10:00:00Z"),
+            "trend_category": "deliverability_directional",
+            "directional_signal": signal,
+            "approximate_impact_range": range,
+            "strategic_priority": "High",
+        }
+    })
+    .to_string()
+}
+
+/// Triage on the demo's stored alerts of 2026-11 (`bearing alerts --save` run first),
+/// as an analyst does it in the cockpit: the first gets `owner` and `note`, the second
+/// is dismissed for `reason`.
+pub fn triage_two(db: &Path, (owner, note, reason): (&str, &str, &str)) {
+    use bearing::triage::Command as T;
+    let mut store = bearing::store::Store::open(db).unwrap();
+    let ids: Vec<String> = store
+        .alerts()
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.period == "2026-11")
+        .map(|a| a.id)
+        .take(2)
+        .collect();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let owner = Some(owner.to_owned());
+    store
+        .triage(&ids[..1], &T::SetOwner { owner }, today)
+        .unwrap();
+    store.note(&format!("alert:{}", ids[0]), note).unwrap();
+    let reason = reason.to_owned();
+    store
+        .triage(&ids[1..2], &T::Dismiss { reason }, today)
+        .unwrap();
+}
