@@ -488,14 +488,5 @@ pub fn load(
     Ok((config, path))
 }
 
-impl Config {
-    /// The key of the source whose triage state this session reads and writes: the
-    /// source's own, or the one `triage_of` names.
-    pub fn triage_key(&self) -> String {
-        let spec = self.triage_of.as_ref().unwrap_or(&self.source);
-        spec.triage_key(&self.posthog)
-    }
-}
-
 #[cfg(test)]
 mod tests;

@@ -66,6 +66,16 @@ impl SourceSpec {
     }
 }
 
+// Beside `SourceSpec::triage_key`, which it chooses between.
+impl crate::config::Config {
+    /// The key of the source whose triage state this session reads and writes: the
+    /// source's own, or the one `triage_of` names.
+    pub fn triage_key(&self) -> String {
+        let spec = self.triage_of.as_ref().unwrap_or(&self.source);
+        spec.triage_key(&self.posthog)
+    }
+}
+
 impl fmt::Display for SourceSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
