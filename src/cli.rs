@@ -83,9 +83,9 @@ pub enum Command {
         /// How many decision-log rows to include, newest first
         #[arg(long, value_name = "N", default_value_t = 500)]
         decisions: usize,
-        /// The review to follow (not for json): monthly or quarterly; by default the
-        /// period's (a quarter gives the quarterly review), and without --period this
-        /// month's or quarter's
+        /// The review to follow: monthly or quarterly; by default the period's (a
+        /// quarter gives the quarterly review), and without --period this month's or
+        /// quarter's. With json, the review as JSON instead of what the panes show
         #[arg(long, value_enum)]
         template: Option<crate::report::review::Template>,
         /// Narrow the review to one tenant
@@ -205,7 +205,7 @@ pub enum ConfigCommand {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// What the panes show, for scripts
+    /// What the panes show, for scripts (with --template: the review)
     Json,
     /// The review, with tables any Markdown viewer renders
     Markdown,

@@ -95,6 +95,13 @@ fn golden_files_of_every_format_for_both_templates() {
             &["report", "--format", "html", "--template", template],
         );
         insta::assert_snapshot!(format!("review_{template}_html"), steady(&html));
+        let json = bearing(
+            home.path(),
+            &["report", "--format", "json", "--template", template],
+        );
+        let v: serde_json::Value = serde_json::from_str(&json).expect("the review is JSON");
+        assert_eq!(v["template"], template);
+        insta::assert_snapshot!(format!("review_{template}_json"), steady(&json));
     }
     let json = bearing(
         home.path(),

@@ -57,7 +57,9 @@ fn template_and_period(
 }
 
 pub fn run(config: &Config, today: Today, a: Args) -> ExitCode {
-    if a.format == Format::Json {
+    // JSON without a template is what the panes show, for scripts; with one, the
+    // review itself, as the other formats render it.
+    if a.format == Format::Json && a.template.is_none() {
         return json(config, today, &a);
     }
     let review = match load_review(config, today, (a.template, a.period_given), a.tenant) {
@@ -68,7 +70,11 @@ pub fn run(config: &Config, today: Today, a: Args) -> ExitCode {
         Format::Markdown => write_out(a.out, |w| crate::report::markdown::write(w, &review)),
         Format::Csv => return csv(&review, a.table, a.out),
         Format::Html => write_out(a.out, |w| crate::report::html::write(w, &review)),
-        Format::Json => Ok(()),
+        Format::Json => write_out(a.out, |w| {
+            serde_json::to_writer_pretty(&mut *w, &review)
+                .map_err(io::Error::other)
+                .and_then(|()| writeln!(w))
+        }),
     };
     done(result)
 }

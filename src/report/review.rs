@@ -10,6 +10,7 @@ use crate::engine::Views;
 use crate::engine::direction::Direction;
 use crate::engine::summaries::{ExecutiveSummary, executive_summary};
 use crate::refresh::Triage;
+use crate::store::alerts::AlertRow;
 use crate::triage::cycle;
 use crate::triage::followup::FollowStatus;
 use serde::Serialize;
@@ -66,11 +67,48 @@ impl Table {
     }
 }
 
+/// One of a tenant's open alerts on its page, with its triage: what a presenter
+/// takes notes on during the meeting.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PageAlert {
+    pub id: String,
+    pub severity: String,
+    pub state: String,
+    pub title: String,
+    pub period: String,
+    pub owner: Option<String>,
+    /// Each note as "text (who)", oldest first.
+    pub notes: Vec<String>,
+    /// The follow-up made from it, if any.
+    pub followup: Option<String>,
+}
+
+impl PageAlert {
+    pub fn of(a: &AlertRow) -> PageAlert {
+        PageAlert {
+            id: a.id.clone(),
+            severity: a.severity.name().to_owned(),
+            state: a.triage.status.name().to_owned(),
+            title: a.title.clone(),
+            period: a.period.clone(),
+            owner: a.triage.owner.clone(),
+            notes: a
+                .notes
+                .iter()
+                .map(|n| format!("{} ({})", n.text, n.who))
+                .collect(),
+            followup: a.followup.clone(),
+        }
+    }
+}
+
 /// A tenant's page of the review: its executive summary and what needs doing.
 #[derive(Clone, Debug, Serialize)]
 pub struct TenantPage {
     pub summary: ExecutiveSummary,
     pub open_alerts: usize,
+    /// Its open alerts of the period, the worst first.
+    pub alerts: Vec<PageAlert>,
     pub open_followups: usize,
     /// Its revenue signals by month, oldest first (the sparkline), and the money at
     /// risk and to save in the period, for the impact bars.
@@ -199,7 +237,7 @@ fn summed<'a>(ranges: impl Iterator<Item = &'a json::ImpactJson>, noun: &str) ->
 fn figures(
     r: &Report,
     ours: &sections::Ours,
-    alerts: &[&crate::store::alerts::AlertRow],
+    alerts: &[&AlertRow],
     followups: &[&crate::store::followups::FollowUpRow],
     today: chrono::NaiveDate,
 ) -> Table {
@@ -282,10 +320,7 @@ fn pages(
     ds: &Dataset,
     v: &Views,
     r: &Report,
-    (alerts, followups): (
-        &[&crate::store::alerts::AlertRow],
-        &[&crate::store::followups::FollowUpRow],
-    ),
+    (alerts, followups): (&[&AlertRow], &[&crate::store::followups::FollowUpRow]),
     tenant: Option<&str>,
 ) -> Vec<TenantPage> {
     let mut names: Vec<(String, usize)> = Vec::new();
@@ -335,6 +370,11 @@ fn pages(
                     .iter()
                     .filter(|a| a.tenant == name && a.triage.status.is_open())
                     .count(),
+                alerts: alerts
+                    .iter()
+                    .filter(|a| a.tenant == name && a.triage.status.is_open())
+                    .map(|a| PageAlert::of(a))
+                    .collect(),
                 open_followups: followups.iter().filter(|f| f.tenant == name).count(),
                 monthly,
                 at_risk,
