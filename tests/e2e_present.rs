@@ -1,79 +1,27 @@
-//! `bearing present` driven in tmux at 80×24 and 200×60: every slide is reached, the
-//! key figures are whole, `--redact` leaves no owner, note or dismissal reason on any
-//! screen, and new data changes no slide until the presenter asks for it with R.
+//! `bearing present` driven in tmux at 80×24, 200×60 and 300×80 (on the dark,
+//! high-contrast and light themes): every slide is reached, the key figures are whole,
+//! `--redact` leaves no owner, note or dismissal reason on any screen, and new data
+//! changes no slide until the presenter asks for it with R.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/present.rs"]
+mod present;
 mod support;
+use present::{NOTE, OWNER, REASON, TODAY, counter, triaged, walk};
 use std::path::Path;
 use std::process::Command;
 use support::{BIN, Tmux};
 
-const TODAY: &str = "2026-11-28";
-const OWNER: &str = "zed-owner";
-const NOTE: &str = "meeting-secret-note";
-const REASON: &str = "dismiss-secret-reason";
-
-/// The store of `home` with the demo's alerts, the period's first one owned and noted,
-/// the second dismissed with a reason.
-fn triaged(home: &Path) {
-    let db = home.join("bearing.db");
-    let out = Command::new(BIN)
-        .args([
-            "--today",
-            TODAY,
-            "--db",
-            db.to_str().unwrap(),
-            "alerts",
-            "--save",
-        ])
-        .env("HOME", home)
-        .env_remove("XDG_CONFIG_HOME")
-        .output()
-        .unwrap();
-    assert!(out.status.code().is_some_and(|c| c == 0 || c == 3));
-    support::triage_two(&db, (OWNER, NOTE, REASON));
-}
-
-/// "k/n" of the slide counter.
-fn counter(s: &str) -> Option<(usize, usize)> {
-    let first = s.lines().next()?;
-    let (k, n) = first.trim_end().rsplit(' ').next()?.split_once('/')?;
-    Some((k.parse().ok()?, n.parse().ok()?))
-}
-
-/// Walks every slide, returning each screen.
-fn walk(t: &Tmux) -> Vec<String> {
-    let s = t.wait_until("the first slide", |s| {
-        counter(s).is_some_and(|(k, _)| k == 1)
-    });
-    let (_, n) = counter(&s).unwrap();
-    assert!(n >= 6, "an agenda of {n} slides:\n{s}");
-    let mut screens = vec![s];
-    for k in 2..=n {
-        t.keys(&["Right"]);
-        screens.push(t.wait_until(&format!("slide {k}"), |s| counter(s) == Some((k, n))));
-    }
-    screens
-}
-
-fn present_redacted(cols: u16, rows: u16) {
+fn present_redacted((cols, rows): (u16, u16), theme: &str) {
     let t = Tmux::start(cols, rows);
     triaged(t.home.path());
     let db = t.home.path().join("bearing.db");
     t.run_bearing(&format!(
-        "--today {TODAY} --db {} present --redact",
+        "--today {TODAY} --db {} --theme {theme} present --redact",
         db.display()
     ));
     let screens = walk(&t);
-    for (i, s) in screens.iter().enumerate() {
-        for secret in [OWNER, NOTE, REASON] {
-            assert!(
-                !s.contains(secret),
-                "slide {}: {secret} on screen:\n{s}",
-                i + 1
-            );
-        }
-    }
+    present::assert_hidden(&screens, &[]);
     // The key figures, whole: every one's label and its qualification, and the plain
     // ones complete on their line.
     let first = &screens[0];
@@ -106,12 +54,17 @@ fn present_redacted(cols: u16, rows: u16) {
 
 #[test]
 fn every_slide_at_80x24_without_an_owner_or_a_note() {
-    present_redacted(80, 24);
+    present_redacted((80, 24), "dark");
 }
 
 #[test]
 fn every_slide_at_200x60_without_an_owner_or_a_note() {
-    present_redacted(200, 60);
+    present_redacted((200, 60), "high-contrast");
+}
+
+#[test]
+fn every_slide_at_300x80_on_the_light_theme() {
+    present_redacted((300, 80), "light");
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! What each command does. The cockpit itself lives in `tui`.
 
 mod doctor;
-mod report;
+mod present;
+pub mod report;
 #[cfg(feature = "test-hooks")]
 mod storm;
 mod triage;
@@ -128,7 +129,7 @@ pub fn main(cli: Cli) -> ExitCode {
             redact_tenants,
             presenter,
             template,
-        }) => present(
+        }) => present::present(
             &config,
             config_path.as_deref(),
             (today, fixed_today),
@@ -289,42 +290,6 @@ fn no_tui_reason() -> Option<&'static str> {
     None
 }
 
-/// `bearing present`: the review meeting, on the config's theme.
-fn present(
-    config: &Config,
-    config_path: Option<&Path>,
-    today: Today,
-    (presenter, people, tenants): (bool, bool, bool),
-    template: (Option<crate::report::review::Template>, bool),
-) -> ExitCode {
-    if let Some(why) = no_tui_reason() {
-        eprintln!("bearing: {why}, so the presentation cannot start.");
-        eprintln!("For a file to share use: bearing report --format html --out review.html");
-        return ExitCode::from(2);
-    }
-    let depth = ColorDepth::detect(env);
-    let (themes, _) = config::load_themes(config_path.and_then(Path::parent), depth);
-    let Some(theme) = themes
-        .iter()
-        .find(|t| t.name == config.theme)
-        .or(themes.first())
-    else {
-        return fail("no theme to draw with");
-    };
-    let redaction = crate::present::deck::Redaction { people, tenants };
-    let load = || report::load_review(config, today, template, None);
-    let role = if presenter {
-        crate::present::Role::Presenter
-    } else {
-        crate::present::Role::Shared
-    };
-    match crate::present::run(theme, (role, redaction), load) {
-        Ok(Ok(())) => ExitCode::SUCCESS,
-        Ok(Err(e)) => fail(e),
-        Err(e) => fail(e),
-    }
-}
-
 fn cockpit(config: Config, config_path: Option<PathBuf>, (today, fixed): Today) -> ExitCode {
     if let Some(why) = no_tui_reason() {
         eprintln!("bearing: {why}, so the interactive cockpit cannot start.");
@@ -382,6 +347,16 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, (today, fixed): Today) 
         triage_key: config.triage_key(),
         read_only: config.read_only,
         mouse: config.mouse,
+        meeting: {
+            let config = config.clone();
+            Box::new(move |period| {
+                Box::new(present::ReviewSource::for_period(
+                    &config,
+                    (today, fixed),
+                    period,
+                ))
+            })
+        },
     };
     let result = runtime.block_on(app::run(state, setup));
     // A load still running on the blocking pool must not keep a quitting user waiting.

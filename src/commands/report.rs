@@ -63,7 +63,7 @@ pub fn run(config: &Config, today: Today, a: Args) -> ExitCode {
         return json(config, today, &a);
     }
     let review = match load_review(config, today, (a.template, a.period_given), a.tenant) {
-        Ok(r) => r,
+        Ok((r, _)) => r,
         Err(e) => return fail(e),
     };
     let result = match a.format {
@@ -98,13 +98,14 @@ fn json(config: &Config, (today, fixed): Today, a: &Args) -> ExitCode {
 
 /// The review of the config's source, as of now: the panes' figures for the review's
 /// period and the alerts and follow-ups as `bearing alerts` shows them (read, never
-/// stored). `bearing present` shows the same.
+/// stored). `bearing present` shows the same, and keeps what the rules raised: a note
+/// taken in the meeting stores its alert first, as a refresh would.
 pub fn load_review(
     config: &Config,
     (today, fixed): Today,
     (template, period_given): (Option<Template>, bool),
     tenant: Option<&str>,
-) -> Result<review::Review, String> {
+) -> Result<(review::Review, crate::executor::Raised), String> {
     let executor = Executor::open(config, fixed).map_err(|e| e.to_string())?;
     let mut params = engine_params(config, today);
     let (template, period) = template_and_period(template, period_given, config);
@@ -135,14 +136,8 @@ pub fn load_review(
             crate::domain::sanitize::sanitize(t)
         ));
     }
-    Ok(review::build(
-        &ds,
-        &views,
-        &triage,
-        template,
-        tenant,
-        Utc::now(),
-    ))
+    let review = review::build(&ds, &views, &triage, template, tenant, Utc::now());
+    Ok((review, raised))
 }
 
 fn done(result: io::Result<()>) -> ExitCode {

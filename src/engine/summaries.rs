@@ -14,7 +14,7 @@ use serde::Serialize;
 const NOTABLE_IMPACT: f64 = 15_000.0;
 const NOTABLE_SAVINGS: f64 = 5_000.0;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RevenueProtectionSummary {
     pub directional_risk_indicators: Vec<String>,
@@ -23,7 +23,7 @@ pub struct RevenueProtectionSummary {
     pub process_follow_up_required: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CostOptimizationSummary {
     pub optimization_opportunities: Vec<String>,
@@ -32,7 +32,7 @@ pub struct CostOptimizationSummary {
     pub process_follow_up_required: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StrategicPlanningSummary {
     pub decisions_tracked: u32,
@@ -41,7 +41,7 @@ pub struct StrategicPlanningSummary {
     pub process_follow_up_required: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExecutiveSummary {
     pub tenant_id: String,

@@ -11,6 +11,7 @@ pub enum Action {
     Quit,
     Help,
     Refresh,
+    Present,
     Close,
     NextPane,
     PrevPane,
@@ -106,7 +107,7 @@ use Action as A;
 use Group as G;
 
 /// Every action, in help order, with its default keys.
-const SPECS: [Spec; 37] = [
+const SPECS: [Spec; 38] = [
     spec(
         A::Quit,
         G::General,
@@ -127,6 +128,13 @@ const SPECS: [Spec; 37] = [
         &["R", "ctrl-r"],
         "reload the data from its source",
         Some("reload"),
+    ),
+    spec(
+        A::Present,
+        G::General,
+        &["P"],
+        "present the period's review meeting, owners and notes hidden (q comes back)",
+        None,
     ),
     spec(
         A::Close,

@@ -151,11 +151,21 @@ pub fn build(review: &Review, r: Redaction) -> Deck {
             .collect(),
     }];
     for p in &review.tenants {
-        let page = if r.tenants {
+        let mut page = if r.tenants {
             redact_page(p, &names)
         } else {
             p.clone()
         };
+        for a in &mut page.alerts {
+            if r.people {
+                a.owner = a.owner.as_deref().map(|o| alias("owner", o));
+                a.notes.clear();
+            }
+            if r.tenants {
+                a.id = names.text(&a.id);
+                a.title = names.text(&a.title);
+            }
+        }
         slides.push(Slide::Tenant(Box::new(page)));
     }
     for name in ["cost_roi", "cost_opportunities", "decision_reviews_due"] {

@@ -3,8 +3,8 @@
 //! where the terminal has room for every one of them, else as plain lines that wrap;
 //! never cut.
 
-use super::Presenter;
 use super::deck::{Deck, Slide};
+use super::{Presenter, Prompt};
 use crate::config::theme::Theme;
 use crate::report::review::{Table, TenantPage, split_figure};
 use ratatui::Frame;
@@ -47,11 +47,12 @@ pub fn draw(f: &mut Frame, p: &Presenter, theme: &Theme) {
     let body = body.inner(ratatui::layout::Margin::new(2, 0));
     match slide {
         Slide::Figures { rows } => figures(f, body, rows, deck, theme),
-        Slide::Tenant(page) => tenant(f, body, page, theme),
+        Slide::Tenant(page) => tenant(f, body, (page, p), theme),
         Slide::Table(t) => table(f, body, t, theme),
     }
     let footer = match &p.prompt {
-        Some(text) => format!(" go to tenant: {text}▏ (enter goes, esc cancels)"),
+        Some(Prompt::Goto(text)) => format!(" go to tenant: {text}▏ (enter goes, esc cancels)"),
+        Some(Prompt::Note { title, text, .. }) => note_prompt(title, text, bottom.width),
         None => match p.presenter {
             // The presenter's view: what comes next and how long the meeting has run.
             Some(start) => {
@@ -76,6 +77,23 @@ pub fn draw(f: &mut Frame, p: &Presenter, theme: &Theme) {
         },
     };
     f.render_widget(Paragraph::new(Span::styled(footer, theme.muted())), bottom);
+}
+
+/// The note being typed, always with its end and the cursor in view: the alert's
+/// title and the keys give way first, then the start of a long note.
+pub(super) fn note_prompt(title: &str, text: &str, width: u16) -> String {
+    let width = usize::from(width);
+    let full = format!(" note on {title}: {text}▏ (enter records, esc cancels)");
+    if full.chars().count() <= width {
+        return full;
+    }
+    let bare = format!(" note: {text}▏");
+    let len = bare.chars().count();
+    if len <= width {
+        return bare;
+    }
+    let tail: String = text.chars().skip(len - width + 1).collect();
+    format!(" note: …{tail}▏")
 }
 
 /// Large type needs four rows and four columns a character; only when every figure
@@ -164,17 +182,86 @@ fn figures(f: &mut Frame, area: Rect, rows: &[(String, String)], deck: &Deck, th
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), at);
 }
 
-fn tenant(f: &mut Frame, area: Rect, p: &TenantPage, theme: &Theme) {
+/// A tenant's open alerts, each with its triage where the screen may show it; the
+/// picked one marked where notes can be taken. As many as leave room for the summary.
+fn alert_list(f: &mut Frame, area: Rect, (page, p): (&TenantPage, &Presenter), theme: &Theme) {
+    let room = area.height.saturating_sub(1) as usize;
+    // Scrolled so the picked alert is always in view.
+    let first = (p.pick + 1).saturating_sub(room);
+    let count = page.alerts.len();
+    let shown = if count > room {
+        format!("{} to {} of {count}", first + 1, (first + room).min(count))
+    } else {
+        count.to_string()
+    };
+    let keys = if p.notes_here {
+        " · ↑↓ pick · n note · f follow-up"
+    } else {
+        ""
+    };
+    let mut lines = vec![Line::styled(
+        format!("Open alerts ({shown}){keys}"),
+        theme.accent().add_modifier(Modifier::BOLD),
+    )];
+    for (i, a) in page.alerts.iter().enumerate().skip(first).take(room) {
+        let marker = if p.notes_here && i == p.pick {
+            "▶ "
+        } else {
+            "  "
+        };
+        let mut spans = vec![
+            Span::raw(marker),
+            Span::styled(format!("{:<8} ", a.severity), theme.warn()),
+            Span::styled(format!("{:<12} ", a.state), theme.muted()),
+            Span::raw(a.title.clone()),
+        ];
+        if let Some(o) = &a.owner {
+            spans.push(Span::styled(format!(" · owner {o}"), theme.muted()));
+        }
+        if let Some(n) = a.notes.last() {
+            spans.push(Span::styled(format!(" · note: {n}"), theme.muted()));
+        }
+        if a.followup.is_some() {
+            spans.push(Span::styled(" · follow-up made", theme.good()));
+        }
+        // The picked row takes the selection's colours whole: a warning's yellow on
+        // the selection's background cannot be read on every theme.
+        if p.notes_here && i == p.pick {
+            for span in &mut spans {
+                span.style = theme.selection();
+            }
+        }
+        lines.push(Line::from(spans));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+fn tenant(f: &mut Frame, area: Rect, (p, meeting): (&TenantPage, &Presenter), theme: &Theme) {
     let s = &p.summary;
     let money = |(low, high): (f64, f64)| {
         crate::domain::range::format_range(low, high, crate::domain::range::Unit::Dollars)
     };
-    let [head, spark, rest] = Layout::vertical([
+    // The alerts take at most a third of a short screen, six of a tall one.
+    let cap = if area.height < 30 { 3 } else { 6 };
+    let listed = if p.alerts.is_empty() {
+        0
+    } else {
+        p.alerts.len().min(cap) as u16 + 2
+    };
+    let [head, spark, alerts, rest] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(3),
+        Constraint::Length(listed),
         Constraint::Min(1),
     ])
     .areas(area);
+    if listed > 0 {
+        let list = Rect {
+            height: listed - 1,
+            ..alerts
+        };
+        alert_list(f, list, (p, meeting), theme);
+    }
     let headline = Line::from(vec![
         Span::styled(
             format!("{} open alerts", p.open_alerts),

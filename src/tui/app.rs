@@ -97,6 +97,8 @@ impl Workers {
             // The loop ends on `should_quit`, and what has to stop stops after it, in
             // the shutdown that every way out runs.
             Effect::Quit => {}
+            // The loop runs the meeting: it needs the terminal.
+            Effect::Present => {}
         }
     }
 }
@@ -360,6 +362,8 @@ pub struct Setup {
     pub triage_key: String,
     pub read_only: bool,
     pub mouse: bool,
+    /// The review meeting of a period, for `P`.
+    pub meeting: Box<super::meeting::Meeting>,
 }
 
 pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
@@ -379,6 +383,7 @@ pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
     };
     let _watchdog = watchdog::start(tx.clone(), shutdown.clone())?;
     let mut guard = TerminalGuard::enter(setup.mouse)?;
+    let meeting_of = setup.meeting;
     let workers = Workers {
         tx,
         executor: setup.executor,
@@ -440,10 +445,14 @@ pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
         while let Ok(m) = rx.try_recv() {
             pending.push(m);
         }
+        let mut present = false;
         for m in pending {
             dirty = true;
             for e in update(&mut state, m) {
-                workers.perform(e);
+                match e {
+                    Effect::Present => present = true,
+                    e => workers.perform(e),
+                }
             }
             if state.should_quit {
                 break;
@@ -451,6 +460,12 @@ pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
         }
         if state.should_quit {
             break;
+        }
+        if present {
+            // The meeting reads the keys itself: the stream's reader would take them.
+            drop(events);
+            super::meeting::run(&mut guard, &mut state, &meeting_of)?;
+            events = EventStream::new();
         }
     }
     // One way out, whether the user quit, a signal asked, or the terminal went away;

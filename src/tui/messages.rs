@@ -132,5 +132,8 @@ pub enum Effect {
     LoadSnapshots {
         period: PeriodSpec,
     },
+    /// Walk the review meeting of the cockpit's period on this screen; the loop runs
+    /// it and comes back to the cockpit as it was.
+    Present,
     Quit,
 }

@@ -10,6 +10,7 @@ pub mod fixture;
 pub mod input;
 pub mod layout;
 pub mod lists;
+pub mod meeting;
 pub mod messages;
 pub mod navigate;
 pub mod panes;

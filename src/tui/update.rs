@@ -303,6 +303,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::PageUp => move_selection(state, focus, -page(state, focus)),
         Action::PageDown => move_selection(state, focus, page(state, focus)),
         Action::Refresh => return feed::refresh(state),
+        Action::Present => return vec![Effect::Present],
         Action::Period => return cycle_period(state),
         Action::AlertView => {
             state.alert_view = state.alert_view.next();

@@ -1,0 +1,68 @@
+//! Helpers for the review meeting's end-to-end tests: a store with triage to hide,
+//! the slide counter, a walk through every slide.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use crate::support::{self, BIN, Tmux};
+use std::path::Path;
+use std::process::Command;
+
+pub const TODAY: &str = "2026-11-28";
+pub const OWNER: &str = "zed-owner";
+pub const NOTE: &str = "meeting-secret-note";
+pub const REASON: &str = "dismiss-secret-reason";
+
+/// The store of `home` with the demo's alerts, the period's first one owned and noted,
+/// the second dismissed with a reason.
+pub fn triaged(home: &Path) {
+    let db = home.join("bearing.db");
+    let out = Command::new(BIN)
+        .args([
+            "--today",
+            TODAY,
+            "--db",
+            db.to_str().unwrap(),
+            "alerts",
+            "--save",
+        ])
+        .env("HOME", home)
+        .env_remove("XDG_CONFIG_HOME")
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some_and(|c| c == 0 || c == 3));
+    support::triage_two(&db, (OWNER, NOTE, REASON));
+}
+
+/// "k/n" of the slide counter.
+pub fn counter(s: &str) -> Option<(usize, usize)> {
+    let first = s.lines().next()?;
+    let (k, n) = first.trim_end().rsplit(' ').next()?.split_once('/')?;
+    Some((k.parse().ok()?, n.parse().ok()?))
+}
+
+/// Walks every slide, returning each screen.
+pub fn walk(t: &Tmux) -> Vec<String> {
+    let s = t.wait_until("the first slide", |s| {
+        counter(s).is_some_and(|(k, _)| k == 1)
+    });
+    let (_, n) = counter(&s).unwrap();
+    assert!(n >= 6, "an agenda of {n} slides:\n{s}");
+    let mut screens = vec![s];
+    for k in 2..=n {
+        t.keys(&["Right"]);
+        screens.push(t.wait_until(&format!("slide {k}"), |s| counter(s) == Some((k, n))));
+    }
+    screens
+}
+
+/// No owner, note or dismissal reason on any of the screens.
+pub fn assert_hidden(screens: &[String], also: &[&str]) {
+    for (i, s) in screens.iter().enumerate() {
+        for secret in [OWNER, NOTE, REASON].iter().chain(also) {
+            assert!(
+                !s.contains(secret),
+                "slide {}: {secret} on screen:\n{s}",
+                i + 1
+            );
+        }
+    }
+}
