@@ -319,3 +319,87 @@ fn the_reviews_figures_are_the_json_reports_for_the_same_period() {
         );
     }
 }
+
+/// The cockpit's screen as text.
+fn cockpit_screen(keys: &str) -> String {
+    use bearing::tui::fixture::{loaded, send};
+    use bearing::tui::update::Msg;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut s = loaded((120, 40));
+    for c in keys.chars() {
+        send(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| bearing::tui::ui::draw(f, &s)).unwrap();
+    let b = t.backend().buffer().clone();
+    b.content()
+        .chunks(120)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The words after `before` up to `until`, in the first line that has them.
+fn between<'a>(screen: &'a str, before: &str, until: &str) -> &'a str {
+    let line = screen
+        .lines()
+        .find(|l| l.contains(before))
+        .unwrap_or_else(|| panic!("no {before:?}:\n{screen}"));
+    let rest = &line[line.find(before).unwrap() + before.len()..];
+    rest[..rest.find(until).unwrap_or(rest.len())].trim()
+}
+
+#[test]
+fn the_cockpits_key_figures_are_the_reviews_for_the_same_period() {
+    use bearing::report::review::split_figure;
+    let home = tempfile::tempdir().unwrap();
+    // The cockpit's `p` walks 90 days, this and last month, this and last quarter.
+    for (keys, period) in [
+        ("", "90d"),
+        ("p", "month"),
+        ("pp", "last-month"),
+        ("ppp", "quarter"),
+        ("pppp", "last-quarter"),
+    ] {
+        let screen = cockpit_screen(keys);
+        let csv = bearing(
+            home.path(),
+            &[
+                "report",
+                "--format",
+                "csv",
+                "--table",
+                "key_figures",
+                "--period",
+                period,
+            ],
+        );
+        let figure = |name: &str| key_figure(&csv, name);
+        let revenue = figure("Revenue at risk");
+        assert_eq!(
+            between(&screen, "At risk ", " · savings"),
+            split_figure(&revenue).0,
+            "{period}: money at risk\n{screen}"
+        );
+        let savings = figure("Estimated savings");
+        assert_eq!(
+            between(&screen, " · savings ", "┃"),
+            split_figure(&savings).0,
+            "{period}: savings\n{screen}"
+        );
+        let open = figure("Open alerts");
+        assert_eq!(
+            between(&screen, "need attention · ", " open alerts"),
+            split_figure(&open).0,
+            "{period}: open alerts\n{screen}"
+        );
+        let due = figure("Decision reviews due this month");
+        assert!(
+            screen.contains(&format!("{due} reviews due this month")),
+            "{period}: reviews due\n{screen}"
+        );
+    }
+}

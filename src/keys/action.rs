@@ -244,7 +244,7 @@ const SPECS: [Spec; 38] = [
         A::Period,
         G::View,
         &["p"],
-        "cycle the period: 90 days, month, quarter",
+        "cycle the period: 90 days, this and last month, this and last quarter",
         Some("period"),
     ),
     spec(

@@ -91,7 +91,7 @@ pub fn alert_rows(
 pub struct AttentionRow {
     pub tenant: String,
     pub sym: Option<Sym>,
-    /// Open alerts of the cycles the rules look at.
+    /// Open alerts of the period's cycles (those the Alerts pane lists for it).
     pub open: u32,
     pub worst: Option<Severity>,
     /// Revenue-protection categories rising in the period.
@@ -151,8 +151,11 @@ pub fn attention(
             .savings
             .merge(&c.savings);
     }
+    // The alerts the Alerts pane lists for the period, as the review counts them.
     for a in alerts {
-        if a.triage.status.is_open() && cycle::is_current(&a.period, today) {
+        let listed = !is_older_untouched(a, today)
+            && cycle::overlaps(&a.period, v.period.start, v.period.end);
+        if a.triage.status.is_open() && listed {
             let sym = ds.strings.get(&a.tenant);
             let r = row(&mut by, &a.tenant, sym);
             r.open += 1;

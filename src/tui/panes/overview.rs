@@ -6,6 +6,7 @@
 
 use super::{Meta, Pane, PaneId, Rows};
 use crate::config::theme::Theme;
+use crate::engine::impact::Impact;
 use crate::engine::overview::ActivityLevel;
 use crate::engine::summaries::executive_summary;
 use crate::tui::lists::AttentionRow;
@@ -178,18 +179,29 @@ impl Pane for Overview {
             Span::raw(" need attention"),
             alerts,
         ]);
+        // The period's money, as the rows below and the review have it.
+        let (mut risk, mut savings) = (Impact::default(), Impact::default());
+        for r in &state.attention {
+            risk.merge(&r.at_risk);
+            savings.merge(&r.savings);
+        }
         let kpi2 = Line::from(vec![
             Span::raw("At risk "),
-            Span::styled(o.revenue_impact.range(), theme.bad()),
+            Span::styled(risk.range(), theme.bad()),
             Span::raw(" · savings "),
-            Span::styled(o.savings.range(), theme.good()),
+            Span::styled(savings.range(), theme.good()),
         ]);
         let mut kpi3 = vec![
             Span::styled(v.decisions.due_this_month.to_string(), theme.warn()),
-            Span::raw(" reviews due this month · "),
-            Span::styled(count(u64::from(o.events)), bold),
-            Span::raw(" events"),
+            Span::raw(" reviews due this month"),
         ];
+        // The overview counts the last 90 days' events, whatever the period: shown
+        // only when that is the period, so no figure here belongs to another one.
+        if state.params.period == crate::domain::PeriodSpec::Trailing(90) {
+            kpi3.push(Span::raw(" · "));
+            kpi3.push(Span::styled(count(u64::from(o.events)), bold));
+            kpi3.push(Span::raw(" events"));
+        }
         if o.subscriptions_left_out > 0 {
             kpi3.push(Span::styled(
                 format!(
