@@ -299,7 +299,13 @@ pub fn remap_custom(event: &mut CustomEvent, map: &[Sym]) {
 
 /// Remaps the symbols of events read by one worker into the merged interner.
 pub fn remap(event: &mut Event, map: &[Sym]) {
-    let m = |s: &mut Sym| *s = map.get(s.0 as usize).copied().unwrap_or(Sym::EMPTY);
+    for_each_sym(event, |s| {
+        *s = map.get(s.0 as usize).copied().unwrap_or(Sym::EMPTY);
+    });
+}
+
+/// Calls `m` on every symbol of the event, in a fixed order.
+pub fn for_each_sym(event: &mut Event, mut m: impl FnMut(&mut Sym)) {
     m(&mut event.tenant);
     match &mut event.details {
         Details::Revenue(r) => {
