@@ -163,17 +163,23 @@ macro_rules! props {
                     }
                     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                         let mut p = RawProps::default();
-                        while let Some(key) = map.next_key_seed(Key(prop_key))? {
-                            match key {
-                                $(Some(PropKey::$name) => p.$name = map.next_value()?,)*
-                                None => skip(&mut map)?,
-                            }
-                        }
+                        fill(&mut p, &mut map)?;
                         Ok(p)
                     }
                 }
                 d.deserialize_map(V)
             }
+        }
+
+        /// Reads the properties of `map` into `p`, in place.
+        fn fill<'de, A: MapAccess<'de>>(p: &mut RawProps<'de>, map: &mut A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key_seed(Key(prop_key))? {
+                match key {
+                    $(Some(PropKey::$name) => p.$name = map.next_value()?,)*
+                    None => skip(map)?,
+                }
+            }
+            Ok(())
         }
 
         impl RawProps<'_> {
@@ -246,6 +252,42 @@ impl<'de: 'a, 'a> Deserialize<'de> for PropsField<'a> {
     }
 }
 
+/// Reads `properties` into the event being read, as [`PropsField`] reads it: an
+/// object, a string holding one, or null; a later `properties` replaces an earlier.
+struct PropsSeed<'x, 'a>(&'x mut RawProps<'a>);
+
+impl<'de> DeserializeSeed<'de> for PropsSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PropsSeed<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object of properties, or a JSON string holding one")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        *self.0 = RawProps::default();
+        fill(self.0, &mut map)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        let p = serde_json::from_str::<RawProps>(v)
+            .map_err(|e| E::custom(format!("properties is a string but not JSON: {e}")))?;
+        *self.0 = p.into_owned();
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        *self.0 = RawProps::default();
+        Ok(())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        *self.0 = RawProps::default();
+        Ok(())
+    }
+}
+
 impl Serialize for PropsField<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(s)
@@ -315,7 +357,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawEvent<'a> {
                         }
                         Some(EventKey::DistinctId) => e.distinct_id = map.next_value()?,
                         Some(EventKey::Timestamp) => e.timestamp = map.next_value()?,
-                        Some(EventKey::Properties) => e.properties = map.next_value()?,
+                        // Read straight into the event: the properties are some
+                        // 600 bytes, and moving them out of each call was a tenth
+                        // of reading a file.
+                        Some(EventKey::Properties) => {
+                            map.next_value_seed(PropsSeed(&mut e.properties.0))?;
+                        }
                         None => skip(&mut map)?,
                     }
                 }
@@ -416,6 +463,22 @@ fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn properties_read_in_place_as_before_a_later_one_replaces_an_earlier_whole() {
+        fn read(line: &str) -> serde_json::Result<RawProps<'_>> {
+            serde_json::from_str::<RawEvent>(line).map(|e| e.properties.0)
+        }
+        let p = read(r#"{"properties":{"tenant_id":"a","trend_category":"c"},"properties":{"directional_signal":"s"}}"#).unwrap();
+        assert_eq!(p.tenant_id, None);
+        assert_eq!(p.directional_signal, Some(Scalar::from("s")));
+        let p = read(r#"{"properties":{"tenant_id":"a"},"properties":null}"#).unwrap();
+        assert_eq!(p, RawProps::default());
+        let p = read(r#"{"properties":"{\"tenant_id\":\"t\\u00e9\"}"}"#).unwrap();
+        assert_eq!(p.tenant_id, Some(Scalar::from("té")));
+        assert!(read(r#"{"properties":3}"#).is_err());
+        assert!(read(r#"{"properties":"not json"}"#).is_err());
+    }
 
     #[test]
     fn reads_a_posthog_line_borrowing_strings() {

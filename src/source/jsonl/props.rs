@@ -88,7 +88,7 @@ fn line(kind: u8, a: usize, b: usize, uuid: u8) -> Vec<u8> {
     let tenant = TENANTS[a % TENANTS.len()];
     let uuid = format!("\"uuid\":\"00000000-0000-4000-8000-0000000000{uuid:02x}\",");
     let when = DATES[b % DATES.len()];
-    match kind % 12 {
+    match kind % 15 {
         0 => format!(
             "{{{uuid}\"event\":\"revenue_protection_trend\",\"timestamp\":{when},\"properties\":{{\"tenant_id\":\"{tenant}\",\"trend_category\":\"churn_risk_directional\",\"directional_signal\":\"s{b}\",\"approximate_impact_range\":{},\"strategic_priority\":\"High\",\"extra\":[1,{{\"x\":\"y\"}}]}}}}",
             RANGES[b % RANGES.len()]
@@ -128,7 +128,22 @@ fn line(kind: u8, a: usize, b: usize, uuid: u8) -> Vec<u8> {
             "{{\"event\":\"revenue_protection_trend\",\"timestamp\":{when},\"properties\":{{\"tenant_id\":\"日本-{a}\",\"directional_signal\":\"🚀\"}}}}"
         )
         .into_bytes(),
-        _ => b"{\"event\":\"cost_optimization_trend\",\"properties\":\xe6\x97\xa5}".to_vec(),
+        11 => b"{\"event\":\"cost_optimization_trend\",\"properties\":\xe6\x97\xa5}".to_vec(),
+        // Properties as a JSON string (a CSV conversion), or not an object at all.
+        12 => format!(
+            "{{\"event\":\"cost_optimization_trend\",\"timestamp\":{when},\"properties\":\"{{\\\"tenant_id\\\":\\\"{tenant}\\\",\\\"optimization_type\\\":\\\"o{b}\\\"}}\"}}"
+        )
+        .into_bytes(),
+        13 => format!(
+            "{{\"event\":\"revenue_protection_trend\",\"timestamp\":{when},\"properties\":{}}}",
+            ["null", "3", "[1]", "\"not json\"", "true"][a % 5]
+        )
+        .into_bytes(),
+        // `properties` twice: the later one counts, whole.
+        _ => format!(
+            "{{\"event\":\"revenue_protection_trend\",\"timestamp\":{when},\"properties\":{{\"tenant_id\":\"{tenant}\",\"trend_category\":\"c\"}},\"properties\":{{\"directional_signal\":\"s{b}\"}}}}"
+        )
+        .into_bytes(),
     }
 }
 
