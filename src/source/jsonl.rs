@@ -16,6 +16,9 @@ use std::thread;
 /// Big enough that per-chunk overhead vanishes (about 2,000 events), small enough that
 /// the few in flight stay well inside the memory budget.
 const CHUNK: usize = 1 << 20;
+/// No strategic event fits in fewer bytes: `{"event":"cost_optimization_trend"}` alone
+/// is 36, and an event without a tenant or a time is not kept.
+const MIN_EVENT_BYTES: u64 = 64;
 /// A single line longer than this is reported broken instead of buffered whole.
 const MAX_LINE: usize = 16 << 20;
 
@@ -49,7 +52,20 @@ pub fn read_events_watching<R: Read>(
     workers: usize,
     watch: &[String],
 ) -> io::Result<Parsed> {
-    read_in_chunks(reader, (workers, CHUNK), watch)
+    read_in_chunks(reader, (workers, CHUNK), watch, 0)
+}
+
+/// Like [`read_events_watching`], for a file of `bytes` bytes: the events' room is
+/// reserved once for the most events that many bytes can hold, so it is never moved
+/// to a larger one while half the file is in it. Room never written is never touched,
+/// and untouched pages take no memory.
+pub fn read_file_events<R: Read>(
+    reader: R,
+    workers: usize,
+    watch: &[String],
+    bytes: u64,
+) -> io::Result<Parsed> {
+    read_in_chunks(reader, (workers, CHUNK), watch, bytes)
 }
 
 /// The reader with chunks of `chunk` bytes (tests cut a small file in many).
@@ -57,6 +73,7 @@ fn read_in_chunks<R: Read>(
     reader: R,
     (workers, chunk): (usize, usize),
     watch: &[String],
+    bytes: u64,
 ) -> io::Result<Parsed> {
     let workers = workers.max(1);
     let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(workers);
@@ -69,7 +86,8 @@ fn read_in_chunks<R: Read>(
             scope.spawn(move || parse_worker(&rx, &tx, watch));
         }
         drop(result_tx);
-        let merger = scope.spawn(move || merge_in_order(result_rx));
+        let room = usize::try_from(bytes / MIN_EVENT_BYTES).unwrap_or(0);
+        let merger = scope.spawn(move || merge_in_order(result_rx, room));
         let reader_stats = split_chunks(reader, chunk_tx, chunk);
         (reader_stats, merger.join())
     });
@@ -277,9 +295,12 @@ fn read_full<R: Read>(reader: &mut R, buf: &mut Vec<u8>, want: usize) -> io::Res
 
 /// Appends chunk results in file order as they arrive, holding back only those that
 /// overtook an earlier chunk.
-fn merge_in_order(rx: Receiver<ChunkResult>) -> Parsed {
+fn merge_in_order(rx: Receiver<ChunkResult>, room: usize) -> Parsed {
     let mut strings = Interner::default();
     let mut events = Vec::new();
+    // Asked, not demanded: where the system will not lend that much address space,
+    // the room grows as the events come, as it always did.
+    let _ = events.try_reserve_exact(room);
     let mut stats = IngestStats::default();
     let mut custom = Vec::new();
     let mut waiting: BTreeMap<usize, ChunkResult> = BTreeMap::new();

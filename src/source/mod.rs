@@ -173,8 +173,9 @@ impl Source for FileSource {
         } else {
             opts.workers
         };
-        let parsed =
-            jsonl::read_events_watching(file, workers, &opts.watch).map_err(io_err(&self.path))?;
+        let bytes = file.metadata().map_or(0, |m| m.len());
+        let parsed = jsonl::read_file_events(file, workers, &opts.watch, bytes)
+            .map_err(io_err(&self.path))?;
         let mut strings = parsed.strings;
         let sub_path = self
             .subscriptions

@@ -181,7 +181,7 @@ proptest! {
     #[test]
     fn the_fast_reader_reads_what_a_plain_one_reads((data, chunk, workers) in file()) {
         let watch = vec!["competitor_update".to_owned()];
-        let fast = read_in_chunks(&data[..], (workers, chunk), &watch).unwrap();
+        let fast = read_in_chunks(&data[..], (workers, chunk), &watch, data.len() as u64).unwrap();
         let slow = plain(&data, &watch);
         prop_assert_eq!(&fast.stats, &slow.stats);
         prop_assert_eq!(canonical(&fast), canonical(&slow));
