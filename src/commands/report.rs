@@ -111,11 +111,8 @@ pub fn load_review(
     let (template, period) = template_and_period(template, period_given, config);
     params.period = period;
     let opts = load_options(config, today);
-    let (ds, views, params) = executor
-        .views_blocking(&params, &opts, usize::MAX)
-        .map_err(|e| e.to_string())?;
-    let raised = executor
-        .raise_blocking(&params, &opts, &config.alerts)
+    let (ds, views, _, raised) = executor
+        .views_and_raise_blocking(&params, &opts, &config.alerts)
         .map_err(|e| e.to_string())?;
     let (store, unreadable) = open::open_to_read(config.db.clone(), &config.triage_key());
     let (triage, warning) = crate::refresh::preview(
