@@ -5,7 +5,8 @@
 //! sparklines, bars) 3:1. `reset` is judged as a dark terminal's own colours.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use bearing::config::contrast::{GRAPHICS, TERMINAL_BG, TERMINAL_FG, TEXT, ratio, rgb};
+#[path = "support/contrast.rs"]
+mod contrast;
 use bearing::config::theme::{BUILTIN, ColorDepth, Theme, parse_theme};
 use bearing::store::open::StoreStatus;
 use bearing::tui::fixture::{loaded, send};
@@ -16,7 +17,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::style::Modifier;
 use std::collections::BTreeSet;
 
 const DEPTHS: [ColorDepth; 3] = [
@@ -52,37 +52,16 @@ fn screen(themes: &[Theme], theme: usize, keys: &str, read_only: bool) -> Buffer
     t.backend().buffer().clone()
 }
 
-/// Lines, blocks and braille: drawn, not read.
-fn graphics(symbol: &str) -> bool {
-    symbol.chars().all(|c| {
-        matches!(c as u32, 0x2500..=0x259f | 0x2800..=0x28ff | 0x25a0..=0x25ff)
-            || "·•…▲▼►◆●○".contains(c)
-    })
-}
-
 /// Every unreadable pair of colours (theme, depth, fg, bg, ratio), with an example.
 fn unreadable(themes: &[Theme], depth: ColorDepth) -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
     for (i, theme) in themes.iter().enumerate() {
         for (keys, read_only) in SCREENS.iter().map(|k| (*k, false)).chain([("5", true)]) {
             let buf = screen(themes, i, keys, read_only);
-            for cell in buf.content() {
-                let symbol = cell.symbol();
-                if symbol.trim().is_empty() {
-                    continue;
-                }
-                let (mut fg, mut bg) = (rgb(cell.fg, TERMINAL_FG), rgb(cell.bg, TERMINAL_BG));
-                if cell.modifier.contains(Modifier::REVERSED) {
-                    std::mem::swap(&mut fg, &mut bg);
-                }
-                let need = if graphics(symbol) { GRAPHICS } else { TEXT };
-                let r = ratio(fg, bg);
-                let what = format!(
-                    "{} at {depth:?}: {:?} on {:?} is {r:.2}:1 (needs {need})",
-                    theme.name, cell.fg, cell.bg
-                );
-                if r < need && !out.iter().any(|(w, _)| *w == what) {
-                    out.insert((what, format!("{symbol:?} after keys {keys:?}")));
+            for (pair, symbol) in contrast::unreadable_cells(&buf) {
+                let what = format!("{} at {depth:?}: {pair}", theme.name);
+                if !out.iter().any(|(w, _)| *w == what) {
+                    out.insert((what, format!("{symbol} after keys {keys:?}")));
                 }
             }
         }

@@ -62,22 +62,15 @@ fn bearing(home: &Path, db: &Path, args: &[&str]) -> String {
 
 #[test]
 fn notes_taken_in_the_presenters_view_are_stored_audited_and_never_on_the_wall() {
-    use std::os::unix::fs::PermissionsExt;
     const TAKEN: &str = "desk-only-decision-42";
-    let room = Tmux::start(120, 40);
-    let desk = Tmux::start(160, 50);
-    triaged(room.home.path());
-    let run = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(run.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
-    let env = format!("XDG_RUNTIME_DIR={}", run.path().display());
-    let db = room.home.path().join("bearing.db");
-    let args = format!("--today {TODAY} --db {}", db.display());
-    room.run_bearing_with(&env, &format!("{args} present --redact"));
-    room.wait_until("the room's first slide", |s| {
-        counter(s).is_some_and(|(k, _)| k == 1)
-    });
-    desk.run_bearing_with(&env, &format!("{args} present --presenter"));
-    desk.wait_for("PRESENTER");
+    let present::Linked {
+        room,
+        desk,
+        db,
+        // Kept to the end: the link's folder is in it.
+        run: _run,
+        ..
+    } = present::linked((120, 40), (160, 50));
     // On the first tenant's slide, the second alert: a note, then a follow-up.
     desk.keys(&["Right"]);
     desk.wait_until("the desk on slide 2", |s| {

@@ -137,19 +137,13 @@ fn new_data_changes_no_slide_until_r() {
 #[test]
 fn the_presenters_view_drives_the_room_and_sees_what_the_room_does_not() {
     use std::os::unix::fs::PermissionsExt;
-    let room = Tmux::start(120, 40);
-    let desk = Tmux::start(200, 50);
-    triaged(room.home.path());
-    let run = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(run.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
-    let env = format!("XDG_RUNTIME_DIR={}", run.path().display());
-    let db = room.home.path().join("bearing.db");
-    let args = format!("--today {TODAY} --db {}", db.display());
-    room.run_bearing_with(&env, &format!("{args} present --redact"));
-    let s = room.wait_until("the room's first slide", |s| {
-        counter(s).is_some_and(|(k, _)| k == 1)
-    });
-    let (_, n) = counter(&s).unwrap();
+    let present::Linked {
+        room,
+        desk,
+        run,
+        slides: n,
+        ..
+    } = present::linked((120, 40), (200, 50));
     // Only this user can reach the socket: the folder 0700, the socket 0600.
     let folder = run.path().join("bearing");
     let socket = folder.join("present.sock");
@@ -157,8 +151,6 @@ fn the_presenters_view_drives_the_room_and_sees_what_the_room_does_not() {
     assert_eq!(mode(&folder), 0o700);
     assert_eq!(mode(&socket), 0o600);
 
-    desk.run_bearing_with(&env, &format!("{args} present --presenter"));
-    desk.wait_for("PRESENTER");
     // → on the presenter's desk moves the room; how long it takes, five times.
     let mut took = Vec::new();
     for k in 2..=6 {

@@ -5,7 +5,8 @@
 //! cockpit. The key figures are whole at every size, in large type where there is room.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use bearing::config::contrast::{GRAPHICS, TERMINAL_BG, TERMINAL_FG, TEXT, ratio, rgb};
+#[path = "support/contrast.rs"]
+mod contrast;
 use bearing::config::theme::{BUILTIN, ColorDepth, Theme, parse_theme};
 use bearing::present::deck::{self, Redaction};
 use bearing::present::{Presenter, draw};
@@ -14,7 +15,6 @@ use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::style::Modifier;
 use std::collections::BTreeMap;
 
 const SIZES: [(u16, u16); 4] = [(80, 24), (120, 40), (200, 60), (300, 80)];
@@ -76,35 +76,11 @@ fn text(b: &Buffer) -> String {
         .join("\n")
 }
 
-/// Lines, blocks, braille and large type: drawn, not read.
-fn graphics(symbol: &str) -> bool {
-    symbol.chars().all(|c| {
-        matches!(c as u32, 0x2500..=0x259f | 0x2800..=0x28ff | 0x25a0..=0x25ff)
-            || "·•…▲▼►◆●○→".contains(c)
-    })
-}
-
 /// Each unreadable pair of colours once (theme, depth, fg, bg), with where it was seen.
 fn unreadable(b: &Buffer, (theme, at): (&str, &str), out: &mut BTreeMap<String, String>) {
-    for cell in b.content() {
-        let symbol = cell.symbol();
-        if symbol.trim().is_empty() {
-            continue;
-        }
-        let (mut fg, mut bg) = (rgb(cell.fg, TERMINAL_FG), rgb(cell.bg, TERMINAL_BG));
-        if cell.modifier.contains(Modifier::REVERSED) {
-            std::mem::swap(&mut fg, &mut bg);
-        }
-        let need = if graphics(symbol) { GRAPHICS } else { TEXT };
-        let r = ratio(fg, bg);
-        if r < need {
-            let pair = format!(
-                "{theme}: {:?} on {:?} is {r:.2}:1 (needs {need})",
-                cell.fg, cell.bg
-            );
-            out.entry(pair)
-                .or_insert_with(|| format!("{at}, {symbol:?}"));
-        }
+    for (pair, symbol) in contrast::unreadable_cells(b) {
+        out.entry(format!("{theme}: {pair}"))
+            .or_insert_with(|| format!("{at}, {symbol}"));
     }
 }
 

@@ -240,6 +240,12 @@ fn hostile_cells_read_back_as_their_values_neutralised_where_needed() {
     assert!(csv.contains("\r\n"), "CRLF line ends");
 }
 
+/// The review's key figures for `period`, as CSV.
+fn key_figures_csv(home: &Path, period: &str) -> String {
+    let args = ["report", "--format", "csv", "--table", "key_figures"];
+    bearing(home, &[&args[..], &["--period", period]].concat())
+}
+
 /// The value of `figure` in the review's key figures, as CSV gives it.
 fn key_figure(csv: &str, figure: &str) -> String {
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
@@ -275,18 +281,7 @@ fn the_reviews_figures_are_the_json_reports_for_the_same_period() {
             }
             i.phrase(noun)
         };
-        let csv = bearing(
-            home.path(),
-            &[
-                "report",
-                "--format",
-                "csv",
-                "--table",
-                "key_figures",
-                "--period",
-                period,
-            ],
-        );
+        let csv = key_figures_csv(home.path(), period);
         let revenue = sum("revenue_trends", "approximate_impact", "potential impact");
         let savings = sum(
             "cost_opportunities",
@@ -365,18 +360,7 @@ fn the_cockpits_key_figures_are_the_reviews_for_the_same_period() {
         ("pppp", "last-quarter"),
     ] {
         let screen = cockpit_screen(keys);
-        let csv = bearing(
-            home.path(),
-            &[
-                "report",
-                "--format",
-                "csv",
-                "--table",
-                "key_figures",
-                "--period",
-                period,
-            ],
-        );
+        let csv = key_figures_csv(home.path(), period);
         let figure = |name: &str| key_figure(&csv, name);
         let revenue = figure("Revenue at risk");
         assert_eq!(

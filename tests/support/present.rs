@@ -66,3 +66,42 @@ pub fn assert_hidden(screens: &[String], also: &[&str]) {
         }
     }
 }
+
+/// A meeting in two tmux servers linked through a runtime folder of the test's own
+/// (0700): the room's shared screen (`present --redact`, waited for on its first
+/// slide) and the presenter's desk (`present --presenter`, waited for), over the
+/// room's triaged store.
+pub struct Linked {
+    pub room: Tmux,
+    pub desk: Tmux,
+    /// The runtime folder; the socket is `bearing/present.sock` in it.
+    pub run: tempfile::TempDir,
+    pub db: std::path::PathBuf,
+    /// How many slides the agenda has.
+    pub slides: usize,
+}
+
+pub fn linked(room: (u16, u16), desk: (u16, u16)) -> Linked {
+    use std::os::unix::fs::PermissionsExt;
+    let (room, desk) = (Tmux::start(room.0, room.1), Tmux::start(desk.0, desk.1));
+    triaged(room.home.path());
+    let run = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(run.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    let env = format!("XDG_RUNTIME_DIR={}", run.path().display());
+    let db = room.home.path().join("bearing.db");
+    let args = format!("--today {TODAY} --db {}", db.display());
+    room.run_bearing_with(&env, &format!("{args} present --redact"));
+    let first = room.wait_until("the room's first slide", |s| {
+        counter(s).is_some_and(|(k, _)| k == 1)
+    });
+    let (_, slides) = counter(&first).unwrap();
+    desk.run_bearing_with(&env, &format!("{args} present --presenter"));
+    desk.wait_for("PRESENTER");
+    Linked {
+        room,
+        desk,
+        run,
+        db,
+        slides,
+    }
+}
