@@ -49,7 +49,7 @@ struct Fields<'p, 'i> {
 impl Fields<'_, '_> {
     fn text(&mut self, name: &str) -> Sym {
         match self.props.get(name).and_then(Scalar::text) {
-            Some(t) => self.ing.strings.intern(&sanitize(&t)),
+            Some(t) => self.ing.clean(&t),
             None => {
                 self.missing |= self.kind.bit(name);
                 Sym::EMPTY
@@ -151,6 +151,17 @@ impl Fields<'_, '_> {
 }
 
 impl Ingestor {
+    /// A value's symbol. The interner holds only sanitised strings, and sanitising is
+    /// idempotent (`sanitize` tests it), so a value already there is its own sanitised
+    /// form: it is looked up as read, and sanitised only when new (the scan was a
+    /// twentieth of reading a file, for values that repeat by the million).
+    fn clean(&mut self, t: &str) -> Sym {
+        match self.strings.get(t) {
+            Some(sym) => sym,
+            None => self.strings.intern(&sanitize(t)),
+        }
+    }
+
     /// Continues interning into strings already in use (a dataset's).
     pub fn with_strings(strings: Interner) -> Ingestor {
         Ingestor {
