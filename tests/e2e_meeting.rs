@@ -9,8 +9,7 @@ mod present;
 mod support;
 use present::{TODAY, counter, triaged, walk};
 use std::path::Path;
-use std::process::Command;
-use support::{BIN, Tmux};
+use support::Tmux;
 
 #[test]
 fn p_in_the_cockpit_presents_its_period_and_q_comes_back() {
@@ -50,14 +49,7 @@ fn p_in_the_cockpit_presents_its_period_and_q_comes_back() {
 }
 
 fn bearing(home: &Path, db: &Path, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .args(["--today", TODAY, "--db", db.to_str().unwrap()])
-        .args(args)
-        .env("HOME", home)
-        .env_remove("XDG_CONFIG_HOME")
-        .output()
-        .unwrap();
-    String::from_utf8(out.stdout).unwrap()
+    String::from_utf8(support::bearing_in(home, db, args).stdout).unwrap()
 }
 
 #[test]

@@ -7,9 +7,6 @@
 mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use support::BIN;
-
-const TODAY: &str = "2026-11-28";
 
 fn chromium() -> &'static str {
     for name in ["chromium", "chromium-browser", "google-chrome"] {
@@ -52,17 +49,9 @@ fn browse(home: &Path, page: &Path, what: &[&str]) -> Vec<u8> {
 
 fn report(home: &Path, extra: &[&str]) -> PathBuf {
     let path = home.join(format!("review-{}.html", extra.len()));
-    let out = Command::new(BIN)
-        .args(["--today", TODAY, "--db"])
-        .arg(home.join("bearing.db"))
-        .args(extra)
-        .args(["report", "--format", "html", "--out"])
-        .arg(&path)
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("BEARING_SOURCE")
-        .env("HOME", home)
-        .output()
-        .unwrap();
+    let out_path = path.to_str().unwrap();
+    let args = [extra, &["report", "--format", "html", "--out", out_path]].concat();
+    let out = support::bearing_in(home, &home.join("bearing.db"), &args);
     assert!(
         out.status.success(),
         "{}",

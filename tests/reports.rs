@@ -7,21 +7,9 @@
 
 mod support;
 use std::path::Path;
-use std::process::Command;
-use support::BIN;
-
-const TODAY: &str = "2026-11-28";
 
 fn bearing(home: &Path, args: &[&str]) -> String {
-    let db = home.join("bearing.db");
-    let out = Command::new(BIN)
-        .args(["--today", TODAY, "--db", db.to_str().unwrap()])
-        .args(args)
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("BEARING_SOURCE")
-        .env("HOME", home)
-        .output()
-        .unwrap();
+    let out = support::bearing_in(home, &home.join("bearing.db"), args);
     assert!(
         out.status.code().is_some_and(|c| c == 0 || c == 3),
         "{args:?}: {}",

@@ -8,20 +8,12 @@ use bearing::source::SourceSpec;
 use bearing::triage::Command as Triage;
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
-use support::BIN;
+use std::process::Output;
 
 const TODAY: &str = "2026-11-28";
 
 fn run(db: &Path, args: &[&str]) -> Output {
-    let out = Command::new(BIN)
-        .args(args)
-        .args(["--today", TODAY, "--db", db.to_str().unwrap()])
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("BEARING_SOURCE")
-        .env("HOME", db.parent().unwrap())
-        .output()
-        .unwrap();
+    let out = support::bearing_in(db.parent().unwrap(), db, args);
     assert!(
         out.status.code().is_some_and(|c| c == 0 || c == 3),
         "{args:?}: {}",

@@ -312,6 +312,21 @@ impl Tmux {
     }
 }
 
+/// `bearing --today 2026-11-28 --db DB ARGS` with `home` as HOME and nothing from the
+/// test's own environment (no config folder, no source): its output, whatever its
+/// status.
+pub fn bearing_in(home: &Path, db: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(["--today", "2026-11-28", "--db"])
+        .arg(db)
+        .args(args)
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("BEARING_SOURCE")
+        .env("HOME", home)
+        .output()
+        .unwrap()
+}
+
 /// A demo export of `events` events (`bearing demo-data`, today 2026-11-28) in `dir`.
 pub fn demo_export(dir: &Path, events: usize, seed: u64) -> PathBuf {
     let path = dir.join(format!("demo-{events}-{seed}.jsonl"));

@@ -2,9 +2,8 @@
 //! the slide counter, a walk through every slide.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use crate::support::{self, BIN, Tmux};
+use crate::support::{self, Tmux};
 use std::path::Path;
-use std::process::Command;
 
 pub const TODAY: &str = "2026-11-28";
 pub const OWNER: &str = "zed-owner";
@@ -15,19 +14,7 @@ pub const REASON: &str = "dismiss-secret-reason";
 /// the second dismissed with a reason.
 pub fn triaged(home: &Path) {
     let db = home.join("bearing.db");
-    let out = Command::new(BIN)
-        .args([
-            "--today",
-            TODAY,
-            "--db",
-            db.to_str().unwrap(),
-            "alerts",
-            "--save",
-        ])
-        .env("HOME", home)
-        .env_remove("XDG_CONFIG_HOME")
-        .output()
-        .unwrap();
+    let out = support::bearing_in(home, &db, &["alerts", "--save"]);
     assert!(out.status.code().is_some_and(|c| c == 0 || c == 3));
     support::triage_two(&db, (OWNER, NOTE, REASON));
 }
