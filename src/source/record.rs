@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
 
+pub mod fast;
+
 /// A JSON scalar as a tracker sent it: trackers send `true`, `"true"` and `1` alike.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Scalar<'a> {
@@ -24,7 +26,7 @@ impl<'a> Scalar<'a> {
     /// The value as text, or None when it is null or empty.
     pub fn text(&self) -> Option<Cow<'_, str>> {
         match self {
-            Scalar::Str(s) if s.trim().is_empty() => None,
+            Scalar::Str(s) if blank(s) => None,
             Scalar::Str(s) => Some(Cow::Borrowed(s)),
             Scalar::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
             Scalar::Int(i) => Some(Cow::Owned(i.to_string())),
@@ -38,7 +40,7 @@ impl<'a> Scalar<'a> {
     /// blank or nested (an object has no text a reader could use).
     pub fn into_text(self) -> Option<Cow<'a, str>> {
         match self {
-            Scalar::Str(s) if s.trim().is_empty() => None,
+            Scalar::Str(s) if blank(&s) => None,
             Scalar::Str(s) => Some(s),
             Scalar::Bool(b) => Some(Cow::Borrowed(if b { "true" } else { "false" })),
             Scalar::Int(i) => Some(Cow::Owned(i.to_string())),
@@ -56,6 +58,15 @@ impl<'a> Scalar<'a> {
             Scalar::Null => Scalar::Null,
             Scalar::Nested => Scalar::Nested,
         }
+    }
+}
+
+/// Empty or only whitespace. A value that starts with a printable ASCII character is
+/// neither, which settles nearly every value without Unicode's whitespace table.
+fn blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        Some(b'!'..=b'~') => false,
+        _ => s.trim().is_empty(),
     }
 }
 
@@ -180,6 +191,13 @@ macro_rules! props {
                 }
             }
             Ok(())
+        }
+
+        /// Sets one property, as a repeated key sets it again.
+        fn fill_one<'a>(p: &mut RawProps<'a>, key: PropKey, value: Option<Scalar<'a>>) {
+            match key {
+                $(PropKey::$name => p.$name = value,)*
+            }
         }
 
         impl RawProps<'_> {

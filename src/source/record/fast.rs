@@ -1,0 +1,303 @@
+//! The fast path for the lines nearly every export is made of: an object of plain
+//! strings, small whole numbers, booleans and nulls, read straight into a
+//! [`RawEvent`] by one forward scan that borrows every string from the line.
+//!
+//! It answers only when it is sure: the moment a line holds anything it does not read
+//! exactly as serde_json would (an escape, a fraction, a negative number, properties as
+//! a string, deep nesting, a syntax error), it gives up and the line goes to serde_json
+//! (`super::RawEvent`'s `Deserialize`), so every messy spelling and every broken line's
+//! reason stays as it was. serde_json spent most of a read scanning strings byte by
+//! byte for quotes, escapes and control characters; this scans eight bytes at a time.
+
+use super::{EventKey, RawEvent, RawProps, Scalar, event_key, fill_one, prop_key};
+use std::borrow::Cow;
+
+/// The event on `line`, or None when serde_json must read it.
+pub fn parse(line: &str) -> Option<RawEvent<'_>> {
+    let mut e = RawEvent::default();
+    parse_into(line, &mut e).then_some(e)
+}
+
+/// Reads the event on `line` into `e` (a fresh record) and says whether it could;
+/// when it could not, `e` holds a part and serde_json must read the line.
+pub fn parse_into<'a>(line: &'a str, e: &mut RawEvent<'a>) -> bool {
+    let mut p = Scan {
+        text: line,
+        at: 0,
+        depth: 0,
+    };
+    if p.event(e).is_none() {
+        return false;
+    }
+    p.ws();
+    p.at == line.len()
+}
+
+/// serde_json stops at 128 levels; far fewer are left to it.
+const MAX_DEPTH: u32 = 64;
+
+struct Scan<'a> {
+    text: &'a str,
+    at: usize,
+    depth: u32,
+}
+
+/// A value as the fast path reads it.
+enum Value<'a> {
+    Str(&'a str),
+    Int(i64),
+    Bool(bool),
+    Null,
+    Nested,
+    /// A number this path does not read (a sign, fraction or exponent, or over 18
+    /// digits): skipped where the value is ignored, else left to serde_json.
+    Number,
+}
+
+impl<'a> Value<'a> {
+    /// As `Option<Scalar>` deserialises (null is None); the outer None leaves the
+    /// line to serde_json.
+    fn scalar(self) -> Option<Option<Scalar<'a>>> {
+        Some(match self {
+            Value::Str(s) => Some(Scalar::Str(Cow::Borrowed(s))),
+            Value::Int(i) => Some(Scalar::Int(i)),
+            Value::Bool(b) => Some(Scalar::Bool(b)),
+            Value::Null => None,
+            Value::Nested => Some(Scalar::Nested),
+            Value::Number => return None,
+        })
+    }
+}
+
+impl<'a> Scan<'a> {
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    /// Skips JSON whitespace (a line holds no `\n`; a `\r` was cut off its end).
+    fn ws(&mut self) {
+        let b = self.bytes();
+        while matches!(b.get(self.at), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            self.at += 1;
+        }
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.bytes().get(self.at).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.peek()? == c).then(|| self.at += 1)
+    }
+
+    fn event(&mut self, e: &mut RawEvent<'a>) -> Option<()> {
+        self.object(|s, key| {
+            match event_key(key) {
+                Some(EventKey::Uuid) => e.uuid = s.value()?.scalar()?.and_then(Scalar::into_text),
+                Some(EventKey::Event) => {
+                    e.event = match s.value()? {
+                        Value::Str(name) => Some(Cow::Borrowed(name)),
+                        Value::Null => None,
+                        // serde_json refuses the line, with its reason.
+                        _ => return None,
+                    }
+                }
+                Some(EventKey::DistinctId) => e.distinct_id = s.value()?.scalar()?,
+                Some(EventKey::Timestamp) => e.timestamp = s.value()?.scalar()?,
+                Some(EventKey::Properties) => match s.peek()? {
+                    // A later `properties` replaces an earlier one whole.
+                    b'{' => {
+                        e.properties.0 = RawProps::default();
+                        s.properties(&mut e.properties.0)?;
+                    }
+                    b'n' => {
+                        s.literal(b"null")?;
+                        e.properties.0 = RawProps::default();
+                    }
+                    // A string holding JSON, or no object at all.
+                    _ => return None,
+                },
+                None => {
+                    s.value()?;
+                }
+            }
+            Some(())
+        })
+    }
+
+    fn properties(&mut self, p: &mut RawProps<'a>) -> Option<()> {
+        self.object(|s, key| {
+            match prop_key(key) {
+                Some(k) => fill_one(p, k, s.value()?.scalar()?),
+                None => {
+                    s.value()?;
+                }
+            }
+            Some(())
+        })
+    }
+
+    /// An object, each key handed to `entry` to read its value.
+    fn object(&mut self, mut entry: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        self.eat(b'{')?;
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        if self.peek()? == b'}' {
+            self.at += 1;
+            self.depth -= 1;
+            return Some(());
+        }
+        loop {
+            let key = self.string()?;
+            self.eat(b':')?;
+            entry(self, key)?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => {
+                    self.at += 1;
+                    self.depth -= 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn array(&mut self) -> Option<()> {
+        self.eat(b'[')?;
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        if self.peek()? == b']' {
+            self.at += 1;
+            self.depth -= 1;
+            return Some(());
+        }
+        loop {
+            self.value()?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                b']' => {
+                    self.at += 1;
+                    self.depth -= 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn value(&mut self) -> Option<Value<'a>> {
+        match self.peek()? {
+            b'"' => self.string().map(Value::Str),
+            b'{' => self
+                .object(|s, _| s.value().map(drop))
+                .map(|()| Value::Nested),
+            b'[' => self.array().map(|()| Value::Nested),
+            b't' => self.literal(b"true").map(|()| Value::Bool(true)),
+            b'f' => self.literal(b"false").map(|()| Value::Bool(false)),
+            b'n' => self.literal(b"null").map(|()| Value::Null),
+            b'0'..=b'9' | b'-' => self.number(),
+            _ => None,
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.at + word.len();
+        (self.bytes().get(self.at..end)? == word).then(|| self.at = end)
+    }
+
+    /// A number, checked against JSON's grammar as serde_json checks it. A whole
+    /// number of up to 18 digits is read (serde_json reads it as the same `u64`); any
+    /// other is only skipped (`-0` is a float there, a large one a float or an error).
+    fn number(&mut self) -> Option<Value<'a>> {
+        let b = self.bytes();
+        let start = self.at;
+        let negative = b.get(self.at) == Some(&b'-');
+        self.at += usize::from(negative);
+        let int = self.digits();
+        let first = *b.get(self.at - int)?;
+        if int == 0 || (first == b'0' && int > 1) {
+            return None;
+        }
+        let mut whole = true;
+        if b.get(self.at) == Some(&b'.') {
+            self.at += 1;
+            if self.digits() == 0 {
+                return None;
+            }
+            whole = false;
+        }
+        if matches!(b.get(self.at), Some(b'e' | b'E')) {
+            self.at += 1;
+            if matches!(b.get(self.at), Some(b'+' | b'-')) {
+                self.at += 1;
+            }
+            if self.digits() == 0 {
+                return None;
+            }
+            whole = false;
+        }
+        if negative || !whole || int > 18 {
+            return Some(Value::Number);
+        }
+        let n = b[start..self.at]
+            .iter()
+            .fold(0i64, |n, c| n * 10 + i64::from(c - b'0'));
+        Some(Value::Int(n))
+    }
+
+    /// Skips ASCII digits; how many.
+    fn digits(&mut self) -> usize {
+        let n = self.bytes()[self.at..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        self.at += n;
+        n
+    }
+
+    /// A string with no escape, borrowed from the line; None for any other.
+    fn string(&mut self) -> Option<&'a str> {
+        self.eat(b'"')?;
+        let start = self.at;
+        let len = special(&self.bytes()[start..])?;
+        if self.bytes()[start + len] != b'"' {
+            return None;
+        }
+        self.at = start + len + 1;
+        // Both ends are ASCII quotes, so both are character boundaries.
+        self.text.get(start..start + len)
+    }
+}
+
+/// Where the first `"`, `\` or control character is, eight bytes at a time: in each
+/// mask only bytes at or above the first true match can be set, so the lowest set bit
+/// of their union is the first byte that is any of the three.
+fn special(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    let zero_in = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut i = 0;
+    while let Some(word) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(word.try_into().ok()?);
+        let found = zero_in(x ^ (ONES * u64::from(b'"')))
+            | zero_in(x ^ (ONES * u64::from(b'\\')))
+            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH);
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b[i..]
+        .iter()
+        .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+        .map(|p| i + p)
+}
+
+#[cfg(test)]
+mod tests;
