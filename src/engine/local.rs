@@ -12,6 +12,7 @@ use super::scan::Since;
 use super::series::{MonthAxis, Window};
 use crate::domain::values::ReviewTimeframe;
 use crate::domain::{Dataset, Details, PeriodSpec, Sym, Zone};
+use crate::domain::{Event, Interner};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use std::hash::Hash;
@@ -21,45 +22,163 @@ fn counts<K: Eq + Hash>(m: FxHashMap<K, u32>) -> Counts<K> {
 }
 
 pub fn rollups(ds: &Dataset, params: &EngineParams) -> Rollups {
-    let period = params.period.resolve(params.today, params.zone);
-    let window = Window::new(&period);
-    let axis = MonthAxis::new(params.today, params.zone);
-    let since = Since::new(params);
-    Rollups {
-        overview: overview(ds, params.today, params.zone),
-        revenue: revenue(ds, &axis, &window),
-        cost: cost(ds, &axis, &window),
-        decisions: decisions(ds, params, &window, since.decisions),
-        health: health(ds, since.health),
-        // The rules' rollup is made where they run (`crate::refresh::rules`), not
-        // each time the period changes.
-        alerts: Default::default(),
+    let mut fold = PaneFold::new(params, Keep::All);
+    for e in &ds.events {
+        fold.add(e, &ds.strings);
     }
+    fold.finish(ds)
 }
 
-pub fn overview(ds: &Dataset, today: NaiveDate, zone: Zone) -> OverviewRollup {
-    let since = PeriodSpec::Trailing(90).resolve(today, zone);
-    let (start, end) = (since.start_ts(), since.end_ts());
-    let mut tenants: FxHashMap<Sym, [u32; 3]> = FxHashMap::default();
-    let mut revenue: FxHashMap<Sym, u32> = FxHashMap::default();
-    let mut cost: FxHashMap<Sym, u32> = FxHashMap::default();
-    for e in &ds.events {
-        if e.at < start || e.at >= end {
-            continue;
+/// Which decision rows a fold keeps: all (the cockpit scrolls the whole log), or the
+/// newest `n` and every one whose review is due this month (what a report prints), so
+/// a file of ten million events is not held row by row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    All,
+    Newest(usize),
+}
+
+/// Every pane's rollup, one event at a time: over a dataset in memory, or as a file is
+/// read, without holding its events. Events must come in file order (the decision
+/// log's ties keep it) and once each (retries dropped before).
+pub struct PaneFold {
+    today: NaiveDate,
+    zone: Zone,
+    axis: MonthAxis,
+    window: Window,
+    since: Since,
+    /// The overview's 90 days, `[start, end)`.
+    recent: (i64, i64),
+    tenants: FxHashMap<Sym, [u32; 3]>,
+    revenue_ranges: FxHashMap<Sym, u32>,
+    cost_ranges: FxHashMap<Sym, u32>,
+    revenue: FxHashMap<(Sym, Sym), GroupAcc>,
+    cost: FxHashMap<(Sym, Sym), GroupAcc>,
+    decisions: DecisionAcc,
+    health: HealthRollup,
+}
+
+impl PaneFold {
+    pub fn new(params: &EngineParams, keep: Keep) -> PaneFold {
+        let period = params.period.resolve(params.today, params.zone);
+        let recent = PeriodSpec::Trailing(90).resolve(params.today, params.zone);
+        PaneFold {
+            today: params.today,
+            zone: params.zone,
+            axis: MonthAxis::new(params.today, params.zone),
+            window: Window::new(&period),
+            since: Since::new(params),
+            recent: (recent.start_ts(), recent.end_ts()),
+            tenants: FxHashMap::default(),
+            revenue_ranges: FxHashMap::default(),
+            cost_ranges: FxHashMap::default(),
+            revenue: FxHashMap::default(),
+            cost: FxHashMap::default(),
+            decisions: DecisionAcc::new(keep),
+            health: HealthRollup::default(),
         }
-        tenants.entry(e.tenant).or_default()[e.kind() as usize] += 1;
+    }
+
+    pub fn add(&mut self, e: &Event, strings: &Interner) {
+        self.overview(e);
         match &e.details {
-            Details::Revenue(r) => *revenue.entry(r.impact).or_default() += 1,
-            Details::Cost(c) => *cost.entry(c.savings).or_default() += 1,
+            Details::Revenue(r) => {
+                if let Some(acc) = self.group(e, r.category, true) {
+                    *acc.ranges.entry(r.impact).or_default() += 1;
+                    *acc.labels.entry(r.signal).or_default() += 1;
+                    *acc.labels2.entry(r.follow_up).or_default() += 1;
+                    *acc.priorities.entry(r.priority).or_default() += 1;
+                }
+            }
+            Details::Cost(c) => {
+                if let Some(acc) = self.group(e, c.optimization, false) {
+                    *acc.ranges.entry(c.savings).or_default() += 1;
+                    *acc.labels.entry(c.vendor).or_default() += 1;
+                    *acc.labels2.entry(c.feasibility).or_default() += 1;
+                    *acc.flags.entry(c.review_required).or_default() += 1;
+                }
+            }
+            Details::Decision(d) => {
+                let (today, zone, window) = (self.today, self.zone, self.window);
+                if e.at != i64::MIN && e.at >= self.since.decisions {
+                    self.decisions.add(e, d, strings, (today, zone, &window));
+                }
+            }
+        }
+        self.health(e);
+    }
+
+    fn overview(&mut self, e: &Event) {
+        if e.at < self.recent.0 || e.at >= self.recent.1 {
+            return;
+        }
+        self.tenants.entry(e.tenant).or_default()[e.kind() as usize] += 1;
+        match &e.details {
+            Details::Revenue(r) => *self.revenue_ranges.entry(r.impact).or_default() += 1,
+            Details::Cost(c) => *self.cost_ranges.entry(c.savings).or_default() += 1,
             Details::Decision(_) => {}
         }
     }
-    OverviewRollup {
-        tenants: tenants.into_iter().collect(),
-        revenue_ranges: counts(revenue),
-        cost_ranges: counts(cost),
-        subscriptions: ds.subscriptions.clone(),
-        subscriptions_left_out: 0,
+
+    /// Counts the event into its (tenant, group) series; the group's facets when it
+    /// falls in the period.
+    fn group(&mut self, e: &Event, group: Sym, revenue: bool) -> Option<&mut GroupAcc> {
+        if e.at == i64::MIN {
+            return None;
+        }
+        let groups = if revenue {
+            &mut self.revenue
+        } else {
+            &mut self.cost
+        };
+        let acc = groups.entry((e.tenant, group)).or_default();
+        acc.row.last_seen = acc.row.last_seen.max(e.at);
+        acc.row
+            .series
+            .count(e.at, &self.axis, &self.window)
+            .then_some(acc)
+    }
+
+    /// Data health of the events since its cut (see `scan.rs`). An event a file gave
+    /// no time is still counted: it cannot be placed before the cut, and PostHog
+    /// stamps such an event with its arrival.
+    fn health(&mut self, e: &Event) {
+        if e.at != i64::MIN && e.at < self.since.health {
+            return;
+        }
+        let k = &mut self.health.kinds[e.kind() as usize];
+        k.total += 1;
+        if e.conforms() {
+            k.conforming += 1;
+            return;
+        }
+        for bit in 0..16 {
+            k.missing[bit] += u64::from(e.missing >> bit & 1);
+            k.invalid[bit] += u64::from(e.invalid >> bit & 1);
+        }
+    }
+
+    /// The rollups, with what the source said of its reading and its subscriptions.
+    pub fn finish(self, ds: &Dataset) -> Rollups {
+        Rollups {
+            overview: OverviewRollup {
+                tenants: self.tenants.into_iter().collect(),
+                revenue_ranges: counts(self.revenue_ranges),
+                cost_ranges: counts(self.cost_ranges),
+                subscriptions: ds.subscriptions.clone(),
+                subscriptions_left_out: 0,
+            },
+            revenue: groups(self.revenue),
+            cost: groups(self.cost),
+            decisions: self.decisions.finish(self.since.decisions),
+            health: HealthRollup {
+                ingest: Some(ds.ingest.clone()),
+                ..self.health
+            },
+            // The rules' rollup is made where they run (`crate::refresh::rules`), not
+            // each time the period changes.
+            alerts: Default::default(),
+        }
     }
 }
 
@@ -86,29 +205,7 @@ impl GroupAcc {
     }
 }
 
-/// Groups events by (tenant, group), counting each into the series and, when it falls
-/// in the period, handing it to `facets`.
-fn grouped(
-    ds: &Dataset,
-    axis: &MonthAxis,
-    window: &Window,
-    key: impl Fn(&Details) -> Option<Sym>,
-    facets: impl Fn(&Details, &mut GroupAcc),
-) -> GroupsRollup {
-    let mut groups: FxHashMap<(Sym, Sym), GroupAcc> = FxHashMap::default();
-    for e in &ds.events {
-        let Some(group) = key(&e.details) else {
-            continue;
-        };
-        if e.at == i64::MIN {
-            continue;
-        }
-        let acc = groups.entry((e.tenant, group)).or_default();
-        acc.row.last_seen = acc.row.last_seen.max(e.at);
-        if acc.row.series.count(e.at, axis, window) {
-            facets(&e.details, acc);
-        }
-    }
+fn groups(groups: FxHashMap<(Sym, Sym), GroupAcc>) -> GroupsRollup {
     GroupsRollup {
         groups: groups
             .into_iter()
@@ -122,72 +219,39 @@ fn grouped(
     }
 }
 
-pub fn revenue(ds: &Dataset, axis: &MonthAxis, window: &Window) -> GroupsRollup {
-    grouped(
-        ds,
-        axis,
-        window,
-        |d| match d {
-            Details::Revenue(r) => Some(r.category),
-            _ => None,
-        },
-        |d, acc| {
-            if let Details::Revenue(r) = d {
-                *acc.ranges.entry(r.impact).or_default() += 1;
-                *acc.labels.entry(r.signal).or_default() += 1;
-                *acc.labels2.entry(r.follow_up).or_default() += 1;
-                *acc.priorities.entry(r.priority).or_default() += 1;
-            }
-        },
-    )
+/// The decision log: totals, reviews due, per-tenant counts and the rows kept.
+struct DecisionAcc {
+    keep: Keep,
+    timeframes: FxHashMap<Sym, Option<ReviewTimeframe>>,
+    out: DecisionRollup,
+    tenants: FxHashMap<Sym, TenantAcc>,
+    /// Each row with its place among the decisions read, which breaks the log's ties.
+    rows: Vec<(DecisionEntry, u64)>,
+    /// Rows kept because their review is due this month, whatever their age.
+    due: Vec<(DecisionEntry, u64)>,
+    read: u64,
 }
 
-pub fn cost(ds: &Dataset, axis: &MonthAxis, window: &Window) -> GroupsRollup {
-    grouped(
-        ds,
-        axis,
-        window,
-        |d| match d {
-            Details::Cost(c) => Some(c.optimization),
-            _ => None,
-        },
-        |d, acc| {
-            if let Details::Cost(c) = d {
-                *acc.ranges.entry(c.savings).or_default() += 1;
-                *acc.labels.entry(c.vendor).or_default() += 1;
-                *acc.labels2.entry(c.feasibility).or_default() += 1;
-                *acc.flags.entry(c.review_required).or_default() += 1;
-            }
-        },
-    )
-}
-
-/// The decisions made since `since` (see `scan.rs`).
-pub fn decisions(
-    ds: &Dataset,
-    params: &EngineParams,
-    window: &Window,
-    since: i64,
-) -> DecisionRollup {
-    let (today, zone) = (params.today, params.zone);
-    let mut timeframes: FxHashMap<Sym, Option<ReviewTimeframe>> = FxHashMap::default();
-    let mut out = DecisionRollup::default();
-    let mut tenants: FxHashMap<Sym, TenantAcc> = FxHashMap::default();
-    // Counted first, so the rows are held once at their size: growing them by
-    // doubling held half again as much, with every event, at the peak of a report.
-    let count = ds
-        .events
-        .iter()
-        .filter(|e| matches!(e.details, Details::Decision(_)) && e.at != i64::MIN && e.at >= since)
-        .count();
-    let mut rows: Vec<(DecisionEntry, usize)> = Vec::with_capacity(count);
-    for (i, e) in ds.events.iter().enumerate() {
-        let Details::Decision(d) = &e.details else {
-            continue;
-        };
-        if e.at == i64::MIN || e.at < since {
-            continue;
+impl DecisionAcc {
+    fn new(keep: Keep) -> DecisionAcc {
+        DecisionAcc {
+            keep,
+            timeframes: FxHashMap::default(),
+            out: DecisionRollup::default(),
+            tenants: FxHashMap::default(),
+            rows: Vec::new(),
+            due: Vec::new(),
+            read: 0,
         }
+    }
+
+    fn add(
+        &mut self,
+        e: &Event,
+        d: &crate::domain::DecisionDetails,
+        strings: &Interner,
+        (today, zone, window): (NaiveDate, Zone, &Window),
+    ) {
         let entry = DecisionEntry {
             at: e.at,
             uuid: e.uuid,
@@ -200,37 +264,67 @@ pub fn decisions(
             follow_up: d.follow_up,
             tracked: e.tracked_date(),
         };
-        let tf = *timeframes
+        let tf = *self
+            .timeframes
             .entry(d.timeframe)
-            .or_insert_with(|| ReviewTimeframe::parse(ds.resolve(d.timeframe)));
-        let t = tenants.entry(e.tenant).or_default();
-        out.total += 1;
-        if status_of(next_review(&entry, tf, zone), today) == ReviewStatus::DueThisMonth {
-            out.due_this_month += 1;
+            .or_insert_with(|| ReviewTimeframe::parse(strings.resolve(d.timeframe)));
+        let t = self.tenants.entry(e.tenant).or_default();
+        self.out.total += 1;
+        let due = status_of(next_review(&entry, tf, zone), today) == ReviewStatus::DueThisMonth;
+        if due {
+            self.out.due_this_month += 1;
             t.due += 1;
         }
         if window.current(e.at) {
-            out.in_period += 1;
+            self.out.in_period += 1;
             t.in_period += 1;
             *t.categories.entry(d.category).or_default() += 1;
             *t.levels.entry(d.maker_level).or_default() += 1;
         }
-        rows.push((entry, i));
+        let row = (entry, self.read);
+        self.read += 1;
+        match self.keep {
+            Keep::All => self.rows.push(row),
+            Keep::Newest(_) if due => self.due.push(row),
+            Keep::Newest(n) => {
+                self.rows.push(row);
+                // Cut back to the newest `n` now and then: amortised, the log costs
+                // twice `n` rows however many decisions the file holds.
+                if self.rows.len() > n.saturating_mul(2).max(1024) {
+                    newest_first(&mut self.rows);
+                    self.rows.truncate(n);
+                }
+            }
+        }
     }
-    out.since = since;
-    rows.sort_by(|(a, i), (b, j)| order(a, b).then(i.cmp(j)));
-    out.rows = rows.into_iter().map(|(e, _)| e).collect();
-    out.tenants = tenants
-        .into_iter()
-        .map(|(tenant, t)| TenantDecisions {
-            tenant,
-            in_period: t.in_period,
-            due_this_month: t.due,
-            categories: counts(t.categories),
-            levels: counts(t.levels),
-        })
-        .collect();
-    out
+
+    fn finish(mut self, since: i64) -> DecisionRollup {
+        if let Keep::Newest(n) = self.keep {
+            newest_first(&mut self.rows);
+            self.rows.truncate(n);
+            self.rows.append(&mut self.due);
+        }
+        newest_first(&mut self.rows);
+        let mut out = self.out;
+        out.since = since;
+        out.rows = self.rows.into_iter().map(|(e, _)| e).collect();
+        out.tenants = self
+            .tenants
+            .into_iter()
+            .map(|(tenant, t)| TenantDecisions {
+                tenant,
+                in_period: t.in_period,
+                due_this_month: t.due,
+                categories: counts(t.categories),
+                levels: counts(t.levels),
+            })
+            .collect();
+        out
+    }
+}
+
+fn newest_first(rows: &mut [(DecisionEntry, u64)]) {
+    rows.sort_unstable_by(|(a, i), (b, j)| order(a, b).then(i.cmp(j)));
 }
 
 /// The decision log's order, which PostHog's pages follow too: newest first, then the
@@ -245,32 +339,6 @@ struct TenantAcc {
     due: u32,
     categories: FxHashMap<Sym, u32>,
     levels: FxHashMap<Sym, u32>,
-}
-
-/// Data health of the events since `since` (see `scan.rs`). An event a file gave no
-/// time is still counted: it cannot be placed before the cut, and PostHog stamps such
-/// an event with its arrival.
-pub fn health(ds: &Dataset, since: i64) -> HealthRollup {
-    let mut out = HealthRollup {
-        ingest: Some(ds.ingest.clone()),
-        ..HealthRollup::default()
-    };
-    for e in &ds.events {
-        if e.at != i64::MIN && e.at < since {
-            continue;
-        }
-        let k = &mut out.kinds[e.kind() as usize];
-        k.total += 1;
-        if e.conforms() {
-            k.conforming += 1;
-            continue;
-        }
-        for bit in 0..16 {
-            k.missing[bit] += u64::from(e.missing >> bit & 1);
-            k.invalid[bit] += u64::from(e.invalid >> bit & 1);
-        }
-    }
-    out
 }
 
 impl KindCounts {

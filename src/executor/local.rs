@@ -5,9 +5,12 @@
 
 use super::Answer;
 use crate::domain::Dataset;
+use crate::engine::alerts::local::{AlertFold, EvidenceFold};
 use crate::engine::alerts::rollup::Windows;
-use crate::engine::alerts::{EvidenceEvent, rules::Key};
-use crate::engine::{EngineParams, local};
+use crate::engine::alerts::{AlertCandidate, AlertConfig, EvidenceEvent, rules, rules::Key};
+use crate::engine::followups::FollowUpCandidate;
+use crate::engine::local::{Keep, PaneFold};
+use crate::engine::{EngineParams, Views, local};
 use crate::posthog::client::Freshness;
 use crate::posthog::queries::{Part, PartRollup};
 use crate::source::{LoadOptions, Source, SourceError, ingest};
@@ -102,4 +105,53 @@ pub fn evidence(ds: &Dataset, params: &EngineParams, key: Key, per: usize) -> Ve
     crate::engine::alerts::local::evidence_upto(ds, &w, &[key], per)
         .remove(&key)
         .unwrap_or_default()
+}
+
+/// What a command asks of a source it reads once: the panes for one period (keeping
+/// the decision rows `Keep` says) and the alert rules with their evidence.
+pub struct Asked<'c> {
+    pub panes: Option<Keep>,
+    pub rules: Option<&'c AlertConfig>,
+}
+
+/// What the rules raised.
+pub type RulesRaised = (Vec<AlertCandidate>, Vec<FollowUpCandidate>);
+
+/// Reads `source` once and answers what was asked, folding each event into the
+/// rollups (and the evidence of every alert the rules might raise) as it is read: a
+/// file's events are never held, so ten million take what ten thousand do.
+pub fn fold(
+    source: &dyn Source,
+    opts: &LoadOptions,
+    params: &EngineParams,
+    asked: Asked,
+) -> Result<(Dataset, Option<Views>, Option<RulesRaised>), SourceError> {
+    let w = Windows::new(params.today, params.zone);
+    let mut panes = asked.panes.map(|keep| PaneFold::new(params, keep));
+    let mut rules = asked.rules.map(|_| {
+        (
+            AlertFold::new(&w),
+            EvidenceFold::new(&w, None, crate::engine::alerts::EVIDENCE_EVENTS),
+        )
+    });
+    let ds = source.fold(opts, &mut |e, strings| {
+        if let Some(p) = panes.as_mut() {
+            p.add(e, strings);
+        }
+        if let Some((counts, evidence)) = rules.as_mut() {
+            counts.add(e, strings);
+            evidence.add(e, strings);
+        }
+    })?;
+    let views = panes.map(|p| crate::engine::build(&p.finish(&ds), &ds.strings, params));
+    let raised = rules.zip(asked.rules).map(|((counts, evidence), cfg)| {
+        let r = counts.finish(&ds.custom);
+        let fired = rules::evaluate(&r, &ds.strings, &w, params.dead_band, cfg);
+        let keys: Vec<Key> = fired.iter().map(|f| f.key).collect();
+        let events = evidence.finish(&ds.strings, &ds.custom, &keys);
+        let alerts = crate::engine::alerts::with_evidence(fired, events);
+        let followups = crate::engine::followups::from_rollup(&r, &ds.strings, &w);
+        (alerts, followups)
+    });
+    Ok((ds, views, raised))
 }

@@ -17,6 +17,12 @@ use std::sync::Arc;
 
 pub mod local;
 
+use crate::engine::local::Keep;
+
+/// The decision rows a review keeps beyond those due this month (the only ones it
+/// prints): the newest, as the JSON report's default shows.
+const REVIEW_ROWS: usize = 500;
+
 /// One part's answer as a worker reports it to the cockpit.
 #[derive(Debug)]
 pub enum Answer {
@@ -98,8 +104,12 @@ impl Executor {
     ) -> Result<(Dataset, Views, EngineParams), ExecError> {
         match self {
             Executor::Local(src) => {
-                let ds = src.load(opts)?;
-                let views = engine::compute(&ds, params);
+                let asked = local::Asked {
+                    panes: Some(Keep::Newest(decision_rows)),
+                    rules: None,
+                };
+                let (ds, views, _) = local::fold(src.as_ref(), opts, params, asked)?;
+                let views = views.unwrap_or_else(|| engine::compute(&ds, params));
                 Ok((ds, views, *params))
             }
             Executor::PostHog(project) => {
@@ -122,9 +132,13 @@ impl Executor {
     ) -> Result<(Dataset, Views, EngineParams, Raised), ExecError> {
         match self {
             Executor::Local(src) => {
-                let ds = src.load(opts)?;
-                let views = engine::compute(&ds, params);
-                let (alerts, followups) = crate::refresh::rules(&ds, params, cfg);
+                let asked = local::Asked {
+                    panes: Some(Keep::Newest(REVIEW_ROWS)),
+                    rules: Some(cfg),
+                };
+                let (ds, views, raised) = local::fold(src.as_ref(), opts, params, asked)?;
+                let views = views.unwrap_or_else(|| engine::compute(&ds, params));
+                let (alerts, followups) = raised.unwrap_or_default();
                 let raised = Raised {
                     alerts,
                     followups,
@@ -149,8 +163,12 @@ impl Executor {
     ) -> Result<Raised, ExecError> {
         match self {
             Executor::Local(src) => {
-                let ds = src.load(opts)?;
-                let (alerts, followups) = crate::refresh::rules(&ds, params, cfg);
+                let asked = local::Asked {
+                    panes: None,
+                    rules: Some(cfg),
+                };
+                let (_, _, raised) = local::fold(src.as_ref(), opts, params, asked)?;
+                let (alerts, followups) = raised.unwrap_or_default();
                 Ok(Raised {
                     alerts,
                     followups,
@@ -169,3 +187,6 @@ impl Executor {
         }
     }
 }
+
+#[cfg(test)]
+mod fold_tests;

@@ -52,7 +52,7 @@ pub fn read_events_watching<R: Read>(
     workers: usize,
     watch: &[String],
 ) -> io::Result<Parsed> {
-    read_in_chunks(reader, (workers, CHUNK), watch, 0)
+    read_in_chunks(reader, (workers, CHUNK), watch, Keeping::All { room: 0 })
 }
 
 /// Like [`read_events_watching`], for a file of `bytes` bytes: the events' room is
@@ -65,7 +65,33 @@ pub fn read_file_events<R: Read>(
     watch: &[String],
     bytes: u64,
 ) -> io::Result<Parsed> {
-    read_in_chunks(reader, (workers, CHUNK), watch, bytes)
+    let room = usize::try_from(bytes / MIN_EVENT_BYTES).unwrap_or(0);
+    read_in_chunks(reader, (workers, CHUNK), watch, Keeping::All { room })
+}
+
+/// Reads the events of `reader` as [`read_file_events`] does, handing each to `sink`
+/// in file order, once (retries dropped), without holding any: memory grows with
+/// tenants and distinct values, not with the file. The strings given with each event
+/// are those its symbols name, and are returned in [`Parsed::strings`]; `events` is
+/// empty.
+pub fn fold_events<R: Read>(
+    reader: R,
+    workers: usize,
+    watch: &[String],
+    sink: &mut Sink<'_>,
+) -> io::Result<Parsed> {
+    read_in_chunks(reader, (workers, CHUNK), watch, Keeping::Fold(sink))
+}
+
+/// What a fold is handed each event with: the strings its symbols name.
+pub type Sink<'a> = dyn FnMut(&Event, &Interner) + Send + 'a;
+
+/// What the merger does with each chunk's events, in file order.
+enum Keeping<'s> {
+    /// Hold every event, in room reserved for `room` of them.
+    All { room: usize },
+    /// Hand each to the sink once, holding none.
+    Fold(&'s mut Sink<'s>),
 }
 
 /// The reader with chunks of `chunk` bytes (tests cut a small file in many).
@@ -73,7 +99,7 @@ fn read_in_chunks<R: Read>(
     reader: R,
     (workers, chunk): (usize, usize),
     watch: &[String],
-    bytes: u64,
+    keeping: Keeping,
 ) -> io::Result<Parsed> {
     let workers = workers.max(1);
     let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(workers);
@@ -86,8 +112,7 @@ fn read_in_chunks<R: Read>(
             scope.spawn(move || parse_worker(&rx, &tx, watch));
         }
         drop(result_tx);
-        let room = usize::try_from(bytes / MIN_EVENT_BYTES).unwrap_or(0);
-        let merger = scope.spawn(move || merge_in_order(result_rx, room));
+        let merger = scope.spawn(move || merge_in_order(result_rx, keeping));
         let reader_stats = split_chunks(reader, chunk_tx, chunk);
         (reader_stats, merger.join())
     });
@@ -309,12 +334,16 @@ fn read_full<R: Read>(reader: &mut R, buf: &mut Vec<u8>, want: usize) -> io::Res
 
 /// Appends chunk results in file order as they arrive, holding back only those that
 /// overtook an earlier chunk.
-fn merge_in_order(rx: Receiver<ChunkResult>, room: usize) -> Parsed {
+fn merge_in_order(rx: Receiver<ChunkResult>, mut keeping: Keeping) -> Parsed {
     let mut strings = Interner::default();
     let mut events = Vec::new();
-    // Asked, not demanded: where the system will not lend that much address space,
-    // the room grows as the events come, as it always did.
-    let _ = events.try_reserve_exact(room);
+    let mut seen = repeats::Seen::default();
+    let mut repeated = 0;
+    if let Keeping::All { room } = keeping {
+        // Asked, not demanded: where the system will not lend that much address
+        // space, the room grows as the events come, as it always did.
+        let _ = events.try_reserve_exact(room);
+    }
     let mut stats = IngestStats::default();
     let mut custom = Vec::new();
     let mut waiting: BTreeMap<usize, ChunkResult> = BTreeMap::new();
@@ -326,10 +355,22 @@ fn merge_in_order(rx: Receiver<ChunkResult>, room: usize) -> Parsed {
             remap_custom(&mut c, &map);
             c
         }));
-        events.extend(r.events.into_iter().map(|mut e| {
+        let remapped = r.events.into_iter().map(|mut e| {
             remap(&mut e, &map);
             e
-        }));
+        });
+        match &mut keeping {
+            Keeping::All { .. } => events.extend(remapped),
+            Keeping::Fold(sink) => {
+                for e in remapped {
+                    if seen.first(&e) {
+                        sink(&e, &strings);
+                    } else {
+                        repeated += 1;
+                    }
+                }
+            }
+        }
     };
     for result in rx {
         waiting.insert(result.index, result);
@@ -342,49 +383,16 @@ fn merge_in_order(rx: Receiver<ChunkResult>, room: usize) -> Parsed {
     for r in waiting.into_values() {
         absorb(r);
     }
-    stats.repeated = drop_repeats(&mut events);
+    stats.repeated = match keeping {
+        Keeping::All { .. } => repeats::drop_repeats(&mut events),
+        Keeping::Fold(_) => repeated,
+    };
     Parsed {
         events,
         strings,
         stats,
         custom,
     }
-}
-
-/// Drops the later copies of an event sent twice under one uuid (an SDK that retried),
-/// as PostHog does once its table merges; returns how many. Events without a uuid
-/// cannot be told apart and all count. An event is known by a 64-bit hash of uuid and
-/// kind (two uuids sharing one: about 3 in 10^8 at a million events).
-///
-/// Memory is what this is about: it runs when every event is held, so it is the peak
-/// of a read. A set of every hash took 18 MB at a million events; instead the hashes'
-/// low 32 bits are sorted (4 MB), and only hashes whose low half is seen twice, a
-/// repeat or one of some hundred chance pairs, are told apart with a set.
-fn drop_repeats(events: &mut Vec<Event>) -> u64 {
-    use std::hash::BuildHasher;
-    let hasher = rustc_hash::FxBuildHasher;
-    let key = |e: &Event| (e.uuid != [0; 16]).then(|| hasher.hash_one((e.uuid, e.kind() as u8)));
-    let mut halves: Vec<u32> = events
-        .iter()
-        .filter_map(|e| key(e).map(|h| h as u32))
-        .collect();
-    halves.sort_unstable();
-    let suspects: rustc_hash::FxHashSet<u32> = halves
-        .windows(2)
-        .filter(|w| w[0] == w[1])
-        .map(|w| w[0])
-        .collect();
-    drop(halves);
-    if suspects.is_empty() {
-        return 0;
-    }
-    let mut seen = rustc_hash::FxHashSet::default();
-    let before = events.len();
-    events.retain(|e| match key(e) {
-        Some(h) if suspects.contains(&(h as u32)) => seen.insert(h),
-        _ => true,
-    });
-    (before - events.len()) as u64
 }
 
 /// Reads a subscriptions table from JSON Lines. A row that cannot be read — not UTF-8,
@@ -425,6 +433,8 @@ pub fn read_subscriptions<R: io::BufRead>(
     *strings = ing.strings;
     Ok((rows, bad))
 }
+
+pub mod repeats;
 
 #[cfg(test)]
 mod props;

@@ -121,6 +121,18 @@ impl LoadOptions {
 pub trait Source: Send + Sync {
     fn origin(&self) -> Origin;
     fn load(&self, opts: &LoadOptions) -> Result<Dataset, SourceError>;
+
+    /// Hands each event to `sink` (in order, once) and returns the dataset without
+    /// them: for a command that reads a source once, so a large file is never held.
+    /// By default the events are loaded, handed over and let go.
+    fn fold(&self, opts: &LoadOptions, sink: &mut jsonl::Sink<'_>) -> Result<Dataset, SourceError> {
+        let mut ds = self.load(opts)?;
+        for e in &ds.events {
+            sink(e, &ds.strings);
+        }
+        ds.events = Vec::new();
+        Ok(ds)
+    }
 }
 
 pub struct DemoSource;
@@ -162,6 +174,21 @@ impl Source for FileSource {
     }
 
     fn load(&self, opts: &LoadOptions) -> Result<Dataset, SourceError> {
+        self.read(opts, None)
+    }
+
+    fn fold(&self, opts: &LoadOptions, sink: &mut jsonl::Sink<'_>) -> Result<Dataset, SourceError> {
+        self.read(opts, Some(sink))
+    }
+}
+
+impl FileSource {
+    /// Reads the file, holding its events or, given a sink, handing them to it.
+    fn read(
+        &self,
+        opts: &LoadOptions,
+        sink: Option<&mut jsonl::Sink<'_>>,
+    ) -> Result<Dataset, SourceError> {
         let io_err = |path: &Path| {
             let path = shown(path);
             move |source| SourceError::Io { path, source }
@@ -174,8 +201,11 @@ impl Source for FileSource {
             opts.workers
         };
         let bytes = file.metadata().map_or(0, |m| m.len());
-        let parsed = jsonl::read_file_events(file, workers, &opts.watch, bytes)
-            .map_err(io_err(&self.path))?;
+        let parsed = match sink {
+            Some(sink) => jsonl::fold_events(file, workers, &opts.watch, sink),
+            None => jsonl::read_file_events(file, workers, &opts.watch, bytes),
+        }
+        .map_err(io_err(&self.path))?;
         let mut strings = parsed.strings;
         let sub_path = self
             .subscriptions

@@ -7,28 +7,56 @@ use super::rules::Key;
 use super::{EVIDENCE_EVENTS, EvidenceEvent, Rule};
 use crate::domain::period::first_of_month;
 use crate::domain::values::ReviewTimeframe;
-use crate::domain::{Dataset, Details, Event, EventKind, Priority, Sym, Zone};
+use crate::domain::{
+    CustomEvent, Dataset, Details, Event, EventKind, Interner, Priority, Sym, Zone,
+};
 use crate::engine::rollup::bump;
 use chrono::Datelike;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Every count the rules read, in one pass over the events.
 pub fn rollup(ds: &Dataset, w: &Windows) -> AlertRollup {
-    let mut revenue: FxHashMap<(Win, Sym, Sym), RevenueCell> = FxHashMap::default();
-    let mut cost: FxHashMap<CostKey, CostCell> = FxHashMap::default();
-    let mut decisions: FxHashMap<(Win, Sym, Sym), u32> = FxHashMap::default();
-    let mut due: FxHashMap<Due, DueCell> = FxHashMap::default();
-    let mut timeframes: FxHashMap<Sym, Option<ReviewTimeframe>> = FxHashMap::default();
-    let (due_from, due_to) = w.due_span();
-    let reach = crate::engine::scan::decision_reach(w.today, w.zone);
+    let mut fold = AlertFold::new(w);
     for e in &ds.events {
+        fold.add(e, &ds.strings);
+    }
+    fold.finish(&ds.custom)
+}
+
+/// The rules' counts, one event at a time: over a dataset in memory, or as a file is
+/// read without holding its events.
+pub struct AlertFold {
+    w: Windows,
+    reach: i64,
+    revenue: FxHashMap<(Win, Sym, Sym), RevenueCell>,
+    cost: FxHashMap<CostKey, CostCell>,
+    decisions: FxHashMap<(Win, Sym, Sym), u32>,
+    due: FxHashMap<Due, DueCell>,
+    timeframes: FxHashMap<Sym, Option<ReviewTimeframe>>,
+}
+
+impl AlertFold {
+    pub fn new(w: &Windows) -> AlertFold {
+        AlertFold {
+            w: w.clone(),
+            reach: crate::engine::scan::decision_reach(w.today, w.zone),
+            revenue: FxHashMap::default(),
+            cost: FxHashMap::default(),
+            decisions: FxHashMap::default(),
+            due: FxHashMap::default(),
+            timeframes: FxHashMap::default(),
+        }
+    }
+
+    pub fn add(&mut self, e: &Event, strings: &Interner) {
+        let w = &self.w;
         if e.at == i64::MIN {
-            continue;
+            return;
         }
         match &e.details {
             Details::Revenue(r) => {
                 for win in w.of(e.at) {
-                    let c = revenue.entry((win, e.tenant, r.category)).or_default();
+                    let c = self.revenue.entry((win, e.tenant, r.category)).or_default();
                     c.count += 1;
                     if let Some(d) = w.zone.date_of(e.at) {
                         c.months[(d.month0() % 3) as usize] += 1;
@@ -43,7 +71,7 @@ pub fn rollup(ds: &Dataset, w: &Windows) -> AlertRollup {
             Details::Cost(k) => {
                 for win in w.of(e.at) {
                     let key = (win, e.tenant, k.optimization, k.review_required);
-                    let c = cost.entry(key).or_default();
+                    let c = self.cost.entry(key).or_default();
                     c.count += 1;
                     if win.is_reviewed() {
                         bump(&mut c.savings, k.savings, 1);
@@ -53,18 +81,23 @@ pub fn rollup(ds: &Dataset, w: &Windows) -> AlertRollup {
             }
             Details::Decision(d) => {
                 for win in w.of(e.at) {
-                    *decisions.entry((win, e.tenant, d.category)).or_default() += 1;
+                    *self
+                        .decisions
+                        .entry((win, e.tenant, d.category))
+                        .or_default() += 1;
                 }
-                if e.at < reach {
-                    continue;
+                if e.at < self.reach {
+                    return;
                 }
-                let tf = *timeframes
+                let tf = *self
+                    .timeframes
                     .entry(d.timeframe)
-                    .or_insert_with(|| ReviewTimeframe::parse(ds.resolve(d.timeframe)));
+                    .or_insert_with(|| ReviewTimeframe::parse(strings.resolve(d.timeframe)));
                 let made = e.tracked_date().or_else(|| w.zone.date_of(e.at));
                 let Some(review) = made.zip(tf).and_then(|(m, tf)| tf.after(m)) else {
-                    continue;
+                    return;
                 };
+                let (due_from, due_to) = w.due_span();
                 if review >= due_from && review < due_to {
                     let key = Due {
                         tenant: e.tenant,
@@ -74,87 +107,33 @@ pub fn rollup(ds: &Dataset, w: &Windows) -> AlertRollup {
                         follow_up: d.follow_up,
                     };
                     let cell = DueCell::one(review, w.today);
-                    due.entry(key).and_modify(|c| c.add(cell)).or_insert(cell);
+                    self.due
+                        .entry(key)
+                        .and_modify(|c| c.add(cell))
+                        .or_insert(cell);
                 }
             }
         }
     }
-    let mut custom: FxHashMap<(Win, Sym, Sym), u32> = FxHashMap::default();
-    for c in &ds.custom {
-        for win in w.of(c.at) {
-            *custom.entry((win, c.tenant, c.name)).or_default() += 1;
-        }
-    }
-    AlertRollup {
-        revenue: revenue.into_iter().collect(),
-        cost: cost.into_iter().collect(),
-        decisions: decisions.into_iter().collect(),
-        due: due.into_iter().collect(),
-        due_unchecked: 0,
-        custom: custom.into_iter().collect(),
-        ..AlertRollup::default()
-    }
-}
 
-/// The keys an event is evidence for, given the rule's own filters.
-fn keys_of(ds: &Dataset, w: &Windows, e: &Event, out: &mut Vec<Key>) {
-    let key = |rule, win, tenant, subject| Key {
-        rule,
-        win,
-        tenant,
-        subject,
-    };
-    for win in w.of(e.at) {
-        let month = Win::MONTHS.contains(&win);
-        let quarter = Win::QUARTERS.contains(&win);
-        match &e.details {
-            Details::Revenue(r) => {
-                let deliverability = ds
-                    .resolve(r.category)
-                    .to_ascii_lowercase()
-                    .contains("deliverability");
-                if month && deliverability {
-                    out.push(key(Rule::DeliverabilityTrend, win, Some(e.tenant), None));
-                }
-                if quarter {
-                    out.push(key(Rule::RevenuePattern, win, Some(e.tenant), None));
-                }
-            }
-            Details::Cost(c) => {
-                if month && c.review_required == Some(true) {
-                    let subject = Some(c.optimization);
-                    out.push(key(Rule::CostOpportunity, win, Some(e.tenant), subject));
-                }
-                if quarter {
-                    out.push(key(Rule::CostRoi, win, Some(e.tenant), None));
-                    if !c.vendor.is_empty() {
-                        out.push(key(Rule::VendorTrend, win, None, Some(c.vendor)));
-                    }
-                }
-            }
-            Details::Decision(_) => {
-                if quarter {
-                    out.push(key(Rule::PlanningInsight, win, Some(e.tenant), None));
-                }
+    /// The rollup, with the watched custom events counted.
+    pub fn finish(self, custom_events: &[CustomEvent]) -> AlertRollup {
+        let mut custom: FxHashMap<(Win, Sym, Sym), u32> = FxHashMap::default();
+        for c in custom_events {
+            for win in self.w.of(c.at) {
+                *custom.entry((win, c.tenant, c.name)).or_default() += 1;
             }
         }
+        AlertRollup {
+            revenue: self.revenue.into_iter().collect(),
+            cost: self.cost.into_iter().collect(),
+            decisions: self.decisions.into_iter().collect(),
+            due: self.due.into_iter().collect(),
+            due_unchecked: 0,
+            custom: custom.into_iter().collect(),
+            ..AlertRollup::default()
+        }
     }
-}
-
-/// The month a decision's review falls due in, when it is one the rules look at.
-fn due_month(ds: &Dataset, w: &Windows, e: &Event) -> Option<Win> {
-    let Details::Decision(d) = &e.details else {
-        return None;
-    };
-    if e.at < crate::engine::scan::decision_reach(w.today, w.zone) {
-        return None;
-    }
-    let made = e.tracked_date().or_else(|| w.zone.date_of(e.at))?;
-    let review = ReviewTimeframe::parse(ds.resolve(d.timeframe))?.after(made)?;
-    Win::MONTHS.into_iter().find(|m| {
-        let start = w.period(*m).start;
-        review >= start && review < crate::domain::values::next_month_start(start)
-    })
 }
 
 /// The evidence events of each key asked for: the newest [`EVIDENCE_EVENTS`], in one
@@ -170,59 +149,184 @@ pub fn evidence_upto(
     keys: &[Key],
     per: usize,
 ) -> FxHashMap<Key, Vec<EvidenceEvent>> {
-    let wanted: rustc_hash::FxHashSet<Key> = keys.iter().copied().collect();
-    let mut found: FxHashMap<Key, Vec<&Event>> = FxHashMap::default();
-    let mut scratch = Vec::new();
+    let wanted: FxHashSet<Key> = keys.iter().copied().collect();
+    let mut fold = EvidenceFold::new(w, Some(wanted), per);
     for e in &ds.events {
-        if e.at == i64::MIN {
-            continue;
+        fold.add(e, &ds.strings);
+    }
+    fold.finish(&ds.strings, &ds.custom, keys)
+}
+
+/// The newest `per` events of every key (or of the keys wanted), one event at a time:
+/// a file's evidence is gathered as it is read, for whichever alerts the rules then
+/// raise, since its events are not held to be read again.
+pub struct EvidenceFold {
+    w: Windows,
+    reach: i64,
+    wanted: Option<FxHashSet<Key>>,
+    per: usize,
+    found: FxHashMap<Key, Vec<Event>>,
+    /// Whether a trend category is about deliverability, and a timeframe's reading,
+    /// once per distinct value rather than once per event.
+    deliverability: FxHashMap<Sym, bool>,
+    timeframes: FxHashMap<Sym, Option<ReviewTimeframe>>,
+    scratch: Vec<Key>,
+}
+
+impl EvidenceFold {
+    pub fn new(w: &Windows, wanted: Option<FxHashSet<Key>>, per: usize) -> EvidenceFold {
+        EvidenceFold {
+            w: w.clone(),
+            reach: crate::engine::scan::decision_reach(w.today, w.zone),
+            wanted,
+            per,
+            found: FxHashMap::default(),
+            deliverability: FxHashMap::default(),
+            timeframes: FxHashMap::default(),
+            scratch: Vec::new(),
         }
-        scratch.clear();
-        keys_of(ds, w, e, &mut scratch);
-        if let Some(m) = due_month(ds, w, e) {
-            scratch.push(Key {
+    }
+
+    pub fn add(&mut self, e: &Event, strings: &Interner) {
+        if e.at == i64::MIN {
+            return;
+        }
+        let mut keys = std::mem::take(&mut self.scratch);
+        keys.clear();
+        self.keys_of(e, strings, &mut keys);
+        if let Some(m) = self.due_month(e, strings) {
+            keys.push(Key {
                 rule: Rule::DecisionReviewDue,
                 win: m,
                 tenant: Some(e.tenant),
                 subject: None,
             });
         }
-        for k in &scratch {
-            if wanted.contains(k) {
-                found.entry(*k).or_default().push(e);
+        for k in &keys {
+            if self.wanted.as_ref().is_some_and(|w| !w.contains(k)) {
+                continue;
+            }
+            let events = self.found.entry(*k).or_default();
+            events.push(*e);
+            // Cut back to the newest `per` now and then (a stable sort keeps file
+            // order among equals, so the cut keeps what sorting all would).
+            if events.len() >= self.per.saturating_mul(2).max(64) {
+                newest_first(events);
+                events.truncate(self.per);
+            }
+        }
+        self.scratch = keys;
+    }
+
+    /// The keys an event is evidence for, given the rule's own filters.
+    fn keys_of(&mut self, e: &Event, strings: &Interner, out: &mut Vec<Key>) {
+        let key = |rule, win, tenant, subject| Key {
+            rule,
+            win,
+            tenant,
+            subject,
+        };
+        for win in self.w.of(e.at) {
+            let month = Win::MONTHS.contains(&win);
+            let quarter = Win::QUARTERS.contains(&win);
+            match &e.details {
+                Details::Revenue(r) => {
+                    let deliverability =
+                        *self.deliverability.entry(r.category).or_insert_with(|| {
+                            strings
+                                .resolve(r.category)
+                                .to_ascii_lowercase()
+                                .contains("deliverability")
+                        });
+                    if month && deliverability {
+                        out.push(key(Rule::DeliverabilityTrend, win, Some(e.tenant), None));
+                    }
+                    if quarter {
+                        out.push(key(Rule::RevenuePattern, win, Some(e.tenant), None));
+                    }
+                }
+                Details::Cost(c) => {
+                    if month && c.review_required == Some(true) {
+                        let subject = Some(c.optimization);
+                        out.push(key(Rule::CostOpportunity, win, Some(e.tenant), subject));
+                    }
+                    if quarter {
+                        out.push(key(Rule::CostRoi, win, Some(e.tenant), None));
+                        if !c.vendor.is_empty() {
+                            out.push(key(Rule::VendorTrend, win, None, Some(c.vendor)));
+                        }
+                    }
+                }
+                Details::Decision(_) => {
+                    if quarter {
+                        out.push(key(Rule::PlanningInsight, win, Some(e.tenant), None));
+                    }
+                }
             }
         }
     }
-    let mut out: FxHashMap<Key, Vec<EvidenceEvent>> = found
-        .into_iter()
-        .map(|(k, mut events)| {
+
+    /// The month a decision's review falls due in, when it is one the rules look at.
+    fn due_month(&mut self, e: &Event, strings: &Interner) -> Option<Win> {
+        let Details::Decision(d) = &e.details else {
+            return None;
+        };
+        if e.at < self.reach {
+            return None;
+        }
+        let made = e.tracked_date().or_else(|| self.w.zone.date_of(e.at))?;
+        let tf = *self
+            .timeframes
+            .entry(d.timeframe)
+            .or_insert_with(|| ReviewTimeframe::parse(strings.resolve(d.timeframe)));
+        let review = tf?.after(made)?;
+        Win::MONTHS.into_iter().find(|m| {
+            let start = self.w.period(*m).start;
+            review >= start && review < crate::domain::values::next_month_start(start)
+        })
+    }
+
+    /// The evidence of each key in `keys`, newest first, described.
+    pub fn finish(
+        mut self,
+        strings: &Interner,
+        custom: &[CustomEvent],
+        keys: &[Key],
+    ) -> FxHashMap<Key, Vec<EvidenceEvent>> {
+        let wanted: FxHashSet<Key> = keys.iter().copied().collect();
+        let mut out: FxHashMap<Key, Vec<EvidenceEvent>> = FxHashMap::default();
+        for k in keys {
+            let Some(mut events) = self.found.remove(k) else {
+                continue;
+            };
             newest_first(&mut events);
             let shown = events
-                .into_iter()
-                .take(per)
-                .map(|e| describe(ds, w.zone, e))
+                .iter()
+                .take(self.per)
+                .map(|e| describe(strings, self.w.zone, e))
                 .collect();
-            (k, shown)
-        })
-        .collect();
-    custom_evidence(ds, w, &wanted, per, &mut out);
-    out
+            out.insert(*k, shown);
+        }
+        custom_evidence(strings, custom, &self.w, &wanted, self.per, &mut out);
+        out
+    }
 }
 
 /// Newest first; one instant's events by uuid, highest first, as PostHog orders them.
-pub fn newest_first(events: &mut [&Event]) {
+pub fn newest_first(events: &mut [Event]) {
     events.sort_by_key(|e| std::cmp::Reverse((e.at, e.uuid)));
 }
 
 fn custom_evidence(
-    ds: &Dataset,
+    strings: &Interner,
+    custom: &[CustomEvent],
     w: &Windows,
     wanted: &rustc_hash::FxHashSet<Key>,
     per: usize,
     out: &mut FxHashMap<Key, Vec<EvidenceEvent>>,
 ) {
     let mut times: FxHashMap<Key, Vec<i64>> = FxHashMap::default();
-    for c in &ds.custom {
+    for c in custom {
         for win in w.of(c.at) {
             let k = Key {
                 rule: Rule::CustomEvent,
@@ -237,7 +341,8 @@ fn custom_evidence(
     }
     for (k, mut t) in times {
         t.sort_unstable_by(|a, b| b.cmp(a));
-        let name = ds.shown(k.subject.unwrap_or(Sym::EMPTY)).to_owned();
+        let name =
+            crate::domain::dataset::shown(strings, k.subject.unwrap_or(Sym::EMPTY)).to_owned();
         let shown = t
             .iter()
             .take(per)
@@ -253,8 +358,8 @@ fn custom_evidence(
 }
 
 /// One line of evidence: what the event said.
-pub fn describe(ds: &Dataset, zone: Zone, e: &Event) -> EvidenceEvent {
-    let s = |sym| ds.shown(sym);
+pub fn describe(strings: &Interner, zone: Zone, e: &Event) -> EvidenceEvent {
+    let s = |sym| crate::domain::dataset::shown(strings, sym);
     let fields = match &e.details {
         Details::Revenue(r) => [
             s(r.signal),

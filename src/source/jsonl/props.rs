@@ -2,7 +2,8 @@
 //! properties, escapes, invalid UTF-8, CRLF, blank, truncated and non-event lines,
 //! retried uuids, watched custom events, a BOM) cut into random small chunks, the
 //! chunked, memchr-split, UTF-8-once reader gives the same dataset as reading the lines
-//! one by one with `serde_json::from_slice` and dropping retries by their uuids.
+//! one by one with `serde_json::from_slice` and dropping retries by their uuids, and
+//! so does the fold that hands each event on without holding it.
 
 use super::*;
 use crate::source::ingest::for_each_sym;
@@ -185,9 +186,18 @@ proptest! {
     #[test]
     fn the_fast_reader_reads_what_a_plain_one_reads((data, chunk, workers) in file()) {
         let watch = vec!["competitor_update".to_owned()];
-        let fast = read_in_chunks(&data[..], (workers, chunk), &watch, data.len() as u64).unwrap();
+        let room = Keeping::All { room: data.len() };
+        let fast = read_in_chunks(&data[..], (workers, chunk), &watch, room).unwrap();
         let slow = plain(&data, &watch);
         prop_assert_eq!(&fast.stats, &slow.stats);
         prop_assert_eq!(canonical(&fast), canonical(&slow));
+        // Folding, holding none: each event handed over once, in file order.
+        let mut handed = Vec::new();
+        let sink = &mut |e: &Event, _: &Interner| handed.push(*e);
+        let mut folded = read_in_chunks(&data[..], (workers, chunk), &watch, Keeping::Fold(sink)).unwrap();
+        prop_assert!(folded.events.is_empty());
+        folded.events = handed;
+        prop_assert_eq!(&folded.stats, &slow.stats);
+        prop_assert_eq!(canonical(&folded), canonical(&slow));
     }
 }
