@@ -13,6 +13,7 @@ use crate::engine::local::{Keep, PaneFold};
 use crate::engine::{EngineParams, Views, local};
 use crate::posthog::client::Freshness;
 use crate::posthog::queries::{Part, PartRollup};
+use crate::source::jsonl::Fold;
 use crate::source::{LoadOptions, Source, SourceError, ingest};
 use std::mem::take;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -117,6 +118,54 @@ pub struct Asked<'c> {
 /// What the rules raised.
 pub type RulesRaised = (Vec<AlertCandidate>, Vec<FollowUpCandidate>);
 
+/// The folds a command's read feeds.
+struct Folds<'p> {
+    params: &'p EngineParams,
+    w: Windows,
+    keep: Option<Keep>,
+    rules: bool,
+    panes: Option<PaneFold>,
+    counts: Option<(AlertFold, EvidenceFold)>,
+}
+
+impl<'p> Folds<'p> {
+    fn new(params: &'p EngineParams, asked: &Asked) -> Folds<'p> {
+        let mut f = Folds {
+            params,
+            w: Windows::new(params.today, params.zone),
+            keep: asked.panes,
+            rules: asked.rules.is_some(),
+            panes: None,
+            counts: None,
+        };
+        f.restart();
+        f
+    }
+}
+
+impl Fold for Folds<'_> {
+    fn add(&mut self, e: &crate::domain::Event, strings: &crate::domain::Interner) {
+        if let Some(p) = self.panes.as_mut() {
+            p.add(e, strings);
+        }
+        if let Some((counts, evidence)) = self.counts.as_mut() {
+            counts.add(e, strings);
+            evidence.add(e, strings);
+        }
+    }
+
+    fn restart(&mut self) {
+        self.panes = self.keep.map(|keep| PaneFold::new(self.params, keep));
+        self.counts = self.rules.then(|| {
+            let per = crate::engine::alerts::EVIDENCE_EVENTS;
+            (
+                AlertFold::new(&self.w),
+                EvidenceFold::new(&self.w, None, per),
+            )
+        });
+    }
+}
+
 /// Reads `source` once and answers what was asked, folding each event into the
 /// rollups (and the evidence of every alert the rules might raise) as it is read: a
 /// file's events are never held, so ten million take what ten thousand do.
@@ -126,32 +175,21 @@ pub fn fold(
     params: &EngineParams,
     asked: Asked,
 ) -> Result<(Dataset, Option<Views>, Option<RulesRaised>), SourceError> {
-    let w = Windows::new(params.today, params.zone);
-    let mut panes = asked.panes.map(|keep| PaneFold::new(params, keep));
-    let mut rules = asked.rules.map(|_| {
-        (
-            AlertFold::new(&w),
-            EvidenceFold::new(&w, None, crate::engine::alerts::EVIDENCE_EVENTS),
-        )
-    });
-    let ds = source.fold(opts, &mut |e, strings| {
-        if let Some(p) = panes.as_mut() {
-            p.add(e, strings);
-        }
-        if let Some((counts, evidence)) = rules.as_mut() {
-            counts.add(e, strings);
-            evidence.add(e, strings);
-        }
-    })?;
-    let views = panes.map(|p| crate::engine::build(&p.finish(&ds), &ds.strings, params));
-    let raised = rules.zip(asked.rules).map(|((counts, evidence), cfg)| {
-        let r = counts.finish(&ds.custom);
-        let fired = rules::evaluate(&r, &ds.strings, &w, params.dead_band, cfg);
-        let keys: Vec<Key> = fired.iter().map(|f| f.key).collect();
-        let events = evidence.finish(&ds.strings, &ds.custom, &keys);
-        let alerts = crate::engine::alerts::with_evidence(fired, events);
-        let followups = crate::engine::followups::from_rollup(&r, &ds.strings, &w);
-        (alerts, followups)
-    });
+    let mut folds = Folds::new(params, &asked);
+    let ds = source.fold(opts, &mut folds)?;
+    let w = folds.w;
+    let views = (folds.panes).map(|p| crate::engine::build(&p.finish(&ds), &ds.strings, params));
+    let raised = folds
+        .counts
+        .zip(asked.rules)
+        .map(|((counts, evidence), cfg)| {
+            let r = counts.finish(&ds.custom);
+            let fired = rules::evaluate(&r, &ds.strings, &w, params.dead_band, cfg);
+            let keys: Vec<Key> = fired.iter().map(|f| f.key).collect();
+            let events = evidence.finish(&ds.strings, &ds.custom, &keys);
+            let alerts = crate::engine::alerts::with_evidence(fired, events);
+            let followups = crate::engine::followups::from_rollup(&r, &ds.strings, &w);
+            (alerts, followups)
+        });
     Ok((ds, views, raised))
 }

@@ -7,6 +7,7 @@
 use super::ingest::{Ingested, Ingestor, remap, remap_custom};
 use super::record::{RawEvent, RawSubscription, fast};
 use crate::domain::{CustomEvent, Event, IngestStats, Interner, Subscription};
+use rustc_hash::FxHashSet;
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -52,7 +53,7 @@ pub fn read_events_watching<R: Read>(
     workers: usize,
     watch: &[String],
 ) -> io::Result<Parsed> {
-    read_in_chunks(reader, (workers, CHUNK), watch, Keeping::All { room: 0 })
+    read_in_chunks(reader, (workers, CHUNK), watch, Keeping::All { room: 0 }).map(|(p, _)| p)
 }
 
 /// Like [`read_events_watching`], for a file of `bytes` bytes: the events' room is
@@ -66,41 +67,67 @@ pub fn read_file_events<R: Read>(
     bytes: u64,
 ) -> io::Result<Parsed> {
     let room = usize::try_from(bytes / MIN_EVENT_BYTES).unwrap_or(0);
-    read_in_chunks(reader, (workers, CHUNK), watch, Keeping::All { room })
+    read_in_chunks(reader, (workers, CHUNK), watch, Keeping::All { room }).map(|(p, _)| p)
 }
 
-/// Reads the events of `reader` as [`read_file_events`] does, handing each to `sink`
-/// in file order, once (retries dropped), without holding any: memory grows with
-/// tenants and distinct values, not with the file. The strings given with each event
-/// are those its symbols name, and are returned in [`Parsed::strings`]; `events` is
-/// empty.
+/// Reads the events of the file `open` opens as [`read_file_events`] does, handing
+/// each to `fold` in file order, once, without holding any: memory grows with tenants
+/// and distinct values, not with the file. The strings given with each event are those
+/// its symbols name, and are returned in [`Parsed::strings`]; `events` is empty. When
+/// the file holds retries the fold is restarted and the file read again (see
+/// [`repeats::Repeats`]), so `open` may be called twice.
 pub fn fold_events<R: Read>(
-    reader: R,
+    open: impl FnMut() -> io::Result<R>,
     workers: usize,
     watch: &[String],
-    sink: &mut Sink<'_>,
+    bytes: u64,
+    fold: &mut dyn Fold,
 ) -> io::Result<Parsed> {
-    read_in_chunks(reader, (workers, CHUNK), watch, Keeping::Fold(sink))
+    fold_in_chunks(open, (workers, CHUNK), watch, bytes, fold)
 }
 
-/// What a fold is handed each event with: the strings its symbols name.
-pub type Sink<'a> = dyn FnMut(&Event, &Interner) + Send + 'a;
+fn fold_in_chunks<R: Read>(
+    mut open: impl FnMut() -> io::Result<R>,
+    (workers, chunk): (usize, usize),
+    watch: &[String],
+    bytes: u64,
+    fold: &mut dyn Fold,
+) -> io::Result<Parsed> {
+    let room = usize::try_from(bytes / MIN_EVENT_BYTES).unwrap_or(0);
+    let first = Keeping::Fold(fold, repeats::Repeats::noting(room));
+    let (parsed, twice) = read_in_chunks(open()?, (workers, chunk), watch, first)?;
+    let Some(twice) = twice else {
+        return Ok(parsed);
+    };
+    fold.restart();
+    let again = Keeping::Fold(fold, repeats::Repeats::dropping(&twice));
+    read_in_chunks(open()?, (workers, chunk), watch, again).map(|(parsed, _)| parsed)
+}
+
+/// What a read that holds no event hands each one to, in file order.
+pub trait Fold: Send {
+    /// One event, with the strings its symbols name.
+    fn add(&mut self, e: &Event, strings: &Interner);
+    /// Forgets every event added, before the file is read again.
+    fn restart(&mut self);
+}
 
 /// What the merger does with each chunk's events, in file order.
 enum Keeping<'s> {
     /// Hold every event, in room reserved for `room` of them.
     All { room: usize },
-    /// Hand each to the sink once, holding none.
-    Fold(&'s mut Sink<'s>),
+    /// Hand each to the fold, holding none.
+    Fold(&'s mut dyn Fold, repeats::Repeats<'s>),
 }
 
 /// The reader with chunks of `chunk` bytes (tests cut a small file in many).
+/// Also the hashes a first folding read met twice, if any.
 fn read_in_chunks<R: Read>(
     reader: R,
     (workers, chunk): (usize, usize),
     watch: &[String],
     keeping: Keeping,
-) -> io::Result<Parsed> {
+) -> io::Result<(Parsed, Option<FxHashSet<u64>>)> {
     let workers = workers.max(1);
     let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(workers);
     let chunk_rx = Arc::new(Mutex::new(chunk_rx));
@@ -117,11 +144,11 @@ fn read_in_chunks<R: Read>(
         (reader_stats, merger.join())
     });
     let mut stats = reader_stats?;
-    let mut parsed = merged.map_err(|_| io::Error::other("a parse worker failed"))?;
+    let (mut parsed, twice) = merged.map_err(|_| io::Error::other("a parse worker failed"))?;
     // Over-long lines were seen by the reader; their samples belong in line order.
     parsed.stats.merge(std::mem::take(&mut stats));
     parsed.stats.broken_samples.sort_by_key(|b| b.line);
-    Ok(parsed)
+    Ok((parsed, twice))
 }
 
 fn parse_worker(rx: &Mutex<Receiver<Chunk>>, tx: &SyncSender<ChunkResult>, watch: &[String]) {
@@ -334,11 +361,12 @@ fn read_full<R: Read>(reader: &mut R, buf: &mut Vec<u8>, want: usize) -> io::Res
 
 /// Appends chunk results in file order as they arrive, holding back only those that
 /// overtook an earlier chunk.
-fn merge_in_order(rx: Receiver<ChunkResult>, mut keeping: Keeping) -> Parsed {
+fn merge_in_order(
+    rx: Receiver<ChunkResult>,
+    mut keeping: Keeping,
+) -> (Parsed, Option<FxHashSet<u64>>) {
     let mut strings = Interner::default();
     let mut events = Vec::new();
-    let mut seen = repeats::Seen::default();
-    let mut repeated = 0;
     if let Keeping::All { room } = keeping {
         // Asked, not demanded: where the system will not lend that much address
         // space, the room grows as the events come, as it always did.
@@ -361,12 +389,10 @@ fn merge_in_order(rx: Receiver<ChunkResult>, mut keeping: Keeping) -> Parsed {
         });
         match &mut keeping {
             Keeping::All { .. } => events.extend(remapped),
-            Keeping::Fold(sink) => {
+            Keeping::Fold(fold, repeats) => {
                 for e in remapped {
-                    if seen.first(&e) {
-                        sink(&e, &strings);
-                    } else {
-                        repeated += 1;
+                    if repeats.keep(&e) {
+                        fold.add(&e, &strings);
                     }
                 }
             }
@@ -383,16 +409,21 @@ fn merge_in_order(rx: Receiver<ChunkResult>, mut keeping: Keeping) -> Parsed {
     for r in waiting.into_values() {
         absorb(r);
     }
+    let mut twice = None;
     stats.repeated = match keeping {
         Keeping::All { .. } => repeats::drop_repeats(&mut events),
-        Keeping::Fold(_) => repeated,
+        Keeping::Fold(_, repeats) => repeats.finish().unwrap_or_else(|t| {
+            twice = Some(t);
+            0
+        }),
     };
-    Parsed {
+    let parsed = Parsed {
         events,
         strings,
         stats,
         custom,
-    }
+    };
+    (parsed, twice)
 }
 
 /// Reads a subscriptions table from JSON Lines. A row that cannot be read — not UTF-8,

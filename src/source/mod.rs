@@ -122,13 +122,13 @@ pub trait Source: Send + Sync {
     fn origin(&self) -> Origin;
     fn load(&self, opts: &LoadOptions) -> Result<Dataset, SourceError>;
 
-    /// Hands each event to `sink` (in order, once) and returns the dataset without
+    /// Hands each event to `fold` (in order, once) and returns the dataset without
     /// them: for a command that reads a source once, so a large file is never held.
     /// By default the events are loaded, handed over and let go.
-    fn fold(&self, opts: &LoadOptions, sink: &mut jsonl::Sink<'_>) -> Result<Dataset, SourceError> {
+    fn fold(&self, opts: &LoadOptions, fold: &mut dyn jsonl::Fold) -> Result<Dataset, SourceError> {
         let mut ds = self.load(opts)?;
         for e in &ds.events {
-            sink(e, &ds.strings);
+            fold.add(e, &ds.strings);
         }
         ds.events = Vec::new();
         Ok(ds)
@@ -177,17 +177,17 @@ impl Source for FileSource {
         self.read(opts, None)
     }
 
-    fn fold(&self, opts: &LoadOptions, sink: &mut jsonl::Sink<'_>) -> Result<Dataset, SourceError> {
-        self.read(opts, Some(sink))
+    fn fold(&self, opts: &LoadOptions, fold: &mut dyn jsonl::Fold) -> Result<Dataset, SourceError> {
+        self.read(opts, Some(fold))
     }
 }
 
 impl FileSource {
-    /// Reads the file, holding its events or, given a sink, handing them to it.
+    /// Reads the file, holding its events or, given a fold, handing them to it.
     fn read(
         &self,
         opts: &LoadOptions,
-        sink: Option<&mut jsonl::Sink<'_>>,
+        fold: Option<&mut dyn jsonl::Fold>,
     ) -> Result<Dataset, SourceError> {
         let io_err = |path: &Path| {
             let path = shown(path);
@@ -201,8 +201,13 @@ impl FileSource {
             opts.workers
         };
         let bytes = file.metadata().map_or(0, |m| m.len());
-        let parsed = match sink {
-            Some(sink) => jsonl::fold_events(file, workers, &opts.watch, sink),
+        let parsed = match fold {
+            Some(fold) => {
+                // A file with retries is read again (`jsonl::repeats`).
+                let mut file = Some(file);
+                let open = || file.take().map_or_else(|| files::open(&self.path), Ok);
+                jsonl::fold_events(open, workers, &opts.watch, bytes, fold)
+            }
             None => jsonl::read_file_events(file, workers, &opts.watch, bytes),
         }
         .map_err(io_err(&self.path))?;

@@ -4,6 +4,7 @@
 //! (two uuids sharing one: about 3 in 10^8 at a million events).
 
 use crate::domain::Event;
+use rustc_hash::FxHashSet;
 use std::hash::BuildHasher;
 
 /// The hash an event is known by, None without a uuid.
@@ -44,37 +45,75 @@ pub fn drop_repeats(events: &mut Vec<Event>) -> u64 {
     (before - events.len()) as u64
 }
 
-/// The events seen so far, as a read that keeps none of them checks each new one:
-/// their hashes in 65,536 sorted buckets (by the top 16 bits), 8 bytes an event and a
-/// short search within one bucket, where a hash set of ten million took 150 MB.
-pub struct Seen {
-    buckets: Vec<Vec<u64>>,
+/// How a read that holds no event tells retries apart. Checking each event against
+/// every hash seen before was a cache miss or two per event on the merger's one thread
+/// (a fifth of the read); instead a first read notes every hash in a list (8 bytes an
+/// event, written in order) and drops nothing, and the list sorted at the end says
+/// which hashes came twice. Only then, and only for those, is the file read again
+/// dropping the later copies: exports seldom hold a retry, so most are read once.
+pub enum Repeats<'d> {
+    Noting(Vec<u64>),
+    Dropping {
+        twice: &'d FxHashSet<u64>,
+        seen: FxHashSet<u64>,
+        dropped: u64,
+    },
 }
 
-impl Default for Seen {
-    fn default() -> Seen {
-        Seen {
-            buckets: vec![Vec::new(); 1 << 16],
+impl<'d> Repeats<'d> {
+    /// A first read, with room for `room` hashes asked for (room never written takes
+    /// no memory).
+    pub fn noting(room: usize) -> Repeats<'d> {
+        let mut hashes = Vec::new();
+        let _ = hashes.try_reserve_exact(room);
+        Repeats::Noting(hashes)
+    }
+
+    /// A second read, dropping the later copies of the hashes seen `twice`.
+    pub fn dropping(twice: &'d FxHashSet<u64>) -> Repeats<'d> {
+        Repeats::Dropping {
+            twice,
+            seen: FxHashSet::default(),
+            dropped: 0,
         }
     }
-}
 
-impl Seen {
-    /// Whether this event is the first with its uuid and kind; notes it either way.
-    pub fn first(&mut self, e: &Event) -> bool {
+    /// Whether to hand this event on (events come in file order).
+    pub fn keep(&mut self, e: &Event) -> bool {
         let Some(h) = key(e) else { return true };
-        let bucket = &mut self.buckets[(h >> 48) as usize];
-        match bucket.binary_search(&h) {
-            Ok(_) => false,
-            Err(at) => {
-                // Grown by a quarter, not doubled: the buckets are most of the memory
-                // a long read holds.
-                if bucket.len() == bucket.capacity() {
-                    bucket.reserve_exact((bucket.len() / 4).max(4));
-                }
-                bucket.insert(at, h);
+        match self {
+            Repeats::Noting(hashes) => {
+                hashes.push(h);
                 true
             }
+            Repeats::Dropping {
+                twice,
+                seen,
+                dropped,
+            } => {
+                if !twice.contains(&h) || seen.insert(h) {
+                    return true;
+                }
+                *dropped += 1;
+                false
+            }
+        }
+    }
+
+    /// After a first read, the hashes it met more than once (None: no retries, and
+    /// what was handed on stands); after a second, how many copies it dropped.
+    pub fn finish(self) -> Result<u64, FxHashSet<u64>> {
+        match self {
+            Repeats::Noting(mut hashes) => {
+                hashes.sort_unstable();
+                let twice: FxHashSet<u64> = hashes
+                    .windows(2)
+                    .filter(|w| w[0] == w[1])
+                    .map(|w| w[0])
+                    .collect();
+                if twice.is_empty() { Ok(0) } else { Err(twice) }
+            }
+            Repeats::Dropping { dropped, .. } => Ok(dropped),
         }
     }
 }
@@ -103,21 +142,32 @@ mod tests {
     }
 
     #[test]
-    fn seen_keeps_the_first_copy_as_dropping_repeats_does() {
+    fn a_second_read_keeps_the_first_copies_as_dropping_repeats_does() {
         let events: Vec<Event> = [1, 2, 1, 0, 0, 3, 2, 1]
             .iter()
             .enumerate()
             .map(|(i, u)| event(*u, i as i64))
             .collect();
-        let mut seen = Seen::default();
+        let mut first = Repeats::noting(0);
+        assert!(
+            events.iter().all(|e| first.keep(e)),
+            "a first read drops none"
+        );
+        let twice = first.finish().unwrap_err();
+        assert_eq!(twice.len(), 2, "uuids 1 and 2");
+        let mut again = Repeats::dropping(&twice);
         let kept: Vec<i64> = events
             .iter()
-            .filter(|e| seen.first(e))
+            .filter(|e| again.keep(e))
             .map(|e| e.at)
             .collect();
+        assert_eq!(again.finish(), Ok(3));
         let mut held = events.clone();
         assert_eq!(drop_repeats(&mut held), 3);
         assert_eq!(kept, held.iter().map(|e| e.at).collect::<Vec<_>>());
         assert_eq!(kept, [0, 1, 3, 4, 5], "no uuid: every one counts");
+        let mut once = Repeats::noting(0);
+        assert!(events[..2].iter().all(|e| once.keep(e)));
+        assert_eq!(once.finish(), Ok(0), "no retry: read once");
     }
 }
