@@ -37,7 +37,9 @@ impl Held {
         if let (Freshness::Cached, Some(ds)) = (fresh, held.as_ref()) {
             return Ok(Arc::clone(ds));
         }
+        let started = std::time::Instant::now();
         let mut ds = source.load(opts)?;
+        tracing::debug!(events = ds.events.len(), took = ?started.elapsed(), "source read");
         if let Some(before) = held.as_ref() {
             ingest::rebase(&mut ds, &before.strings);
         }
@@ -70,7 +72,9 @@ pub fn answers(
         .filter(|p| *p != Part::Alerts)
         .collect();
     if !panes.is_empty() {
+        let started = std::time::Instant::now();
         let mut r = local::rollups(ds, params);
+        tracing::debug!(took = ?started.elapsed(), "panes computed");
         for part in panes {
             let rollup = match part {
                 Part::Overview => PartRollup::Overview(take(&mut r.overview)),
