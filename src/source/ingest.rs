@@ -213,11 +213,20 @@ impl Ingestor {
             }),
         };
         let (missing, invalid) = (f.missing, f.invalid);
-        let timestamp = raw
-            .timestamp
-            .as_ref()
-            .and_then(Scalar::text)
-            .and_then(|t| parse_timestamp(&t));
+        let timestamp = match raw.timestamp.as_ref().and_then(Scalar::text) {
+            // Trackers often send the same instant twice: read once.
+            Some(t)
+                if props
+                    .tracking_date
+                    .as_ref()
+                    .and_then(Scalar::text)
+                    .as_deref()
+                    == Some(&*t) =>
+            {
+                tracked
+            }
+            t => t.and_then(|t| parse_timestamp(&t)),
+        };
         let at = match timestamp.or(tracked) {
             Some(at) => at,
             None => {

@@ -132,15 +132,18 @@ fn read_in_chunks<R: Read>(
     let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(workers);
     let chunk_rx = Arc::new(Mutex::new(chunk_rx));
     let (result_tx, result_rx) = sync_channel::<ChunkResult>(workers * 2);
+    // Parsed chunks' buffers go back to the reader to be filled again: a fresh
+    // megabyte per chunk was mapped, faulted in and zeroed page by page by the kernel.
+    let (spare_tx, spare_rx) = sync_channel::<Vec<u8>>(workers * 2 + 2);
     let (reader_stats, merged) = thread::scope(|scope| {
         for _ in 0..workers {
             let rx = Arc::clone(&chunk_rx);
-            let tx = result_tx.clone();
-            scope.spawn(move || parse_worker(&rx, &tx, watch));
+            let (tx, spare) = (result_tx.clone(), spare_tx.clone());
+            scope.spawn(move || parse_worker(&rx, (&tx, &spare), watch));
         }
-        drop(result_tx);
+        drop((result_tx, spare_tx));
         let merger = scope.spawn(move || merge_in_order(result_rx, keeping));
-        let reader_stats = split_chunks(reader, chunk_tx, chunk);
+        let reader_stats = split_chunks(reader, (chunk_tx, spare_rx), chunk);
         (reader_stats, merger.join())
     });
     let mut stats = reader_stats?;
@@ -151,7 +154,11 @@ fn read_in_chunks<R: Read>(
     Ok((parsed, twice))
 }
 
-fn parse_worker(rx: &Mutex<Receiver<Chunk>>, tx: &SyncSender<ChunkResult>, watch: &[String]) {
+fn parse_worker(
+    rx: &Mutex<Receiver<Chunk>>,
+    (tx, spare): (&SyncSender<ChunkResult>, &SyncSender<Vec<u8>>),
+    watch: &[String],
+) {
     loop {
         // The lock is held only to take the next chunk, never while parsing.
         let next = match rx.lock() {
@@ -159,7 +166,10 @@ fn parse_worker(rx: &Mutex<Receiver<Chunk>>, tx: &SyncSender<ChunkResult>, watch
             Err(_) => return,
         };
         let Ok(chunk) = next else { return };
-        if tx.send(parse_chunk(chunk, watch)).is_err() {
+        let result = parse_chunk(&chunk, watch);
+        // Full of spares, or the reader done: the buffer is simply freed.
+        let _ = spare.try_send(chunk.data);
+        if tx.send(result).is_err() {
             return;
         }
     }
@@ -178,7 +188,7 @@ fn lines(data: &[u8]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     })
 }
 
-fn parse_chunk(chunk: Chunk, watch: &[String]) -> ChunkResult {
+fn parse_chunk(chunk: &Chunk, watch: &[String]) -> ChunkResult {
     let mut ingestor = Ingestor::default();
     ingestor.watch = watch.to_vec();
     let mut events = Vec::with_capacity(chunk.data.len() / 400);
@@ -271,7 +281,7 @@ fn broken_reason(e: &serde_json::Error) -> String {
 /// Returns the statistics only the reader can know (over-long lines).
 fn split_chunks<R: Read>(
     mut reader: R,
-    tx: SyncSender<Chunk>,
+    (tx, spare): (SyncSender<Chunk>, Receiver<Vec<u8>>),
     size: usize,
 ) -> io::Result<IngestStats> {
     let mut stats = IngestStats::default();
@@ -280,7 +290,16 @@ fn split_chunks<R: Read>(
     let mut carry: Vec<u8> = Vec::new();
     let mut skipping_long_line = false;
     loop {
-        let mut buf = std::mem::take(&mut carry);
+        // A parsed chunk's buffer if one is back, with the last one's unended line;
+        // a line longer than a chunk grows in its own buffer, never copied again.
+        let mut buf = if carry.len() >= size {
+            std::mem::take(&mut carry)
+        } else {
+            let mut buf = spare.try_recv().unwrap_or_default();
+            buf.clear();
+            buf.append(&mut carry);
+            buf
+        };
         let start = buf.len();
         // Read into the buffer's spare room: nothing zeroed first.
         buf.reserve(size);
@@ -319,7 +338,8 @@ fn split_chunks<R: Read>(
             }
             continue;
         }
-        carry = buf.split_off(cut);
+        carry.extend_from_slice(&buf[cut..]);
+        buf.truncate(cut);
         if !buf.is_empty() {
             let lines = memchr::memchr_iter(b'\n', &buf).count() as u64
                 + u64::from(buf.last() != Some(&b'\n'));
