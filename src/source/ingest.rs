@@ -37,6 +37,16 @@ pub struct Ingestor {
     valid_timeframe: FxHashMap<Sym, bool>,
 }
 
+/// A property by its name and value: read from its field, not looked up by name among
+/// nineteen (a string match per property per event); the name is for its bit.
+type Prop<'a> = (&'static str, Option<&'a Scalar<'a>>);
+
+macro_rules! prop {
+    ($props:expr, $name:ident) => {
+        (stringify!($name), $props.$name.as_ref())
+    };
+}
+
 /// Collects one event's properties, missing and invalid bits.
 struct Fields<'p, 'i> {
     kind: EventKind,
@@ -47,8 +57,8 @@ struct Fields<'p, 'i> {
 }
 
 impl Fields<'_, '_> {
-    fn text(&mut self, name: &str) -> Sym {
-        match self.props.get(name).and_then(Scalar::text) {
+    fn text(&mut self, (name, value): Prop) -> Sym {
+        match value.and_then(Scalar::text) {
             Some(t) => self.ing.clean(&t),
             None => {
                 self.missing |= self.kind.bit(name);
@@ -64,11 +74,12 @@ impl Fields<'_, '_> {
             self.flag_invalid("tenant_id", false);
             return Sym::EMPTY;
         }
-        self.text("tenant_id")
+        self.text(("tenant_id", self.props.tenant_id.as_ref()))
     }
 
-    fn range(&mut self, name: &str) -> Sym {
-        let sym = self.text(name);
+    fn range(&mut self, p: Prop) -> Sym {
+        let name = p.0;
+        let sym = self.text(p);
         if !sym.is_empty() {
             let strings = &self.ing.strings;
             let ok = *self
@@ -81,8 +92,9 @@ impl Fields<'_, '_> {
         sym
     }
 
-    fn timeframe(&mut self, name: &str) -> Sym {
-        let sym = self.text(name);
+    fn timeframe(&mut self, p: Prop) -> Sym {
+        let name = p.0;
+        let sym = self.text(p);
         if !sym.is_empty() {
             let strings = &self.ing.strings;
             let ok = *self
@@ -95,8 +107,8 @@ impl Fields<'_, '_> {
         sym
     }
 
-    fn priority(&mut self, name: &str) -> Option<Priority> {
-        let value = self.props.get(name).and_then(Scalar::text);
+    fn priority(&mut self, (name, value): Prop) -> Option<Priority> {
+        let value = value.and_then(Scalar::text);
         match value {
             None => {
                 self.missing |= self.kind.bit(name);
@@ -110,8 +122,8 @@ impl Fields<'_, '_> {
         }
     }
 
-    fn boolean(&mut self, name: &str) -> Option<bool> {
-        let value = match self.props.get(name) {
+    fn boolean(&mut self, (name, value): Prop) -> Option<bool> {
+        let value = match value {
             Some(Scalar::Bool(b)) => Some(Some(*b)),
             Some(s) => s.text().map(|t| parse_bool(&t)),
             None => None,
@@ -128,8 +140,8 @@ impl Fields<'_, '_> {
         }
     }
 
-    fn date(&mut self, name: &str) -> Option<i64> {
-        let value = self.props.get(name).and_then(Scalar::text);
+    fn date(&mut self, (name, value): Prop) -> Option<i64> {
+        let value = value.and_then(Scalar::text);
         match value {
             None => {
                 self.missing |= self.kind.bit(name);
@@ -186,30 +198,30 @@ impl Ingestor {
             invalid: 0,
         };
         let tenant = f.tenant();
-        let tracked = f.date("tracking_date");
+        let tracked = f.date(prop!(props, tracking_date));
         let details = match kind {
             EventKind::Revenue => Details::Revenue(RevenueDetails {
-                category: f.text("trend_category"),
-                signal: f.text("directional_signal"),
-                impact: f.range("approximate_impact_range"),
-                context: f.text("strategic_context"),
-                follow_up: f.text("follow_up_action"),
-                priority: f.priority("strategic_priority"),
+                category: f.text(prop!(props, trend_category)),
+                signal: f.text(prop!(props, directional_signal)),
+                impact: f.range(prop!(props, approximate_impact_range)),
+                context: f.text(prop!(props, strategic_context)),
+                follow_up: f.text(prop!(props, follow_up_action)),
+                priority: f.priority(prop!(props, strategic_priority)),
             }),
             EventKind::Cost => Details::Cost(CostDetails {
-                optimization: f.text("optimization_type"),
-                savings: f.range("approximate_savings_range"),
-                vendor: f.text("esp_vendor_context"),
-                feasibility: f.text("implementation_feasibility"),
-                review_required: f.boolean("strategic_review_required"),
+                optimization: f.text(prop!(props, optimization_type)),
+                savings: f.range(prop!(props, approximate_savings_range)),
+                vendor: f.text(prop!(props, esp_vendor_context)),
+                feasibility: f.text(prop!(props, implementation_feasibility)),
+                review_required: f.boolean(prop!(props, strategic_review_required)),
             }),
             EventKind::Decision => Details::Decision(DecisionDetails {
-                category: f.text("decision_category"),
-                maker_level: f.text("decision_maker_level"),
-                justification: f.text("strategic_justification"),
-                outcome: f.range("expected_outcome_range"),
-                timeframe: f.timeframe("review_timeframe"),
-                follow_up: f.text("outcome_follow_up"),
+                category: f.text(prop!(props, decision_category)),
+                maker_level: f.text(prop!(props, decision_maker_level)),
+                justification: f.text(prop!(props, strategic_justification)),
+                outcome: f.range(prop!(props, expected_outcome_range)),
+                timeframe: f.timeframe(prop!(props, review_timeframe)),
+                follow_up: f.text(prop!(props, outcome_follow_up)),
             }),
         };
         let (missing, invalid) = (f.missing, f.invalid);
