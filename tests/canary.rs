@@ -138,9 +138,11 @@ fn the_key_is_nowhere() {
     t.run("clear");
     // The first run's "EXIT=0" must be gone before the second is waited for, or the
     // wait below finds it and reads a screen the panic has not reached yet.
-    t.wait_within(std::time::Duration::from_secs(10), "the cleared screen", |s| {
-        !s.contains("EXIT=")
-    });
+    t.wait_within(
+        std::time::Duration::from_secs(10),
+        "the cleared screen",
+        |s| !s.contains("EXIT="),
+    );
     t.run_bearing_with(
         &format!("{assignments} BEARING_DEBUG_PANIC=1"),
         "--today 2026-11-28",
