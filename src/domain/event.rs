@@ -140,6 +140,26 @@ pub struct Event {
 }
 
 impl Event {
+    /// A cost event at `at` with nothing else said, for tests to fill in.
+    #[cfg(test)]
+    pub fn bare(at: i64) -> Event {
+        Event {
+            at,
+            tracked: i32::MIN,
+            uuid: [0; 16],
+            tenant: Sym::EMPTY,
+            missing: 0,
+            invalid: 0,
+            details: Details::Cost(CostDetails {
+                optimization: Sym::EMPTY,
+                savings: Sym::EMPTY,
+                vendor: Sym::EMPTY,
+                feasibility: Sym::EMPTY,
+                review_required: None,
+            }),
+        }
+    }
+
     pub fn kind(&self) -> EventKind {
         match self.details {
             Details::Revenue(_) => EventKind::Revenue,
@@ -227,19 +247,8 @@ mod tests {
         let u = parse_uuid(s);
         assert!(u.is_some());
         let e = Event {
-            at: 0,
-            tracked: i32::MIN,
             uuid: u.unwrap_or_default(),
-            tenant: Sym::EMPTY,
-            missing: 0,
-            invalid: 0,
-            details: Details::Cost(CostDetails {
-                optimization: Sym::EMPTY,
-                savings: Sym::EMPTY,
-                vendor: Sym::EMPTY,
-                feasibility: Sym::EMPTY,
-                review_required: None,
-            }),
+            ..Event::bare(0)
         };
         assert_eq!(e.uuid_string().as_deref(), Some(s));
         assert_eq!(parse_uuid("not-a-uuid"), None);

@@ -49,6 +49,17 @@ fn messy_export(dir: &std::path::Path, today: NaiveDate) -> std::path::PathBuf {
     path
 }
 
+/// The messy export as a source, in a folder that lasts as long as the first value.
+fn messy_source() -> (tempfile::TempDir, NaiveDate, FileSource) {
+    let dir = tempfile::tempdir().unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let src = FileSource {
+        path: messy_export(dir.path(), today),
+        subscriptions: None,
+    };
+    (dir, today, src)
+}
+
 fn due_rows(v: &Views) -> Vec<String> {
     v.decisions
         .rows
@@ -60,12 +71,7 @@ fn due_rows(v: &Views) -> Vec<String> {
 
 #[test]
 fn folding_a_file_gives_what_holding_it_gives() {
-    let dir = tempfile::tempdir().unwrap();
-    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-    let src = FileSource {
-        path: messy_export(dir.path(), today),
-        subscriptions: None,
-    };
+    let (_dir, today, src) = messy_source();
     let mut opts = LoadOptions::new(today);
     opts.watch = vec!["competitor_update".to_owned()];
     let cfg = AlertConfig {
@@ -128,12 +134,7 @@ fn folding_a_file_gives_what_holding_it_gives() {
 #[test]
 fn a_page_of_evidence_is_the_newest_of_all() {
     use crate::engine::alerts::{EVIDENCE_EVENTS, local, rollup::Windows, rules};
-    let dir = tempfile::tempdir().unwrap();
-    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-    let src = FileSource {
-        path: messy_export(dir.path(), today),
-        subscriptions: None,
-    };
+    let (_dir, today, src) = messy_source();
     let ds = src.load(&LoadOptions::new(today)).unwrap();
     let w = Windows::new(today, crate::domain::Zone::UTC);
     let r = local::rollup(&ds, &w);

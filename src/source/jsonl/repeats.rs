@@ -121,23 +121,11 @@ impl<'d> Repeats<'d> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{CostDetails, Details, Sym};
 
     fn event(uuid: u8, at: i64) -> Event {
         Event {
-            at,
-            tracked: i32::MIN,
             uuid: [uuid; 16],
-            tenant: Sym::EMPTY,
-            missing: 0,
-            invalid: 0,
-            details: Details::Cost(CostDetails {
-                optimization: Sym::EMPTY,
-                savings: Sym::EMPTY,
-                vendor: Sym::EMPTY,
-                feasibility: Sym::EMPTY,
-                review_required: None,
-            }),
+            ..Event::bare(at)
         }
     }
 
