@@ -201,14 +201,6 @@ macro_rules! props {
         }
 
         impl RawProps<'_> {
-            /// A property by its PostHog name.
-            pub fn get(&self, name: &str) -> Option<&Scalar<'_>> {
-                match name {
-                    $(stringify!($name) => self.$name.as_ref(),)*
-                    _ => None,
-                }
-            }
-
             pub fn into_owned(self) -> RawProps<'static> {
                 RawProps { $($name: self.$name.map(Scalar::into_owned),)* }
             }
