@@ -197,6 +197,7 @@ fn parse_chunk(chunk: &Chunk, watch: &[String]) -> ChunkResult {
     // string as serde_json does on bytes. A chunk with an invalid byte is read line by
     // line from bytes, so that byte costs its line only, with the reason it always had.
     let text = std::str::from_utf8(&chunk.data).ok();
+    let mut keys = fast::Keys::default();
     for at in lines(&chunk.data) {
         line_no += 1;
         // Cut at `\n`, an ASCII byte: always a character boundary.
@@ -204,7 +205,7 @@ fn parse_chunk(chunk: &Chunk, watch: &[String]) -> ChunkResult {
             Some(t) => Line::Text(t),
             None => Line::Bytes(&chunk.data[at]),
         };
-        parse_line(line, line_no, &mut ingestor, &mut events);
+        parse_line(line, line_no, (&mut ingestor, &mut keys), &mut events);
     }
     // One empty piece follows the final newline; it is not a line.
     if chunk.data.last() == Some(&b'\n') {
@@ -226,7 +227,12 @@ enum Line<'a> {
     Bytes(&'a [u8]),
 }
 
-fn parse_line(line: Line, line_no: u64, ing: &mut Ingestor, events: &mut Vec<Event>) {
+fn parse_line(
+    line: Line,
+    line_no: u64,
+    (ing, keys): (&mut Ingestor, &mut fast::Keys),
+    events: &mut Vec<Event>,
+) {
     let bytes = match line {
         Line::Text(t) => t.as_bytes(),
         Line::Bytes(b) => b,
@@ -244,7 +250,7 @@ fn parse_line(line: Line, line_no: u64, ing: &mut Ingestor, events: &mut Vec<Eve
             // read); else serde_json on the checked text, with no second look at the
             // UTF-8. Same answers either way.
             let mut raw = RawEvent::default();
-            if fast::parse_into(t, &mut raw) {
+            if fast::parse_into(t, &mut raw, keys) {
                 return ingest(ing, &raw, line_no, events);
             }
             serde_json::from_str::<RawEvent>(t)

@@ -155,7 +155,20 @@ macro_rules! props {
 
         /// The properties bearing reads, as keys of an object.
         #[allow(non_camel_case_types)]
+        #[derive(Clone, Copy)]
         enum PropKey { $($name,)* }
+
+        impl PropKey {
+            #[cfg(test)]
+            const ALL: &[PropKey] = &[$(PropKey::$name,)*];
+
+            /// The key as written.
+            fn name(self) -> &'static str {
+                match self {
+                    $(PropKey::$name => stringify!($name),)*
+                }
+            }
+        }
 
         fn prop_key(key: &str) -> Option<PropKey> {
             match key {
@@ -316,12 +329,26 @@ pub struct RawEvent<'a> {
     pub properties: PropsField<'a>,
 }
 
+#[derive(Clone, Copy)]
 enum EventKey {
     Uuid,
     Event,
     DistinctId,
     Timestamp,
     Properties,
+}
+
+impl EventKey {
+    /// The key as written.
+    fn name(self) -> &'static str {
+        match self {
+            EventKey::Uuid => "uuid",
+            EventKey::Event => "event",
+            EventKey::DistinctId => "distinct_id",
+            EventKey::Timestamp => "timestamp",
+            EventKey::Properties => "properties",
+        }
+    }
 }
 
 fn event_key(key: &str) -> Option<EventKey> {

@@ -9,28 +9,54 @@
 //! reason stays as it was. serde_json spent most of a read scanning strings byte by
 //! byte for quotes, escapes and control characters; this scans eight bytes at a time.
 
-use super::{EventKey, RawEvent, RawProps, Scalar, event_key, fill_one, prop_key};
+use super::{EventKey, PropKey, RawEvent, RawProps, Scalar, event_key, fill_one, prop_key};
 use std::borrow::Cow;
 
 /// The event on `line`, or None when serde_json must read it.
 pub fn parse(line: &str) -> Option<RawEvent<'_>> {
     let mut e = RawEvent::default();
-    parse_into(line, &mut e).then_some(e)
+    parse_into(line, &mut e, &mut Keys::default()).then_some(e)
 }
 
 /// Reads the event on `line` into `e` (a fresh record) and says whether it could;
-/// when it could not, `e` holds a part and serde_json must read the line.
-pub fn parse_into<'a>(line: &'a str, e: &mut RawEvent<'a>) -> bool {
+/// when it could not, `e` holds a part and serde_json must read the line. `keys` is
+/// what the lines read before it taught (one per reader, kept from line to line).
+pub fn parse_into<'a>(line: &'a str, e: &mut RawEvent<'a>, keys: &mut Keys) -> bool {
     let mut p = Scan {
         text: line,
         at: 0,
         depth: 0,
     };
-    if p.event(e).is_none() {
+    if p.event(e, keys).is_none() {
         return false;
     }
     p.ws();
     p.at == line.len()
+}
+
+/// The known keys met at each place of the last line's event and properties. One
+/// producer writes every line's keys in one order, so the key at a place is nearly
+/// always the one met there before: it is then recognised by comparing its bytes with
+/// that key's, not by scanning for its end and looking its name up (keys are a third
+/// of a line). Any other key is read as before, and is what the place expects next.
+#[derive(Default)]
+pub struct Keys {
+    event: [Option<EventKey>; 8],
+    /// Each event's properties have their own order: one table per strategic event
+    /// and one for any other.
+    props: [[Option<PropKey>; 24]; 4],
+}
+
+impl Keys {
+    fn props_of(&mut self, event: Option<&str>) -> &mut [Option<PropKey>] {
+        let i = match event {
+            Some("revenue_protection_trend") => 0,
+            Some("cost_optimization_trend") => 1,
+            Some("strategic_decision_summary") => 2,
+            _ => 3,
+        };
+        &mut self.props[i]
+    }
 }
 
 /// serde_json stops at 128 levels; far fewer are left to it.
@@ -91,9 +117,13 @@ impl<'a> Scan<'a> {
         (self.peek()? == c).then(|| self.at += 1)
     }
 
-    fn event(&mut self, e: &mut RawEvent<'a>) -> Option<()> {
-        self.object(|s, key| {
-            match event_key(key) {
+    fn event(&mut self, e: &mut RawEvent<'a>, keys: &mut Keys) -> Option<()> {
+        let mut place = 0;
+        self.items((b'{', b'}'), |s| {
+            let key = s.key(keys.event.get_mut(place), event_key, EventKey::name)?;
+            place += 1;
+            s.eat(b':')?;
+            match key {
                 Some(EventKey::Uuid) => e.uuid = s.value()?.scalar()?.and_then(Scalar::into_text),
                 Some(EventKey::Event) => {
                     e.event = match s.value()? {
@@ -109,7 +139,8 @@ impl<'a> Scan<'a> {
                     // A later `properties` replaces an earlier one whole.
                     b'{' => {
                         e.properties.0 = RawProps::default();
-                        s.properties(&mut e.properties.0)?;
+                        let keys = keys.props_of(e.event.as_deref());
+                        s.properties(&mut e.properties.0, keys)?;
                     }
                     b'n' => {
                         s.literal(b"null")?;
@@ -126,9 +157,13 @@ impl<'a> Scan<'a> {
         })
     }
 
-    fn properties(&mut self, p: &mut RawProps<'a>) -> Option<()> {
-        self.object(|s, key| {
-            match prop_key(key) {
+    fn properties(&mut self, p: &mut RawProps<'a>, keys: &mut [Option<PropKey>]) -> Option<()> {
+        let mut place = 0;
+        self.items((b'{', b'}'), |s| {
+            let key = s.key(keys.get_mut(place), prop_key, PropKey::name)?;
+            place += 1;
+            s.eat(b':')?;
+            match key {
                 Some(k) => fill_one(p, k, s.value()?.scalar()?),
                 None => {
                     s.value()?;
@@ -136,6 +171,37 @@ impl<'a> Scan<'a> {
             }
             Some(())
         })
+    }
+
+    /// An object's next key, as `known` reads it (None for a key bearing ignores).
+    /// The key `expected` names is tried first, by its bytes; the key read is what
+    /// `expected` names next time.
+    fn key<K: Copy>(
+        &mut self,
+        expected: Option<&mut Option<K>>,
+        known: fn(&str) -> Option<K>,
+        name: fn(K) -> &'static str,
+    ) -> Option<Option<K>> {
+        self.ws();
+        let b = self.bytes();
+        if let Some(&Some(k)) = expected.as_deref() {
+            // `"name"` exactly: a known name has no character that needs escaping, so
+            // these bytes are that string and no other.
+            let n = name(k).as_bytes();
+            let end = self.at + 1 + n.len();
+            if b.get(self.at) == Some(&b'"')
+                && b.get(self.at + 1..end) == Some(n)
+                && b.get(end) == Some(&b'"')
+            {
+                self.at = end + 1;
+                return Some(Some(k));
+            }
+        }
+        let key = known(self.string()?);
+        if let Some(slot) = expected {
+            *slot = key;
+        }
+        Some(key)
     }
 
     /// An object, each key handed to `entry` to read its value.

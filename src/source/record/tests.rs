@@ -48,3 +48,22 @@ fn nested_values_and_nulls() {
     assert_eq!(Scalar::Null.text(), None);
     assert_eq!(Scalar::from("  ").text(), None);
 }
+
+/// The fast path recognises a key by the name it is written with: each name must read
+/// back as its key.
+#[test]
+fn every_known_key_is_named_as_it_is_read() {
+    for k in [
+        EventKey::Uuid,
+        EventKey::Event,
+        EventKey::DistinctId,
+        EventKey::Timestamp,
+        EventKey::Properties,
+    ] {
+        assert!(event_key(k.name()).is_some_and(|read| read.name() == k.name()));
+    }
+    for &k in PropKey::ALL {
+        assert!(prop_key(k.name()).is_some_and(|read| read.name() == k.name()));
+    }
+    assert_eq!(PropKey::ALL.len(), 19);
+}

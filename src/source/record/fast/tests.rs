@@ -145,6 +145,12 @@ fn events() -> impl Strategy<Value = String> {
         "tracking_date",
         "other",
         "properties",
+        // Near misses of a key expected at its place, which must not be taken for it.
+        "uuidx",
+        "uui",
+        "tenant_i",
+        "tenant_idd",
+        "Tenant_id",
     ]);
     let props = prop::collection::vec((key.clone(), value.clone()), 0..8);
     let top = prop::collection::vec((key, value), 0..4);
@@ -193,6 +199,21 @@ proptest! {
     fn random_events_read_as_serde_json_reads_them(line in events()) {
         if let Some(fast) = parse(&line) {
             prop_assert_eq!(Some(fast), serde(&line), "{}", line);
+        }
+    }
+
+    /// Lines read one after another, as a reader reads them, each expecting the keys
+    /// the lines before it had at each place: every line still reads as serde_json
+    /// reads it alone, whether its keys are those expected, near misses of them or
+    /// others.
+    #[test]
+    fn lines_read_in_turn_read_as_serde_json_reads_each(lines in prop::collection::vec(events(), 1..12)) {
+        let mut keys = Keys::default();
+        for line in &lines {
+            let mut e = RawEvent::default();
+            if parse_into(line, &mut e, &mut keys) {
+                prop_assert_eq!(Some(e), serde(line), "{}", line);
+            }
         }
     }
 }
