@@ -105,17 +105,48 @@ impl<'d> Repeats<'d> {
     pub fn finish(self) -> Result<u64, FxHashSet<u64>> {
         match self {
             Repeats::Noting(mut hashes) => {
-                hashes.sort_unstable();
-                let twice: FxHashSet<u64> = hashes
-                    .windows(2)
-                    .filter(|w| w[0] == w[1])
-                    .map(|w| w[0])
-                    .collect();
+                let twice = met_twice(&mut hashes);
                 if twice.is_empty() { Ok(0) } else { Err(twice) }
             }
             Repeats::Dropping { dropped, .. } => Ok(dropped),
         }
     }
+}
+
+/// The hashes `hashes` holds more than once. Sorting them was the last step of a read,
+/// with every worker done and one core idle: each half is sorted on its own core and
+/// the halves are walked together.
+fn met_twice(hashes: &mut [u64]) -> FxHashSet<u64> {
+    let (a, b) = hashes.split_at_mut(hashes.len() / 2);
+    let sorted_apart = std::thread::scope(|s| {
+        let other = std::thread::Builder::new().spawn_scoped(s, || a.sort_unstable());
+        b.sort_unstable();
+        other.is_ok_and(|t| t.join().is_ok())
+    });
+    // No thread to be had (or, impossibly, a sort of numbers that panicked): that half
+    // is sorted here.
+    if !sorted_apart {
+        a.sort_unstable();
+    }
+    let mut twice = FxHashSet::default();
+    let within = |half: &[u64], twice: &mut FxHashSet<u64>| {
+        twice.extend(half.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]));
+    };
+    within(a, &mut twice);
+    within(b, &mut twice);
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        match x.cmp(&y) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                twice.insert(x);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    twice
 }
 
 #[cfg(test)]
@@ -154,6 +185,19 @@ mod tests {
         assert_eq!(drop_repeats(&mut held), 3);
         assert_eq!(kept, held.iter().map(|e| e.at).collect::<Vec<_>>());
         assert_eq!(kept, [0, 1, 3, 4, 5], "no uuid: every one counts");
+        // Copies on either side of the halves sorted apart, within one, and none.
+        for (hashes, want) in [
+            (vec![5, 1, 9, 3, 5, 7], vec![5]),
+            (vec![4, 4, 1, 2, 3, 8], vec![4]),
+            (vec![1, 2, 3, 3, 2, 6, 6], vec![2, 3, 6]),
+            (vec![1, 2, 3], vec![]),
+            (vec![], vec![]),
+            (vec![7, 7], vec![7]),
+        ] {
+            let mut twice: Vec<u64> = met_twice(&mut hashes.clone()).into_iter().collect();
+            twice.sort_unstable();
+            assert_eq!(twice, want, "{hashes:?}");
+        }
         let mut once = Repeats::noting(0);
         assert!(events[..2].iter().all(|e| once.keep(e)));
         assert_eq!(once.finish(), Ok(0), "no retry: read once");
