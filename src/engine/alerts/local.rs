@@ -55,11 +55,15 @@ impl AlertFold {
         }
         match &e.details {
             Details::Revenue(r) => {
-                for win in w.of(e.at) {
+                let mut wins = w.of(e.at).peekable();
+                // The month once per event, and only for one in some window.
+                let month = wins.peek().and_then(|_| w.zone.date_of(e.at));
+                let month = month.map(|d| (d.month0() % 3) as usize);
+                for win in wins {
                     let c = self.revenue.entry((win, e.tenant, r.category)).or_default();
                     c.count += 1;
-                    if let Some(d) = w.zone.date_of(e.at) {
-                        c.months[(d.month0() % 3) as usize] += 1;
+                    if let Some(m) = month {
+                        c.months[m] += 1;
                     }
                     if win.is_reviewed() {
                         bump(&mut c.impacts, r.impact, 1);

@@ -71,6 +71,9 @@ pub struct Windows {
     pub today: NaiveDate,
     pub zone: Zone,
     periods: Vec<Period>,
+    /// Each period's `[start, end)` in Unix seconds, worked out once: every event read
+    /// is placed in windows, and each bound is a time-zone lookup.
+    bounds: Vec<(i64, i64)>,
 }
 
 impl Windows {
@@ -87,10 +90,12 @@ impl Windows {
             periods.push(p.clone());
             periods.push(p.previous());
         }
+        let bounds = periods.iter().map(|p| (p.start_ts(), p.end_ts())).collect();
         Windows {
             today,
             zone,
             periods,
+            bounds,
         }
     }
 
@@ -100,16 +105,16 @@ impl Windows {
 
     /// Unix seconds `[start, end)` of a window.
     pub fn bounds(&self, w: Win) -> (i64, i64) {
-        let p = self.period(w);
-        (p.start_ts(), p.end_ts())
+        self.bounds[w.index()]
     }
 
     /// The windows an instant falls in (they overlap: last month is also the month
     /// before this one's same days).
     pub fn of(&self, ts: i64) -> impl Iterator<Item = Win> + '_ {
-        Win::ALL
-            .into_iter()
-            .filter(move |w| ts != i64::MIN && self.period(*w).contains(ts))
+        Win::ALL.into_iter().filter(move |w| {
+            let (start, end) = self.bounds(*w);
+            ts != i64::MIN && start <= ts && ts < end
+        })
     }
 
     /// The first instant any window holds.
