@@ -57,14 +57,14 @@ impl Held {
     }
 }
 
-/// Every asked part's answer from a dataset in memory, each handed to `send` as soon
-/// as it is made: the panes first, then the alert rollup (one more pass over the
+/// Every asked part's answer from a dataset in memory, handed to `send` as soon as it
+/// is made: the panes together first, then the alert rollup (one more pass over the
 /// events), so the first screen never waits for the rules.
 pub fn answers(
     ds: &Arc<Dataset>,
     params: &EngineParams,
     parts: &[Part],
-    mut send: impl FnMut(Part, Answer),
+    mut send: impl FnMut(Vec<(Part, Answer)>),
 ) {
     let panes: Vec<Part> = parts
         .iter()
@@ -75,25 +75,24 @@ pub fn answers(
         let started = std::time::Instant::now();
         let mut r = local::rollups(ds, params);
         tracing::debug!(took = ?started.elapsed(), "panes computed");
-        for part in panes {
+        let answers = panes.into_iter().filter_map(|part| {
             let rollup = match part {
                 Part::Overview => PartRollup::Overview(take(&mut r.overview)),
                 Part::Revenue => PartRollup::Revenue(take(&mut r.revenue)),
                 Part::Cost => PartRollup::Cost(take(&mut r.cost)),
                 Part::Decisions => PartRollup::Decisions(Box::new(take(&mut r.decisions))),
                 Part::Health => PartRollup::Health(Box::new(take(&mut r.health))),
-                Part::Alerts => continue,
+                Part::Alerts => return None,
             };
-            send(part, answer(ds, rollup));
-        }
+            Some((part, answer(ds, rollup)))
+        });
+        send(answers.collect());
     }
     if parts.contains(&Part::Alerts) {
         let w = Windows::new(params.today, params.zone);
         let rollup = crate::engine::alerts::local::rollup(ds, &w);
-        send(
-            Part::Alerts,
-            answer(ds, PartRollup::Alerts(Box::new(rollup))),
-        );
+        let alerts = answer(ds, PartRollup::Alerts(Box::new(rollup)));
+        send(vec![(Part::Alerts, alerts)]);
     }
 }
 

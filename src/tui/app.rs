@@ -160,11 +160,10 @@ impl Workers {
     ) {
         let (tx, held, opts) = (self.tx.clone(), Arc::clone(&self.held), self.load.clone());
         tokio::task::spawn_blocking(move || match held.dataset(source.as_ref(), &opts, fresh) {
-            Ok(ds) => local::answers(&ds, &params, &parts, |part, answer| {
-                let _ = tx.send(Msg::Fetched {
+            Ok(ds) => local::answers(&ds, &params, &parts, |answers| {
+                let _ = tx.send(Msg::FetchedTogether {
                     generation,
-                    part,
-                    result: Ok(answer),
+                    answers,
                     at: Utc::now(),
                 });
             }),

@@ -235,43 +235,56 @@ pub(super) fn rebuild(state: &mut AppState, at: DateTime<Utc>) {
     }
 }
 
+/// Parts' answers: one as PostHog's come, or several made together. The views are
+/// built once for all of them (each build is every pane's, so five answers built one
+/// by one built the decision log five times before the first screen).
 pub fn on_fetched(
     state: &mut AppState,
     generation: u64,
-    part: Part,
-    result: Result<Answer, LoadError>,
+    answers: Vec<(Part, Result<Answer, LoadError>)>,
     at: DateTime<Utc>,
 ) -> Vec<Effect> {
     if generation != state.generation {
         return Vec::new();
     }
-    let result = result.and_then(|answer| apply(state, part, answer));
-    let mut effects = Vec::new();
-    match result {
-        Ok(()) => {
-            // The alerts are done when the store has met what the rules raise (the
-            // sync's answer); until then they stay as the refresh began them.
-            if part != Part::Alerts {
-                set_load(state, part, |_| PaneLoad::Loaded { as_of: at });
+    let (mut applied, mut alerts) = (false, false);
+    let mut parts = Vec::with_capacity(answers.len());
+    for (part, result) in answers {
+        parts.push(part);
+        match result.and_then(|answer| apply(state, part, answer)) {
+            Ok(()) => {
+                // The alerts are done when the store has met what the rules raise (the
+                // sync's answer); until then they stay as the refresh began them.
+                if part != Part::Alerts {
+                    set_load(state, part, |_| PaneLoad::Loaded { as_of: at });
+                }
+                state.feed.from_snapshot.remove(&part);
+                applied = true;
+                alerts |= part == Part::Alerts;
             }
-            state.feed.from_snapshot.remove(&part);
-            rebuild(state, at);
-            if part == Part::Alerts {
-                effects = super::feed_alerts::raise(state);
+            Err(e) => {
+                set_load(state, part, |slot| match slot.as_of() {
+                    Some(as_of) => PaneLoad::Stale {
+                        as_of,
+                        error: e.to_string(),
+                    },
+                    None => PaneLoad::Failed(e.clone()),
+                });
+                state.feed.failures.push((part, e));
             }
-        }
-        Err(e) => {
-            set_load(state, part, |slot| match slot.as_of() {
-                Some(as_of) => PaneLoad::Stale {
-                    as_of,
-                    error: e.to_string(),
-                },
-                None => PaneLoad::Failed(e.clone()),
-            });
-            state.feed.failures.push((part, e));
         }
     }
-    state.feed.fetching.remove(&part);
+    if applied {
+        rebuild(state, at);
+    }
+    let effects = if alerts {
+        super::feed_alerts::raise(state)
+    } else {
+        Vec::new()
+    };
+    for part in parts {
+        state.feed.fetching.remove(&part);
+    }
     if state.feed.fetching.is_empty() {
         state.in_flight = None;
         finish(state);

@@ -364,3 +364,74 @@ fn stored_answers_are_shown_in_the_zone_they_were_cut_in_unless_one_was_chosen()
     let p = offline_start(Feed::new(Scope::default()), None);
     assert_eq!(p.zone, crate::domain::Zone::UTC);
 }
+
+/// The local executor's panes are made in one pass and come together, applied at once
+/// (the views built once, not once per pane): the cockpit is then exactly as it is
+/// after the same answers applied one by one.
+#[test]
+fn answers_made_together_show_what_the_same_answers_one_by_one_show() {
+    use super::fixture::{fresh, perform};
+    let (mut together, mut apart) = (fresh((120, 40)), fresh((120, 40)));
+    let fetch = |s: &mut AppState| {
+        let effects = start(s);
+        let fetch = effects
+            .into_iter()
+            .find(|e| matches!(e, Effect::Fetch { .. }));
+        super::fixture::answer(s, fetch.unwrap())
+    };
+    let batches = fetch(&mut together);
+    let parts = |m: &Msg| match m {
+        Msg::FetchedTogether { answers, .. } => answers.iter().map(|(p, _)| *p).collect(),
+        _ => Vec::new(),
+    };
+    assert_eq!(
+        batches.iter().map(parts).collect::<Vec<_>>(),
+        [
+            vec![
+                Part::Overview,
+                Part::Revenue,
+                Part::Cost,
+                Part::Decisions,
+                Part::Health
+            ],
+            vec![Part::Alerts],
+        ],
+        "the panes together, then the rules' rollup"
+    );
+    let split = fetch(&mut apart);
+    // The panes, then the rules' rollup: after each, the two cockpits look the same.
+    for (batch, m) in batches.into_iter().zip(split) {
+        let effects = update(&mut together, batch);
+        perform(&mut together, effects);
+        let Msg::FetchedTogether {
+            generation,
+            answers,
+            at,
+        } = m
+        else {
+            panic!("a local answer comes as FetchedTogether");
+        };
+        for (part, answer) in answers {
+            let one = Msg::Fetched {
+                generation,
+                part,
+                result: Ok(answer),
+                at,
+            };
+            let effects = update(&mut apart, one);
+            perform(&mut apart, effects);
+        }
+        assert_eq!(screen(&together), screen(&apart));
+        assert_eq!(together.load, apart.load);
+    }
+    for p in PaneId::ALL {
+        assert!(
+            matches!(together.pane_load(p), PaneLoad::Loaded { .. }),
+            "{p:?}"
+        );
+    }
+    assert!(together.in_flight.is_none());
+    for p in [PaneId::Decisions, PaneId::Alerts, PaneId::FollowUps] {
+        assert_eq!(together.pane(p).visible, apart.pane(p).visible, "{p:?}");
+    }
+}

@@ -77,11 +77,10 @@ pub fn answer(s: &AppState, effect: Effect) -> Vec<Msg> {
             fresh,
         } => {
             let ds = demo(s, fresh);
-            local::answers(&ds, &params, &parts, |part, a| {
-                out.push(Msg::Fetched {
+            local::answers(&ds, &params, &parts, |answers| {
+                out.push(Msg::FetchedTogether {
                     generation,
-                    part,
-                    result: Ok(a),
+                    answers,
                     at: now(),
                 });
             });

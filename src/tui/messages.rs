@@ -46,6 +46,13 @@ pub enum Msg {
         result: Result<Answer, LoadError>,
         at: DateTime<Utc>,
     },
+    /// Several parts' answers made together (the local executor's panes, from one
+    /// pass over the events): applied at once, the views built once for all of them.
+    FetchedTogether {
+        generation: u64,
+        answers: Vec<(Part, Answer)>,
+        at: DateTime<Utc>,
+    },
     /// The parameters a refresh's queries were cut with, when they differ from the
     /// state's: PostHog named the project's zone (and so today there).
     Zone {

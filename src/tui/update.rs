@@ -58,7 +58,15 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             part,
             result,
             at,
-        } => feed::on_fetched(state, generation, part, result, at),
+        } => feed::on_fetched(state, generation, vec![(part, result)], at),
+        Msg::FetchedTogether {
+            generation,
+            answers,
+            at,
+        } => {
+            let answers = answers.into_iter().map(|(p, a)| (p, Ok(a))).collect();
+            feed::on_fetched(state, generation, answers, at)
+        }
         Msg::Evidence { alert, result, at } => {
             super::feed_alerts::on_evidence(state, alert, result, at);
             Vec::new()
