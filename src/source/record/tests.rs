@@ -53,15 +53,10 @@ fn nested_values_and_nulls() {
 /// back as its key.
 #[test]
 fn every_known_key_is_named_as_it_is_read() {
-    for k in [
-        EventKey::Uuid,
-        EventKey::Event,
-        EventKey::DistinctId,
-        EventKey::Timestamp,
-        EventKey::Properties,
-    ] {
+    for k in EventKey::ALL {
         assert!(event_key(k.name()).is_some_and(|read| read.name() == k.name()));
     }
+    assert_eq!(event_key("Uuid").map(EventKey::name), None);
     for &k in PropKey::ALL {
         assert!(prop_key(k.name()).is_some_and(|read| read.name() == k.name()));
     }
