@@ -10,6 +10,7 @@
 //! byte for quotes, escapes and control characters; this scans eight bytes at a time.
 
 use super::{EventKey, PropKey, RawEvent, RawProps, Scalar, event_key, fill_one, prop_key};
+use crate::domain::EventKind;
 use std::borrow::Cow;
 
 /// The event on `line`, or None when serde_json must read it.
@@ -49,12 +50,9 @@ pub struct Keys {
 
 impl Keys {
     fn props_of(&mut self, event: Option<&str>) -> &mut [Option<PropKey>] {
-        let i = match event {
-            Some("revenue_protection_trend") => 0,
-            Some("cost_optimization_trend") => 1,
-            Some("strategic_decision_summary") => 2,
-            _ => 3,
-        };
+        let i = event
+            .and_then(EventKind::from_event_name)
+            .map_or(3, |k| k as usize);
         &mut self.props[i]
     }
 }
