@@ -99,12 +99,9 @@ fn the_seed_queries_in_hogql_agree_with_the_local_engine() {
     let dir = tempfile::tempdir().unwrap();
     let events = fixture(dir.path(), 3000);
     let sim = Sim::start(&events);
-    let ds = FileSource {
-        path: events.clone(),
-        subscriptions: None,
-    }
-    .load(&LoadOptions::new(today()))
-    .unwrap();
+    let ds = FileSource::new(events.clone(), None)
+        .load(&LoadOptions::new(today()))
+        .unwrap();
 
     // The 90-day overview, joined to subscriptions.
     let window = PeriodSpec::Trailing(90).resolve(today(), bearing::domain::Zone::UTC);

@@ -54,6 +54,21 @@ impl Interner {
         sym
     }
 
+    /// The interner whose symbols name `strings` in order: the first must be the empty
+    /// string and none may come twice (None otherwise), as in any interner built here.
+    pub fn from_strings(strings: Vec<Arc<str>>) -> Option<Interner> {
+        if strings.first().is_none_or(|s| !s.is_empty()) || u32::try_from(strings.len()).is_err() {
+            return None;
+        }
+        let mut map = FxHashMap::with_capacity_and_hasher(strings.len(), Default::default());
+        for (i, s) in strings.iter().enumerate() {
+            if map.insert(s.clone(), Sym(i as u32)).is_some() {
+                return None;
+            }
+        }
+        Some(Interner { map, strings })
+    }
+
     pub fn get(&self, s: &str) -> Option<Sym> {
         self.map.get(s).copied()
     }

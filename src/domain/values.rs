@@ -24,6 +24,13 @@ pub enum Priority {
 }
 
 impl Priority {
+    pub const ALL: [Priority; 4] = [
+        Priority::Low,
+        Priority::Medium,
+        Priority::High,
+        Priority::Critical,
+    ];
+
     /// Priorities come in any case and with a few synonyms.
     pub fn parse(raw: &str) -> Option<Priority> {
         match raw.trim().to_ascii_lowercase().as_str() {

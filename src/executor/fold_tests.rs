@@ -53,10 +53,7 @@ fn messy_export(dir: &std::path::Path, today: NaiveDate) -> std::path::PathBuf {
 fn messy_source() -> (tempfile::TempDir, NaiveDate, FileSource) {
     let dir = tempfile::tempdir().unwrap();
     let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-    let src = FileSource {
-        path: messy_export(dir.path(), today),
-        subscriptions: None,
-    };
+    let src = FileSource::new(messy_export(dir.path(), today), None);
     (dir, today, src)
 }
 

@@ -3,6 +3,7 @@
 //! into rollups; PostHog's events stay in PostHog and its rollups come from HogQL
 //! (`crate::posthog::queries`).
 
+pub mod cache;
 pub mod demo;
 pub mod export;
 pub mod ingest;
@@ -151,6 +152,8 @@ pub struct FileSource {
     pub path: PathBuf,
     /// The subscriptions table; by default `NAME.subscriptions.jsonl` beside the file.
     pub subscriptions: Option<PathBuf>,
+    /// Where a parsed copy is kept for the next [`Source::load`], if anywhere.
+    pub cache: Option<cache::Cache>,
 }
 
 /// `events.jsonl` → `events.subscriptions.jsonl`, the name `bearing demo-data` writes.
@@ -173,8 +176,26 @@ impl Source for FileSource {
         }
     }
 
+    /// From the parsed copy of an unchanged file when one is kept, else read (and a
+    /// copy kept for next time).
     fn load(&self, opts: &LoadOptions) -> Result<Dataset, SourceError> {
-        self.read(opts, None)
+        let Some(cache) = &self.cache else {
+            return self.read(opts, None);
+        };
+        let sub = self.subscriptions_path();
+        let before = cache.stamp(&self.path, &sub, &opts.watch);
+        if let Some(ds) = before.as_ref().and_then(|s| cache.load(s, self.origin())) {
+            tracing::debug!(events = ds.events.len(), "read from the parsed copy");
+            return Ok(ds);
+        }
+        let ds = self.read(opts, None)?;
+        if let Some(before) = &before {
+            let after = cache.stamp(&self.path, &sub, &opts.watch);
+            // Written while the panes are worked out; a process that ends first
+            // leaves no copy, never half of one.
+            let _ = cache.keep(before, after.as_ref(), &ds);
+        }
+        Ok(ds)
     }
 
     fn fold(&self, opts: &LoadOptions, fold: &mut dyn jsonl::Fold) -> Result<Dataset, SourceError> {
@@ -183,6 +204,21 @@ impl Source for FileSource {
 }
 
 impl FileSource {
+    /// The file at `path`, read afresh every time.
+    pub fn new(path: PathBuf, subscriptions: Option<PathBuf>) -> FileSource {
+        FileSource {
+            path,
+            subscriptions,
+            cache: None,
+        }
+    }
+
+    fn subscriptions_path(&self) -> PathBuf {
+        self.subscriptions
+            .clone()
+            .unwrap_or_else(|| sibling_subscriptions(&self.path))
+    }
+
     /// Reads the file, holding its events or, given a fold, handing them to it.
     fn read(
         &self,
@@ -212,10 +248,7 @@ impl FileSource {
         }
         .map_err(io_err(&self.path))?;
         let mut strings = parsed.strings;
-        let sub_path = self
-            .subscriptions
-            .clone()
-            .unwrap_or_else(|| sibling_subscriptions(&self.path));
+        let sub_path = self.subscriptions_path();
         let mut ingest = parsed.stats;
         let subscriptions = match files::open(&sub_path) {
             Ok(f) => {
@@ -250,8 +283,8 @@ pub fn local(spec: &SourceSpec, subscriptions: Option<PathBuf>) -> Option<Box<dy
         SourceSpec::PostHog => None,
         SourceSpec::Demo => Some(Box::new(DemoSource)),
         SourceSpec::File(path) => Some(Box::new(FileSource {
-            path: path.clone(),
-            subscriptions,
+            cache: cache::Cache::default_dir().map(cache::Cache::new),
+            ..FileSource::new(path.clone(), subscriptions)
         })),
     }
 }
@@ -283,10 +316,7 @@ mod tests {
         let path = dir.path().join("events.jsonl");
         std::fs::write(&path, format!("{EVENT}\n")).unwrap();
         std::fs::write(sibling_subscriptions(&path), subs).unwrap();
-        let src = FileSource {
-            path,
-            subscriptions: None,
-        };
+        let src = FileSource::new(path, None);
         src.load(&LoadOptions::new(NaiveDate::MIN))
     }
 
@@ -360,10 +390,7 @@ mod tests {
 
     #[test]
     fn a_missing_file_is_a_clear_error() {
-        let src = FileSource {
-            path: "/nonexistent/events.jsonl".into(),
-            subscriptions: None,
-        };
+        let src = FileSource::new("/nonexistent/events.jsonl".into(), None);
         let opts = LoadOptions::new(NaiveDate::MIN);
         let err = src
             .load(&opts)
