@@ -3,7 +3,6 @@
 //! the same questions in HogQL (`crate::posthog::queries`).
 
 use super::EngineParams;
-use super::decisions::{ReviewStatus, next_review, status_of};
 use super::rollup::{
     Counts, DecisionEntry, DecisionRollup, GroupRow, GroupsRollup, HealthRollup, KindCounts,
     OverviewRollup, Rollups, TenantDecisions,
@@ -222,7 +221,8 @@ fn groups(groups: FxHashMap<(Sym, Sym), GroupAcc>) -> GroupsRollup {
 /// The decision log: totals, reviews due, per-tenant counts and the rows kept.
 struct DecisionAcc {
     keep: Keep,
-    timeframes: FxHashMap<Sym, Option<ReviewTimeframe>>,
+    /// Per review timeframe, the base dates whose review falls due this month.
+    timeframes: FxHashMap<Sym, Option<(NaiveDate, NaiveDate)>>,
     out: DecisionRollup,
     tenants: FxHashMap<Sym, TenantAcc>,
     /// Each row with its place among the decisions read, which breaks the log's ties.
@@ -264,13 +264,14 @@ impl DecisionAcc {
             follow_up: d.follow_up,
             tracked: e.tracked_date(),
         };
-        let tf = *self
-            .timeframes
-            .entry(d.timeframe)
-            .or_insert_with(|| ReviewTimeframe::parse(strings.resolve(d.timeframe)));
+        let due_in = *self.timeframes.entry(d.timeframe).or_insert_with(|| {
+            due_window(ReviewTimeframe::parse(strings.resolve(d.timeframe)), today)
+        });
         let t = self.tenants.entry(e.tenant).or_default();
         self.out.total += 1;
-        let due = status_of(next_review(&entry, tf, zone), today) == ReviewStatus::DueThisMonth;
+        // As `status_of(next_review(..)) == DueThisMonth`, without the calendar sums
+        // per decision (they were a fifth of the panes' time).
+        let due = due_on(due_in, entry.tracked.or_else(|| zone.date_of(e.at)));
         if due {
             self.out.due_this_month += 1;
             t.due += 1;
@@ -323,6 +324,37 @@ impl DecisionAcc {
     }
 }
 
+/// The base dates (tracking date, else the day recorded) whose review, `tf` later,
+/// falls in `today`'s month, `[lo, hi)`. Adding months moves the month by exactly that
+/// many whatever the day (Jan 31 + 1 month is Feb 28), and adding days moves the
+/// window by as many days.
+fn due_window(tf: Option<ReviewTimeframe>, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    use chrono::{Datelike, Days, Months};
+    let first = today.with_day(1)?;
+    let next = first.checked_add_months(Months::new(1))?;
+    match tf? {
+        ReviewTimeframe::Days(n) => {
+            let n = Days::new(u64::from(n));
+            let lo = first.checked_sub_days(n).unwrap_or(NaiveDate::MIN);
+            Some((lo, next.checked_sub_days(n)?))
+        }
+        ReviewTimeframe::Months(n) => {
+            let hi = next.checked_sub_months(Months::new(n))?;
+            let lo = first
+                .checked_sub_months(Months::new(n))
+                .unwrap_or(NaiveDate::MIN);
+            Some((lo, hi))
+        }
+    }
+}
+
+/// Whether a decision of this base date is due this month, by its [`due_window`].
+fn due_on(window: Option<(NaiveDate, NaiveDate)>, base: Option<NaiveDate>) -> bool {
+    window
+        .zip(base)
+        .is_some_and(|((lo, hi), b)| lo <= b && b < hi)
+}
+
 fn newest_first(rows: &mut [(DecisionEntry, u64)]) {
     rows.sort_unstable_by(|(a, i), (b, j)| order(a, b).then(i.cmp(j)));
 }
@@ -350,5 +382,78 @@ impl KindCounts {
             self.missing[bit] += other.missing[bit];
             self.invalid[bit] += other.invalid[bit];
         }
+    }
+}
+
+#[cfg(test)]
+mod due_tests {
+    use super::*;
+    use crate::engine::decisions::{ReviewStatus, status_of};
+    use chrono::Datelike;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        /// The window says "due this month" exactly when the review date, worked out
+        /// as the decision log shows it, falls in today's month: month ends, leap
+        /// days, long and zero timeframes.
+        #[test]
+        fn the_due_window_agrees_with_the_review_date(
+            base in -3000i32..3000,
+            today in -400i32..400,
+            months in prop::option::of(0u32..40),
+            days in 0u32..800,
+        ) {
+            let epoch = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap_or_default();
+            let base = epoch + chrono::Duration::days(i64::from(base));
+            let today = epoch + chrono::Duration::days(i64::from(today));
+            let tf = Some(months.map_or(ReviewTimeframe::Days(days), ReviewTimeframe::Months));
+            let next = tf.and_then(|tf| tf.after(base));
+            let slow = status_of(next, today) == ReviewStatus::DueThisMonth;
+            let fast = due_on(due_window(tf, today), Some(base));
+            prop_assert_eq!(fast, slow, "{} + {:?}, today {} (day {})", base, tf, today, today.day());
+        }
+    }
+
+    /// Every base day of three years against month ends, a leap day and timeframes
+    /// of days and months, so each window's first and last days are met.
+    #[test]
+    fn every_day_around_the_window_agrees() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        let tfs = [
+            ReviewTimeframe::Days(0),
+            ReviewTimeframe::Days(7),
+            ReviewTimeframe::Days(30),
+            ReviewTimeframe::Days(90),
+            ReviewTimeframe::Months(0),
+            ReviewTimeframe::Months(1),
+            ReviewTimeframe::Months(3),
+            ReviewTimeframe::Months(12),
+        ];
+        let mut due = 0;
+        for today in [
+            d(2026, 11, 28),
+            d(2024, 2, 29),
+            d(2026, 3, 1),
+            d(2026, 12, 31),
+        ] {
+            for tf in tfs {
+                let window = due_window(Some(tf), today);
+                for offset in -800..400 {
+                    let base = today + chrono::Duration::days(offset);
+                    let slow = status_of(tf.after(base), today) == ReviewStatus::DueThisMonth;
+                    let fast = due_on(window, Some(base));
+                    assert_eq!(fast, slow, "{base} + {tf:?}, today {today}");
+                    due += usize::from(slow);
+                }
+            }
+        }
+        assert!(due > 500, "the windows were met ({due} due)");
+    }
+
+    #[test]
+    fn no_timeframe_is_never_due() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
+        assert_eq!(due_window(None, today), None);
     }
 }
