@@ -65,31 +65,24 @@ pub fn decode_from(src: impl Read, len: u64, origin: Origin) -> Option<(Dataset,
     }
     let subscriptions = match r.u8()? {
         0 => None,
-        1 => {
-            let count = r.len(16)?;
-            let mut rows = Vec::with_capacity(count);
-            for _ in 0..count {
-                rows.push(Subscription {
-                    tenant: r.sym(n)?,
-                    plan: r.sym(n)?,
-                    status: r.sym(n)?,
-                    current_period_start: r.date()?,
-                });
-            }
-            Some(rows)
-        }
+        1 => Some(r.list(16, |r| {
+            Some(Subscription {
+                tenant: r.sym(n)?,
+                plan: r.sym(n)?,
+                status: r.sym(n)?,
+                current_period_start: r.date()?,
+            })
+        })?),
         _ => return None,
     };
     let ingest = read_ingest(&mut r)?;
-    let count = r.len(16)?;
-    let mut custom = Vec::with_capacity(count);
-    for _ in 0..count {
-        custom.push(CustomEvent {
+    let custom = r.list(16, |r| {
+        Some(CustomEvent {
             name: r.sym(n)?,
             tenant: r.sym(n)?,
             at: r.i64()?,
-        });
-    }
+        })
+    })?;
     let sum = r.0.finish()?;
     let ds = Dataset {
         origin,
@@ -238,6 +231,16 @@ impl<R: Read> Reader<R> {
         (n <= self.0.left() / each.max(1) as u64).then_some(usize::try_from(n).ok()?)
     }
 
+    /// A counted list of items of at least `each` bytes, read by `item`.
+    fn list<T>(&mut self, each: usize, item: impl Fn(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        let count = self.len(each)?;
+        let mut out = Vec::with_capacity(count);
+        for _ in 0..count {
+            out.push(item(self)?);
+        }
+        Some(out)
+    }
+
     /// A symbol of an interner of `n` strings.
     fn sym(&mut self, n: usize) -> Option<Sym> {
         let s = self.take().map(u32::from_le_bytes)?;
@@ -353,11 +356,10 @@ fn read_ingest(r: &mut Reader<impl Read>) -> Option<IngestStats> {
         subscriptions_broken: r.u64()?,
         broken_samples: Vec::new(),
     };
-    let count = r.len(16)?;
-    for _ in 0..count {
+    s.broken_samples = r.list(16, |r| {
         let line = r.u64()?;
         let reason = r.str()?.to_owned();
-        s.broken_samples.push(BrokenLine { line, reason });
-    }
+        Some(BrokenLine { line, reason })
+    })?;
     Some(s)
 }
