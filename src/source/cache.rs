@@ -136,15 +136,16 @@ impl Cache {
         if !before.settled || after != Some(before) {
             return None;
         }
+        // The identity, the sum's place, then the body encoded in place after them.
+        let head = before.identity.len() + 8;
         let mut bytes = before.identity.clone();
-        let mut body = Vec::new();
-        codec::encode(ds, &mut body);
-        if (bytes.len() + 8 + body.len()) as u64 > MAX_BYTES {
+        bytes.resize(head, 0);
+        codec::encode(ds, &mut bytes);
+        if bytes.len() as u64 > MAX_BYTES {
             return None;
         }
-        bytes.extend_from_slice(&stream::sum(&body).to_le_bytes());
-        bytes.extend_from_slice(&body);
-        drop(body);
+        let sum = stream::sum(&bytes[head..]).to_le_bytes();
+        bytes[head - 8..head].copy_from_slice(&sum);
         let (dir, entry) = (self.dir.clone(), before.entry.clone());
         let written = std::thread::Builder::new()
             .name("bearing-cache".into())
