@@ -208,25 +208,57 @@ pub fn unix_days(ts: i64) -> i32 {
     i32::try_from(ts.div_euclid(86_400)).unwrap_or(i32::MIN)
 }
 
-/// Parses the canonical 36-character text form, or 32 hex digits.
+/// Each byte's value as a hex digit, or 0xFF: what `char::to_digit(16)` answers, by one
+/// load instead of its range checks (the uuid was a twentieth of reading a file).
+const HEX: [u8; 256] = {
+    let mut t = [0xFF; 256];
+    let mut i = 0;
+    while i < 16 {
+        t[b"0123456789abcdef"[i] as usize] = i as u8;
+        t[b"0123456789ABCDEF"[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Parses the canonical 36-character text form, or 32 hex digits (dashes anywhere are
+/// passed over).
 pub fn parse_uuid(s: &str) -> Option<[u8; 16]> {
+    let b = s.as_bytes();
+    if b.len() == 36 && [8, 13, 18, 23].iter().all(|&i| b[i] == b'-') {
+        return canonical(b);
+    }
     let mut out = [0u8; 16];
-    let mut n = 0usize;
-    let mut hi: Option<u8> = None;
-    for c in s.bytes() {
+    let mut nibbles = 0usize;
+    for &c in s.as_bytes() {
         if c == b'-' {
             continue;
         }
-        let v = (c as char).to_digit(16)? as u8;
-        match hi.take() {
-            None => hi = Some(v),
-            Some(h) => {
-                *out.get_mut(n)? = (h << 4) | v;
-                n += 1;
-            }
+        let v = HEX[usize::from(c)];
+        if v > 15 {
+            return None;
         }
+        let byte = out.get_mut(nibbles / 2)?;
+        *byte = *byte << 4 | v;
+        nibbles += 1;
     }
-    (n == 16 && hi.is_none()).then_some(out)
+    (nibbles == 32).then_some(out)
+}
+
+/// Where each byte's two digits start in the canonical form.
+const PAIRS: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+
+/// The canonical form, its dashes checked: the digits read from known places, any
+/// non-digit caught once at the end (a digit is below 16, so or-ing them all is).
+fn canonical(b: &[u8]) -> Option<[u8; 16]> {
+    let mut out = [0u8; 16];
+    let mut any = 0u8;
+    for (o, &at) in out.iter_mut().zip(&PAIRS) {
+        let (hi, lo) = (HEX[usize::from(b[at])], HEX[usize::from(b[at + 1])]);
+        any |= hi | lo;
+        *o = hi << 4 | lo;
+    }
+    (any <= 15).then_some(out)
 }
 
 #[cfg(test)]
@@ -264,5 +296,59 @@ mod tests {
             ..e
         };
         assert_eq!(e.tracked_date(), Some(d));
+    }
+
+    /// The reading by `char::to_digit` that the table replaced.
+    fn by_to_digit(s: &str) -> Option<[u8; 16]> {
+        let mut out = [0u8; 16];
+        let mut n = 0usize;
+        let mut hi: Option<u8> = None;
+        for c in s.bytes() {
+            if c == b'-' {
+                continue;
+            }
+            let v = (c as char).to_digit(16)? as u8;
+            match hi.take() {
+                None => hi = Some(v),
+                Some(h) => {
+                    *out.get_mut(n)? = (h << 4) | v;
+                    n += 1;
+                }
+            }
+        }
+        (n == 16 && hi.is_none()).then_some(out)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// Near-uuids (dashes anywhere, 30 to 34 digits, a wrong or non-ASCII
+        /// character) read as `to_digit` reads them.
+        #[test]
+        fn uuids_read_as_to_digit_reads_them(s in "[0-9a-fA-F-]{28,38}[g G\\-é0-9]{0,2}") {
+            proptest::prop_assert_eq!(parse_uuid(&s), by_to_digit(&s));
+        }
+
+        /// The canonical form, with one character put in its place: a wrong one, a
+        /// digit, or a dash out of place.
+        #[test]
+        fn canonical_uuids_read_as_to_digit_reads_them(
+            s in "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+            at in 0usize..36,
+            c in "[-gG/:@`é0-9a-fA-F]",
+        ) {
+            proptest::prop_assert!(parse_uuid(&s).is_some());
+            proptest::prop_assert_eq!(parse_uuid(&s), by_to_digit(&s));
+            let mut t = s.clone();
+            t.replace_range(at..=at, &c);
+            proptest::prop_assert_eq!(parse_uuid(&t), by_to_digit(&t), "{}", t);
+        }
+    }
+
+    #[test]
+    fn every_byte_reads_as_to_digit_reads_it() {
+        for c in 0..=255u8 {
+            let expect = (c as char).to_digit(16).map_or(0xFF, |v| v as u8);
+            assert_eq!(HEX[usize::from(c)], expect, "byte {c}");
+        }
     }
 }
