@@ -32,12 +32,19 @@ impl Priority {
     ];
 
     /// Priorities come in any case and with a few synonyms.
+    /// Lowered in a buffer on the stack, not a new String: every revenue event has a
+    /// priority, and no name is longer than the buffer.
     pub fn parse(raw: &str) -> Option<Priority> {
-        match raw.trim().to_ascii_lowercase().as_str() {
-            "low" | "p3" | "minor" => Some(Priority::Low),
-            "medium" | "med" | "moderate" | "normal" | "p2" => Some(Priority::Medium),
-            "high" | "p1" | "major" => Some(Priority::High),
-            "critical" | "crit" | "urgent" | "p0" | "blocker" => Some(Priority::Critical),
+        let t = raw.trim().as_bytes();
+        let mut buf = [0u8; 8];
+        let low = buf.get_mut(..t.len())?;
+        low.copy_from_slice(t);
+        low.make_ascii_lowercase();
+        match &*low {
+            b"low" | b"p3" | b"minor" => Some(Priority::Low),
+            b"medium" | b"med" | b"moderate" | b"normal" | b"p2" => Some(Priority::Medium),
+            b"high" | b"p1" | b"major" => Some(Priority::High),
+            b"critical" | b"crit" | b"urgent" | b"p0" | b"blocker" => Some(Priority::Critical),
             _ => None,
         }
     }
@@ -269,6 +276,43 @@ mod tests {
         assert_eq!(Priority::parse("critical"), Some(Priority::Critical));
         assert_eq!(Priority::parse("whenever"), None);
         assert!(Priority::Critical.is_urgent() && !Priority::Medium.is_urgent());
+    }
+
+    /// The reading by a lowered String that the stack buffer replaced.
+    fn priority_by_string(raw: &str) -> Option<Priority> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "low" | "p3" | "minor" => Some(Priority::Low),
+            "medium" | "med" | "moderate" | "normal" | "p2" => Some(Priority::Medium),
+            "high" | "p1" | "major" => Some(Priority::High),
+            "critical" | "crit" | "urgent" | "p0" | "blocker" => Some(Priority::Critical),
+            _ => None,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Every name in any case, padded, cut short or run on, and other words.
+        #[test]
+        fn priorities_read_as_a_lowered_string_reads_them(
+            name in prop::sample::select(vec![
+                "low", "p3", "minor", "medium", "med", "moderate", "normal", "p2", "high",
+                "p1", "major", "critical", "crit", "urgent", "p0", "blocker", "",
+                "criticall", "CRITICAL!", "hig", "ｈigh", "İ",
+            ]),
+            upper in prop::collection::vec(any::<bool>(), 9),
+            pad in "[ \t\n\u{a0}\u{3000}]{0,2}",
+            cut in 0usize..10,
+        ) {
+            let cased: String = name
+                .chars()
+                .zip(upper.iter().chain(std::iter::repeat(&false)))
+                .map(|(c, &u)| if u { c.to_ascii_uppercase() } else { c })
+                .collect();
+            let cut: String = cased.chars().take(cut.max(cased.chars().count() / 2)).collect();
+            for raw in [format!("{pad}{cased}{pad}"), cut, format!("{cased}x")] {
+                prop_assert_eq!(Priority::parse(&raw), priority_by_string(&raw), "{:?}", raw);
+            }
+        }
     }
 
     #[test]
