@@ -8,6 +8,10 @@
 //! (`super::RawEvent`'s `Deserialize`), so every messy spelling and every broken line's
 //! reason stays as it was. serde_json spent most of a read scanning strings byte by
 //! byte for quotes, escapes and control characters; this scans eight bytes at a time.
+//!
+//! A line shaped like one read before (the same keys, spacing and kinds of values) is
+//! read by that shape instead (`shape`): only its values are read, the bytes between
+//! them compared; the scan reads the rest, and teaches the shapes.
 
 use super::{EventKey, PropKey, RawEvent, RawProps, Scalar, event_key, fill_one, prop_key};
 use crate::domain::EventKind;
@@ -23,10 +27,37 @@ pub fn parse(line: &str) -> Option<RawEvent<'_>> {
 /// when it could not, `e` holds a part and serde_json must read the line. `keys` is
 /// what the lines read before it taught (one per reader, kept from line to line).
 pub fn parse_into<'a>(line: &'a str, e: &mut RawEvent<'a>, keys: &mut Keys) -> bool {
+    if keys.shapes.read(line, e) {
+        return true;
+    }
+    if !scan(line, e, keys, None) {
+        return false;
+    }
+    if keys.shapes.may_learn() {
+        keys.shapes.learn(line, |marks| {
+            scan(
+                line,
+                &mut RawEvent::default(),
+                &mut Keys::default(),
+                Some(marks),
+            )
+        });
+    }
+    true
+}
+
+/// The forward scan of a whole line, noting where each value is in `marks` if given.
+fn scan<'a>(
+    line: &'a str,
+    e: &mut RawEvent<'a>,
+    keys: &mut Keys,
+    marks: Option<&mut Vec<shape::Mark>>,
+) -> bool {
     let mut p = Scan {
         text: line,
         at: 0,
         depth: 0,
+        marks,
     };
     if p.event(e, keys).is_none() {
         return false;
@@ -46,6 +77,8 @@ pub struct Keys {
     /// Each event's properties have their own order: one table per strategic event
     /// and one for any other.
     props: [[Option<PropKey>; 24]; 4],
+    /// Whole lines' shapes, for lines that repeat one (`shape`).
+    shapes: shape::Shapes,
 }
 
 impl Keys {
@@ -57,13 +90,36 @@ impl Keys {
     }
 }
 
+/// Sets the value of `key` (not `properties`, which holds values of its own) as the
+/// event's; None leaves the line to serde_json.
+#[inline]
+fn set_event<'a>(e: &mut RawEvent<'a>, key: EventKey, value: Value<'a>) -> Option<()> {
+    match key {
+        EventKey::Uuid => e.uuid = value.scalar()?.and_then(Scalar::into_text),
+        EventKey::Event => {
+            e.event = match value {
+                Value::Str(name) => Some(Cow::Borrowed(name)),
+                Value::Null => None,
+                // serde_json refuses the line, with its reason.
+                _ => return None,
+            }
+        }
+        EventKey::DistinctId => e.distinct_id = value.scalar()?,
+        EventKey::Timestamp => e.timestamp = value.scalar()?,
+        EventKey::Properties => return None,
+    }
+    Some(())
+}
+
 /// serde_json stops at 128 levels; far fewer are left to it.
 const MAX_DEPTH: u32 = 64;
 
-struct Scan<'a> {
+struct Scan<'a, 'm> {
     text: &'a str,
     at: usize,
     depth: u32,
+    /// Where each value was, when a line's shape is being learnt.
+    marks: Option<&'m mut Vec<shape::Mark>>,
 }
 
 /// A value as the fast path reads it.
@@ -93,7 +149,7 @@ impl<'a> Value<'a> {
     }
 }
 
-impl<'a> Scan<'a> {
+impl<'a> Scan<'a, '_> {
     fn bytes(&self) -> &'a [u8] {
         self.text.as_bytes()
     }
@@ -121,38 +177,66 @@ impl<'a> Scan<'a> {
             let key = s.key(keys.event.get_mut(place), event_key, EventKey::name)?;
             place += 1;
             s.eat(b':')?;
+            let start = s.value_start();
             match key {
-                Some(EventKey::Uuid) => e.uuid = s.value()?.scalar()?.and_then(Scalar::into_text),
-                Some(EventKey::Event) => {
-                    e.event = match s.value()? {
-                        Value::Str(name) => Some(Cow::Borrowed(name)),
-                        Value::Null => None,
-                        // serde_json refuses the line, with its reason.
+                Some(EventKey::Properties) => {
+                    // A later `properties` replaces an earlier one whole. What it
+                    // holds is marked value by value.
+                    s.mark(start, shape::Op::Properties);
+                    e.properties.0 = RawProps::default();
+                    match s.peek()? {
+                        b'{' => {
+                            let keys = keys.props_of(e.event.as_deref());
+                            s.properties(&mut e.properties.0, keys)?;
+                        }
+                        b'n' => s.literal(b"null")?,
+                        // A string holding JSON, or no object at all.
                         _ => return None,
                     }
                 }
-                Some(EventKey::DistinctId) => e.distinct_id = s.value()?.scalar()?,
-                Some(EventKey::Timestamp) => e.timestamp = s.value()?.scalar()?,
-                Some(EventKey::Properties) => match s.peek()? {
-                    // A later `properties` replaces an earlier one whole.
-                    b'{' => {
-                        e.properties.0 = RawProps::default();
-                        let keys = keys.props_of(e.event.as_deref());
-                        s.properties(&mut e.properties.0, keys)?;
-                    }
-                    b'n' => {
-                        s.literal(b"null")?;
-                        e.properties.0 = RawProps::default();
-                    }
-                    // A string holding JSON, or no object at all.
-                    _ => return None,
-                },
+                Some(key) => {
+                    let value = s.value()?;
+                    let named = matches!((&value, key), (Value::Str(_), EventKey::Event));
+                    set_event(e, key, value)?;
+                    s.mark(
+                        start,
+                        if named {
+                            shape::Op::Named
+                        } else {
+                            shape::Op::Event(key)
+                        },
+                    );
+                }
                 None => {
                     s.value()?;
+                    s.mark(start, shape::Op::Skip);
                 }
             }
             Some(())
         })
+    }
+
+    /// Where the value after a key's colon starts, when learning a shape (a value's
+    /// own reading skips the whitespace before it otherwise).
+    #[inline]
+    fn value_start(&mut self) -> usize {
+        if self.marks.is_some() {
+            self.ws();
+        }
+        self.at
+    }
+
+    /// Notes that the value read from `start` is set by `op`, when learning a shape.
+    #[inline]
+    fn mark(&mut self, start: usize, op: shape::Op) {
+        let (end, depth) = (self.at, self.depth);
+        if let Some(marks) = self.marks.as_deref_mut() {
+            marks.push(shape::Mark {
+                value: start..end,
+                op,
+                depth,
+            });
+        }
     }
 
     fn properties(&mut self, p: &mut RawProps<'a>, keys: &mut [Option<PropKey>]) -> Option<()> {
@@ -161,10 +245,15 @@ impl<'a> Scan<'a> {
             let key = s.key(keys.get_mut(place), prop_key, PropKey::name)?;
             place += 1;
             s.eat(b':')?;
+            let start = s.value_start();
             match key {
-                Some(k) => fill_one(p, k, s.value()?.scalar()?),
+                Some(k) => {
+                    fill_one(p, k, s.value()?.scalar()?);
+                    s.mark(start, shape::Op::Prop(k));
+                }
                 None => {
                     s.value()?;
+                    s.mark(start, shape::Op::Skip);
                 }
             }
             Some(())
@@ -349,6 +438,8 @@ fn special(b: &[u8]) -> Option<usize> {
         .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
         .map(|p| i + p)
 }
+
+mod shape;
 
 #[cfg(test)]
 mod tests;

@@ -25,6 +25,77 @@ fn an_export_line_takes_the_fast_path_and_reads_as_serde_json_reads_it() {
 }
 
 #[test]
+fn a_line_of_a_shape_seen_before_is_read_by_that_shape() {
+    fn read<'a>(line: &'a str, keys: &mut Keys) -> Option<RawEvent<'a>> {
+        let mut e = RawEvent::default();
+        parse_into(line, &mut e, keys).then_some(e)
+    }
+    let mut keys = Keys::default();
+    assert_eq!(read(DEMO, &mut keys), serde(DEMO));
+    assert_eq!(
+        keys.shapes.missed(),
+        1,
+        "the first line is scanned, and its shape kept"
+    );
+    // Other values, of other lengths, one of them blank.
+    let next = DEMO
+        .replace("globex-retail", "initech-crm-eu")
+        .replace("\"Medium\"", "\"  \"")
+        .replace("b60ab50c", "c60ab50c");
+    assert_eq!(read(&next, &mut keys), serde(&next));
+    assert_eq!(keys.shapes.missed(), 0, "read by the shape");
+    // A number where the shape had a string, and an escape: each read as serde_json
+    // reads it, or left to it.
+    let number = DEMO.replace("\"Medium\"", "7");
+    assert_eq!(read(&number, &mut keys), serde(&number));
+    let escaped = DEMO.replace("globex-retail", "globex\\\"retail");
+    assert_eq!(read(&escaped, &mut keys), None);
+    // A string cut short by a control character or a backslash just before the
+    // bytes that follow a value: serde_json refuses both, and so does the shape.
+    for end in ["\u{1}", "\\"] {
+        let cut = DEMO.replace("globex-retail\"", &format!("globex-retail{end}"));
+        assert_eq!(read(&cut, &mut keys), None, "{cut}");
+        assert_eq!(serde(&cut), None);
+    }
+    // Another event's line at the same place does not take this shape.
+    let other = DEMO.replace("revenue_protection_trend", "cost_optimization_trend");
+    assert_eq!(read(&other, &mut keys), serde(&other));
+    assert_eq!(
+        read(&other, &mut keys).map(|e| e.event),
+        Some(Some("cost_optimization_trend".into()))
+    );
+}
+
+/// A shape reads a line exactly as the scan reads it alone: the same event, or none.
+fn as_scanned(lines: &[&str]) {
+    let mut keys = Keys::default();
+    for line in lines {
+        let mut e = RawEvent::default();
+        let by_shape = parse_into(line, &mut e, &mut keys).then_some(e);
+        assert_eq!(by_shape, parse(line), "{line}");
+    }
+}
+
+#[test]
+fn a_shape_keeps_what_the_scan_does_with_a_second_properties_and_deep_values() {
+    as_scanned(&[
+        r#"{"event":"x","properties":{"tenant_id":"a"},"properties":{"trend_category":"b"}}"#,
+        r#"{"event":"x","properties":{"tenant_id":"c"},"properties":{"trend_category":"d"}}"#,
+    ]);
+    // Nested as deep as the scan reads, and one deeper: the shape stops where it does.
+    let deep = |n: usize| {
+        format!(
+            r#"{{"event":"x","other":{}{}}}"#,
+            "[".repeat(n),
+            "]".repeat(n)
+        )
+    };
+    let lines: Vec<String> = std::iter::once(deep(1)).chain((58..68).map(deep)).collect();
+    assert!(parse(&lines[1]).is_some() && parse(&lines[10]).is_none());
+    as_scanned(&lines.iter().map(String::as_str).collect::<Vec<_>>());
+}
+
+#[test]
 fn what_it_does_not_read_exactly_it_leaves_to_serde_json() {
     for line in [
         r#"{"event":"a\"b"}"#,
@@ -94,11 +165,12 @@ fn pieces() -> impl Strategy<Value = String> {
         .prop_map(|ix| ix.into_iter().map(|i| PIECES[i]).collect())
 }
 
-/// A well-formed event with random values and whitespace, then a few pieces put in.
-fn events() -> impl Strategy<Value = String> {
-    let value = prop::sample::select(vec![
+/// A value, right or nearly right.
+fn value() -> impl Strategy<Value = &'static str> + Clone {
+    prop::sample::select(vec![
         "\"x\"",
         "\"\"",
+        "\"2026-09-28T21:00:59.592Z\"",
         "1",
         "0",
         "-3",
@@ -109,6 +181,7 @@ fn events() -> impl Strategy<Value = String> {
         "{}",
         "[]",
         "{\"a\":[1,{\"b\":null}]}",
+        "{\"tenant_id\":\"z\"}",
         "\"a\\\"b\"",
         "12345678901234567890",
         // Near misses, each refused or read differently by serde_json.
@@ -133,8 +206,11 @@ fn events() -> impl Strategy<Value = String> {
         "0.0",
         "-1",
         "1E2",
-    ]);
-    let key = prop::sample::select(vec![
+    ])
+}
+
+fn key() -> impl Strategy<Value = &'static str> + Clone {
+    prop::sample::select(vec![
         "uuid",
         "event",
         "distinct_id",
@@ -151,9 +227,43 @@ fn events() -> impl Strategy<Value = String> {
         "tenant_i",
         "tenant_idd",
         "Tenant_id",
-    ]);
-    let props = prop::collection::vec((key.clone(), value.clone()), 0..8);
-    let top = prop::collection::vec((key, value), 0..4);
+    ])
+}
+
+/// Keys with their values, as written.
+type Entries<'e> = &'e [(&'e str, &'e str)];
+
+/// An event line: `top` entries, then the event's name and its `props`, spaced by
+/// `ws`, with `PIECES[piece]` put in at `at` when `at` is under 300.
+fn line(
+    (top, name, props): (Entries, &str, Entries),
+    ws: &str,
+    (piece, at): (usize, usize),
+) -> String {
+    let entries = |kv: Entries| {
+        kv.iter()
+            .map(|(k, v)| format!("\"{k}\"{ws}:{ws}{v}"))
+            .collect::<Vec<_>>()
+    };
+    let props = format!("{{{}}}", entries(props).join(","));
+    let mut all = entries(top);
+    all.push(format!("\"event\":{name},\"properties\":{props}"));
+    let mut line = format!("{ws}{{{}}}{ws}", all.join(&format!(",{ws}")));
+    if at < 300 {
+        let at = line
+            .char_indices()
+            .map(|(i, _)| i)
+            .nth(at % line.len())
+            .unwrap_or(0);
+        line.insert_str(at, PIECES[piece]);
+    }
+    line
+}
+
+/// A well-formed event with random values and whitespace, then a few pieces put in.
+fn events() -> impl Strategy<Value = String> {
+    let props = prop::collection::vec((key(), value()), 0..8);
+    let top = prop::collection::vec((key(), value()), 0..4);
     (
         top,
         props,
@@ -162,27 +272,49 @@ fn events() -> impl Strategy<Value = String> {
         0usize..400,
     )
         .prop_map(|(top, props, ws, piece, at)| {
-            let entries = |kv: Vec<(&str, &str)>| {
-                kv.iter()
-                    .map(|(k, v)| format!("\"{k}\"{ws}:{ws}{v}"))
-                    .collect::<Vec<_>>()
-            };
-            let props = format!("{{{}}}", entries(props).join(","));
-            let mut all = entries(top);
-            all.push(format!(
-                "\"event\":\"revenue_protection_trend\",\"properties\":{props}"
-            ));
-            let mut line = format!("{ws}{{{}}}{ws}", all.join(&format!(",{ws}")));
-            if at < 300 {
-                let at = line
-                    .char_indices()
-                    .map(|(i, _)| i)
-                    .nth(at % line.len())
-                    .unwrap_or(0);
-                line.insert_str(at, PIECES[piece]);
-            }
-            line
+            let name = "\"revenue_protection_trend\"";
+            line((&top, name, &props), ws, (piece, at))
         })
+}
+
+/// Lines of a few shapes, as one producer writes them: the same keys and spacing line
+/// after line, each with values of its own (a string, another kind, a near miss), now
+/// and then another event's name, and now and then a piece put in.
+fn families() -> impl Strategy<Value = Vec<String>> {
+    let shape = (
+        prop::collection::vec(key(), 0..4),
+        prop::collection::vec(key(), 0..8),
+        prop::sample::select(vec!["", " ", "\t"]),
+    );
+    prop::collection::vec(shape, 1..4).prop_flat_map(|shapes| {
+        let n = shapes.len();
+        let one = (
+            0..n,
+            prop::collection::vec(value(), 12),
+            prop::sample::select(vec![
+                "\"revenue_protection_trend\"",
+                "\"cost_optimization_trend\"",
+                "\"$pageview\"",
+                "null",
+            ]),
+            0..PIECES.len(),
+            0usize..1500,
+        );
+        prop::collection::vec(one, 2..24).prop_map(move |lines| {
+            lines
+                .into_iter()
+                .map(|(which, values, name, piece, at)| {
+                    let (top, props, ws) = &shapes[which];
+                    let mut v = values.into_iter().cycle();
+                    let mut with = |keys: &[&'static str]| -> Vec<(&'static str, &'static str)> {
+                        keys.iter().map(|k| (*k, v.next().unwrap_or("1"))).collect()
+                    };
+                    let (top, props) = (with(top), with(props));
+                    line((&top, name, &props), ws, (piece, at))
+                })
+                .collect()
+        })
+    })
 }
 
 proptest! {
@@ -213,6 +345,21 @@ proptest! {
             let mut e = RawEvent::default();
             if parse_into(line, &mut e, &mut keys) {
                 prop_assert_eq!(Some(e), serde(line), "{}", line);
+            }
+        }
+    }
+
+    /// Lines of a few shapes read in turn, most by a shape learnt from the lines
+    /// before: each reads as serde_json reads it alone, or is left to it.
+    #[test]
+    fn lines_of_a_shape_read_as_serde_json_reads_each(lines in families()) {
+        let mut keys = Keys::default();
+        for line in &lines {
+            let mut e = RawEvent::default();
+            let read = parse_into(line, &mut e, &mut keys).then_some(e);
+            prop_assert_eq!(&read, &parse(line), "as the scan alone reads it: {}", line);
+            if read.is_some() {
+                prop_assert_eq!(read, serde(line), "{}", line);
             }
         }
     }
