@@ -42,10 +42,10 @@ pub struct Mark {
 /// After the bytes `lit` of the shape's line, what the line's next value is read as.
 enum Act {
     /// The name is the last `len` bytes of `lit`, quotes included.
-    Named {
-        len: usize,
-    },
-    Properties,
+    Named { len: usize },
+    /// `properties` starts; a first one, with no property set before it, finds the
+    /// record's properties as fresh as forgetting would leave them.
+    Properties { first: bool },
     /// A string: its opening quote ends `lit`.
     Str(Op),
     /// Any other value, read by the scan.
@@ -159,7 +159,15 @@ impl Shape {
             }
             let (lit, act) = match m.op {
                 Op::Named => (at..end, Act::Named { len: end - start }),
-                Op::Properties => (at..start, Act::Properties),
+                Op::Properties => {
+                    let first = !steps.iter().any(|s: &Step| {
+                        matches!(
+                            s.act,
+                            Act::Properties { .. } | Act::Str(Op::Prop(_)) | Act::Any(Op::Prop(_))
+                        )
+                    });
+                    (at..start, Act::Properties { first })
+                }
                 op if b.get(start) == Some(&b'"') => (at..start + 1, Act::Str(op)),
                 op => (at..start, Act::Any(op)),
             };
@@ -205,7 +213,8 @@ impl Shape {
                 Act::Named { len } => {
                     e.event = Some(Cow::Borrowed(line.get(s.at - len + 1..s.at - 1)?));
                 }
-                Act::Properties => e.properties.0 = RawProps::default(),
+                Act::Properties { first: true } => {}
+                Act::Properties { first: false } => e.properties.0 = RawProps::default(),
                 Act::Str(op) => {
                     let start = s.at;
                     let len = special(b.get(start..)?)?;
