@@ -159,13 +159,12 @@ impl Shape {
             }
             let (lit, act) = match m.op {
                 Op::Named => (at..end, Act::Named { len: end - start }),
+                // Properties are set only inside a `properties`: before the first,
+                // none is.
                 Op::Properties => {
-                    let first = !steps.iter().any(|s: &Step| {
-                        matches!(
-                            s.act,
-                            Act::Properties { .. } | Act::Str(Op::Prop(_)) | Act::Any(Op::Prop(_))
-                        )
-                    });
+                    let first = !steps
+                        .iter()
+                        .any(|s: &Step| matches!(s.act, Act::Properties { .. }));
                     (at..start, Act::Properties { first })
                 }
                 op if b.get(start) == Some(&b'"') => (at..start + 1, Act::Str(op)),
