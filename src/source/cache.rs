@@ -92,7 +92,7 @@ impl Cache {
         }
         identity.extend_from_slice(&(watch.len() as u64).to_le_bytes());
         for w in watch {
-            put(&mut identity, w.as_bytes());
+            codec::put_bytes(&mut identity, w.as_bytes());
         }
         let entry = self.dir.join(format!(
             "{:016x}.parsed",
@@ -215,7 +215,7 @@ fn stat(
 ) -> std::io::Result<bool> {
     let m = std::fs::metadata(path)?;
     identity.push(1);
-    put(identity, path.as_os_str().as_encoded_bytes());
+    codec::put_bytes(identity, path.as_os_str().as_encoded_bytes());
     for n in [m.dev(), m.ino(), m.size()] {
         identity.extend_from_slice(&n.to_le_bytes());
     }
@@ -228,9 +228,4 @@ fn stat(
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     Ok(newest < cutoff || settle.is_zero())
-}
-
-fn put(identity: &mut Vec<u8>, bytes: &[u8]) {
-    identity.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-    identity.extend_from_slice(bytes);
 }

@@ -115,8 +115,13 @@ fn put_date(out: &mut Vec<u8>, d: Option<NaiveDate>) {
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
-    put_len(out, s.len());
-    out.extend_from_slice(s.as_bytes());
+    put_bytes(out, s.as_bytes());
+}
+
+/// Bytes after their length: strings here, and the parts of a copy's identity.
+pub(super) fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    put_len(out, bytes.len());
+    out.extend_from_slice(bytes);
 }
 
 /// Every string but the first (always the empty one), in symbol order.
