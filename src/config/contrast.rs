@@ -4,6 +4,7 @@
 //! text stays readable on a 16-colour terminal, and the themes are tested with it.
 
 use ratatui::style::Color;
+use std::sync::OnceLock;
 
 pub type Rgb = (u8, u8, u8);
 
@@ -67,7 +68,15 @@ pub fn indexed(i: u8) -> Rgb {
     }
 }
 
+/// A channel's linear value, from a table worked out once: adapting the themes to the
+/// 256-colour palette judges every palette colour against every background, some
+/// hundred thousand `powf` calls, and that ran before the cockpit opened its file.
 fn channel(v: u8) -> f64 {
+    static LINEAR: OnceLock<[f64; 256]> = OnceLock::new();
+    LINEAR.get_or_init(|| std::array::from_fn(|i| linear(i as u8)))[usize::from(v)]
+}
+
+fn linear(v: u8) -> f64 {
     let c = f64::from(v) / 255.0;
     if c <= 0.039_28 {
         c / 12.92
@@ -167,6 +176,14 @@ mod tests {
         );
         let grey = stand_in(&ANSI16, (0x7b, 0x84, 0x96), &[(0, 0, 0)], TEXT);
         assert_eq!(grey, Color::DarkGray);
+    }
+
+    #[test]
+    fn the_table_holds_each_channels_own_value() {
+        for v in 0..=255u8 {
+            assert_eq!(channel(v).to_bits(), linear(v).to_bits(), "{v}");
+        }
+        assert!(channel(0) == 0.0 && channel(255) == 1.0);
     }
 
     #[test]
