@@ -14,6 +14,7 @@ use crate::domain::{Dataset, Details, PeriodSpec, Sym, Zone};
 use crate::domain::{Event, Interner};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
+use std::cmp::Reverse;
 use std::hash::Hash;
 
 fn counts<K: Eq + Hash>(m: FxHashMap<K, u32>) -> Counts<K> {
@@ -355,8 +356,11 @@ fn due_on(window: Option<(NaiveDate, NaiveDate)>, base: Option<NaiveDate>) -> bo
         .is_some_and(|((lo, hi), b)| lo <= b && b < hi)
 }
 
-fn newest_first(rows: &mut [(DecisionEntry, u64)]) {
-    rows.sort_unstable_by(|(a, i), (b, j)| order(a, b).then(i.cmp(j)));
+/// In [`order`], then in the order read. The key is numbers: comparing the uuids as
+/// byte arrays called `memcmp` for each pair, and this sort was a third of the panes'
+/// time. A uuid's bytes read big-endian compare as the bytes do.
+pub(super) fn newest_first(rows: &mut [(DecisionEntry, u64)]) {
+    rows.sort_unstable_by_key(|(e, i)| (Reverse(e.at), Reverse(u128::from_be_bytes(e.uuid)), *i));
 }
 
 /// The decision log's order, which PostHog's pages follow too: newest first, then the

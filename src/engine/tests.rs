@@ -1,8 +1,10 @@
 //! Engine tests on small hand-made datasets, where every figure can be checked by eye.
 
 use super::*;
-use crate::domain::{Details, EventKind};
+use crate::domain::{Details, EventKind, Sym};
 use crate::source::jsonl::read_events;
+use proptest::prelude::*;
+use rollup::DecisionEntry;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
@@ -343,4 +345,39 @@ fn decision_patterns_add_up_to_the_decisions_tracked() {
     assert_eq!(s.decisions_tracked, 6);
     assert_eq!(s.decision_patterns[0], "hiring ×2");
     assert_eq!(s.decision_patterns[3], "2 decisions in 2 other categories");
+}
+
+proptest! {
+    /// The sort by numeric key puts rows where the log's order, then the order
+    /// read, puts them: equal times, uuids alike but for one byte, high bytes.
+    #[test]
+    fn rows_sort_as_the_log_orders_them(
+        rows in prop::collection::vec((0i64..4, 0u8..3, 0usize..16, any::<u8>()), 0..60),
+    ) {
+        let mut rows: Vec<(DecisionEntry, u64)> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(read, (at, fill, at_byte, byte))| {
+                let mut uuid = [fill.wrapping_mul(0x7f); 16];
+                uuid[at_byte] = byte;
+                let e = DecisionEntry {
+                    at,
+                    uuid,
+                    tenant: Sym::EMPTY,
+                    category: Sym::EMPTY,
+                    maker_level: Sym::EMPTY,
+                    justification: Sym::EMPTY,
+                    outcome: Sym::EMPTY,
+                    timeframe: Sym::EMPTY,
+                    follow_up: Sym::EMPTY,
+                    tracked: None,
+                };
+                (e, read as u64)
+            })
+            .collect();
+        let mut want = rows.clone();
+        want.sort_by(|(a, i), (b, j)| local::order(a, b).then(i.cmp(j)));
+        local::newest_first(&mut rows);
+        prop_assert_eq!(rows, want);
+    }
 }
