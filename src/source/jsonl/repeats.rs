@@ -26,7 +26,7 @@ pub fn drop_repeats(events: &mut Vec<Event>) -> u64 {
         .iter()
         .filter_map(|e| key(e).map(|h| h as u32))
         .collect();
-    halves.sort_unstable();
+    radix_sort(&mut halves);
     let suspects: rustc_hash::FxHashSet<u32> = halves
         .windows(2)
         .filter(|w| w[0] == w[1])
@@ -43,6 +43,32 @@ pub fn drop_repeats(events: &mut Vec<Event>) -> u64 {
         _ => true,
     });
     (before - events.len()) as u64
+}
+
+/// Sorts numbers by their bytes, lowest byte first (an LSD radix sort): four passes
+/// over the list where a comparison sort made some seventeen. This runs on one thread
+/// after a file's last line is read, while the first screen waits (a fifth of the
+/// panes' time at 100k events). The second list it needs is 4 bytes an event, beside
+/// the 64 of each event held.
+fn radix_sort(v: &mut Vec<u32>) {
+    let mut other = vec![0u32; v.len()];
+    for shift in [0u32, 8, 16, 24] {
+        let byte = |x: u32| (x >> shift & 0xff) as usize;
+        let mut at = [0usize; 256];
+        for &x in v.iter() {
+            at[byte(x)] += 1;
+        }
+        let mut start = 0;
+        for slot in &mut at {
+            (*slot, start) = (start, start + *slot);
+        }
+        for &x in v.iter() {
+            let b = byte(x);
+            other[at[b]] = x;
+            at[b] += 1;
+        }
+        std::mem::swap(v, &mut other);
+    }
 }
 
 /// How a read that holds no event tells retries apart. Checking each event against
@@ -152,6 +178,22 @@ fn met_twice(hashes: &mut [u64]) -> FxHashSet<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn the_radix_sort_sorts_as_a_comparison_sort_does(
+            mut v in prop::collection::vec(
+                prop_oneof![any::<u32>(), 0u32..4, Just(u32::MAX), (0u32..4).prop_map(|x| x << 24)],
+                0..300,
+            ),
+        ) {
+            let mut want = v.clone();
+            want.sort_unstable();
+            radix_sort(&mut v);
+            prop_assert_eq!(v, want);
+        }
+    }
 
     fn event(uuid: u8, at: i64) -> Event {
         Event {
