@@ -9,7 +9,7 @@ use crate::domain::sanitize::sanitize;
 use crate::domain::values::{Priority, ReviewTimeframe, parse_bool, parse_timestamp};
 use crate::domain::{
     CostDetails, CustomEvent, DecisionDetails, Details, Event, EventKind, IngestStats, Interner,
-    RevenueDetails, Subscription, Sym,
+    RevenueDetails, Subscription, Sym, intern::Recent,
 };
 use rustc_hash::FxHashMap;
 
@@ -33,6 +33,7 @@ pub struct Ingestor {
     pub watch: Vec<String>,
     /// The watched custom events read so far.
     pub custom: Vec<CustomEvent>,
+    recent: Recent,
     valid_range: FxHashMap<Sym, bool>,
     valid_timeframe: FxHashMap<Sym, bool>,
 }
@@ -168,10 +169,15 @@ impl Ingestor {
     /// form: it is looked up as read, and sanitised only when new (the scan was a
     /// twentieth of reading a file, for values that repeat by the million).
     fn clean(&mut self, t: &str) -> Sym {
-        match self.strings.get(t) {
+        if let Some(sym) = self.recent.get(&self.strings, t) {
+            return sym;
+        }
+        let sym = match self.strings.get(t) {
             Some(sym) => sym,
             None => self.strings.intern(&sanitize(t)),
-        }
+        };
+        self.recent.note(t, sym);
+        sym
     }
 
     /// Continues interning into strings already in use (a dataset's).
