@@ -1,7 +1,7 @@
 //! Engine tests on small hand-made datasets, where every figure can be checked by eye.
 
 use super::*;
-use crate::domain::{Details, EventKind, Sym};
+use crate::domain::{Details, EventKind};
 use crate::source::jsonl::read_events;
 use proptest::prelude::*;
 use rollup::DecisionEntry;
@@ -363,14 +363,7 @@ proptest! {
                 let e = DecisionEntry {
                     at,
                     uuid,
-                    tenant: Sym::EMPTY,
-                    category: Sym::EMPTY,
-                    maker_level: Sym::EMPTY,
-                    justification: Sym::EMPTY,
-                    outcome: Sym::EMPTY,
-                    timeframe: Sym::EMPTY,
-                    follow_up: Sym::EMPTY,
-                    tracked: None,
+                    ..DecisionEntry::blank()
                 };
                 (e, read as u64)
             })
