@@ -8,6 +8,7 @@ use super::ingest::{Ingested, Ingestor, remap, remap_custom};
 use super::record::{RawEvent, RawSubscription, fast};
 use crate::domain::{CustomEvent, Event, IngestStats, Interner, Subscription};
 use rustc_hash::FxHashSet;
+use split::split_chunks;
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -30,10 +31,14 @@ pub struct Parsed {
     pub custom: Vec<CustomEvent>,
 }
 
+/// Lines are numbered within their chunk, and the merger, taking chunks in file order,
+/// adds the lines before: the reader counting every chunk's newlines was a tenth of
+/// its time. A line too long to read stands as a chunk of its own.
 struct Chunk {
     index: usize,
-    first_line: u64,
     data: Vec<u8>,
+    /// The bytes read of a line longer than `MAX_LINE`, which `data` does not hold.
+    too_long: Option<u64>,
 }
 
 struct ChunkResult {
@@ -146,11 +151,9 @@ fn read_in_chunks<R: Read>(
         let reader_stats = split_chunks(reader, (chunk_tx, spare_rx), chunk);
         (reader_stats, merger.join())
     });
-    let mut stats = reader_stats?;
+    let reader_stats = reader_stats?;
     let (mut parsed, twice) = merged.map_err(|_| io::Error::other("a parse worker failed"))?;
-    // Over-long lines were seen by the reader; their samples belong in line order.
-    parsed.stats.merge(std::mem::take(&mut stats));
-    parsed.stats.broken_samples.sort_by_key(|b| b.line);
+    parsed.stats.merge(reader_stats);
     Ok((parsed, twice))
 }
 
@@ -192,7 +195,17 @@ fn parse_chunk(chunk: &Chunk, watch: &[String]) -> ChunkResult {
     let mut ingestor = Ingestor::default();
     ingestor.watch = watch.to_vec();
     let mut events = Vec::with_capacity(chunk.data.len() / 400);
-    let mut line_no = chunk.first_line;
+    if let Some(bytes) = chunk.too_long {
+        let stats = &mut ingestor.stats;
+        (stats.lines, stats.bytes) = (1, bytes);
+        stats.add_broken(1, format!("line longer than {} MiB", MAX_LINE >> 20));
+        return ChunkResult {
+            index: chunk.index,
+            events,
+            ingestor,
+        };
+    }
+    let mut line_no = 0;
     // UTF-8 checked once for the chunk, many bytes at a time, rather than string by
     // string as serde_json does on bytes. A chunk with an invalid byte is read line by
     // line from bytes, so that byte costs its line only, with the reason it always had.
@@ -212,7 +225,7 @@ fn parse_chunk(chunk: &Chunk, watch: &[String]) -> ChunkResult {
         ingestor.stats.blank = ingestor.stats.blank.saturating_sub(1);
         line_no -= 1;
     }
-    ingestor.stats.lines = line_no - chunk.first_line;
+    ingestor.stats.lines = line_no;
     ingestor.stats.bytes = chunk.data.len() as u64;
     ChunkResult {
         index: chunk.index,
@@ -283,108 +296,6 @@ fn broken_reason(e: &serde_json::Error) -> String {
     }
 }
 
-/// Reads `reader` into chunks that end at a line end and sends them to the workers.
-/// Returns the statistics only the reader can know (over-long lines).
-fn split_chunks<R: Read>(
-    mut reader: R,
-    (tx, spare): (SyncSender<Chunk>, Receiver<Vec<u8>>),
-    size: usize,
-) -> io::Result<IngestStats> {
-    let mut stats = IngestStats::default();
-    let mut index = 0usize;
-    let mut line = 0u64;
-    let mut carry: Vec<u8> = Vec::new();
-    let mut skipping_long_line = false;
-    loop {
-        // A parsed chunk's buffer if one is back, with the last one's unended line;
-        // a line longer than a chunk grows in its own buffer, never copied again.
-        let mut buf = if carry.len() >= size {
-            std::mem::take(&mut carry)
-        } else {
-            let mut buf = spare.try_recv().unwrap_or_default();
-            buf.clear();
-            buf.append(&mut carry);
-            buf
-        };
-        let start = buf.len();
-        // Read into the buffer's spare room: nothing zeroed first.
-        buf.reserve(size);
-        let n = read_full(&mut reader, &mut buf, size)?;
-        let eof = n == 0;
-        // A byte-order mark before the first line would make that line unreadable.
-        if index == 0 && line == 0 && start == 0 && buf.starts_with(crate::files::BOM) {
-            buf.drain(..crate::files::BOM.len());
-            stats.bytes += crate::files::BOM.len() as u64;
-        }
-        if skipping_long_line {
-            // Drop bytes up to the end of an over-long line.
-            match memchr::memchr(b'\n', &buf) {
-                Some(p) => {
-                    buf.drain(..=p);
-                    skipping_long_line = false;
-                }
-                None if eof => break,
-                None => continue,
-            }
-        }
-        let cut = if eof {
-            buf.len()
-        } else {
-            memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1)
-        };
-        if cut == 0 && !eof {
-            if buf.len() > MAX_LINE {
-                line += 1;
-                stats.lines += 1;
-                stats.bytes += buf.len() as u64;
-                stats.add_broken(line, format!("line longer than {} MiB", MAX_LINE >> 20));
-                skipping_long_line = true;
-            } else {
-                carry = buf;
-            }
-            continue;
-        }
-        carry.extend_from_slice(&buf[cut..]);
-        buf.truncate(cut);
-        if !buf.is_empty() {
-            let lines = memchr::memchr_iter(b'\n', &buf).count() as u64
-                + u64::from(buf.last() != Some(&b'\n'));
-            let chunk = Chunk {
-                index,
-                first_line: line,
-                data: buf,
-            };
-            line += lines;
-            index += 1;
-            if tx.send(chunk).is_err() {
-                break;
-            }
-        }
-        if eof {
-            break;
-        }
-    }
-    Ok(stats)
-}
-
-/// Appends up to `want` bytes of `reader` to `buf`; fewer only at the end of the file.
-fn read_full<R: Read>(reader: &mut R, buf: &mut Vec<u8>, want: usize) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < want {
-        // `read_to_end` on a `Take` reads into spare capacity and retries interrupts.
-        match reader
-            .by_ref()
-            .take((want - filled) as u64)
-            .read_to_end(buf)
-        {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
-}
-
 /// Appends chunk results in file order as they arrive, holding back only those that
 /// overtook an earlier chunk.
 fn merge_in_order(
@@ -402,8 +313,11 @@ fn merge_in_order(
     let mut custom = Vec::new();
     let mut waiting: BTreeMap<usize, ChunkResult> = BTreeMap::new();
     let mut next = 0;
-    let mut absorb = |r: ChunkResult| {
+    let mut absorb = |mut r: ChunkResult| {
         let map = strings.absorb(r.ingestor.strings);
+        for b in &mut r.ingestor.stats.broken_samples {
+            b.line += stats.lines;
+        }
         stats.merge(r.ingestor.stats);
         custom.extend(r.ingestor.custom.into_iter().map(|mut c| {
             remap_custom(&mut c, &map);
@@ -495,6 +409,7 @@ pub mod repeats;
 
 #[cfg(test)]
 mod props;
+mod split;
 
 #[cfg(test)]
 mod tests;

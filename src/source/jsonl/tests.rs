@@ -54,12 +54,14 @@ fn an_over_long_line_is_broken_not_buffered() {
     text.push_str(&"x".repeat(MAX_LINE + 10));
     text.push('\n');
     text.push_str(GOOD);
-    text.push('\n');
+    text.push_str("\n{broken\n");
+    text.push_str(GOOD);
     let p = read_events(text.as_bytes(), 2).unwrap();
-    assert_eq!(p.events.len(), 2);
-    assert_eq!(p.stats.broken, 1);
-    assert_eq!(p.stats.broken_samples[0].line, 2);
-    assert_eq!(p.stats.lines, 3);
+    assert_eq!(p.events.len(), 3);
+    assert_eq!(p.stats.broken, 2);
+    let lines: Vec<u64> = p.stats.broken_samples.iter().map(|b| b.line).collect();
+    assert_eq!(lines, [2, 4], "numbered on past the long line, in file order");
+    assert_eq!(p.stats.lines, 5);
 }
 
 #[test]
