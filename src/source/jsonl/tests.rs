@@ -60,7 +60,11 @@ fn an_over_long_line_is_broken_not_buffered() {
     assert_eq!(p.events.len(), 3);
     assert_eq!(p.stats.broken, 2);
     let lines: Vec<u64> = p.stats.broken_samples.iter().map(|b| b.line).collect();
-    assert_eq!(lines, [2, 4], "numbered on past the long line, in file order");
+    assert_eq!(
+        lines,
+        [2, 4],
+        "numbered on past the long line, in file order"
+    );
     assert_eq!(p.stats.lines, 5);
 }
 
