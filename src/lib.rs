@@ -5,13 +5,15 @@
 //! the alert rules), `posthog` (the client and the HogQL executor), `triage` (pure
 //! lifecycles), `store` (SQLite: triage state, audit, snapshots), `refresh` (load →
 //! rules → store), `keys` (actions and the keymap), `config`, `report`, `files`
-//! (bounded reads of untrusted files), `tui` (the cockpit, a pane per module under
-//! `tui/panes`) and `commands` (the command line). IO lives at the edges; the engine,
-//! triage and the cockpit's `update` are pure.
+//! (bounded reads of untrusted files), `background` (work no screen waits for), `tui`
+//! (the cockpit, a pane per module under `tui/panes`) and `commands` (the command
+//! line). IO lives at the edges; the engine, triage and the cockpit's `update` are
+//! pure.
 
 // Tests may unwrap: a panic there is a test failure with its location, as wanted.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod background;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -44,6 +44,7 @@ impl Held {
             ingest::rebase(&mut ds, &before.strings);
         }
         let ds = Arc::new(ds);
+        source.loaded(&ds);
         *held = Some(Arc::clone(&ds));
         Ok(ds)
     }
@@ -90,7 +91,19 @@ pub fn answers(
     }
     if parts.contains(&Part::Alerts) {
         let w = Windows::new(params.today, params.zone);
-        let rollup = crate::engine::alerts::local::rollup(ds, &w);
+        // On a thread of its own at background priority: the panes just sent are
+        // being drawn, and on a busy machine this pass took the cores they needed.
+        let rollup = || crate::engine::alerts::local::rollup(ds, &w);
+        let rollup = std::thread::scope(|s| {
+            let lowered = std::thread::Builder::new().spawn_scoped(s, || {
+                crate::background::lower_this_thread();
+                rollup()
+            });
+            match lowered {
+                Ok(t) => t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                Err(_) => rollup(),
+            }
+        });
         let alerts = answer(ds, PartRollup::Alerts(Box::new(rollup)));
         send(vec![(Part::Alerts, alerts)]);
     }

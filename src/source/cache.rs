@@ -124,21 +124,52 @@ impl Cache {
         Some(ds)
     }
 
-    /// Keeps `ds` as the copy for `before`, the stamp taken before it was read, if
-    /// nothing changed while it was read (`after`) and its file had settled. The bytes
-    /// are made here and written on a thread of their own.
-    pub fn keep(
-        &self,
-        before: &Stamp,
-        after: Option<&Stamp>,
-        ds: &Dataset,
-    ) -> Option<std::thread::JoinHandle<()>> {
-        if !before.settled || after != Some(before) {
-            return None;
-        }
-        // The identity, the sum's place, then the body encoded in place after them.
-        let head = before.identity.len() + 8;
-        let mut bytes = before.identity.clone();
+    /// Whether a copy of what was read between the stamps `before` and `after` may be
+    /// kept: only when nothing changed while it was read and its file had settled.
+    /// Decided as the read ends; the copy is made later ([`Keep::make`]).
+    pub fn may_keep(&self, before: &Stamp, after: Option<&Stamp>) -> Option<Keep> {
+        (before.settled && after == Some(before)).then(|| Keep {
+            dir: self.dir.clone(),
+            stamp: before.clone(),
+        })
+    }
+}
+
+/// A copy that may be kept of a dataset just read.
+#[derive(Debug)]
+pub struct Keep {
+    dir: PathBuf,
+    stamp: Stamp,
+}
+
+impl Keep {
+    /// Encodes `ds` and writes it, on a thread of its own at background priority:
+    /// encoding 100,000 events took some 6 ms that the first screen waited for when
+    /// it was done as the read ended. A process that ends first leaves no copy, never
+    /// half of one.
+    pub fn make(self, ds: std::sync::Arc<Dataset>) -> Option<std::thread::JoinHandle<()>> {
+        let written = std::thread::Builder::new()
+            .name("bearing-cache".into())
+            .spawn(move || {
+                crate::background::lower_this_thread();
+                let written = match self.bytes(&ds) {
+                    Some(bytes) => write(&self.dir, &self.stamp.entry, &bytes),
+                    None => Err(std::io::Error::other("too large")),
+                };
+                if let Err(e) = written {
+                    tracing::debug!(error = %e, "parsed copy not kept");
+                }
+            });
+        written
+            .inspect_err(|e| tracing::debug!(error = %e, "parsed copy not kept"))
+            .ok()
+    }
+
+    /// The copy's bytes: the identity, the sum's place, then the body encoded in place
+    /// after them. None past [`MAX_BYTES`].
+    fn bytes(&self, ds: &Dataset) -> Option<Vec<u8>> {
+        let head = self.stamp.identity.len() + 8;
+        let mut bytes = self.stamp.identity.clone();
         bytes.resize(head, 0);
         codec::encode(ds, &mut bytes);
         if bytes.len() as u64 > MAX_BYTES {
@@ -146,17 +177,7 @@ impl Cache {
         }
         let sum = stream::sum(&bytes[head..]).to_le_bytes();
         bytes[head - 8..head].copy_from_slice(&sum);
-        let (dir, entry) = (self.dir.clone(), before.entry.clone());
-        let written = std::thread::Builder::new()
-            .name("bearing-cache".into())
-            .spawn(move || {
-                if let Err(e) = write(&dir, &entry, &bytes) {
-                    tracing::debug!(error = %e, "parsed copy not kept");
-                }
-            });
-        written
-            .inspect_err(|e| tracing::debug!(error = %e, "parsed copy not kept"))
-            .ok()
+        Some(bytes)
     }
 }
 

@@ -18,6 +18,7 @@ use std::fmt;
 use std::io::{BufReader, ErrorKind};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::{Arc, Mutex, PoisonError};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SourceSpec {
@@ -123,6 +124,11 @@ pub trait Source: Send + Sync {
     fn origin(&self) -> Origin;
     fn load(&self, opts: &LoadOptions) -> Result<Dataset, SourceError>;
 
+    /// Called with what the last `load` returned once it is shared: a source that
+    /// keeps a copy for its next load makes it here, on a thread of its own, so that
+    /// no screen waits for it. By default nothing is kept.
+    fn loaded(&self, _ds: &Arc<Dataset>) {}
+
     /// Hands each event to `fold` (in order, once) and returns the dataset without
     /// them: for a command that reads a source once, so a large file is never held.
     /// By default the events are loaded, handed over and let go.
@@ -154,6 +160,8 @@ pub struct FileSource {
     pub subscriptions: Option<PathBuf>,
     /// Where a parsed copy is kept for the next [`Source::load`], if anywhere.
     pub cache: Option<cache::Cache>,
+    /// The copy the last load may keep, made by [`Source::loaded`].
+    pub pending: Mutex<Option<cache::Keep>>,
 }
 
 /// `events.jsonl` → `events.subscriptions.jsonl`, the name `bearing demo-data` writes.
@@ -177,8 +185,10 @@ impl Source for FileSource {
     }
 
     /// From the parsed copy of an unchanged file when one is kept, else read (and a
-    /// copy kept for next time).
+    /// copy kept for next time, once [`Source::loaded`] is given the dataset).
     fn load(&self, opts: &LoadOptions) -> Result<Dataset, SourceError> {
+        let pending = || self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        *pending() = None;
         let Some(cache) = &self.cache else {
             return self.read(opts, None);
         };
@@ -191,11 +201,20 @@ impl Source for FileSource {
         let ds = self.read(opts, None)?;
         if let Some(before) = &before {
             let after = cache.stamp(&self.path, &sub, &opts.watch);
-            // Written while the panes are worked out; a process that ends first
-            // leaves no copy, never half of one.
-            let _ = cache.keep(before, after.as_ref(), &ds);
+            *pending() = cache.may_keep(before, after.as_ref());
         }
         Ok(ds)
+    }
+
+    fn loaded(&self, ds: &Arc<Dataset>) {
+        let keep = self
+            .pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(keep) = keep {
+            keep.make(Arc::clone(ds));
+        }
     }
 
     fn fold(&self, opts: &LoadOptions, fold: &mut dyn jsonl::Fold) -> Result<Dataset, SourceError> {
@@ -210,6 +229,7 @@ impl FileSource {
             path,
             subscriptions,
             cache: None,
+            pending: Mutex::default(),
         }
     }
 
