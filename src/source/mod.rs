@@ -161,7 +161,7 @@ pub struct FileSource {
     /// Where a parsed copy is kept for the next [`Source::load`], if anywhere.
     pub cache: Option<cache::Cache>,
     /// The copy the last load may keep, made by [`Source::loaded`].
-    pub pending: Mutex<Option<cache::Keep>>,
+    pending: Mutex<Option<cache::Keep>>,
 }
 
 /// `events.jsonl` → `events.subscriptions.jsonl`, the name `bearing demo-data` writes.
