@@ -67,7 +67,12 @@ impl Priority {
 /// `2025-12-19 10:30:00`; trackers also send bare dates and epoch seconds.
 /// Returns Unix seconds (UTC).
 pub fn parse_timestamp(raw: &str) -> Option<i64> {
-    let s = raw.trim();
+    // Trimmed only when an end could be whitespace: Unicode's table is not needed for
+    // the digits that nearly every timestamp starts and ends with.
+    let s = match (raw.as_bytes().first(), raw.as_bytes().last()) {
+        (Some(b'!'..=b'~'), Some(b'!'..=b'~')) => raw,
+        _ => raw.trim(),
+    };
     if s.is_empty() {
         return None;
     }
@@ -155,9 +160,9 @@ pub fn utc_date(ts: i64) -> Option<NaiveDate> {
 /// Unix seconds of a date's midnight in UTC: how a date written without a time is read.
 /// Period bounds are local midnights, `Zone::midnight`.
 pub fn utc_midnight(d: NaiveDate) -> i64 {
-    d.and_hms_opt(0, 0, 0)
-        .map(|dt| Utc.from_utc_datetime(&dt).timestamp())
-        .unwrap_or_default()
+    // By day count (1970-01-01 is day 719,163 of the common era) rather than through
+    // a date-time: read once per event.
+    (i64::from(d.num_days_from_ce()) - 719_163) * 86_400
 }
 
 /// Review timeframes by name, after trimming, lower-casing and turning `-` and spaces
@@ -335,6 +340,79 @@ mod tests {
         );
         assert_eq!(parse_timestamp("yesterday"), None);
         assert_eq!(parse_timestamp("99999999999999999999"), None);
+    }
+
+    /// The reading before midnight was found by day count.
+    fn fast_utc_before(b: &[u8]) -> Option<i64> {
+        if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') {
+            return None;
+        }
+        if b[13] != b':' || b[16] != b':' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<i64> {
+            b[r].iter().try_fold(0i64, |acc, c| {
+                c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+            })
+        };
+        let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+        let mut rest = &b[19..];
+        if let Some((b'.', tail)) = rest.split_first() {
+            let digits = tail.iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits == 0 {
+                return None;
+            }
+            rest = &tail[digits..];
+        }
+        if !matches!(rest, b"" | b"Z" | b"z" | b"+00:00" | b"+0000" | b"-00:00") {
+            return None;
+        }
+        if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+            return None;
+        }
+        let date = NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, mo as u32, d as u32)?;
+        let midnight = date.and_hms_opt(0, 0, 0)?;
+        Some(Utc.from_utc_datetime(&midnight).timestamp() + h * 3600 + mi * 60 + sec)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5000))]
+        /// Timestamps of every shape the fast path meets, some with a byte changed
+        /// (a letter, a sign, a byte either side of the digits): read as before.
+        #[test]
+        fn timestamps_read_as_the_reading_before_them(
+            (y, mo, d) in (0u32..10_000, 0u32..14, 0u32..33),
+            (h, mi, s) in (0u32..26, 0u32..62, 0u32..62),
+            sep in prop::sample::select(vec!['T', ' ', 't']),
+            frac in prop::sample::select(vec!["", ".5", ".592", ".123456", "."]),
+            zone in prop::sample::select(vec!["", "Z", "z", "+00:00", "+0000", "-00:00", "+01:00"]),
+            edit in prop::option::of((0usize..26, prop::sample::select(vec![
+                b'/', b'0', b'9', b':', b'a', b'-', b'+', b' ', 0x2f, 0x3a, 0xff,
+            ]))),
+            pad in prop::sample::select(vec!["", " ", "\u{a0}", "\t"]),
+        ) {
+            let mut t = format!("{y:04}-{mo:02}-{d:02}{sep}{h:02}:{mi:02}:{s:02}{frac}{zone}").into_bytes();
+            if let Some((at, byte)) = edit
+                && at < t.len()
+            {
+                t[at] = byte;
+            }
+            let t = String::from_utf8_lossy(&t).into_owned();
+            prop_assert_eq!(fast_utc(t.as_bytes()), fast_utc_before(t.as_bytes()), "{:?}", t);
+            let padded = format!("{pad}{t}{pad}");
+            prop_assert_eq!(parse_timestamp(&padded), parse_timestamp(t.trim()), "{:?}", padded);
+        }
+
+        /// Midnight by day count is midnight as a date-time, over every year chrono
+        /// holds.
+        #[test]
+        fn midnight_by_day_count(days in -100_000_000i32..100_000_000) {
+            if let Some(d) = NaiveDate::from_num_days_from_ce_opt(days) {
+                let by_time = d.and_hms_opt(0, 0, 0).map(|t| Utc.from_utc_datetime(&t).timestamp());
+                prop_assert_eq!(Some(utc_midnight(d)), by_time);
+            }
+        }
     }
 
     #[test]
