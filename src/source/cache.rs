@@ -147,8 +147,8 @@ impl Keep {
     /// encoding 100,000 events took some 6 ms that the first screen waited for when
     /// it was done as the read ended. A process that ends first leaves no copy, never
     /// half of one.
-    pub fn make(self, ds: std::sync::Arc<Dataset>) -> Option<std::thread::JoinHandle<()>> {
-        let written = std::thread::Builder::new()
+    pub fn make(self, ds: std::sync::Arc<Dataset>) {
+        let started = std::thread::Builder::new()
             .name("bearing-cache".into())
             .spawn(move || {
                 crate::background::lower_this_thread();
@@ -160,9 +160,9 @@ impl Keep {
                     tracing::debug!(error = %e, "parsed copy not kept");
                 }
             });
-        written
-            .inspect_err(|e| tracing::debug!(error = %e, "parsed copy not kept"))
-            .ok()
+        if let Err(e) = started {
+            tracing::debug!(error = %e, "parsed copy not kept");
+        }
     }
 
     /// The copy's bytes: the identity, the sum's place, then the body encoded in place
