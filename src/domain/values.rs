@@ -5,11 +5,18 @@
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Serialize;
 
-/// `true`, `"true"`, `"yes"`, `1`, `"Y"` … and their negatives.
+/// `true`, `"true"`, `"yes"`, `1`, `"Y"` … and their negatives. Lowered in a buffer on
+/// the stack (the longest word is five bytes), not a new String: read once per cost
+/// event.
 pub fn parse_bool(raw: &str) -> Option<bool> {
-    match raw.trim().to_ascii_lowercase().as_str() {
-        "true" | "yes" | "y" | "1" | "t" | "on" => Some(true),
-        "false" | "no" | "n" | "0" | "f" | "off" => Some(false),
+    let t = raw.trim().as_bytes();
+    let mut buf = [0u8; 5];
+    let low = buf.get_mut(..t.len())?;
+    low.copy_from_slice(t);
+    low.make_ascii_lowercase();
+    match &*low {
+        b"true" | b"yes" | b"y" | b"1" | b"t" | b"on" => Some(true),
+        b"false" | b"no" | b"n" | b"0" | b"f" | b"off" => Some(false),
         _ => None,
     }
 }
@@ -291,6 +298,40 @@ mod tests {
             "high" | "p1" | "major" => Some(Priority::High),
             "critical" | "crit" | "urgent" | "p0" | "blocker" => Some(Priority::Critical),
             _ => None,
+        }
+    }
+
+    /// The reading by a lowered String that the stack buffer replaced.
+    fn bool_by_string(raw: &str) -> Option<bool> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "y" | "1" | "t" | "on" => Some(true),
+            "false" | "no" | "n" | "0" | "f" | "off" => Some(false),
+            _ => None,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Every word in any case, padded, cut short or run on, and other words.
+        #[test]
+        fn booleans_read_as_a_lowered_string_reads_them(
+            word in prop::sample::select(vec![
+                "true", "yes", "y", "1", "t", "on", "false", "no", "n", "0", "f", "off",
+                "", "falsey", "ｔrue", "İ", "TRUE!", "of",
+            ]),
+            upper in prop::collection::vec(any::<bool>(), 6),
+            pad in "[ \t\n\u{a0}\u{3000}]{0,2}",
+            cut in 0usize..6,
+        ) {
+            let cased: String = word
+                .chars()
+                .zip(upper.iter().chain(std::iter::repeat(&false)))
+                .map(|(c, &u)| if u { c.to_ascii_uppercase() } else { c })
+                .collect();
+            let cut: String = cased.chars().take(cut).collect();
+            for raw in [format!("{pad}{cased}{pad}"), cut, format!("{cased}e")] {
+                prop_assert_eq!(parse_bool(&raw), bool_by_string(&raw), "{:?}", raw);
+            }
         }
     }
 
