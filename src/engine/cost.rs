@@ -4,7 +4,7 @@
 //! with parsed ranges in place of its `LIKE '%500%'` guesses.
 
 use super::direction::Direction;
-use super::impact::Impact;
+use super::impact::{Impact, RangeCache};
 use super::rollup::GroupsRollup;
 use super::series::{Series, ranked};
 use crate::domain::{Interner, Sym};
@@ -22,7 +22,12 @@ pub struct CostRow {
 }
 
 /// Builds the pane from its rollup.
-pub fn cost_opportunities(r: &GroupsRollup, strings: &Interner, dead_band: f64) -> Vec<CostRow> {
+pub fn cost_opportunities(
+    r: &GroupsRollup,
+    strings: &Interner,
+    dead_band: f64,
+    ranges: &mut RangeCache,
+) -> Vec<CostRow> {
     let mut rows: Vec<CostRow> = r
         .groups
         .iter()
@@ -32,7 +37,7 @@ pub fn cost_opportunities(r: &GroupsRollup, strings: &Interner, dead_band: f64) 
             optimization: g.group,
             direction: g.series.direction(dead_band),
             series: g.series.clone(),
-            savings: Impact::sum(strings, &g.ranges),
+            savings: Impact::sum_with(ranges, strings, &g.ranges),
             reviews_required: g
                 .flags
                 .iter()

@@ -49,16 +49,18 @@ impl Impact {
     /// Sums counted range texts (a missing one counts as unquantified), in the order
     /// of the texts so the sum does not depend on the order an executor returned them.
     pub fn sum(strings: &Interner, ranges: &[(Sym, u32)]) -> Impact {
+        Impact::sum_with(&mut RangeCache::default(), strings, ranges)
+    }
+
+    /// [`Impact::sum`], each text parsed once across all the sums `cache` serves: the
+    /// panes sum the same few dozen texts for every tenant and category, and parsing
+    /// them again was half of building the panes from their rollups.
+    pub fn sum_with(cache: &mut RangeCache, strings: &Interner, ranges: &[(Sym, u32)]) -> Impact {
         let mut sorted: Vec<&(Sym, u32)> = ranges.iter().collect();
         sorted.sort_by(|a, b| strings.resolve(a.0).cmp(strings.resolve(b.0)));
         let mut out = Impact::default();
         for (sym, n) in sorted {
-            let parsed = if sym.is_empty() {
-                RangeParse::Unknown
-            } else {
-                parse_range(strings.resolve(*sym))
-            };
-            out.add_n(parsed, *n);
+            out.add_n(cache.get(strings, *sym), *n);
         }
         out
     }
@@ -106,6 +108,7 @@ impl Impact {
 }
 
 /// Parses each distinct range text once; a range property has few distinct values.
+/// Its symbols are those of one interner: one cache per set of strings.
 #[derive(Default)]
 pub struct RangeCache {
     parsed: FxHashMap<Sym, RangeParse>,
@@ -126,6 +129,37 @@ impl RangeCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Sums of many lists through one cache are the sums each list gives alone,
+        /// bit for bit: a text is never answered with another's parse.
+        #[test]
+        fn one_cache_for_many_sums_changes_no_sum(
+            lists in prop::collection::vec(
+                prop::collection::vec((0usize..9, 1u32..50), 0..8),
+                1..12,
+            ),
+        ) {
+            let texts = [
+                "", "$5K-15K", "1000-5000", "unknown", "25-50%", "$2K-8K", "1000 - 5000",
+                "$50K+", "lots",
+            ];
+            let mut strings = Interner::default();
+            let syms: Vec<Sym> = texts.iter().map(|t| strings.intern(t)).collect();
+            let mut shared = RangeCache::default();
+            for list in lists {
+                let ranges: Vec<(Sym, u32)> = list.iter().map(|&(i, n)| (syms[i], n)).collect();
+                let alone = Impact::sum(&strings, &ranges);
+                let through = Impact::sum_with(&mut shared, &strings, &ranges);
+                prop_assert_eq!(
+                    (alone.low.to_bits(), alone.high.to_bits(), alone.midpoints.to_bits()),
+                    (through.low.to_bits(), through.high.to_bits(), through.midpoints.to_bits())
+                );
+                prop_assert_eq!((alone.known, alone.unknown), (through.known, through.unknown));
+            }
+        }
+    }
 
     #[test]
     fn sums_lows_and_highs_and_counts_the_rest() {

@@ -75,13 +75,14 @@ pub fn compute(ds: &Dataset, params: &EngineParams) -> Views {
 pub fn build(r: &Rollups, strings: &Interner, params: &EngineParams) -> Views {
     let period = params.period.resolve(params.today, params.zone);
     let axis = MonthAxis::new(params.today, params.zone);
+    let mut ranges = impact::RangeCache::default();
     Views {
         today: params.today,
         zone: params.zone,
         previous: period.previous(),
-        overview: overview::overview(&r.overview, strings, params.activity),
-        revenue: trends::revenue_trends(&r.revenue, strings, params.dead_band),
-        cost: cost::cost_opportunities(&r.cost, strings, params.dead_band),
+        overview: overview::overview(&r.overview, strings, params.activity, &mut ranges),
+        revenue: trends::revenue_trends(&r.revenue, strings, params.dead_band, &mut ranges),
+        cost: cost::cost_opportunities(&r.cost, strings, params.dead_band, &mut ranges),
         decisions: decisions::decision_log(&r.decisions, strings, params.today, params.zone),
         health: health::Health {
             since: Some(scan::Since::health_day(params)),

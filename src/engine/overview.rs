@@ -4,7 +4,7 @@
 //! tenants with an active subscription are listed when a subscriptions table exists;
 //! unlike it, levels are ordered High, Moderate, Low rather than alphabetically.
 
-use super::impact::Impact;
+use super::impact::{Impact, RangeCache};
 use super::rollup::OverviewRollup;
 use crate::domain::{Interner, Subscription, Sym};
 use chrono::NaiveDate;
@@ -107,10 +107,11 @@ pub fn overview(
     r: &OverviewRollup,
     strings: &Interner,
     thresholds: ActivityThresholds,
+    ranges: &mut RangeCache,
 ) -> Overview {
     let mut out = Overview {
-        revenue_impact: Impact::sum(strings, &r.revenue_ranges),
-        savings: Impact::sum(strings, &r.cost_ranges),
+        revenue_impact: Impact::sum_with(ranges, strings, &r.revenue_ranges),
+        savings: Impact::sum_with(ranges, strings, &r.cost_ranges),
         has_subscriptions: r.subscriptions.is_some(),
         subscriptions_left_out: r.subscriptions_left_out,
         ..Overview::default()

@@ -3,7 +3,7 @@
 //! ask for.
 
 use super::direction::Direction;
-use super::impact::Impact;
+use super::impact::{Impact, RangeCache};
 use super::rollup::GroupsRollup;
 use super::series::{Series, ranked};
 use crate::domain::{Interner, Priority, Sym};
@@ -31,7 +31,12 @@ pub struct TrendRow {
 }
 
 /// Builds the pane from its rollup.
-pub fn revenue_trends(r: &GroupsRollup, strings: &Interner, dead_band: f64) -> Vec<TrendRow> {
+pub fn revenue_trends(
+    r: &GroupsRollup,
+    strings: &Interner,
+    dead_band: f64,
+    ranges: &mut RangeCache,
+) -> Vec<TrendRow> {
     let mut rows: Vec<TrendRow> = r
         .groups
         .iter()
@@ -49,7 +54,7 @@ pub fn revenue_trends(r: &GroupsRollup, strings: &Interner, dead_band: f64) -> V
                 category: g.group,
                 direction: g.series.direction(dead_band),
                 series: g.series.clone(),
-                impact: Impact::sum(strings, &g.ranges),
+                impact: Impact::sum_with(ranges, strings, &g.ranges),
                 urgent: count_of(&|p| p.is_some_and(Priority::is_urgent)),
                 follow_ups: g
                     .labels2
