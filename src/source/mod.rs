@@ -187,8 +187,7 @@ impl Source for FileSource {
     /// From the parsed copy of an unchanged file when one is kept, else read (and a
     /// copy kept for next time, once [`Source::loaded`] is given the dataset).
     fn load(&self, opts: &LoadOptions) -> Result<Dataset, SourceError> {
-        let pending = || self.pending.lock().unwrap_or_else(PoisonError::into_inner);
-        *pending() = None;
+        *self.pending() = None;
         let Some(cache) = &self.cache else {
             return self.read(opts, None);
         };
@@ -201,17 +200,13 @@ impl Source for FileSource {
         let ds = self.read(opts, None)?;
         if let Some(before) = &before {
             let after = cache.stamp(&self.path, &sub, &opts.watch);
-            *pending() = cache.may_keep(before, after.as_ref());
+            *self.pending() = cache.may_keep(before, after.as_ref());
         }
         Ok(ds)
     }
 
     fn loaded(&self, ds: &Arc<Dataset>) {
-        let keep = self
-            .pending
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
+        let keep = self.pending().take();
         if let Some(keep) = keep {
             keep.make(Arc::clone(ds));
         }
@@ -223,6 +218,11 @@ impl Source for FileSource {
 }
 
 impl FileSource {
+    /// The copy the last load may keep (a poisoned lock still holds a usable value).
+    fn pending(&self) -> std::sync::MutexGuard<'_, Option<cache::Keep>> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// The file at `path`, read afresh every time.
     pub fn new(path: PathBuf, subscriptions: Option<PathBuf>) -> FileSource {
         FileSource {
