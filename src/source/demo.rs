@@ -9,6 +9,7 @@ use crate::domain::{Dataset, IngestStats, Origin};
 use chrono::{Datelike, Days, NaiveDate};
 use std::borrow::Cow;
 
+mod text;
 pub mod world;
 pub use world::{World, world};
 
@@ -105,6 +106,8 @@ pub struct Generator {
     /// Per tenant: cumulative month weights for revenue events (trend applied) and others.
     revenue_months: Vec<Vec<f64>>,
     other_months: Vec<f64>,
+    /// Per tenant, the distinct id its events carry (its id with `_` for `-`).
+    distinct_ids: Vec<String>,
 }
 
 impl Generator {
@@ -136,6 +139,11 @@ impl Generator {
             today: opts.today,
             revenue_months,
             other_months,
+            distinct_ids: world
+                .tenant
+                .iter()
+                .map(|t| t.id.replace('-', "_"))
+                .collect(),
         }
     }
 
@@ -178,16 +186,11 @@ impl Generator {
         let recent = month + 3 >= self.months.len();
         let date = self.timestamp(month);
         let secs = self.rng.below(86_400) as u32;
-        let time = format!(
-            "{}T{:02}:{:02}:{:02}.{:03}Z",
-            date.format("%Y-%m-%d"),
-            secs / 3600,
-            secs / 60 % 60,
-            secs % 60,
-            self.rng.below(1000)
-        );
+        let time = text::timestamp(date, secs, self.rng.below(1000) as u32);
         let tracking = if self.rng.chance(0.1) {
-            date.format("%Y-%m-%d").to_string()
+            let mut day = String::with_capacity(10);
+            text::date(&mut day, date);
+            day
         } else {
             time.clone()
         };
@@ -251,7 +254,10 @@ impl Generator {
         RawEvent {
             uuid: Some(Cow::Owned(self.uuid())),
             event: Some(Cow::Borrowed(event)),
-            distinct_id: Some(Scalar::from(tenant.id.replace('-', "_"))),
+            distinct_id: Some(Scalar::from(
+                (self.distinct_ids.get(t_index))
+                    .map_or_else(|| tenant.id.replace('-', "_"), Clone::clone),
+            )),
             timestamp: Some(Scalar::from(time)),
             properties: PropsField(p),
         }
@@ -285,14 +291,7 @@ impl Generator {
     fn uuid(&mut self) -> String {
         let a = self.rng.next_u64();
         let b = self.rng.next_u64();
-        format!(
-            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xffff,
-            a & 0x0fff,
-            ((b >> 48) & 0x3fff) | 0x8000,
-            b & 0xffff_ffff_ffff
-        )
+        text::uuid(a, b)
     }
 }
 
