@@ -381,7 +381,6 @@ pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
         store: store.clone(),
     };
     let _watchdog = watchdog::start(tx.clone(), shutdown.clone())?;
-    let mut guard = TerminalGuard::enter(setup.mouse)?;
     let meeting_of = setup.meeting;
     let workers = Workers {
         tx,
@@ -391,11 +390,14 @@ pub async fn run(mut state: AppState, setup: Setup) -> io::Result<Option<i32>> {
         store,
         in_flight,
     };
-    let size = guard.terminal.size()?;
-    state.size = (size.width, size.height);
+    // The first read starts before the terminal is set up: it is what the first
+    // populated screen waits for, and it needs no terminal.
     for e in start(&mut state) {
         workers.perform(e);
     }
+    let mut guard = TerminalGuard::enter(setup.mouse)?;
+    let size = guard.terminal.size()?;
+    state.size = (size.width, size.height);
     let mut events = EventStream::new();
     let mut dirty = true;
     loop {
