@@ -188,9 +188,7 @@ impl Generator {
         let secs = self.rng.below(86_400) as u32;
         let time = text::timestamp(date, secs, self.rng.below(1000) as u32);
         let tracking = if self.rng.chance(0.1) {
-            let mut day = String::with_capacity(10);
-            text::date(&mut day, date);
-            day
+            text::day(date)
         } else {
             time.clone()
         };
@@ -254,10 +252,7 @@ impl Generator {
         RawEvent {
             uuid: Some(Cow::Owned(self.uuid())),
             event: Some(Cow::Borrowed(event)),
-            distinct_id: Some(Scalar::from(
-                (self.distinct_ids.get(t_index))
-                    .map_or_else(|| tenant.id.replace('-', "_"), Clone::clone),
-            )),
+            distinct_id: self.distinct_ids.get(t_index).cloned().map(Scalar::from),
             timestamp: Some(Scalar::from(time)),
             properties: PropsField(p),
         }
