@@ -45,6 +45,40 @@ fn doctor_with_a_key_file_others_can_read() {
     insta::assert_snapshot!(out);
 }
 
+/// The folder of parsed copies: how many and how large; a folder other users can
+/// open is a warning, never a problem (bearing works the same without copies).
+#[cfg(unix)]
+#[test]
+fn doctor_reports_the_parsed_copies_and_a_folder_others_can_open() {
+    use std::fs::Permissions;
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join(".cache/bearing/files");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, Permissions::from_mode(0o700)).unwrap();
+    let copy = dir.join("0123456789abcdef.parsed");
+    std::fs::write(&copy, vec![0u8; 2_500_000]).unwrap();
+    std::fs::set_permissions(&copy, Permissions::from_mode(0o600)).unwrap();
+    let (code, out) = doctor(home.path(), &[]);
+    assert_eq!(
+        check(&out, "cache"),
+        "  ok    cache      [HOME]/.cache/bearing/files: 1 parsed copy, 2.5 MB \
+         (the last 8 files opened start from them)"
+    );
+    assert!(out.ends_with("2 problems to fix\n"), "{out}");
+
+    std::fs::set_permissions(&dir, Permissions::from_mode(0o750)).unwrap();
+    let (warned, out) = doctor(home.path(), &[]);
+    assert_eq!(warned, code, "a warning changes no exit code");
+    assert_eq!(
+        check(&out, "cache"),
+        "  WARN  cache      [HOME]/.cache/bearing/files: open to other users (mode 750); \
+         the copies hold your files' events\n                   \
+         try: chmod -R go-rwx [HOME]/.cache/bearing/files"
+    );
+    assert!(out.ends_with("2 problems to fix; 1 warning\n"), "{out}");
+}
+
 #[test]
 fn doctor_with_a_wrong_key() {
     let home = tempfile::tempdir().unwrap();

@@ -3,9 +3,12 @@
 
 use crate::config::{self, Overrides};
 use crate::domain::EventKind;
+use crate::domain::sanitize::sanitize;
 use crate::posthog::client::{Client, HogQl, QueryResult};
 use crate::posthog::error::{PostHogError, shorten};
 use crate::posthog::settings::{KeySource, PostHogSettings};
+use crate::source::cache::survey::{Survey, survey};
+use crate::source::cache::{Cache, KEEP};
 use crate::store::Store;
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
@@ -88,6 +91,7 @@ pub fn run(
         posthog(&mut r, &c.posthog, today);
         store(&mut r, c.db.clone());
     }
+    cache(&mut r);
     println!("bearing doctor");
     for l in &r.lines {
         println!("{l}");
@@ -484,5 +488,42 @@ fn store(r: &mut Report, db: Option<std::path::PathBuf>) {
             format!("{}: {e}", path.display()),
             "bearing audit verify names the first row that does not fit",
         ),
+    }
+}
+
+/// The folder where the cockpit keeps each file's parsed copy. Only ever a warning:
+/// without copies every file is parsed at each open, and nothing else changes.
+fn cache(r: &mut Report) {
+    let Some(dir) = Cache::default_dir() else {
+        r.skip("cache", "no home folder, so no parsed copies are kept");
+        return;
+    };
+    let shown = sanitize(&dir.display().to_string()).into_owned();
+    let remade = "remove it; bearing makes it again when it next keeps a copy";
+    match survey(&dir) {
+        Ok(None) => r.ok(
+            "cache",
+            format!("no parsed copies yet at {shown}; the cockpit keeps one for each of the last {KEEP} files it opens"),
+        ),
+        Ok(Some(s)) if !s.writable => r.warn(
+            "cache",
+            format!("{shown}: bearing cannot write there, so each file is parsed at every open"),
+            format!("give your user write access to it (chmod u+rwx), or {remade}"),
+        ),
+        Ok(Some(Survey { open_mode: Some(mode), .. })) => r.warn(
+            "cache",
+            format!("{shown}: open to other users (mode {mode:o}); the copies hold your files' events"),
+            format!("chmod -R go-rwx {shown}"),
+        ),
+        Ok(Some(s)) => r.ok(
+            "cache",
+            format!(
+                "{shown}: {} parsed {}, {:.1} MB (the last {KEEP} files opened start from them)",
+                s.copies,
+                if s.copies == 1 { "copy" } else { "copies" },
+                s.bytes as f64 / 1e6
+            ),
+        ),
+        Err(e) => r.warn("cache", format!("{shown}: {e}"), remade),
     }
 }

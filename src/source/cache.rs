@@ -13,6 +13,7 @@
 
 mod codec;
 mod stream;
+pub mod survey;
 #[cfg(test)]
 mod tests;
 
