@@ -21,12 +21,14 @@ fn counts<K: Eq + Hash>(m: FxHashMap<K, u32>) -> Counts<K> {
     m.into_iter().collect()
 }
 
+mod parts;
+#[cfg(test)]
+mod parts_tests;
+
+/// Every pane's rollup of the events held, folded in parts on a large dataset.
 pub fn rollups(ds: &Dataset, params: &EngineParams) -> Rollups {
-    let mut fold = PaneFold::new(params, Keep::All);
-    for e in &ds.events {
-        fold.add(e, &ds.strings);
-    }
-    fold.finish(ds)
+    let parts = parts::parts_for(ds.events.len());
+    parts::fold_in_parts(ds, params, Keep::All, parts).finish(ds)
 }
 
 /// Which decision rows a fold keeps: all (the cockpit scrolls the whole log), or the
@@ -360,7 +362,12 @@ fn due_on(window: Option<(NaiveDate, NaiveDate)>, base: Option<NaiveDate>) -> bo
 /// byte arrays called `memcmp` for each pair, and this sort was a third of the panes'
 /// time. A uuid's bytes read big-endian compare as the bytes do.
 pub(super) fn newest_first(rows: &mut [(DecisionEntry, u64)]) {
-    rows.sort_unstable_by_key(|(e, i)| (Reverse(e.at), Reverse(u128::from_be_bytes(e.uuid)), *i));
+    rows.sort_unstable_by_key(log_key);
+}
+
+/// Where a decision row, with its place among those read, goes in the log: smaller first.
+fn log_key((e, i): &(DecisionEntry, u64)) -> (Reverse<i64>, Reverse<u128>, u64) {
+    (Reverse(e.at), Reverse(u128::from_be_bytes(e.uuid)), *i)
 }
 
 /// The decision log's order, which PostHog's pages follow too: newest first, then the

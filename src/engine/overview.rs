@@ -159,11 +159,14 @@ pub fn overview(
         out.events += total;
         out.rows.push(row);
     }
-    out.rows.sort_by(|a, b| {
+    // Both lists in one order whatever the rollup's (a map's, or PostHog's rows').
+    let order = |a: &OverviewRow, b: &OverviewRow| {
         b.level
             .cmp(&a.level)
             .then(b.total().cmp(&a.total()))
             .then_with(|| strings.resolve(a.tenant).cmp(strings.resolve(b.tenant)))
-    });
+    };
+    out.rows.sort_by(order);
+    out.inactive.sort_by(order);
     out
 }
