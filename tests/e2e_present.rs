@@ -194,3 +194,27 @@ fn the_presenters_view_drives_the_room_and_sees_what_the_room_does_not() {
         "the socket is removed when the room's screen closes"
     );
 }
+
+/// A presenter who joins mid-meeting finds the room where it is, and the room stays
+/// there: joining once sent the shared screen back to its first slide.
+#[test]
+fn a_presenter_who_joins_late_follows_the_room_without_moving_it() {
+    let present::Linked {
+        room,
+        desk,
+        slides: n,
+        ..
+    } = present::linked_at((120, 40), (200, 50), 3);
+    desk.wait_until("the presenter on the room's slide 3", |s| {
+        counter(s) == Some((3, n))
+    });
+    let shared = room.screen();
+    assert_eq!(counter(&shared), Some((3, n)), "the room moved:\n{shared}");
+    desk.keys(&["Right"]);
+    room.wait_until("the room on slide 4", |s| counter(s) == Some((4, n)));
+    room.keys(&["q"]);
+    room.wait_for("EXIT=0");
+    desk.wait_for("the shared screen has ended");
+    desk.keys(&["q"]);
+    desk.wait_for("EXIT=0");
+}

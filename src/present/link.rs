@@ -2,8 +2,8 @@
 //! view (`bearing present --presenter`), as presenterm links its speaker notes: a Unix
 //! socket in the user's runtime folder. The folder is the user's alone (0700, owned by
 //! them, checked) and the socket 0600, so no other user can connect. Lines of text:
-//! the presenter sends `next`, `back`, `goto N`; the shared screen answers every move
-//! with `at N`, and the presenter's view follows it.
+//! the presenter sends `next`, `back`, `goto N`; the shared screen says `at N` to a
+//! presenter who joins and after every move, and the presenter's view follows it.
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
@@ -104,10 +104,13 @@ impl Host {
         })
     }
 
-    /// New presenters, and the moves they sent since.
-    pub fn moves(&mut self) -> Vec<Move> {
-        while let Ok((stream, _)) = self.listener.accept() {
-            if stream.set_nonblocking(true).is_ok() {
+    /// New presenters, each told at once which slide `at` the shared screen is on
+    /// (one who joins mid-meeting follows the room, never sends it back to the
+    /// start), and the moves they sent since.
+    pub fn moves(&mut self, at: usize) -> Vec<Move> {
+        while let Ok((mut stream, _)) = self.listener.accept() {
+            let told = stream.write_all(format!("at {at}\n").as_bytes());
+            if told.is_ok() && stream.set_nonblocking(true).is_ok() {
                 self.peers.push(BufReader::new(stream));
             }
         }

@@ -89,9 +89,8 @@ pub fn run_in(
     };
     let mut p = Presenter::new(deck::build(&review, redaction));
     p.notes_here = !redaction.people && !redaction.tenants;
-    if let Some(g) = guest.as_mut() {
+    if guest.is_some() {
         p.presenter = Some(Instant::now());
-        let _ = g.send(link::Move::Goto(0));
     }
     let mut drawn = Instant::now() - Duration::from_secs(1);
     let mut dirty = true;
@@ -113,7 +112,7 @@ pub fn run_in(
             }
         }
         if let Some(h) = host.as_mut() {
-            for m in h.moves() {
+            for m in h.moves(p.at) {
                 match m {
                     link::Move::Next => p.go(p.at + 1),
                     link::Move::Back => p.go(p.at.saturating_sub(1)),

@@ -69,6 +69,11 @@ pub struct Linked {
 }
 
 pub fn linked(room: (u16, u16), desk: (u16, u16)) -> Linked {
+    linked_at(room, desk, 1)
+}
+
+/// As [`linked`], the room moved on to slide `at` before the presenter joins.
+pub fn linked_at(room: (u16, u16), desk: (u16, u16), at: usize) -> Linked {
     use std::os::unix::fs::PermissionsExt;
     let (room, desk) = (Tmux::start(room.0, room.1), Tmux::start(desk.0, desk.1));
     triaged(room.home.path());
@@ -82,6 +87,12 @@ pub fn linked(room: (u16, u16), desk: (u16, u16)) -> Linked {
         counter(s).is_some_and(|(k, _)| k == 1)
     });
     let (_, slides) = counter(&first).unwrap();
+    for k in 2..=at {
+        room.keys(&["Right"]);
+        room.wait_until(&format!("the room on slide {k}"), |s| {
+            counter(s) == Some((k, slides))
+        });
+    }
     desk.run_bearing_with(&env, &format!("{args} present --presenter"));
     desk.wait_for("PRESENTER");
     Linked {
