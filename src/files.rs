@@ -12,7 +12,24 @@
 use std::fs::{DirBuilder, File, OpenOptions};
 use std::io::{self, Read};
 use std::os::unix::fs::{DirBuilderExt, FileTypeExt, OpenOptionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// A path as a user writes it in the config file or after `file:`, where no shell
+/// expands `~`: `~` and `~/…` are taken from the home folder, as a shell would (the
+/// config's own example key file is `~/.config/bearing/posthog.key`). `~user` is left
+/// as written, and so is everything when there is no home folder.
+pub fn user_path(written: &str) -> PathBuf {
+    let rest = match written.strip_prefix('~') {
+        Some("") => Some(""),
+        Some(r) => r.strip_prefix('/'),
+        None => None,
+    };
+    let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+    match (rest, home) {
+        (Some(rest), Some(home)) => home.join(rest),
+        _ => PathBuf::from(written),
+    }
+}
 
 /// What is being read, which sets how much of it bearing will read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -215,6 +232,22 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
 mod tests {
     use super::*;
     use std::os::unix::fs::symlink;
+
+    #[test]
+    fn a_written_path_starting_with_a_tilde_is_in_the_home_folder() {
+        let home = directories::BaseDirs::new()
+            .unwrap()
+            .home_dir()
+            .to_path_buf();
+        assert_eq!(user_path("~"), home);
+        assert_eq!(
+            user_path("~/.config/bearing/posthog.key"),
+            home.join(".config/bearing/posthog.key")
+        );
+        for kept in ["~other/k", "a/~/k", "/abs/k", "rel/k", "~~/k", ""] {
+            assert_eq!(user_path(kept), PathBuf::from(kept), "{kept:?}");
+        }
+    }
 
     fn fifo(path: &Path) {
         rustix::fs::mknodat(

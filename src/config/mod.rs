@@ -204,7 +204,7 @@ pub fn apply_file(
         );
     }
     if let Some(s) = &g.subscriptions {
-        base.subscriptions = (!s.is_empty()).then(|| PathBuf::from(s));
+        base.subscriptions = (!s.is_empty()).then(|| crate::files::user_path(s));
     }
     if let Some(t) = &g.theme {
         match check_theme(t.get_ref(), themes) {
@@ -259,7 +259,7 @@ pub fn apply_file(
     if let Some(store) = &file.store
         && let Some(path) = store.path.as_ref().filter(|p| !p.is_empty())
     {
-        base.db = Some(PathBuf::from(path));
+        base.db = Some(crate::files::user_path(path));
     }
     if let Some(alerts) = &file.alerts {
         let a = alerts.get_ref();

@@ -5,7 +5,6 @@
 use super::{ConfigError, FileCtx};
 use crate::posthog::settings::PostHogSettings;
 use std::ops::Range;
-use std::path::PathBuf;
 
 pub(super) fn apply_section(
     s: &mut PostHogSettings,
@@ -44,7 +43,7 @@ pub(super) fn apply_section(
         })?;
     }
     if let Some(f) = p.key_file.as_ref().filter(|f| !f.trim().is_empty()) {
-        s.key = Some(ph::KeySource::File(PathBuf::from(f)));
+        s.key = Some(ph::KeySource::File(crate::files::user_path(f)));
     }
     if let Some(k) = p
         .personal_api_key

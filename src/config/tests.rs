@@ -45,6 +45,30 @@ fn values_are_applied() {
     assert_eq!(c.dead_band, 0.2);
 }
 
+/// No shell reads the config file, so bearing expands `~` in the paths written there
+/// as one would: the default config's own example key file starts with it.
+#[test]
+fn paths_in_the_file_may_start_with_a_tilde() {
+    let home = directories::BaseDirs::new()
+        .unwrap()
+        .home_dir()
+        .to_path_buf();
+    let c = parse(
+        "[general]\nsource = \"file:~/exports/ev.jsonl\"\ntriage_of = \"file:~/ev.jsonl\"\nsubscriptions = \"~/subs.jsonl\"\n[store]\npath = \"~/b.db\"\n[posthog]\nkey_file = \"~/.config/bearing/posthog.key\"\n",
+    )
+    .unwrap();
+    assert_eq!(c.source, SourceSpec::File(home.join("exports/ev.jsonl")));
+    assert_eq!(c.triage_of, Some(SourceSpec::File(home.join("ev.jsonl"))));
+    assert_eq!(c.subscriptions, Some(home.join("subs.jsonl")));
+    assert_eq!(c.db, Some(home.join("b.db")));
+    assert_eq!(
+        c.posthog.key,
+        Some(crate::posthog::settings::KeySource::File(
+            home.join(".config/bearing/posthog.key")
+        ))
+    );
+}
+
 /// A theme that does not exist is said with its line, column and value, and bearing
 /// goes on with the default: how the cockpit would look never fails a cron job.
 #[test]

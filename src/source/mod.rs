@@ -37,7 +37,7 @@ impl FromStr for SourceSpec {
             "posthog" => Ok(SourceSpec::PostHog),
             _ => match s.strip_prefix("file:") {
                 Some("") => Err("file: needs a path, e.g. file:events.jsonl".into()),
-                Some(path) => Ok(SourceSpec::File(PathBuf::from(path))),
+                Some(path) => Ok(SourceSpec::File(crate::files::user_path(path))),
                 None => Err(format!(
                     "unknown source {s:?}: use demo, posthog or file:PATH"
                 )),
