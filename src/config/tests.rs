@@ -45,6 +45,23 @@ fn values_are_applied() {
     assert_eq!(c.dead_band, 0.2);
 }
 
+/// `config init` writes this file, and the README says every setting is there: every
+/// action is, with its default keys.
+#[test]
+fn the_default_file_binds_every_action_to_its_default_keys() {
+    let doc: toml::Table = toml::from_str(file::DEFAULT_TEXT).unwrap();
+    let keys = doc["keys"].as_table().unwrap();
+    for a in crate::keys::Action::all() {
+        let written: Vec<&str> = match keys.get(&a.name()) {
+            Some(toml::Value::String(k)) => vec![k.as_str()],
+            Some(toml::Value::Array(ks)) => ks.iter().filter_map(|k| k.as_str()).collect(),
+            other => panic!("{} in the default config: {other:?}", a.name()),
+        };
+        assert_eq!(written, a.default_keys(), "{}", a.name());
+    }
+    assert_eq!(keys.len(), crate::keys::Action::all().count());
+}
+
 /// No shell reads the config file, so bearing expands `~` in the paths written there
 /// as one would: the default config's own example key file starts with it.
 #[test]
