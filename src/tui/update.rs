@@ -151,6 +151,17 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
+    // Behind the too-small screen nothing can be seen, so nothing may happen but the
+    // quit it offers: a key there once acknowledged or dismissed an alert unseen.
+    if super::layout::too_small(state.size) {
+        return match state.keymap.action(Key::from_event(key)) {
+            Some(Action::Quit) => {
+                state.should_quit = true;
+                vec![Effect::Quit]
+            }
+            _ => Vec::new(),
+        };
+    }
     match &state.mode {
         Mode::Filter { pane, before } => {
             let (pane, before) = (*pane, before.clone());
