@@ -375,3 +375,46 @@ fn the_cockpits_key_figures_are_the_reviews_for_the_same_period() {
         );
     }
 }
+
+/// A review narrowed to one tenant counts that tenant's decision reviews due, as its
+/// own table lists them: it once gave every tenant's total beside the tenant's table.
+#[test]
+fn a_tenants_review_counts_its_own_reviews_due() {
+    let home = tempfile::tempdir().unwrap();
+    let json = bearing(
+        home.path(),
+        &["report", "--format", "json", "--decisions", "1000000"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut due = std::collections::BTreeMap::<String, usize>::new();
+    for d in v["decision_log"]["rows"].as_array().unwrap() {
+        if d["review_status"] == "due_this_month" {
+            *due.entry(d["tenant_id"].as_str().unwrap().to_owned())
+                .or_default() += 1;
+        }
+    }
+    let total: usize = due.values().sum();
+    assert_eq!(
+        v["decision_log"]["due_this_month"], total,
+        "every row is here"
+    );
+    let (tenant, n) = due.iter().max_by_key(|(_, n)| **n).unwrap();
+    assert!(*n > 0 && *n < total, "not vacuous: {n} of {total}");
+    let args = ["report", "--format", "csv", "--table", "key_figures"];
+    let csv = bearing(home.path(), &[&args[..], &["--tenant", tenant]].concat());
+    assert_eq!(
+        key_figure(&csv, "Decision reviews due this month"),
+        n.to_string(),
+        "{tenant}"
+    );
+    let args = [
+        "report",
+        "--format",
+        "csv",
+        "--table",
+        "decision_reviews_due",
+    ];
+    let table = bearing(home.path(), &[&args[..], &["--tenant", tenant]].concat());
+    let rows = csv::Reader::from_reader(table.as_bytes()).records().count();
+    assert_eq!(rows, *n, "the tenant's table lists as many:\n{table}");
+}

@@ -195,6 +195,17 @@ pub fn build(
         .iter()
         .filter(|f| ours(Some(&f.tenant)) && f.state.status == FollowStatus::Open)
         .collect();
+    // The tenant's own reviews due, as its table lists them, not every tenant's.
+    let due = match tenant {
+        None => r.decision_log.due_this_month,
+        Some(_) => v
+            .decisions
+            .tenants
+            .iter()
+            .filter(|t| ours(Some(ds.strings.resolve(t.tenant))))
+            .map(|t| t.due_this_month)
+            .sum(),
+    };
     let sections = match template {
         Template::Monthly => sections::monthly(&r, &alerts, &ours),
         Template::Quarterly => sections::quarterly(&r, &alerts, &ours),
@@ -209,7 +220,7 @@ pub fn build(
         as_of: as_of.format("%Y-%m-%d %H:%M UTC").to_string(),
         timezone: v.zone.name().to_owned(),
         tenant: tenant.map(str::to_owned),
-        figures: figures(&r, &ours, &alerts, &followups, v.today),
+        figures: figures(&r, &ours, (&alerts, &followups, due), v.today),
         sections,
         tenants: pages(ds, v, &r, (&alerts, &followups), tenant),
         alerts: sections::alert_table(&alerts),
@@ -237,8 +248,7 @@ fn summed<'a>(ranges: impl Iterator<Item = &'a json::ImpactJson>, noun: &str) ->
 fn figures(
     r: &Report,
     ours: &sections::Ours,
-    alerts: &[&AlertRow],
-    followups: &[&crate::store::followups::FollowUpRow],
+    (alerts, followups, due): (&[&AlertRow], &[&crate::store::followups::FollowUpRow], u32),
     today: chrono::NaiveDate,
 ) -> Table {
     let mut t = Table::new(
@@ -292,10 +302,7 @@ fn figures(
             "Open follow-ups",
             format!("{} ({overdue} overdue)", followups.len()),
         ),
-        (
-            "Decision reviews due this month",
-            r.decision_log.due_this_month.to_string(),
-        ),
+        ("Decision reviews due this month", due.to_string()),
         (
             "Data health",
             r.data_health.overall_rate.map_or("—".into(), |x| {
