@@ -418,3 +418,53 @@ fn a_tenants_review_counts_its_own_reviews_due() {
     let rows = csv::Reader::from_reader(table.as_bytes()).records().count();
     assert_eq!(rows, *n, "the tenant's table lists as many:\n{table}");
 }
+
+/// November (30 days) finished is compared with all of October (31), as the rows'
+/// own monthly counts show them: it was once compared with October 1–30, which
+/// turned flat trends into rising ones and misquoted alerts' counts.
+#[test]
+fn a_finished_month_compares_with_the_whole_month_before() {
+    let home = tempfile::tempdir().unwrap();
+    let args = ["report", "--format", "json", "--period", "2026-11"];
+    let json = bearing(
+        home.path(),
+        &[&args[..], &["--today", "2026-12-03"]].concat(),
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["previous_period"]["end"], "2026-11-01");
+    let month = |row: &serde_json::Value, m: &str| {
+        row["monthly"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["month"] == m)
+            .map(|x| x["count"].as_u64().unwrap())
+            .unwrap()
+    };
+    let mut compared = 0;
+    for (list, current) in [
+        ("revenue_trends", "current"),
+        (
+            "cost_opportunities",
+            "optimization_opportunities_identified",
+        ),
+    ] {
+        for row in v[list].as_array().unwrap() {
+            assert_eq!(
+                row[current].as_u64().unwrap(),
+                month(row, "2026-11"),
+                "{row}"
+            );
+            assert_eq!(
+                row["previous"].as_u64().unwrap(),
+                month(row, "2026-10"),
+                "{row}"
+            );
+            compared += usize::from(month(row, "2026-10") > 0);
+        }
+    }
+    assert!(
+        compared > 10,
+        "not vacuous: {compared} rows with an October"
+    );
+}

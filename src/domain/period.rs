@@ -179,9 +179,10 @@ impl Period {
         ts >= self.start_ts() && ts < self.end_ts()
     }
 
-    /// The period of the same length just before this one. For a calendar month or
-    /// quarter to date, the same number of days at the start of the previous one, so
-    /// that November 1–10 compares with October 1–10, never with all of October.
+    /// The period just before this one. A finished calendar month or quarter compares
+    /// with the whole previous one (November with all of October's 31 days); one to
+    /// date with the same number of days at the start of the previous one, so that
+    /// November 1–10 compares with October 1–10, never with all of October.
     pub fn previous(&self) -> Period {
         match self.unit {
             PeriodUnit::Days => {
@@ -199,9 +200,17 @@ impl Period {
                 let months = if self.unit == PeriodUnit::Month { 1 } else { 3 };
                 let start = sub_months(self.start, months);
                 let full_end = self.start;
-                let end = start
-                    .checked_add_days(Days::new(self.days().max(0) as u64))
-                    .map_or(full_end, |e| e.min(full_end));
+                let finished = self
+                    .start
+                    .checked_add_months(Months::new(months))
+                    .is_some_and(|natural_end| self.end >= natural_end);
+                let end = if finished {
+                    full_end
+                } else {
+                    start
+                        .checked_add_days(Days::new(self.days().max(0) as u64))
+                        .map_or(full_end, |e| e.min(full_end))
+                };
                 let label = match self.unit {
                     PeriodUnit::Month => month_label(start),
                     _ => quarter_label(start),
@@ -378,6 +387,44 @@ mod tests {
         }
         .resolve(d(2026, 11, 28), Zone::UTC);
         assert_eq!(march.previous().end, d(2026, 3, 1));
+    }
+
+    /// A finished month or quarter is compared with the whole one before, however
+    /// many fewer days this one has: February, 28 days, and November, 30, were once
+    /// compared with January 1–28 and October 1–30.
+    #[test]
+    fn a_finished_period_compares_with_the_whole_previous_one() {
+        let today = d(2026, 12, 3);
+        for (spec, prev) in [
+            (
+                PeriodSpec::Month {
+                    year: 2026,
+                    month: 11,
+                },
+                (d(2026, 10, 1), d(2026, 11, 1)),
+            ),
+            (PeriodSpec::LastMonth, (d(2026, 10, 1), d(2026, 11, 1))),
+            (
+                PeriodSpec::Month {
+                    year: 2026,
+                    month: 2,
+                },
+                (d(2026, 1, 1), d(2026, 2, 1)),
+            ),
+            (
+                PeriodSpec::Quarter {
+                    year: 2026,
+                    quarter: 1,
+                },
+                (d(2025, 10, 1), d(2026, 1, 1)),
+            ),
+        ] {
+            let p = spec.resolve(today, Zone::UTC).previous();
+            assert_eq!((p.start, p.end), prev, "{spec:?}");
+        }
+        // To date: the same days, also when this one is as long as the last.
+        let p = PeriodSpec::ThisQuarter.resolve(today, Zone::UTC).previous();
+        assert_eq!((p.start, p.end), (d(2026, 7, 1), d(2026, 9, 3)));
     }
 
     #[test]
