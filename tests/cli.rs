@@ -151,6 +151,32 @@ fn demo_data_round_trips_through_a_file() {
     assert_eq!(total, recent);
 }
 
+/// A month or quarter that has not begun is refused, not shown empty "to date".
+#[test]
+fn a_period_not_begun_is_a_clear_error() {
+    let home = tempfile::tempdir().unwrap();
+    for (period, says) in [
+        (
+            "2027-05",
+            "the period 2027-05 has not begun: it starts on 2027-05-01",
+        ),
+        (
+            "9999-Q4",
+            "the period 9999-Q4 has not begun: it starts on 9999-10-01",
+        ),
+    ] {
+        let args = ["report", "--format", "markdown", "--today", "2026-12-03"];
+        let out = bearing(home.path(), &[&args[..], &["--period", period]].concat());
+        assert_eq!(out.status.code(), Some(1), "{period}");
+        assert!(text(&out.stderr).contains(says), "{}", text(&out.stderr));
+        assert!(out.stdout.is_empty(), "{period}: nothing printed");
+    }
+    let args = ["report", "--format", "markdown", "--today", "2026-12-03"];
+    let out = bearing(home.path(), &[&args[..], &["--period", "2026-12"]].concat());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("2026-12 to date"));
+}
+
 #[test]
 fn a_missing_file_is_a_clear_error() {
     let home = tempfile::tempdir().unwrap();

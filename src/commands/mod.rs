@@ -104,6 +104,11 @@ pub fn main(cli: Cli) -> ExitCode {
         .today
         .unwrap_or_else(|| config.timezone.unwrap_or_default().today(Utc::now()));
     let fixed_today = cli.today;
+    if let Some((name, start)) = config.period.not_begun(today) {
+        return fail(format!(
+            "the period {name} has not begun: it starts on {start} and today is {today}"
+        ));
+    }
     match &cli.command {
         Some(Command::Report {
             format,

@@ -86,6 +86,21 @@ impl PeriodSpec {
         p
     }
 
+    /// A month or quarter named that has not begun by `today` (a day's grace for a
+    /// zone ahead of it): its name and first day. It holds no data and no "to date",
+    /// so it is refused rather than shown empty.
+    pub fn not_begun(self, today: NaiveDate) -> Option<(String, NaiveDate)> {
+        if !matches!(self, PeriodSpec::Month { .. } | PeriodSpec::Quarter { .. }) {
+            return None;
+        }
+        let start = self.resolve_dates(today).start;
+        let label = match self {
+            PeriodSpec::Month { .. } => month_label(start),
+            _ => quarter_label(start),
+        };
+        (start > today.succ_opt().unwrap_or(today)).then_some((label, start))
+    }
+
     fn resolve_dates(self, today: NaiveDate) -> Period {
         let tomorrow = today.succ_opt().unwrap_or(today);
         let month_start = first_of_month(today);
@@ -95,7 +110,11 @@ impl PeriodSpec {
                 let start = today
                     .checked_sub_days(Days::new(u64::from(n.saturating_sub(1))))
                     .unwrap_or(today);
-                Period::new(start, tomorrow, PeriodUnit::Days, format!("last {n} days"))
+                let label = match n {
+                    1 => "last day".to_owned(),
+                    n => format!("last {n} days"),
+                };
+                Period::new(start, tomorrow, PeriodUnit::Days, label)
             }
             PeriodSpec::ThisMonth => calendar(month_start, 1, tomorrow),
             PeriodSpec::LastMonth => calendar(sub_months(month_start, 1), 1, tomorrow),
@@ -190,7 +209,10 @@ impl Period {
                     .start
                     .checked_sub_days(Days::new(self.days().max(0) as u64))
                     .unwrap_or(self.start);
-                let label = format!("previous {} days", self.days());
+                let label = match self.days() {
+                    1 => "previous day".to_owned(),
+                    n => format!("previous {n} days"),
+                };
                 Period {
                     zone: self.zone,
                     ..Period::new(start, self.start, PeriodUnit::Days, label)
@@ -425,6 +447,30 @@ mod tests {
         // To date: the same days, also when this one is as long as the last.
         let p = PeriodSpec::ThisQuarter.resolve(today, Zone::UTC).previous();
         assert_eq!((p.start, p.end), (d(2026, 7, 1), d(2026, 9, 3)));
+    }
+
+    #[test]
+    fn a_month_or_quarter_not_begun_is_named_and_a_begun_one_is_not() {
+        let today = d(2026, 12, 3);
+        let month = |year, month| PeriodSpec::Month { year, month };
+        let quarter = |year, quarter| PeriodSpec::Quarter { year, quarter };
+        assert_eq!(
+            month(2027, 5).not_begun(today),
+            Some(("2027-05".into(), d(2027, 5, 1)))
+        );
+        assert_eq!(
+            quarter(9999, 4).not_begun(today),
+            Some(("9999-Q4".into(), d(9999, 10, 1)))
+        );
+        for begun in [month(2026, 12), quarter(2026, 4), month(2020, 1)] {
+            assert_eq!(begun.not_begun(today), None, "{begun:?}");
+        }
+        // A zone a day ahead may already be in next month.
+        assert_eq!(month(2027, 1).not_begun(d(2026, 12, 31)), None);
+        assert_eq!(
+            PeriodSpec::Trailing(1).resolve(today, Zone::UTC).label,
+            "last day"
+        );
     }
 
     #[test]
