@@ -13,7 +13,7 @@ use ratatui::backend::TestBackend;
 use std::sync::Arc;
 
 /// The screen as text, one line per row.
-fn screen(s: &AppState) -> String {
+pub(super) fn screen(s: &AppState) -> String {
     let mut terminal = Terminal::new(TestBackend::new(s.size.0, s.size.1)).unwrap();
     terminal.draw(|f| super::ui::draw(f, s)).unwrap();
     let buf = terminal.backend().buffer().clone();

@@ -7,6 +7,23 @@ use super::update::Msg;
 use crate::keys::Action;
 use crate::triage::{Status, cycle};
 
+/// The events under the list are its tenants' own, inactive subscriptions too: the
+/// seed's overview figure, active tenants only, sat under a list with past_due ones.
+#[test]
+fn the_events_figure_counts_every_tenant_listed() {
+    let s = loaded((120, 40));
+    let o = &s.data.as_ref().unwrap().views.overview;
+    let listed: u32 = o.rows.iter().chain(&o.inactive).map(|r| r.total()).sum();
+    assert!(
+        listed > o.events,
+        "not vacuous: {listed} against {}",
+        o.events
+    );
+    let screen = super::hint_tests::screen(&s);
+    let shown = format!("reviews due this month · {listed} events");
+    assert!(screen.contains(&shown), "{shown}:\n{screen}");
+}
+
 #[test]
 fn the_past_due_tenant_with_rising_risk_and_alerts_is_listed_and_every_tenant_found() {
     let s = loaded((120, 40));

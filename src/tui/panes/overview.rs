@@ -196,10 +196,18 @@ impl Pane for Overview {
             Span::raw(" reviews due this month"),
         ];
         // The overview counts the last 90 days' events, whatever the period: shown
-        // only when that is the period, so no figure here belongs to another one.
+        // only when that is the period, so no figure here belongs to another one. The
+        // events of the tenants listed here, whatever their subscription's status (the
+        // seed's overview, `o.events`, counts only active ones).
         if state.params.period == crate::domain::PeriodSpec::Trailing(90) {
+            let events: u32 = state
+                .attention
+                .iter()
+                .filter_map(|r| r.activity.as_ref())
+                .map(|a| a.total())
+                .sum();
             kpi3.push(Span::raw(" · "));
-            kpi3.push(Span::styled(count(u64::from(o.events)), bold));
+            kpi3.push(Span::styled(count(u64::from(events)), bold));
             kpi3.push(Span::raw(" events"));
         }
         if o.subscriptions_left_out > 0 {
