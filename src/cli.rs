@@ -49,6 +49,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
 
+    /// With --today, let the cockpit store what it raises and the triage done in it
+    /// (a look at another day otherwise stores nothing)
+    #[arg(long)]
+    pub save: bool,
+
     /// The period to show: 90d, month, last-month, quarter, last-quarter, 2026-11, 2026-Q4
     #[arg(long, global = true, value_name = "PERIOD", value_parser = parse_period)]
     pub period: Option<PeriodSpec>,

@@ -122,7 +122,7 @@ fn the_key_is_nowhere() {
         .collect();
     std::fs::write(&env_file, exports).unwrap();
     let assignments = format!(". '{}';", env_file.display());
-    t.run_bearing_with(&assignments, "--today 2026-11-28");
+    t.run_bearing_with(&assignments, "--today 2026-11-28 --save");
     t.wait_within(std::time::Duration::from_secs(60), "the refresh", |s| {
         s.contains("refreshed from PostHog")
     });
@@ -145,7 +145,7 @@ fn the_key_is_nowhere() {
     );
     t.run_bearing_with(
         &format!("{assignments} BEARING_DEBUG_PANIC=1"),
-        "--today 2026-11-28",
+        "--today 2026-11-28 --save",
     );
     let s = t.wait_for("EXIT=");
     let joined = s.replace('\n', "");

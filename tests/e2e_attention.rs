@@ -20,7 +20,7 @@ fn row_of(screen: &str, tenant: &str) -> Option<String> {
 
 fn drive(cols: u16, rows: u16) {
     let t = Tmux::start(cols, rows);
-    t.run_bearing("--today 2026-11-28");
+    t.run_bearing("--today 2026-11-28 --save");
     // The alerts come from the store after the data: waited for on hooli's own row.
     let s = t.wait_until("hooli-news with its alerts", |s| {
         s.contains(POPULATED) && row_of(s, "hooli-news").is_some_and(|r| r.contains(" high"))

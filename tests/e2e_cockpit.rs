@@ -11,7 +11,7 @@ const POPULATED: &str = "reviews due this month";
 #[test]
 fn drive_the_cockpit_at_120x40() {
     let t = Tmux::start(120, 40);
-    t.run_bearing("--today 2026-11-28");
+    t.run_bearing("--today 2026-11-28 --save");
     let s = t.wait_for(POPULATED);
     assert!(s.contains("DEMO DATA"), "{s}");
     for title in [
@@ -67,7 +67,7 @@ fn drive_the_cockpit_at_120x40() {
 #[test]
 fn drive_the_cockpit_at_80x24() {
     let t = Tmux::start(80, 24);
-    t.run_bearing("--today 2026-11-28");
+    t.run_bearing("--today 2026-11-28 --save");
     let s = t.wait_for(POPULATED);
     assert!(
         s.contains("1 Attention  2 Revenue  3 Cost  4 Decisions  5 Alerts  6 Follow-ups  7 Health"),
@@ -122,7 +122,7 @@ fn drive_the_cockpit_at_80x24() {
 #[test]
 fn too_small_then_big_enough() {
     let t = Tmux::start(40, 10);
-    t.run_bearing("--today 2026-11-28");
+    t.run_bearing("--today 2026-11-28 --save");
     t.wait_for("Terminal too small: 40×10");
     t.resize(80, 24);
     t.wait_for(POPULATED);
@@ -135,7 +135,7 @@ fn too_small_then_big_enough() {
 fn sigterm_and_sighup_restore_the_terminal() {
     for signal in ["-TERM", "-HUP"] {
         let t = Tmux::start(100, 30);
-        t.run_bearing("--today 2026-11-28");
+        t.run_bearing("--today 2026-11-28 --save");
         t.wait_for(POPULATED);
         let pid = t.child_pid().expect("bearing's pid");
         let ok = std::process::Command::new("kill")
@@ -178,7 +178,7 @@ fn stat_field(stat: &str, n: usize) -> Option<String> {
 fn a_hang_up_ends_the_process() {
     // SIGHUP (SSH dropped, window closed) means the terminal is gone: bearing exits.
     let t = Tmux::start(100, 30);
-    t.run_bearing("--today 2026-11-28");
+    t.run_bearing("--today 2026-11-28 --save");
     t.wait_for(POPULATED);
     t.wait_for("alerts: ");
     let pid = t.child_pid().expect("bearing's pid");
@@ -193,7 +193,7 @@ fn a_vanished_terminal_without_a_hang_up_signal_ends_the_process() {
     // alone would spin on the dead tty for ever. Only the watchdog's poll of the
     // terminal can end it.
     let t = Tmux::start(100, 30);
-    t.run_bearing_with("setsid -w", "--today 2026-11-28");
+    t.run_bearing_with("setsid -w", "--today 2026-11-28 --save");
     // Settled: the panes and the store's alerts are in, the loop idles on the terminal.
     t.wait_for(POPULATED);
     t.wait_for("alerts: ");
@@ -213,7 +213,7 @@ fn a_panic_restores_the_terminal_before_its_message() {
     // Debug builds panic on request once data is on screen (BEARING_DEBUG_PANIC).
     let t = Tmux::start(100, 30);
     t.run("export BEARING_DEBUG_PANIC=1");
-    t.run_bearing("--today 2026-11-28");
+    t.run_bearing("--today 2026-11-28 --save");
     let s = t.wait_for("EXIT=");
     assert!(s.contains("EXIT=101"), "a panic exits with 101:\n{s}");
     assert!(
@@ -231,7 +231,7 @@ fn no_way_out_ctrl_c_and_ctrl_backslash_quit_whatever_the_keymap() {
         let dir = t.home.path().join("config/bearing");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("config.toml"), "[keys]\nquit = \"x\"\n").unwrap();
-        t.run_bearing("--today 2026-11-28");
+        t.run_bearing("--today 2026-11-28 --save");
         t.wait_for(POPULATED);
         t.keys(&["q", "?"]);
         t.wait_for("show or hide this help");

@@ -47,7 +47,7 @@ fn hostile_export_opens_and_stays_inert() {
     let file = write(t.home.path(), "hostile.jsonl", &hostile_file());
     let title_before = t.display("#{pane_title}");
     t.run_bearing(&format!(
-        "--today 2026-11-28 --source file:{}",
+        "--today 2026-11-28 --save --source file:{}",
         file.display()
     ));
     t.wait_for("reviews due this month");

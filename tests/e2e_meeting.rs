@@ -17,7 +17,7 @@ fn p_in_the_cockpit_presents_its_period_and_q_comes_back() {
     triaged(t.home.path());
     let db = t.home.path().join("bearing.db");
     t.run_bearing(&format!(
-        "--today {TODAY} --db {} --period month",
+        "--today {TODAY} --save --db {} --period month",
         db.display()
     ));
     t.wait_for("reviews due this month");

@@ -38,7 +38,7 @@ fn every_fault_keeps_the_data_says_why_and_the_next_refresh_recovers() {
     let dir = tempfile::tempdir().unwrap();
     let sim = Sim::start(&fixture(dir.path()));
     let t = Tmux::start(200, 45);
-    t.run_bearing_with(&env(&sim.url()), "--today 2026-11-28");
+    t.run_bearing_with(&env(&sim.url()), "--today 2026-11-28 --save");
     t.wait_within(RETRIES, "the first refresh", |s| {
         s.contains(REFRESHED) && s.contains(DATA)
     });
@@ -96,7 +96,7 @@ fn a_keystroke_is_handled_during_a_slow_refresh() {
     let dir = tempfile::tempdir().unwrap();
     let sim = Sim::start(&fixture(dir.path()));
     let t = Tmux::start(160, 45);
-    t.run_bearing_with(&env(&sim.url()), "--today 2026-11-28");
+    t.run_bearing_with(&env(&sim.url()), "--today 2026-11-28 --save");
     t.wait_within(RETRIES, "the first refresh", |s| s.contains(REFRESHED));
     // Every query now takes 3 s in PostHog.
     sim.fault(json!({"mode": "latency", "latency_ms": 3000, "count": 5, "paths": "query"}));
@@ -126,7 +126,7 @@ fn with_posthog_unreachable_it_starts_from_the_snapshot_marked_offline() {
     let sim = Sim::start(&fixture(dir.path()));
     let url = sim.url();
     let t = Tmux::start(160, 45);
-    t.run_bearing_with(&env(&url), "--today 2026-11-28");
+    t.run_bearing_with(&env(&url), "--today 2026-11-28 --save");
     t.wait_within(RETRIES, "the first refresh", |s| {
         s.contains(REFRESHED) && s.contains(DATA)
     });
@@ -135,7 +135,7 @@ fn with_posthog_unreachable_it_starts_from_the_snapshot_marked_offline() {
     t.run("clear");
     drop(sim); // PostHog is gone: its port now refuses connections.
     let started = Instant::now();
-    t.run_bearing_with(&env(&url), "--today 2026-11-28");
+    t.run_bearing_with(&env(&url), "--today 2026-11-28 --save");
     // The stored alerts may name a tenant first; every pane is what is waited for.
     let s = t.wait_until("every PostHog pane populated from the snapshot", |s| {
         s.contains(DATA) && !s.contains("loading…")
@@ -165,7 +165,7 @@ fn async_queries_show_progress_and_quitting_cancels_them_in_posthog() {
     let t = Tmux::start(160, 45);
     t.run_bearing_with(
         &format!("{} BEARING_POSTHOG_QUERY_MODE=async", env(&sim.url())),
-        "--today 2026-11-28",
+        "--today 2026-11-28 --save",
     );
     t.wait_for("running in PostHog");
     t.keys(&["q"]);
@@ -194,7 +194,7 @@ fn the_decision_log_pages_in_as_the_analyst_scrolls() {
     // 1,000 decisions: two pages of 500.
     let sim = Sim::start(&fixture(dir.path()));
     let t = Tmux::start(160, 45);
-    t.run_bearing_with(&env(&sim.url()), "--today 2026-11-28");
+    t.run_bearing_with(&env(&sim.url()), "--today 2026-11-28 --save");
     t.wait_within(RETRIES, "the first refresh", |s| s.contains(REFRESHED));
     t.keys(&["4", "z"]);
     t.wait_for("1/500");

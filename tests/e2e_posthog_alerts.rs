@@ -67,7 +67,7 @@ fn alerts_over_posthog_are_triaged_kept_and_shown_offline_with_their_evidence() 
     let sim = Sim::start(&support::demo_export(dir.path(), 3000, 7));
     let url = sim.url();
     let t = Tmux::start(200, 50);
-    t.run_bearing_with(&env(&url), "--today 2026-11-28");
+    t.run_bearing_with(&env(&url), "--today 2026-11-28 --save");
     t.keys(&["5"]);
     let s = t.wait_within(RETRIES, "alerts raised over PostHog", |s| {
         s.contains(REFRESHED) && open_alerts(s) > 10 && s.contains("Revenue signals in")
@@ -113,7 +113,7 @@ fn alerts_over_posthog_are_triaged_kept_and_shown_offline_with_their_evidence() 
     t.keys(&["q"]);
     t.wait_for("EXIT=0");
     t.run("clear");
-    t.run_bearing_with(&env(&url), "--today 2026-11-28");
+    t.run_bearing_with(&env(&url), "--today 2026-11-28 --save");
     t.keys(&["5"]);
     let s = t.wait_within(RETRIES, "the alerts after a restart", |s| {
         s.contains(REFRESHED) && row_of(s, &what).is_some()
@@ -124,7 +124,7 @@ fn alerts_over_posthog_are_triaged_kept_and_shown_offline_with_their_evidence() 
     t.run("clear");
     // PostHog gone: alerts and the evidence fetched before come from the snapshot.
     drop(sim);
-    t.run_bearing_with(&env(&url), "--today 2026-11-28");
+    t.run_bearing_with(&env(&url), "--today 2026-11-28 --save");
     t.keys(&["5"]);
     let s = t.wait_within(RETRIES, "OFFLINE with the alerts", |s| {
         s.contains("OFFLINE") && row_of(s, &what).is_some()

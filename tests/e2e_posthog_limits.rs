@@ -73,7 +73,7 @@ fn a_cached_answer_shows_posthogs_time_and_a_refresh_shows_what_arrived_since() 
     // cannot pass for PostHog's own.
     sim.advance_clock(2 * 3600);
     let t = Tmux::start(160, 45);
-    t.run_bearing_with(&sim.shell_env(), "--today 2026-11-28");
+    t.run_bearing_with(&sim.shell_env(), "--today 2026-11-28 --save");
     let first = figures(&t.wait_within(PATIENCE, "the first refresh", |s| s.contains(REFRESHED)));
     let shown = minute(&first.1) - (chrono::Utc::now().naive_utc() + chrono::Duration::hours(2));
     assert!(
@@ -88,7 +88,7 @@ fn a_cached_answer_shows_posthogs_time_and_a_refresh_shows_what_arrived_since() 
     sim.advance_clock(60);
 
     // A new start takes PostHog's cached answer: the old count, at PostHog's time.
-    t.run_bearing_with(&sim.shell_env(), "--today 2026-11-28");
+    t.run_bearing_with(&sim.shell_env(), "--today 2026-11-28 --save");
     let cached = figures(&t.wait_within(PATIENCE, "the cached answer", |s| s.contains(REFRESHED)));
     assert_eq!(
         cached, first,
@@ -123,7 +123,7 @@ fn every_pane_fills_when_every_blocking_query_runs_past_the_time_limit() {
     // 200,000 events read in 10 ms of emulated ClickHouse time: past a 1 ms limit.
     let sim = Sim::start_args(&events, &["--max-execution-ms", "1"]);
     let t = Tmux::start(200, 50);
-    t.run_bearing_with(&sim.shell_env(), "--today 2026-11-28");
+    t.run_bearing_with(&sim.shell_env(), "--today 2026-11-28 --save");
     let s = t.wait_within(PATIENCE, "every pane", |s| {
         s.contains(REFRESHED) && !s.to_lowercase().contains("loading")
     });

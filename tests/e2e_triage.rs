@@ -99,7 +99,7 @@ fn triage_survives_a_restart_and_a_refresh_and_undo_reverses_the_last_change() {
         before[2].0.clone(),
     );
 
-    t.run_bearing("--today 2026-11-28");
+    t.run_bearing("--today 2026-11-28 --save");
     let n = open_alerts(&t);
     // Acknowledge the first alert and note it.
     t.keys(&["a"]);
@@ -156,7 +156,7 @@ fn triage_survives_a_restart_and_a_refresh_and_undo_reverses_the_last_change() {
 
     // Start again: all of it is still there, on screen.
     t.run("clear");
-    t.run_bearing("--today 2026-11-28");
+    t.run_bearing("--today 2026-11-28 --save");
     open_alerts(&t);
     let s = wait_counts(&t, &kept);
     let rows: Vec<&str> = s
@@ -202,7 +202,7 @@ fn triage_survives_a_restart_and_a_refresh_and_undo_reverses_the_last_change() {
 #[test]
 fn bulk_actions_ask_first() {
     let t = Tmux::start(120, 40);
-    t.run_bearing("--today 2026-11-28");
+    t.run_bearing("--today 2026-11-28 --save");
     let n = open_alerts(&t);
     for (i, marked) in ["1 selected", "2 selected", "3 selected"]
         .iter()
@@ -237,7 +237,7 @@ fn bulk_actions_ask_first() {
 fn a_triage_key_before_the_alerts_arrive_or_on_no_row_says_so() {
     let t = Tmux::start(120, 40);
     // A filter that matches nothing leaves the pane without a row to act on.
-    t.run_bearing("--today 2026-11-28");
+    t.run_bearing("--today 2026-11-28 --save");
     open_alerts(&t);
     t.keys(&["/"]);
     t.text("tenant:no-such-tenant");
@@ -265,6 +265,29 @@ fn read_only_flag_shows_a_badge_and_refuses_changes() {
     t.keys(&["q"]);
     t.wait_for("EXIT=0");
     assert!(alerts(&t, &[]).iter().all(|a| a.1 == "new"));
+}
+
+/// A look at another day stores nothing unless asked (`--save`): the cockpit once
+/// stored for ever the alerts and follow-ups `--today 2026-03-31` raised.
+#[test]
+fn another_day_stores_nothing_without_save() {
+    let t = Tmux::start(120, 40);
+    // The store the cockpit opens, as `alerts --save` leaves it.
+    alerts(&t, &["--save"]);
+    let db = t.home.path().join("data/bearing/bearing.db");
+    let bytes = std::fs::read(&db).unwrap();
+    t.run_bearing("--today 2026-03-31");
+    t.wait_for("READ-ONLY");
+    open_alerts(&t);
+    t.keys(&["a"]);
+    t.wait_for("nothing was changed");
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        bytes,
+        "the database is untouched"
+    );
 }
 
 /// Runs bearing as an unprivileged user when the tests run as root, since root
@@ -305,7 +328,7 @@ fn a_read_only_database_folder_gives_a_read_only_cockpit() {
     }
     std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o500)).unwrap();
     t.run(&format!(
-        "s=$(stty -g); {prefix}'{BIN}' --today 2026-11-28; printf '\\105XIT=%s\\n' $?"
+        "s=$(stty -g); {prefix}'{BIN}' --today 2026-11-28 --save; printf '\\105XIT=%s\\n' $?"
     ));
     t.wait_for(POPULATED);
     t.wait_until("the READ-ONLY badge and why", |s| {
@@ -331,7 +354,7 @@ fn a_full_disk_fails_the_write_and_switches_to_read_only() {
     // The store the cockpit opens, as `alerts --save` leaves it.
     alerts(&t, &["--save"]);
     t.run("export BEARING_DEBUG_MAX_PAGES=0");
-    t.run_bearing("--today 2026-11-28");
+    t.run_bearing("--today 2026-11-28 --save");
     open_alerts(&t);
     let long = "x".repeat(450);
     let mut full = false;
@@ -382,7 +405,7 @@ fn a_damaged_database_file_is_reported_and_left_as_it_was() {
     let db = dir.join("bearing.db");
     let garbage: Vec<u8> = (0..65536u32).map(|i| (i * 31 % 253) as u8).collect();
     std::fs::write(&db, &garbage).unwrap();
-    t.run_bearing("--today 2026-11-28");
+    t.run_bearing("--today 2026-11-28 --save");
     t.wait_for(POPULATED);
     t.wait_until("the READ-ONLY badge and why", |s| {
         s.contains("READ-ONLY") && s.contains("damaged")

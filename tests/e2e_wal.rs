@@ -67,7 +67,7 @@ fn the_wal_removed_under_two_processes_loses_nothing_called_saved() {
     let mut lines = std::io::BufReader::new(storm.stdout.take().unwrap()).lines();
     assert!(lines.next().unwrap().unwrap().starts_with("ready "));
 
-    t.run_bearing("--today 2026-11-28");
+    t.run_bearing("--today 2026-11-28 --save");
     t.wait_for("reviews due this month");
     t.keys(&["5", "z"]);
     t.wait_row(ALERTS, 1);

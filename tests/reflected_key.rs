@@ -248,7 +248,7 @@ fn a_key_reflected_by_the_server_leaks_nowhere() {
         // From a file, so that the typed command line on screen holds no key.
         t.run_bearing_with(
             &format!(". '{}';", env_file.display()),
-            "--today 2026-11-28",
+            "--today 2026-11-28 --save",
         );
         // Every screen seen while waiting is searched: a retry's reason is on the
         // status line only until the next attempt.

@@ -146,7 +146,7 @@ fn wide_flags_and_emoji_keep_columns_aligned_in_tmux() {
     let lines: Vec<String> = names().iter().map(|n| event(n)).collect();
     let file = write(t.home.path(), "wide.jsonl", lines.join("\n").as_bytes());
     t.run_bearing(&format!(
-        "--today 2026-11-28 --source file:{}",
+        "--today 2026-11-28 --save --source file:{}",
         file.display()
     ));
     t.wait_for("reviews due this month");

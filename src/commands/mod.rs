@@ -159,7 +159,7 @@ pub fn main(cli: Cli) -> ExitCode {
                     pause_ms,
                 },
         }) => storm::storm(&config, today, *actions, *seed, *pause_ms),
-        _ => cockpit(config, config_path, (today, fixed_today)),
+        _ => cockpit(config, config_path, (today, fixed_today), cli.save),
     }
 }
 
@@ -295,7 +295,12 @@ fn no_tui_reason() -> Option<&'static str> {
     None
 }
 
-fn cockpit(config: Config, config_path: Option<PathBuf>, (today, fixed): Today) -> ExitCode {
+fn cockpit(
+    config: Config,
+    config_path: Option<PathBuf>,
+    (today, fixed): Today,
+    save: bool,
+) -> ExitCode {
     if let Some(why) = no_tui_reason() {
         eprintln!("bearing: {why}, so the interactive cockpit cannot start.");
         eprintln!("For scripts and pipes use: bearing report --format json   (see bearing --help)");
@@ -316,10 +321,19 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, (today, fixed): Today) 
         &config.theme,
         engine_params(&config, today),
     );
+    // A look at another day stores nothing unless asked, as the commands that read
+    // do: the alerts it raises would otherwise stay in the store for ever.
+    let read_only = if config.read_only {
+        Some("read-only mode".to_owned())
+    } else {
+        fixed.filter(|_| !save).map(|day| {
+            format!("--today {day} looks at another day, so nothing is stored (--save stores it)")
+        })
+    };
     // The store thread opens the database and reports what it found; until then a
     // read-only start says so already.
-    if config.read_only {
-        state.store = crate::store::open::StoreStatus::ReadOnly("read-only mode".into());
+    if let Some(why) = &read_only {
+        state.store = crate::store::open::StoreStatus::ReadOnly(why.clone());
     }
     if let Some(n) = config.notes.first() {
         state.say(crate::tui::state::Level::Warn, format!("config: {n}"));
@@ -350,7 +364,7 @@ fn cockpit(config: Config, config_path: Option<PathBuf>, (today, fixed): Today) 
         load: load_options(&config, today),
         db: config.db.clone(),
         triage_key: config.triage_key(),
-        read_only: config.read_only,
+        read_only,
         mouse: config.mouse,
         meeting: {
             let config = config.clone();

@@ -50,7 +50,11 @@ impl ReviewSource {
         change: impl FnOnce(&mut crate::store::Store) -> Result<T, crate::store::StoreError>,
     ) -> Result<(T, PageAlert), String> {
         let c = &self.config;
-        let (store, status) = open::open_store(c.db.clone(), c.read_only, &c.triage_key());
+        let (store, status) = open::open_store(
+            c.db.clone(),
+            c.read_only.then(|| "read-only mode".to_owned()),
+            &c.triage_key(),
+        );
         let Some(mut store) = store else {
             return Err(status.reason().unwrap_or("no database").to_owned());
         };

@@ -40,8 +40,11 @@ fn refreshed(
         let status = StoreStatus::ReadOnly("this command only reads (--save stores)".into());
         return Ok((triage, status, today));
     }
-    let (mut store, status) =
-        open::open_store(config.db.clone(), config.read_only, &config.triage_key());
+    let (mut store, status) = open::open_store(
+        config.db.clone(),
+        config.read_only.then(|| "read-only mode".to_owned()),
+        &config.triage_key(),
+    );
     let (triage, _, warning) =
         refresh::sync_and_read(store.as_mut(), &alerts, &followups, (today, true));
     if let Some(w) = warning {

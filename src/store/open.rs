@@ -32,9 +32,11 @@ impl StoreStatus {
 /// Opens the database: writable unless `read_only`, falling back to reading it, and
 /// saying why when it cannot be written. Never deletes or recreates a damaged file.
 /// The session reads and writes the triage state of `source` (`Config::triage_key`).
+/// The store of `source` at `path` (None: the default); read-only, saying why, when
+/// `read_only` gives a reason.
 pub fn open_store(
     path: Option<PathBuf>,
-    read_only: bool,
+    read_only: Option<String>,
     source: &str,
 ) -> (Option<Store>, StoreStatus) {
     let (mut store, status) = open_any(path, read_only);
@@ -47,15 +49,14 @@ pub fn open_store(
     (store, status)
 }
 
-fn open_any(path: Option<PathBuf>, read_only: bool) -> (Option<Store>, StoreStatus) {
+fn open_any(path: Option<PathBuf>, read_only: Option<String>) -> (Option<Store>, StoreStatus) {
     let Some(path) = path.or_else(super::default_path) else {
         return (
             None,
             StoreStatus::Unavailable("no data directory (is HOME set?); pass --db FILE".into()),
         );
     };
-    if read_only {
-        let reason = "read-only mode".to_owned();
+    if let Some(reason) = read_only {
         return match Store::open_read_only(&path, reason.clone()) {
             Ok(s) => (Some(s), StoreStatus::ReadOnly(reason)),
             Err(_) => (None, StoreStatus::ReadOnly(reason)),

@@ -359,7 +359,8 @@ pub struct Setup {
     pub db: Option<std::path::PathBuf>,
     /// Whose triage state the session keeps (`Config::triage_key`).
     pub triage_key: String,
-    pub read_only: bool,
+    /// Why the store is opened read-only, if it is.
+    pub read_only: Option<String>,
     pub mouse: bool,
     /// The review meeting of a period, for `P`.
     pub meeting: Box<super::meeting::Meeting>,

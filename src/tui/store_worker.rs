@@ -78,7 +78,7 @@ struct Worker {
 /// state of source `key`.
 pub fn spawn(
     (db, key): (Option<PathBuf>, &str),
-    read_only: bool,
+    read_only: Option<String>,
     today: NaiveDate,
     msgs: UnboundedSender<Msg>,
 ) -> StoreWorker {
