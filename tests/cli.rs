@@ -177,6 +177,25 @@ fn a_period_not_begun_is_a_clear_error() {
     assert!(text(&out.stdout).contains("2026-12 to date"));
 }
 
+/// CSV is a folder of tables: a file given as --out is named as the mistake it is,
+/// and left as it was.
+#[test]
+fn csv_out_naming_a_file_says_it_wants_a_folder() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("ev.jsonl");
+    std::fs::write(&file, "kept\n").unwrap();
+    let args = ["report", "--format", "csv", "--out", file.to_str().unwrap()];
+    let out = bearing(home.path(), &args);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("is a file: for CSV --out names a folder"),
+        "{err}"
+    );
+    assert!(err.contains("key_figures"), "names the tables: {err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "kept\n");
+}
+
 #[test]
 fn a_missing_file_is_a_clear_error() {
     let home = tempfile::tempdir().unwrap();

@@ -159,6 +159,13 @@ fn csv(review: &review::Review, table: Option<&str>, out: Option<&Path>) -> Exit
             )),
         },
         (None, Some(dir)) => {
+            if dir.exists() && !dir.is_dir() {
+                return fail(format!(
+                    "{} is a file: for CSV --out names a folder, one file per table ({}), or pass --table NAME",
+                    shown(dir),
+                    names()
+                ));
+            }
             if let Err(e) = crate::files::create_private_dir(dir) {
                 return fail(format!("{}: {e}", shown(dir)));
             }
