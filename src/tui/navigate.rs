@@ -105,7 +105,7 @@ pub fn on_mouse(state: &mut AppState, m: MouseEvent) {
         && tabs.contains((m.column, m.row).into())
         && m.kind == MouseEventKind::Down(MouseButton::Left)
     {
-        if let Some(p) = super::ui::tabs::tab_at(tabs, m.column) {
+        if let Some(p) = super::ui::tabs::tab_at(tabs, m.column, state.focus) {
             focus_pane(state, p);
         }
         return;
