@@ -56,3 +56,38 @@ fn d_sets_a_follow_ups_due_date_as_a_day_or_days_from_today() {
             .starts_with("not a date: \"soon\"")
     );
 }
+
+/// The current due date is filled in selected: typed over it goes (`+1w` is a week
+/// from today, not the date with `+1w` after it); backspace edits it instead.
+#[test]
+fn typing_over_the_filled_in_due_date_replaces_it_and_backspace_edits_it() {
+    let effects = |edits: &[KeyCode]| {
+        let mut s = loaded((120, 40));
+        key(&mut s, KeyCode::Char('6'));
+        key(&mut s, KeyCode::Char('D'));
+        let footer = super::hint_tests::screen(&s);
+        assert!(footer.contains("typing replaces it"), "{footer}");
+        for &k in edits {
+            key(&mut s, k);
+        }
+        let due = key(&mut s, KeyCode::Enter).iter().find_map(|e| match e {
+            Effect::Triage(TriageRequest::FollowUps {
+                command: FollowCommand::SetDue { due },
+                ..
+            }) => Some(due.to_string()),
+            _ => None,
+        });
+        due.unwrap_or_else(|| format!("nothing sent; {:?}", s.status))
+    };
+    let typed: Vec<KeyCode> = "+1w".chars().map(KeyCode::Char).collect();
+    assert_eq!(effects(&typed), "2026-12-05");
+    // The first due date of the list, its last digit edited to 9.
+    let mut s = loaded((120, 40));
+    key(&mut s, KeyCode::Char('6'));
+    key(&mut s, KeyCode::Char('D'));
+    let Mode::Prompt { input, .. } = &s.mode else {
+        panic!("no prompt")
+    };
+    let want = format!("{}9", &input[..9]);
+    assert_eq!(effects(&[KeyCode::Backspace, KeyCode::Char('9')]), want);
+}

@@ -36,6 +36,9 @@ pub enum Mode {
         input: String,
         pane: PaneId,
         targets: Vec<String>,
+        /// The input was filled in (the current owner, due date) and not yet
+        /// edited: the first character typed replaces it, as in a selected field.
+        replace: bool,
     },
     /// A bulk action waiting for y/n.
     Confirm {

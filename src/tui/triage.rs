@@ -169,6 +169,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     }
     let prompt = |kind, input: String, ids: Vec<String>| Mode::Prompt {
         kind,
+        replace: !input.is_empty(),
         input,
         pane,
         targets: ids,
@@ -338,20 +339,29 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             mut input,
             pane,
             targets,
+            mut replace,
         } => {
+            // Typed over, a filled-in value goes: `+1w` over the due date is `+1w`,
+            // not the date with `+1w` after it. Backspace edits it instead.
+            let typed = matches!(key.code, KeyCode::Char(c) if !ctrl && !c.is_control());
+            if replace && typed {
+                input.clear();
+            }
             match super::input::edit(&mut input, 500, key) {
                 Edit::Cancel => return cancel(state),
                 Edit::Submit => {
                     state.mode = Mode::Normal;
                     return submit(state, kind, input, pane, targets);
                 }
-                Edit::Changed | Edit::Unchanged => {}
+                Edit::Changed => replace = false,
+                Edit::Unchanged => {}
             }
             state.mode = Mode::Prompt {
                 kind,
                 input,
                 pane,
                 targets,
+                replace,
             };
             Vec::new()
         }

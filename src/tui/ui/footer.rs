@@ -49,11 +49,17 @@ fn tail(text: &str, width: usize) -> String {
 
 /// The footer while something is being typed or chosen, if it is.
 fn input_line(state: &AppState, theme: &Theme, width: usize) -> Option<Line<'static>> {
-    let field = |label: String, input: &str, help: &str| {
+    // A value filled in for the user is shown selected: typing replaces it.
+    let field = |label: String, input: &str, help: &str, selected: bool| {
         let room = width.saturating_sub(label.width() + help.width() + 4);
+        let text = tail(input, room.max(10));
         Line::from(vec![
             Span::styled(format!(" {label} "), theme.accent()),
-            Span::raw(tail(input, room.max(10))),
+            if selected {
+                Span::styled(text, theme.selection())
+            } else {
+                Span::raw(text)
+            },
             Span::styled("▏", theme.accent()),
             Span::styled(format!("  {help}"), theme.muted()),
         ])
@@ -63,11 +69,13 @@ fn input_line(state: &AppState, theme: &Theme, width: usize) -> Option<Line<'sta
             state.key_name(Action::Filter),
             &state.pane(*pane).filter,
             &format!("{SUBMIT} keep · {CANCEL} cancel · {CLEAR} clear"),
+            false,
         )),
         Mode::Prompt {
             kind,
             input,
             targets,
+            replace,
             ..
         } => {
             let label = if targets.len() > 1 {
@@ -75,11 +83,12 @@ fn input_line(state: &AppState, theme: &Theme, width: usize) -> Option<Line<'sta
             } else {
                 format!("{}:", kind.label())
             };
-            Some(field(
-                label,
-                input,
-                &format!("{SUBMIT} save · {CANCEL} cancel"),
-            ))
+            let help = if *replace {
+                format!("typing replaces it · {SUBMIT} save · {CANCEL} cancel")
+            } else {
+                format!("{SUBMIT} save · {CANCEL} cancel")
+            };
+            Some(field(label, input, &help, *replace))
         }
         Mode::Confirm { question, .. } => Some(Line::from(vec![
             Span::styled(
