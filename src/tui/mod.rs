@@ -39,4 +39,6 @@ mod hint_tests;
 #[cfg(test)]
 mod lists_tests;
 #[cfg(test)]
+mod resize_tests;
+#[cfg(test)]
 pub mod update_tests;
