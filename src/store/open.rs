@@ -29,11 +29,11 @@ impl StoreStatus {
     }
 }
 
-/// Opens the database: writable unless `read_only`, falling back to reading it, and
-/// saying why when it cannot be written. Never deletes or recreates a damaged file.
-/// The session reads and writes the triage state of `source` (`Config::triage_key`).
-/// The store of `source` at `path` (None: the default); read-only, saying why, when
-/// `read_only` gives a reason.
+/// Opens the database at `path` (None: the default): writable unless `read_only`
+/// gives a reason not to (then read-only, saying that reason), falling back to
+/// reading it, and saying why, when it cannot be written. Never deletes or recreates
+/// a damaged file. The session reads and writes the triage state of `source`
+/// (`Config::triage_key`).
 pub fn open_store(
     path: Option<PathBuf>,
     read_only: Option<String>,
